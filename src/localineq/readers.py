@@ -1,0 +1,312 @@
+"""Readers: raw official files → tidy pandas tables.
+
+Each reader handles one raw format and applies named rules to its real-world quirks:
+
+* ``read_els_csv`` — ONS Explore Local Statistics (ELS) tidy CSVs: UTF-8 byte-order mark,
+  suppression markers in numeric columns, ISO 8601 period strings.
+* ``read_population_table6`` — Table 6 of the ONS "Regional GDP: local authorities" workbook.
+* ``read_mye2_persons`` — MYE2 (persons by single year of age) of the mid-year estimates.
+* ``read_itl_lookup`` — the LAD23 → LAU1 → ITL3 → ITL2 → ITL1 lookup.
+* ``read_topojson_layer`` — one layer of the ELS app's TopoJSON boundaries.
+
+A value that is neither a number nor a known suppression marker is an error naming the
+source, file, column and row; it is never coerced to missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+#: Markers ONS uses for values that are not available: ``[x]`` not available, ``[c]``
+#: confidential, ``[u]`` low reliability, ``[z]`` not applicable, ``:``/``..`` legacy forms.
+#: They become missing, never zero.
+SUPPRESSION_MARKERS = frozenset(
+    {"", "[x]", "[c]", "[u]", "[z]", "[w]", "[low]", ":", "..", "x", "c", "u", "z", "-", "n/a", "NA"}
+)
+
+_PERIOD = re.compile(
+    r"^(?P<start>\d{4}-\d{2}-\d{2})(?:/P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?)?$"
+)
+
+
+class DataError(ValueError):
+    """Raw data that breaks a reader rule; the message names source, file, column and rows."""
+
+
+def data_error(source: str, path: str | os.PathLike, column: str, rows, problem: str) -> DataError:
+    """Build a :class:`DataError` naming where the problem is (file rows count from 1 = header)."""
+    rows = list(rows)
+    shown = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
+    return DataError(
+        f"source {source!r}, file {os.fspath(path)}, column {column!r}, row(s) {shown}: {problem}"
+    )
+
+
+def parse_numeric(
+    values: pd.Series, *, source: str, path: str | os.PathLike, column: str, row_offset: int = 2
+) -> pd.Series:
+    """Parse published numbers: markers → NaN, quoted thousands separators removed.
+
+    ``row_offset`` converts the series' positional index into the file's row number
+    (2 for a CSV with one header line).
+
+    >>> parse_numeric(pd.Series(["1,234", "[x]", " 5.5 ", None]), source="s", path="f",
+    ...               column="c").tolist()
+    [1234.0, nan, 5.5, nan]
+    """
+    text = values.astype("string").str.strip()
+    missing = text.isna() | text.isin(SUPPRESSION_MARKERS)
+    cleaned = text.where(~missing).str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    bad = numbers.isna() & ~missing
+    if bad.any():
+        positions = np.flatnonzero(bad.to_numpy())
+        examples = text[bad].head(3).tolist()
+        raise data_error(
+            source, path, column, positions + row_offset,
+            f"not a number or known suppression marker: {examples}",
+        )
+    return numbers.astype("float64")
+
+
+@dataclass(frozen=True)
+class Period:
+    """An ELS period string parsed: start date, length, and labels."""
+
+    start: pd.Timestamp
+    years: int
+    months: int
+
+    @property
+    def label(self) -> str:
+        """Human label: ``2022``, ``2022/23`` (April start), ``2020-2022`` (3-year), ``2024-04``."""
+        y = self.start.year
+        if self.years == 1 and self.months == 0:
+            return str(y) if self.start.month == 1 else f"{y}/{(y + 1) % 100:02d}"
+        if self.years > 1:
+            return f"{y}-{y + self.years - 1}" if self.start.month == 1 else f"{y}/{(y + self.years) % 100:02d}"
+        if self.months:
+            return self.start.strftime("%Y-%m")
+        return self.start.strftime("%Y-%m-%d")
+
+    @property
+    def reference_year(self) -> int:
+        """Calendar year used to pick weights: the middle year of a multi-year period,
+        otherwise the start year (a snapshot date's own year)."""
+        return self.start.year + (self.years - 1) // 2 if self.years > 1 else self.start.year
+
+
+def parse_period(text: str) -> Period:
+    """Parse an ISO 8601 start date with an optional duration (``2011-01-01/P3Y``).
+
+    >>> p = parse_period("2020-01-01/P3Y"); (p.label, p.reference_year)
+    ('2020-2022', 2021)
+    >>> parse_period("2022-04-01/P1Y").label
+    '2022/23'
+    >>> parse_period("2025-04-30").label
+    '2025-04-30'
+    """
+    match = _PERIOD.match(text.strip())
+    if not match:
+        raise ValueError(f"unrecognised period {text!r}; expected e.g. '2011-01-01/P3Y'")
+    return Period(
+        start=pd.Timestamp(match["start"]),
+        years=int(match["years"] or 0),
+        months=int(match["months"] or 0),
+    )
+
+
+ELS_COLUMNS = ("areacd", "areanm", "geography", "indicator", "period", "observation", "unit")
+
+
+def read_els_csv(path: str | os.PathLike, source: str) -> pd.DataFrame:
+    """Read one ELS indicator CSV into a tidy table.
+
+    Columns out: ``area_code, area_name, geography, indicator, period, period_label,
+    reference_year, value, lci_95, uci_95, unit, status``. Rows of every geography are kept;
+    selecting local authorities is :func:`localineq.geography.select_local_authorities`.
+    """
+    # utf-8-sig strips the byte-order mark ELS files start with.
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    missing = [c for c in ELS_COLUMNS if c not in raw.columns]
+    if missing:
+        raise data_error(source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}")
+    periods = {}
+    for text in raw["period"].unique():
+        try:
+            periods[text] = parse_period(text)
+        except ValueError as err:
+            rows = np.flatnonzero((raw["period"] == text).to_numpy()) + 2
+            raise data_error(source, path, "period", rows, str(err)) from err
+    tidy = pd.DataFrame(
+        {
+            "area_code": raw["areacd"].str.strip(),
+            "area_name": raw["areanm"].str.strip(),
+            "geography": raw["geography"],
+            "indicator": raw["indicator"],
+            "period": raw["period"],
+            "period_label": raw["period"].map(lambda t: periods[t].label),
+            "reference_year": raw["period"].map(lambda t: periods[t].reference_year).astype("int64"),
+            "value": parse_numeric(raw["observation"], source=source, path=path, column="observation"),
+            "lci_95": parse_numeric(raw.get("lci_95", pd.Series("", index=raw.index)), source=source, path=path, column="lci_95"),
+            "uci_95": parse_numeric(raw.get("uci_95", pd.Series("", index=raw.index)), source=source, path=path, column="uci_95"),
+            "unit": raw["unit"],
+            "status": raw.get("status", pd.Series("", index=raw.index)).replace("", pd.NA),
+        }
+    )
+    return tidy
+
+
+def _find_header_row(frame: pd.DataFrame, first_cell: str, source: str, path, sheet: str) -> int:
+    hits = np.flatnonzero(frame.iloc[:, 0].astype(str).str.strip().eq(first_cell).to_numpy())
+    if hits.size == 0:
+        raise data_error(source, path, sheet, [], f"no header row starting with {first_cell!r}")
+    return int(hits[0])
+
+
+def read_population_table6(path: str | os.PathLike, source: str = "regional_gdp_la_workbook") -> pd.DataFrame:
+    """Total resident population by LA and year from Table 6 of the regional GDP workbook.
+
+    The sheet has a title line, then a header ``ITL1 Region | LA code | LA name | 1998 …``.
+    Columns out: ``area_code, area_name, year, population`` (markers such as ``[u]`` → NaN).
+    """
+    sheet = "Table 6"
+    frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    header = _find_header_row(frame, "ITL1 Region", source, path, sheet)
+    table = frame.iloc[header + 1 :].copy()
+    table.columns = [str(c).strip() for c in frame.iloc[header]]
+    table = table[table["LA code"].notna()]
+    year_columns = [c for c in table.columns if re.fullmatch(r"\d{4}", c)]
+    long = table.melt(id_vars=["LA code", "LA name"], value_vars=year_columns, var_name="year", value_name="raw")
+    # Excel row numbers: header row is (header + 1) counting from 1.
+    long["population"] = parse_numeric(
+        long["raw"], source=source, path=f"{os.fspath(path)} [{sheet}]", column="year columns",
+        row_offset=header + 2,
+    ).to_numpy()
+    return pd.DataFrame(
+        {
+            "area_code": long["LA code"].astype(str).str.strip(),
+            "area_name": long["LA name"].astype(str).str.strip(),
+            "year": long["year"].astype("int64"),
+            "population": long["population"],
+        }
+    ).reset_index(drop=True)
+
+
+def read_mye2_persons(path: str | os.PathLike, source: str = "mid2022_population_by_age") -> pd.DataFrame:
+    """Persons by single year of age for each area from sheet MYE2 - Persons.
+
+    Columns out: ``area_code, area_name, geography, age, population`` (age 90 = 90 and over).
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheet = next((s for s in book.sheetnames if s.replace(" ", "").lower() == "mye2-persons"), None)
+    book.close()
+    if sheet is None:
+        raise data_error(source, path, "sheet", [], "no sheet 'MYE2 - Persons'")
+    frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    header = _find_header_row(frame, "Code", source, path, sheet)
+    table = frame.iloc[header + 1 :].copy()
+    table.columns = [str(c).strip() for c in frame.iloc[header]]
+    ages = [c for c in table.columns if re.fullmatch(r"\d+\+?", c)]
+    long = table.melt(id_vars=["Code", "Name", "Geography"], value_vars=ages, var_name="age", value_name="raw")
+    long["population"] = parse_numeric(
+        long["raw"], source=source, path=f"{os.fspath(path)} [{sheet}]", column="age columns",
+        row_offset=header + 2,
+    ).to_numpy()
+    return pd.DataFrame(
+        {
+            "area_code": long["Code"].astype(str).str.strip(),
+            "area_name": long["Name"].astype(str).str.strip(),
+            "geography": long["Geography"].astype(str).str.strip(),
+            "age": long["age"].str.rstrip("+").astype("int64"),
+            "population": long["population"],
+        }
+    )
+
+
+def read_itl_lookup(
+    path: str | os.PathLike,
+    primary_itl3: dict[str, str] | None = None,
+    source: str = "lad23_itl_lookup",
+) -> pd.DataFrame:
+    """One row per LAD23 with its ITL3, ITL2 and ITL1 codes and names.
+
+    The lookup is at LAU1 level, and five LADs have LAU1 units in more than one ITL3. Rule
+    ``primary ITL3``: such a LAD belongs to the ITL3 holding most of its LAU1 units; a tie
+    must be settled by ``primary_itl3`` (LAD code → ITL3 code, from config), else it is an
+    error. ``itl3_split`` marks these LADs so results can say so.
+    """
+    primary_itl3 = primary_itl3 or {}
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    needed = ["LAD23CD", "LAD23NM", "ITL321CD", "ITL321NM", "ITL221CD", "ITL221NM", "ITL121CD", "ITL121NM"]
+    missing = [c for c in needed if c not in raw.columns]
+    if missing:
+        raise data_error(source, path, ",".join(missing), [1], "missing columns")
+    counts = raw.groupby(["LAD23CD", "ITL321CD"]).size().rename("lau1_units").reset_index()
+    counts["top"] = counts.groupby("LAD23CD")["lau1_units"].transform("max")
+    best = counts[counts["lau1_units"] == counts["top"]]
+    chosen = {}
+    for lad, options in best.groupby("LAD23CD")["ITL321CD"]:
+        options = sorted(options)
+        if len(options) == 1:
+            chosen[lad] = options[0]
+        elif primary_itl3.get(lad) in options:
+            chosen[lad] = primary_itl3[lad]
+        else:
+            rows = np.flatnonzero((raw["LAD23CD"] == lad).to_numpy()) + 2
+            raise data_error(
+                source, path, "ITL321CD", rows,
+                f"LAD {lad} is split equally between ITL3 {options}; name one in config "
+                "geography.primary_itl3",
+            )
+    n_itl3 = raw.groupby("LAD23CD")["ITL321CD"].nunique()
+    rows = raw.drop_duplicates(["LAD23CD", "ITL321CD"]).set_index(["LAD23CD", "ITL321CD"])
+    picked = rows.loc[list(chosen.items())].reset_index()
+    out = pd.DataFrame(
+        {
+            "area_code": picked["LAD23CD"],
+            "area_name": picked["LAD23NM"],
+            "itl3_code": picked["ITL321CD"],
+            "itl3_name": picked["ITL321NM"],
+            "itl2_code": picked["ITL221CD"],
+            "itl2_name": picked["ITL221NM"],
+            "itl1_code": picked["ITL121CD"],
+            "itl1_name": picked["ITL121NM"],
+            "itl3_split": picked["LAD23CD"].map(n_itl3).gt(1).to_numpy(),
+        }
+    )
+    return out.sort_values("area_code").reset_index(drop=True)
+
+
+def read_topojson_layer(path: str | os.PathLike, layer: str):
+    """One layer of a TopoJSON file as a GeoDataFrame in EPSG:4326, with valid geometries.
+
+    The ELS app's ``topo.json`` holds lon/lat coordinates but declares no CRS, so WGS 84
+    (EPSG:4326) is set explicitly. A few of its rings self-intersect after TopoJSON
+    quantisation; they are repaired with ``shapely.make_valid`` (keeping only the polygonal
+    parts) rather than dropped.
+    """
+    import geopandas as gpd
+    import shapely
+
+    frame = gpd.read_file(Path(path), layer=layer)
+    if frame.crs is None:
+        frame = frame.set_crs("EPSG:4326")
+    invalid = ~frame.geometry.is_valid
+    if invalid.any():
+        repaired = shapely.make_valid(frame.geometry[invalid].to_numpy())
+        polygonal = [
+            shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")])
+            if g.geom_type == "GeometryCollection" else g
+            for g in repaired
+        ]
+        frame.loc[invalid, "geometry"] = polygonal
+    return frame.drop(columns=[c for c in ("id",) if c in frame.columns])

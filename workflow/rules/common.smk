@@ -1,0 +1,32 @@
+# Helpers shared by all rule files: the source catalogue and paths derived from config.
+from localineq.fetch import load_catalogue, raw_path
+
+SOURCES = load_catalogue(config["sources"])
+INDICATORS = list(config["indicators"])
+
+
+wildcard_constraints:
+    source="|".join(SOURCES),
+    indicator="|".join(INDICATORS),
+
+
+def raw(key):
+    """Path of a source's raw file, e.g. raw("lad23_itl_lookup")."""
+    return str(raw_path(SOURCES[key]))
+
+
+def package(*modules):
+    """Source files of localineq modules a rule runs, so editing them triggers a rerun."""
+    return [f"src/localineq/{m}.py" for m in modules]
+
+
+def indicator_source(wildcards):
+    return raw(config["indicators"][wildcards.indicator]["source"])
+
+
+def final_outputs():
+    return [
+        "results/tables/decomposition.csv",
+        "results/figures/dotplot_regions.png",
+        "results/notebooks/01_first_result.html",
+    ]

@@ -1,0 +1,17 @@
+"""Snakemake adapter: stack per-indicator CSV tables into one."""
+
+import logging
+
+import pandas as pd
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    tables = [pd.read_csv(path) for path in smk.input]
+    combined = pd.concat(tables, ignore_index=True)
+    logging.info("%d rows from %d tables", len(combined), len(tables))
+    combined.to_csv(smk.output[0], index=False, float_format="%.10g")
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

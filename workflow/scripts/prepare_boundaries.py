@@ -1,0 +1,22 @@
+"""Snakemake adapter: LAD23 boundaries (layer `lad`) and ITL1 regions (layer `itl1`)."""
+
+import logging
+
+import pandas as pd
+
+from localineq.geography import dissolve_regions, lad23_boundaries
+from localineq.readers import read_topojson_layer
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    ltla = read_topojson_layer(smk.input.topojson, "ltla")
+    lad = lad23_boundaries(ltla, pd.read_parquet(smk.input.hierarchy))
+    regions = dissolve_regions(lad, "itl1")
+    lad.to_file(smk.output[0], layer="lad", driver="GPKG")
+    regions.to_file(smk.output[0], layer="itl1", driver="GPKG")
+    logging.info("%d LAD polygons, %d ITL1 regions", len(lad), len(regions))
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

@@ -1,0 +1,16 @@
+"""Snakemake adapter: population by LA and year from Table 6."""
+
+import logging
+
+from localineq.readers import read_population_table6
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    population = read_population_table6(smk.input.workbook)
+    logging.info("%d rows, %d missing", len(population), population["population"].isna().sum())
+    population.to_parquet(smk.output[0], index=False)
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821
