@@ -12,6 +12,13 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    source="|".join(SOURCES),
+    indicator="|".join(INDICATORS),
+
+
 include: "workflow/rules/fetch.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/analyse.smk"

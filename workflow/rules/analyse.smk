@@ -11,6 +11,8 @@ rule decompose_indicator:
         weightings=config["analysis"]["weightings"],
     log:
         "logs/analyse/decompose_{indicator}.log",
+    conda:
+        CONDA_ENV
     script:
         "../scripts/decompose_indicator.py"
 
@@ -27,5 +29,7 @@ rule decomposition_table:
         ),
     log:
         "logs/analyse/decomposition_table.log",
+    conda:
+        CONDA_ENV
     script:
         "../scripts/concat_tables.py"

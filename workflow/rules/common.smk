@@ -1,13 +1,12 @@
 # Helpers shared by all rule files: the source catalogue and paths derived from config.
 from localineq.fetch import load_catalogue, raw_path
 
+# Every rule runs the same software: localineq and its pinned dependencies. Used with
+# --use-conda; pip users have it already after `pip install -e .`. Relative to workflow/rules/.
+CONDA_ENV = "../../environment.yml"
+
 SOURCES = load_catalogue(config["sources"])
 INDICATORS = list(config["indicators"])
-
-
-wildcard_constraints:
-    source="|".join(SOURCES),
-    indicator="|".join(INDICATORS),
 
 
 def raw(key):

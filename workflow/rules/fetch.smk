@@ -7,6 +7,8 @@ rule fetch:
         filename=r"[^/]+?",
     log:
         "logs/fetch/{source}/{filename}.log",
+    conda:
+        CONDA_ENV
     retries: 1
     resources:
         downloads=1,

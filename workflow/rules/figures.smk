@@ -15,5 +15,7 @@ rule figure_dotplot:
         spec=dict(config["indicators"][config["figures"]["headline_indicator"]]),
     log:
         "logs/figures/dotplot_regions.log",
+    conda:
+        CONDA_ENV
     script:
         "../scripts/figure_dotplot.py"

@@ -9,6 +9,8 @@ rule prepare_hierarchy:
         primary_itl3=config["geography"]["primary_itl3"],
     log:
         "logs/prepare/hierarchy.log",
+    conda:
+        CONDA_ENV
     script:
         "../scripts/prepare_hierarchy.py"
 
@@ -22,6 +24,8 @@ rule prepare_population:
         "data/processed/population.parquet",
     log:
         "logs/prepare/population.log",
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=2000,
     script:
@@ -38,6 +42,8 @@ rule prepare_boundaries:
         "data/processed/lad23_boundaries.gpkg",
     log:
         "logs/prepare/boundaries.log",
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=2000,
     script:
@@ -56,5 +62,7 @@ rule prepare_indicator:
         spec=lambda wildcards: dict(config["indicators"][wildcards.indicator]),
     log:
         "logs/prepare/indicator_{indicator}.log",
+    conda:
+        CONDA_ENV
     script:
         "../scripts/prepare_indicator.py"

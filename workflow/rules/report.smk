@@ -10,6 +10,8 @@ rule execute_notebook_first_result:
         html="results/notebooks/01_first_result.html",
     log:
         "logs/report/notebook_01_first_result.log",
+    conda:
+        CONDA_ENV
     resources:
         mem_mb=2000,
     script:
