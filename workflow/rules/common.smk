@@ -1,7 +1,7 @@
-# Helpers shared by all rule files: the source catalogue and paths derived from config.
+# Helpers shared by all rule files (source catalogue, paths derived from config).
 from localineq.fetch import load_catalogue, raw_path
 
-# Every rule runs the same software: localineq and its pinned dependencies. Used with
+# All rules run the same software - localineq and its pinned dependencies. Used with
 # --use-conda; pip users have it already after `pip install -e .`. Relative to workflow/rules/.
 CONDA_ENV = "../../environment.yml"
 
@@ -15,7 +15,7 @@ def raw(key):
 
 
 def package(*modules):
-    """Source files of localineq modules a rule runs, so editing them triggers a rerun."""
+    """Source files of the localineq modules a step runs, so that editing them reruns it."""
     return [f"src/localineq/{m}.py" for m in modules]
 
 
