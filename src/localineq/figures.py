@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -17,10 +18,33 @@ SOURCE_LINE = (
     "Source: ONS Explore Local Statistics; ONS Regional GDP by local authority (population). "
     "Open Government Licence v3.0."
 )
+#: Attribution required for maps drawn from Ordnance Survey-derived boundaries.
+OS_LINE = "Contains OS data © Crown copyright and database right."
 PNG_DPI = 200
 
 
-def save_figure(fig: plt.Figure, png: str | os.PathLike, svg: str | os.PathLike | None = None) -> None:
+def format_number(value: float, decimals: int = 0) -> str:
+    """Number with thousands separators and a fixed number of decimals.
+
+    >>> format_number(21234.567), format_number(0.51234, 2)
+    ('21,235', '0.51')
+    """
+    return f"{value:,.{decimals}f}"
+
+
+def add_source_line(
+    fig: plt.Figure, source: str | None = None, *, extra: str | None = None, y: float = -0.02
+) -> None:
+    """Write the source/licence line (and e.g. the OS attribution) under a figure."""
+    text = source or SOURCE_LINE
+    if extra:
+        text = f"{text}\n{extra}"
+    fig.text(0.01, y, text, fontsize=7, color="0.35", ha="left", va="top")
+
+
+def save_figure(
+    fig: plt.Figure, png: str | os.PathLike, svg: str | os.PathLike | None = None
+) -> None:
     """Save PNG (≥200 dpi) and SVG with fixed metadata so reruns give identical bytes."""
     Path(png).parent.mkdir(parents=True, exist_ok=True)
     with plt.rc_context({"svg.hashsalt": "localineq", "svg.fonttype": "path"}):
@@ -39,12 +63,19 @@ def weighted_group_means(frame: pd.DataFrame, group: str, weight: str | None) ->
 
 
 def dotplot_by_region(
-    frame: pd.DataFrame, *, title: str, unit: str, period_label: str, weight: str | None = "weight"
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    period_label: str,
+    weight: str | None = "weight",
+    higher_is_better: bool | None = None,
 ) -> plt.Figure:
     """Strip plot: each LA's value by ITL1 region, with the regional and UK averages.
 
     ``frame`` needs ``value, itl1_code, itl1_name`` and, when weighted, a ``weight`` column.
     Regions are ordered by their average so the spread inside each is easy to compare.
+    ``higher_is_better`` (optional) adds the indicator's polarity to the axis label.
     """
     data = frame.dropna(subset=["value"])
     means = weighted_group_means(data, "itl1_name", weight)
@@ -59,8 +90,13 @@ def dotplot_by_region(
         ax.plot([means[region]] * 2, [position - 0.38, position + 0.38], color="#d95f02", lw=2.5)
     ax.axvline(overall, color="0.3", ls="--", lw=1)
     ax.set_yticks(range(len(order)), [r.replace(" (England)", "") for r in order])
-    ax.set_xlabel(unit)
-    ax.set_title(f"{title}, {period_label}: local authorities by region", loc="left", fontsize=11)
+    polarity = {True: " (higher is better)", False: " (lower is better)", None: ""}[
+        higher_is_better
+    ]
+    ax.set_xlabel(f"{unit}{polarity}")
+    ax.set_title(
+        f"{_short(title, 60)}, {period_label}: local authorities by region", loc="left", fontsize=11
+    )
     handles = [
         plt.Line2D([], [], ls="", marker="o", color="#1b6ca8", label="Local authority"),
         plt.Line2D([], [], color="#d95f02", lw=2.5, label="Regional average (population-weighted)"),
@@ -69,5 +105,265 @@ def dotplot_by_region(
     ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=False)
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
-    fig.text(0.01, -0.02, SOURCE_LINE, fontsize=7, color="0.35", ha="left", va="top")
+    add_source_line(fig)
+    return fig
+
+
+def _short(title: str, width: int = 34) -> str:
+    """Wrap a long indicator title onto two lines for axis labels."""
+    if len(title) <= width:
+        return title
+    words, lines, line = title.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+WEIGHTED_COLOUR = "#1b6ca8"
+UNWEIGHTED_COLOUR = "#d95f02"
+WITHIN_COLOUR = "#c9d9e8"
+
+
+def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
+    """Between- and within-region shares of inequality between LAs, one bar per indicator.
+
+    ``summary`` is :func:`localineq.tables.decomposition_summary`. Each bar splits 100% of
+    the (weighted) Theil T into the part between ITL1 regions (dark) and within them (light);
+    the black whisker is the bootstrap interval of the between share when available, and
+    the orange diamond the unweighted between share (each LA counting once).
+    """
+    data = summary.sort_values(
+        ["between_share", "indicator"], ascending=[True, True], kind="stable"
+    )
+    n = len(data)
+    fig, ax = plt.subplots(figsize=(9, 0.42 * n + 1.8))
+    positions = np.arange(n)
+    between = 100 * data["between_share"].to_numpy(dtype="float64")
+    ax.barh(
+        positions, between, color=WEIGHTED_COLOUR, height=0.62, label="Between regions (weighted)"
+    )
+    ax.barh(
+        positions,
+        100 - between,
+        left=between,
+        color=WITHIN_COLOUR,
+        height=0.62,
+        label="Within regions (weighted)",
+    )
+    lower = 100 * data["between_share_lower"].to_numpy(dtype="float64")
+    upper = 100 * data["between_share_upper"].to_numpy(dtype="float64")
+    has_ci = np.isfinite(lower) & np.isfinite(upper)
+    if has_ci.any():
+        ax.errorbar(
+            between[has_ci],
+            positions[has_ci],
+            xerr=np.vstack([between[has_ci] - lower[has_ci], upper[has_ci] - between[has_ci]]),
+            fmt="none",
+            ecolor="black",
+            elinewidth=1.1,
+            capsize=3,
+            label="95% bootstrap interval",
+        )
+    unweighted = 100 * data["between_share_unweighted"].to_numpy(dtype="float64")
+    ok = np.isfinite(unweighted)
+    ax.scatter(
+        unweighted[ok],
+        positions[ok],
+        marker="D",
+        s=26,
+        color=UNWEIGHTED_COLOUR,
+        edgecolor="white",
+        linewidth=0.6,
+        zorder=3,
+        label="Between regions (unweighted)",
+    )
+    for y, share in zip(positions, between, strict=True):
+        ax.text(
+            min(share, 100) + 1.0,
+            y,
+            f"{share:.0f}%",
+            va="center",
+            ha="left",
+            fontsize=7.5,
+            color="0.1",
+        )
+    labels = [
+        f"{_short(t, 44)} ({p})" for t, p in zip(data["title"], data["period_label"], strict=True)
+    ]
+    ax.set_yticks(positions, labels, fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_xlabel("Share of inequality between local authorities (Theil T), %")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(
+        "How much of the inequality between local authorities lies between regions?",
+        loc="left",
+        fontsize=11,
+    )
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.5 / (0.42 * n + 1.8) - 0.06),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
+    add_source_line(fig, y=-0.1 - 0.6 / (0.42 * n + 1.8))
+    return fig
+
+
+def within_share_trend(
+    decomposition: pd.DataFrame,
+    specs: dict,
+    *,
+    measure: str = "theil_t",
+    ncols: int = 4,
+) -> plt.Figure:
+    """Small multiples: the within-region share of inequality over time, one panel per indicator.
+
+    Uses rows of ``decomposition`` with ``measure`` at ITL1 level; the weighted series is the
+    indicator's own weighting (see :func:`localineq.tables.weighted_label`), with the unweighted
+    series dashed.
+    """
+    from localineq.tables import weighted_label
+
+    table = decomposition[(decomposition["measure"] == measure)]
+    if "level" in table.columns:
+        table = table[table["level"] == "itl1"]
+    keys = [k for k in specs if k in set(table["indicator"])]
+    nrows = max(1, int(np.ceil(len(keys) / ncols)))
+    ncols = min(ncols, max(1, len(keys)))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(2.6 * ncols + 0.8, 2.1 * nrows + 1.0), sharey=True, squeeze=False
+    )
+    for ax in axes.flat[len(keys) :]:
+        ax.set_visible(False)
+    for ax, key in zip(axes.flat, keys, strict=False):
+        rows = table[(table["indicator"] == key) & (table["n_areas"] > 0)].sort_values("period")
+        weighted = weighted_label(rows["weighting"].unique(), specs[key])
+        for weighting, style in (
+            (weighted, dict(color=WEIGHTED_COLOUR, ls="-")),
+            ("unweighted", dict(color=UNWEIGHTED_COLOUR, ls="--")),
+        ):
+            series = rows[rows["weighting"] == weighting]
+            if weighting is None or series.empty:
+                continue
+            x = [parse_start_year(p) for p in series["period"]]
+            ax.plot(
+                x,
+                100 * (1 - series["between_share"].to_numpy(dtype="float64")),
+                lw=1.4,
+                marker="o" if len(x) < 8 else None,
+                ms=3,
+                **style,
+            )
+        ax.set_title(_short(specs[key]["title"], 30), fontsize=8, loc="left")
+        ax.set_ylim(0, 100)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, integer=True))
+        ax.tick_params(labelsize=7)
+        ax.grid(axis="y", color="0.9")
+        ax.spines[["top", "right"]].set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Within regions, %", fontsize=8)
+    handles = [
+        plt.Line2D([], [], color=WEIGHTED_COLOUR, lw=1.4, label="Weighted (population)"),
+        plt.Line2D(
+            [], [], color=UNWEIGHTED_COLOUR, lw=1.4, ls="--", label="Unweighted (each LA once)"
+        ),
+    ]
+    fig.suptitle(
+        "Share of inequality between local authorities that lies within regions, over time",
+        x=0.01,
+        ha="left",
+        fontsize=11,
+    )
+    fig.legend(
+        handles=handles,
+        loc="upper right",
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+        bbox_to_anchor=(0.99, 1.0),
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    add_source_line(fig, y=-0.005)
+    return fig
+
+
+def parse_start_year(period: str) -> float:
+    """Start of an ISO 8601 period as a fractional year (for time axes).
+
+    >>> parse_start_year("2022-04-01/P1Y")
+    2022.25
+    """
+    start = pd.Timestamp(str(period).split("/")[0])
+    return start.year + (start.month - 1) / 12
+
+
+PROFILE_COLOURS = ["#0b3c5d", "#328cc1", "#8fc1e3", "#f2b134"]
+
+
+def localisation_profile(profile: pd.DataFrame, specs: dict) -> plt.Figure:
+    """Stacked bars: how each indicator's inequality splits over ITL1 → ITL2 → ITL3 → LA.
+
+    ``profile`` is :func:`localineq.tables.profile_table` (shares per component, in order).
+    Indicators are sorted by the share found *below* ITL1 (most localised at the top).
+    """
+    wide = profile.pivot_table(index="indicator", columns="order", values="share", aggfunc="first")
+    labels = profile.drop_duplicates("order").set_index("order")["label"]
+    periods = profile.drop_duplicates("indicator").set_index("indicator")["period_label"]
+    wide = wide.assign(_local=1 - wide[0]).sort_values(["_local"], ascending=True, kind="stable")
+    wide = wide.drop(columns="_local")
+    n = len(wide)
+    fig, ax = plt.subplots(figsize=(9, 0.42 * n + 2.0))
+    left = np.zeros(n)
+    colours = (
+        PROFILE_COLOURS
+        if wide.shape[1] <= len(PROFILE_COLOURS)
+        else plt.get_cmap("cividis")(np.linspace(0, 1, wide.shape[1]))
+    )
+    for j, order in enumerate(wide.columns):
+        share = 100 * wide[order].to_numpy(dtype="float64")
+        ax.barh(np.arange(n), share, left=left, color=colours[j], height=0.65, label=labels[order])
+        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
+            if width >= 6:
+                ax.text(
+                    x0 + width / 2,
+                    y,
+                    f"{width:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if j < 2 else "0.1",
+                )
+        left += share
+    ticks = [
+        f"{_short(specs[k]['title'], 44) if k in specs else k} ({periods[k]})" for k in wide.index
+    ]
+    ax.set_yticks(np.arange(n), ticks, fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+    ax.set_xlabel("Share of inequality between local authorities (Theil T), %")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(
+        "Where does inequality between local authorities sit? ITL1 → ITL2 → ITL3 → LA",
+        loc="left",
+        fontsize=11,
+    )
+    height = 0.42 * n + 2.0
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.45, -0.45 / height - 0.06),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
+    add_source_line(fig, y=-0.12 - 0.6 / height)
     return fig

@@ -1,0 +1,400 @@
+"""Choropleth maps of local-authority indicators, drawn on the British National Grid.
+
+Two kinds of map, both with ITL1 regional boundaries overlaid and London enlarged in an inset:
+
+* :func:`choropleth` — an indicator's value, classed with :mod:`mapclassify` (quantiles by
+  default) on a colour-blind-safe sequential palette (cividis), oriented so that the *worse*
+  end is always dark whatever the indicator's polarity;
+* :func:`gap_map` — each LA's gap to its own region's (population-weighted) average on a
+  diverging palette centred at zero, with "better/worse than own region" labels that follow
+  the indicator's polarity.
+
+Boundaries arrive in EPSG:4326 (lon/lat) and are projected to EPSG:27700 for drawing so that
+distances and shapes are not distorted at UK latitudes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import geopandas as gpd  # noqa: E402
+import mapclassify  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from shapely.geometry import box  # noqa: E402
+
+from localineq.figures import OS_LINE, add_source_line, format_number  # noqa: E402
+
+#: Drawing CRS: OSGB36 / British National Grid.
+BNG = "EPSG:27700"
+#: ITL1 code of London.
+LONDON = "TLI"
+NO_DATA_COLOUR = "#e6e6e6"
+REGION_EDGE = "0.15"
+#: Douglas-Peucker tolerance for drawing (metres): invisible at print size, keeps SVGs small.
+SIMPLIFY_METRES = 250.0
+
+
+def to_bng(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Project to the British National Grid (EPSG:27700); a frame without a CRS is an error."""
+    if frame.crs is None:
+        raise ValueError("boundaries have no CRS; set EPSG:4326 for lon/lat before projecting")
+    return frame.to_crs(BNG)
+
+
+def class_breaks(values: Sequence[float], *, scheme: str = "quantiles", k: int = 5) -> np.ndarray:
+    """Upper bounds of ``k`` classes of ``values`` by a :mod:`mapclassify` scheme.
+
+    ``scheme`` is ``"quantiles"``, ``"natural_breaks"`` (Jenks-Caspall via ``NaturalBreaks``
+    with a fixed seed, so repeated calls agree), ``"fisher_jenks"`` or ``"equal_interval"``.
+    Missing values are ignored. Fewer distinct values than ``k`` give fewer classes.
+
+    >>> class_breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], k=2).tolist()
+    [5.5, 10.0]
+    """
+    data = np.asarray(values, dtype="float64")
+    data = data[np.isfinite(data)]
+    if data.size == 0:
+        raise ValueError("no finite values to classify")
+    k = max(1, min(k, np.unique(data).size))
+    if scheme == "quantiles":
+        classifier = mapclassify.Quantiles(data, k=k)
+    elif scheme == "natural_breaks":
+        np.random.seed(0)  # noqa: NPY002  (NaturalBreaks draws random initial centres globally)
+        classifier = mapclassify.NaturalBreaks(data, k=k)
+    elif scheme == "fisher_jenks":
+        classifier = mapclassify.FisherJenks(data, k=k)
+    elif scheme == "equal_interval":
+        classifier = mapclassify.EqualInterval(data, k=k)
+    else:
+        raise ValueError(f"unknown classification scheme {scheme!r}")
+    return np.unique(np.asarray(classifier.bins, dtype="float64"))
+
+
+def class_labels(lower: float, breaks: Sequence[float], *, decimals: int) -> list[str]:
+    """Legend labels ``"a – b"`` for classes with upper bounds ``breaks`` starting at ``lower``.
+
+    >>> class_labels(0, [1.5, 3], decimals=1)
+    ['0.0 – 1.5', '1.5 – 3.0']
+    """
+    edges = [lower, *breaks]
+    return [
+        f"{format_number(a, decimals)} – {format_number(b, decimals)}"
+        for a, b in zip(edges[:-1], edges[1:], strict=True)
+    ]
+
+
+def suggested_decimals(values: Sequence[float]) -> int:
+    """Decimals that keep about three significant figures for the typical magnitude.
+
+    >>> suggested_decimals([18000, 25000]), suggested_decimals([61.2, 70.4]), suggested_decimals([0.5, 7.3])
+    (0, 1, 2)
+    """
+    data = np.abs(np.asarray(values, dtype="float64"))
+    data = data[np.isfinite(data) & (data > 0)]
+    if data.size == 0:
+        return 0
+    magnitude = int(np.floor(np.log10(np.median(data))))
+    return int(min(3, max(0, 2 - magnitude)))
+
+
+#: Figure size (inches). The UK fills the left; the legend and London, enlarged, sit on the right.
+MAP_FIGSIZE = (8.4, 9.0)
+#: Axes rectangles (figure fractions) of the main map, the London inset and the legend area.
+MAIN_AXES = (0.0, 0.0, 0.64, 0.945)
+INSET_AXES = (0.57, 0.10, 0.42, 0.44)
+LEGEND_ANCHOR = (0.62, 0.90)
+
+
+def _inset_axes(fig: plt.Figure) -> tuple[plt.Axes, plt.Axes]:
+    main = fig.add_axes(MAIN_AXES)
+    main.set_anchor("W")
+    inset = fig.add_axes(INSET_AXES)
+    return main, inset
+
+
+def _layer(
+    ax: plt.Axes,
+    lad: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    colours: pd.Series,
+    *,
+    tolerance: float,
+    lad_width: float,
+    region_width: float,
+) -> None:
+    shapes = lad.geometry.simplify(tolerance)
+    missing = colours.isna().to_numpy()
+    present = lad.assign(geometry=shapes)
+    present[~missing].plot(
+        ax=ax, color=colours[~missing].tolist(), edgecolor="white", linewidth=lad_width
+    )
+    if missing.any():
+        present[missing].plot(
+            ax=ax, color=NO_DATA_COLOUR, edgecolor="white", linewidth=lad_width, hatch="////"
+        )
+    regions.assign(geometry=regions.geometry.simplify(tolerance)).boundary.plot(
+        ax=ax, color=REGION_EDGE, linewidth=region_width
+    )
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def _draw(
+    axes: Sequence[plt.Axes],
+    lad: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    colours: pd.Series,
+    *,
+    london_bounds: np.ndarray,
+) -> None:
+    main, inset = axes
+    _layer(main, lad, regions, colours, tolerance=SIMPLIFY_METRES, lad_width=0.12, region_width=0.7)
+    x0, y0, x1, y1 = lad.total_bounds
+    pad = 0.01 * (x1 - x0)
+    main.set_xlim(x0 - pad, x1 + pad)
+    main.set_ylim(y0 - pad, y1 + pad)
+    # The inset draws only what it shows (clipped to a padded London box), in finer detail.
+    lx0, ly0, lx1, ly1 = london_bounds
+    lpad = 0.04 * (lx1 - lx0)
+    window = box(lx0 - 2 * lpad, ly0 - 2 * lpad, lx1 + 2 * lpad, ly1 + 2 * lpad)
+    near = lad.intersects(window).to_numpy()
+    clipped = lad[near].clip(window)
+    clipped_regions = regions[regions.intersects(window)].clip(window)
+    _layer(
+        inset,
+        clipped,
+        clipped_regions,
+        colours[near],
+        tolerance=SIMPLIFY_METRES / 4,
+        lad_width=0.4,
+        region_width=1.2,
+    )
+    inset.set_xlim(lx0 - lpad, lx1 + lpad)
+    inset.set_ylim(ly0 - lpad, ly1 + lpad)
+    inset.set_axis_on()
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for spine in inset.spines.values():
+        spine.set_edgecolor("0.4")
+        spine.set_linewidth(0.8)
+    inset.set_title("London (enlarged)", fontsize=8, loc="left", pad=3)
+    main.add_patch(
+        Rectangle((lx0, ly0), lx1 - lx0, ly1 - ly0, fill=False, edgecolor="0.4", linewidth=0.8)
+    )
+
+
+def _titles(fig: plt.Figure, title: str, subtitle: str) -> None:
+    fig.text(0.02, 0.995, title, fontsize=12, ha="left", va="top")
+    fig.text(0.02, 0.968, subtitle, fontsize=9, color="0.3", ha="left", va="top")
+
+
+def _london_bounds(lad: gpd.GeoDataFrame) -> np.ndarray:
+    london = lad[lad["itl1_code"] == LONDON]
+    if london.empty:
+        raise ValueError("no London (TLI) local authorities in the boundaries")
+    return london.total_bounds
+
+
+def _prepare(
+    lad: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, values: pd.DataFrame, column: str
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    unknown = sorted(set(values["area_code"]) - set(lad["area_code"]))
+    if unknown:
+        raise ValueError(f"{len(unknown)} area code(s) have no boundary, e.g. {unknown[:5]}")
+    joined = lad.merge(
+        values[["area_code", column]], on="area_code", how="left", validate="one_to_one"
+    )
+    return to_bng(joined).sort_values("area_code", ignore_index=True), to_bng(regions)
+
+
+def choropleth(
+    lad: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    higher_is_better: bool,
+    period_label: str,
+    scheme: str = "quantiles",
+    k: int = 5,
+    cmap: str = "cividis",
+    source: str | None = None,
+) -> plt.Figure:
+    """Classed choropleth of one indicator by LA, ITL1 boundaries overlaid, London inset.
+
+    Parameters
+    ----------
+    lad, regions
+        LA polygons (``area_code``, ``itl1_code``) and ITL1 polygons, any CRS (projected to
+        EPSG:27700 here).
+    values
+        ``area_code, value``; LAs without a value are drawn hatched grey as "no data".
+    higher_is_better
+        Orients the palette so that dark always means *worse*.
+    scheme, k
+        Classification (see :func:`class_breaks`).
+    """
+    lad, regions = _prepare(lad, regions, values, "value")
+    present = lad["value"].dropna()
+    breaks = class_breaks(present, scheme=scheme, k=k)
+    palette = plt.get_cmap(cmap)(np.linspace(0.0, 1.0, len(breaks)))
+    if not higher_is_better:
+        palette = palette[::-1]
+    classes = np.searchsorted(breaks, lad["value"].to_numpy(), side="left")
+    classes = np.minimum(classes, len(breaks) - 1)
+    colours = pd.Series(
+        [
+            None if np.isnan(v) else matplotlib.colors.to_hex(palette[c])
+            for v, c in zip(lad["value"], classes, strict=True)
+        ],
+        index=lad.index,
+        dtype="object",
+    )
+    fig = plt.figure(figsize=MAP_FIGSIZE)
+    main, inset = _inset_axes(fig)
+    _draw((main, inset), lad, regions, colours, london_bounds=_london_bounds(lad))
+    decimals = suggested_decimals(present)
+    labels = class_labels(float(present.min()), breaks, decimals=decimals)
+    handles = [
+        Patch(facecolor=palette[i], edgecolor="none", label=label) for i, label in enumerate(labels)
+    ]
+    if colours.isna().any():
+        handles.append(
+            Patch(facecolor=NO_DATA_COLOUR, edgecolor="0.6", hatch="////", label="No data")
+        )
+    handles.append(plt.Line2D([], [], color=REGION_EDGE, lw=1, label="ITL1 region boundary"))
+    polarity = "higher is better" if higher_is_better else "lower is better"
+    scheme_name = scheme.replace("_", " ")
+    main.legend(
+        handles=handles,
+        title=f"{unit}\n({scheme_name}; {polarity})",
+        loc="upper left",
+        bbox_to_anchor=LEGEND_ANCHOR,
+        bbox_transform=fig.transFigure,
+        fontsize=8,
+        title_fontsize=8,
+        frameon=False,
+        alignment="left",
+    )
+    _titles(fig, f"{title}, {period_label}", "Local authorities (2023 boundaries); darker = worse")
+    add_source_line(fig, source, extra=OS_LINE, y=-0.01)
+    return fig
+
+
+def symmetric_breaks(values: Sequence[float], *, k_side: int = 4) -> np.ndarray:
+    """Class edges symmetric about zero for a diverging map: ``±`` quantiles of ``|values|``.
+
+    Returns ``2 k_side + 1`` increasing edges from ``-max|x|`` to ``+max|x|`` with zero in the
+    middle; inner edges are the ``1/k_side … (k_side-1)/k_side`` quantiles of ``|x|``.
+
+    >>> symmetric_breaks([-4, -1, 1, 2, 4], k_side=2).tolist()
+    [-4.0, -2.0, 0.0, 2.0, 4.0]
+    """
+    data = np.abs(np.asarray(values, dtype="float64"))
+    data = data[np.isfinite(data)]
+    if data.size == 0:
+        raise ValueError("no finite values to classify")
+    top = float(data.max()) or 1.0
+    inner = np.quantile(data, np.arange(1, k_side) / k_side) if k_side > 1 else np.array([])
+    positive = np.unique(np.concatenate([inner[inner > 0], [top]]))
+    return np.concatenate([-positive[::-1], [0.0], positive])
+
+
+def gap_map(
+    lad: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    gaps: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    higher_is_better: bool,
+    period_label: str,
+    k_side: int = 4,
+    cmap: str = "RdBu",
+    source: str | None = None,
+) -> plt.Figure:
+    """Each LA's gap to its own ITL1 region's average, on a diverging palette centred at 0.
+
+    ``gaps`` holds ``area_code, gap`` with ``gap = value − regional average`` in the
+    indicator's unit. The palette is oriented by polarity: blue is always *better* than the
+    region's average, red always *worse*; the colour bar says so in words.
+    """
+    lad, regions = _prepare(lad, regions, gaps, "gap")
+    present = lad["gap"].dropna()
+    edges = symmetric_breaks(present, k_side=k_side)
+    n = len(edges) - 1
+    palette = plt.get_cmap(cmap)(np.linspace(0.05, 0.95, n))
+    if not higher_is_better:
+        palette = palette[::-1]
+    colormap = ListedColormap(palette)
+    norm = BoundaryNorm(edges, n)
+    colours = pd.Series(
+        [None if np.isnan(v) else matplotlib.colors.to_hex(colormap(norm(v))) for v in lad["gap"]],
+        index=lad.index,
+        dtype="object",
+    )
+    fig = plt.figure(figsize=MAP_FIGSIZE)
+    main, inset = _inset_axes(fig)
+    _draw((main, inset), lad, regions, colours, london_bounds=_london_bounds(lad))
+    colourbar_axes = fig.add_axes((LEGEND_ANCHOR[0] + 0.01, 0.58, 0.025, 0.27))
+    mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
+    bar = fig.colorbar(mappable, cax=colourbar_axes, ticks=edges[1:-1], spacing="uniform")
+    decimals = suggested_decimals(present)
+    bar.ax.set_yticklabels([_signed(e, decimals) for e in edges[1:-1]], fontsize=7.5)
+    bar.ax.tick_params(length=2, width=0.5)
+    bar.outline.set_linewidth(0.5)
+    top, bottom = ("better", "worse") if higher_is_better else ("worse", "better")
+    bar.ax.set_title(
+        f"Gap to own region ({unit})\n▲ {top} than region average",
+        fontsize=8,
+        loc="left",
+        pad=5,
+        color="0.15",
+    )
+    bar.ax.text(
+        0.0,
+        -0.03,
+        f"▼ {bottom} than region average",
+        transform=bar.ax.transAxes,
+        fontsize=8,
+        va="top",
+        ha="left",
+        color="0.15",
+    )
+    if colours.isna().any():
+        main.legend(
+            handles=[
+                Patch(facecolor=NO_DATA_COLOUR, edgecolor="0.6", hatch="////", label="No data")
+            ],
+            loc="upper left",
+            bbox_to_anchor=(0.80, 0.62),
+            bbox_transform=fig.transFigure,
+            fontsize=8,
+            frameon=False,
+        )
+    _titles(
+        fig,
+        f"{title}, {period_label}: gap to own region",
+        "Each local authority's value minus its ITL1 region's population-weighted average",
+    )
+    add_source_line(fig, source, extra=OS_LINE, y=-0.01)
+    return fig
+
+
+def _signed(value: float, decimals: int) -> str:
+    text = format_number(abs(value), decimals)
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"−{text}"
+    return "0"
