@@ -72,7 +72,9 @@ def lad23_boundaries(ltla, hierarchy: pd.DataFrame):
     missing = sorted(set(hierarchy["area_code"]) - set(counts.index))
     repeated = sorted(counts[counts > 1].index)
     if missing or repeated:
-        raise ValueError(f"ltla layer: LAD23 codes without a polygon {missing[:5]}, repeated {repeated[:5]}")
+        raise ValueError(
+            f"ltla layer: LAD23 codes without a polygon {missing[:5]}, repeated {repeated[:5]}"
+        )
     shapes = current[["areacd", "geometry"]].rename(columns={"areacd": "area_code"})
     return shapes.merge(hierarchy, on="area_code", validate="one_to_one").sort_values("area_code")
 
@@ -81,3 +83,119 @@ def dissolve_regions(lad, level: str = "itl1"):
     """Polygons of a coarser level (``itl1``, ``itl2``, ``itl3``) dissolved from LAD polygons."""
     columns = [f"{level}_code", f"{level}_name"]
     return lad[columns + ["geometry"]].dissolve(by=columns, as_index=False).sort_values(columns[0])
+
+
+#: ITL1 (2021) code → the matching GSS region/country code. The nine English ITL1 regions
+#: are the former Government Office Regions (E12); Wales, Scotland and Northern Ireland are
+#: whole countries. Names are checked against ONS files in the tests.
+ITL1_TO_GSS = {
+    "TLC": "E12000001",  # North East
+    "TLD": "E12000002",  # North West
+    "TLE": "E12000003",  # Yorkshire and The Humber
+    "TLF": "E12000004",  # East Midlands
+    "TLG": "E12000005",  # West Midlands
+    "TLH": "E12000006",  # East of England
+    "TLI": "E12000007",  # London
+    "TLJ": "E12000008",  # South East
+    "TLK": "E12000009",  # South West
+    "TLL": "W92000004",  # Wales
+    "TLM": "S92000003",  # Scotland
+    "TLN": "N92000002",  # Northern Ireland
+}
+
+#: Unit of analysis labels written into outputs.
+UNIT_LAD23 = "LAD23"
+UNIT_UPPER_TIER = "UTLA23 (England) + LAD23 (Wales, Scotland, NI)"
+
+
+def lad23_to_upper_tier(
+    hierarchy: pd.DataFrame, ltla_lookup: pd.DataFrame, changes: pd.DataFrame
+) -> pd.DataFrame:
+    """The upper-tier area (UTLA, April 2023) of every LAD23.
+
+    Rule ``county of a district``: an English non-metropolitan district (E07) belongs to its
+    county (E10) as given by the LTLA lookup; a district created after the lookup's vintage
+    (e.g. East Suffolk E07000244) takes the county shared by the districts it was formed
+    from (``changes``, type ``merger``), which must be a single county. Every other LAD23
+    (unitary, metropolitan, London borough, Welsh, Scottish, NI) is its own upper tier.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_code`` (LAD23), ``unit_code``, ``unit_name`` (county name or the LAD's name).
+
+    Raises
+    ------
+    ValueError
+        If a district's county cannot be found or is ambiguous.
+    """
+    county = ltla_lookup.set_index("ltla_code")["county_code"].dropna()
+    county_name = (
+        ltla_lookup.dropna(subset=["county_code"])
+        .drop_duplicates("county_code")
+        .set_index("county_code")["county_name"]
+    )
+    predecessors = changes.dropna(subset=["new_code"]).groupby("new_code")["old_code"].apply(list)
+    units, names = [], []
+    for code, name in zip(hierarchy["area_code"], hierarchy["area_name"], strict=True):
+        if not code.startswith("E07"):
+            units.append(code)
+            names.append(name)
+            continue
+        if code in county.index:
+            found = {county[code]}
+        else:
+            found = {county[old] for old in predecessors.get(code, []) if old in county.index}
+        if len(found) != 1:
+            raise ValueError(
+                f"district {code} ({name}): county not found in the LTLA lookup or via its "
+                f"predecessors in the code-change file (found {sorted(found)})"
+            )
+        (unit,) = found
+        units.append(unit)
+        names.append(county_name[unit])
+    return pd.DataFrame(
+        {"area_code": hierarchy["area_code"].to_numpy(), "unit_code": units, "unit_name": names}
+    )
+
+
+def unit_hierarchy(members: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit of analysis with the ITL codes its member LAD23s share.
+
+    ``members`` maps ``area_code`` (LAD23) → ``unit_code, unit_name``. A unit's ITL1 region
+    is that of its member LADs, which must agree (a county never crosses a region); its ITL2
+    and ITL3 are given only when all members agree, else left missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_code`` (= unit code), ``area_name``, ``itl3_code``, ``itl2_code``,
+        ``itl1_code``, ``itl1_name``, ``n_lad23`` (member count).
+    """
+    joined = members.merge(
+        hierarchy.drop(columns="area_name"), on="area_code", how="left", validate="one_to_one"
+    )
+    if joined["itl1_code"].isna().any():
+        unknown = joined.loc[joined["itl1_code"].isna(), "area_code"].tolist()
+        raise ValueError(f"unit members not in the LAD23 hierarchy: {unknown[:5]}")
+    rows = []
+    for (unit, name), group in joined.groupby(["unit_code", "unit_name"], sort=True):
+        if group["itl1_code"].nunique() != 1:
+            raise ValueError(
+                f"unit {unit} ({name}) spans ITL1 regions {sorted(group['itl1_code'].unique())}"
+            )
+        single = {
+            level: group[level].iloc[0] if group[level].nunique() == 1 else pd.NA
+            for level in ("itl3_code", "itl2_code")
+        }
+        rows.append(
+            {
+                "area_code": unit,
+                "area_name": name,
+                **single,
+                "itl1_code": group["itl1_code"].iloc[0],
+                "itl1_name": group["itl1_name"].iloc[0],
+                "n_lad23": len(group),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -27,7 +27,24 @@ import pandas as pd
 #: confidential, ``[u]`` low reliability, ``[z]`` not applicable, ``:``/``..`` legacy forms.
 #: They become missing, never zero.
 SUPPRESSION_MARKERS = frozenset(
-    {"", "[x]", "[c]", "[u]", "[z]", "[w]", "[low]", ":", "..", "x", "c", "u", "z", "-", "n/a", "NA"}
+    {
+        "",
+        "[x]",
+        "[c]",
+        "[u]",
+        "[z]",
+        "[w]",
+        "[low]",
+        ":",
+        "..",
+        "x",
+        "c",
+        "u",
+        "z",
+        "-",
+        "n/a",
+        "NA",
+    }
 )
 
 _PERIOD = re.compile(
@@ -69,7 +86,10 @@ def parse_numeric(
         positions = np.flatnonzero(bad.to_numpy())
         examples = text[bad].head(3).tolist()
         raise data_error(
-            source, path, column, positions + row_offset,
+            source,
+            path,
+            column,
+            positions + row_offset,
             f"not a number or known suppression marker: {examples}",
         )
     return numbers.astype("float64")
@@ -90,7 +110,11 @@ class Period:
         if self.years == 1 and self.months == 0:
             return str(y) if self.start.month == 1 else f"{y}/{(y + 1) % 100:02d}"
         if self.years > 1:
-            return f"{y}-{y + self.years - 1}" if self.start.month == 1 else f"{y}/{(y + self.years) % 100:02d}"
+            return (
+                f"{y}-{y + self.years - 1}"
+                if self.start.month == 1
+                else f"{y}/{(y + self.years) % 100:02d}"
+            )
         if self.months:
             return self.start.strftime("%Y-%m")
         return self.start.strftime("%Y-%m-%d")
@@ -136,7 +160,9 @@ def read_els_csv(path: str | os.PathLike, source: str) -> pd.DataFrame:
     raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     missing = [c for c in ELS_COLUMNS if c not in raw.columns]
     if missing:
-        raise data_error(source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}")
+        raise data_error(
+            source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
+        )
     periods = {}
     for text in raw["period"].unique():
         try:
@@ -152,10 +178,24 @@ def read_els_csv(path: str | os.PathLike, source: str) -> pd.DataFrame:
             "indicator": raw["indicator"],
             "period": raw["period"],
             "period_label": raw["period"].map(lambda t: periods[t].label),
-            "reference_year": raw["period"].map(lambda t: periods[t].reference_year).astype("int64"),
-            "value": parse_numeric(raw["observation"], source=source, path=path, column="observation"),
-            "lci_95": parse_numeric(raw.get("lci_95", pd.Series("", index=raw.index)), source=source, path=path, column="lci_95"),
-            "uci_95": parse_numeric(raw.get("uci_95", pd.Series("", index=raw.index)), source=source, path=path, column="uci_95"),
+            "reference_year": raw["period"]
+            .map(lambda t: periods[t].reference_year)
+            .astype("int64"),
+            "value": parse_numeric(
+                raw["observation"], source=source, path=path, column="observation"
+            ),
+            "lci_95": parse_numeric(
+                raw.get("lci_95", pd.Series("", index=raw.index)),
+                source=source,
+                path=path,
+                column="lci_95",
+            ),
+            "uci_95": parse_numeric(
+                raw.get("uci_95", pd.Series("", index=raw.index)),
+                source=source,
+                path=path,
+                column="uci_95",
+            ),
             "unit": raw["unit"],
             "status": raw.get("status", pd.Series("", index=raw.index)).replace("", pd.NA),
         }
@@ -170,7 +210,9 @@ def _find_header_row(frame: pd.DataFrame, first_cell: str, source: str, path, sh
     return int(hits[0])
 
 
-def read_population_table6(path: str | os.PathLike, source: str = "regional_gdp_la_workbook") -> pd.DataFrame:
+def read_population_table6(
+    path: str | os.PathLike, source: str = "regional_gdp_la_workbook"
+) -> pd.DataFrame:
     """Total resident population by LA and year from Table 6 of the regional GDP workbook.
 
     The sheet has a title line, then a header ``ITL1 Region | LA code | LA name | 1998 …``.
@@ -183,10 +225,15 @@ def read_population_table6(path: str | os.PathLike, source: str = "regional_gdp_
     table.columns = [str(c).strip() for c in frame.iloc[header]]
     table = table[table["LA code"].notna()]
     year_columns = [c for c in table.columns if re.fullmatch(r"\d{4}", c)]
-    long = table.melt(id_vars=["LA code", "LA name"], value_vars=year_columns, var_name="year", value_name="raw")
+    long = table.melt(
+        id_vars=["LA code", "LA name"], value_vars=year_columns, var_name="year", value_name="raw"
+    )
     # Excel row numbers: header row is (header + 1) counting from 1.
     long["population"] = parse_numeric(
-        long["raw"], source=source, path=f"{os.fspath(path)} [{sheet}]", column="year columns",
+        long["raw"],
+        source=source,
+        path=f"{os.fspath(path)} [{sheet}]",
+        column="year columns",
         row_offset=header + 2,
     ).to_numpy()
     return pd.DataFrame(
@@ -199,7 +246,9 @@ def read_population_table6(path: str | os.PathLike, source: str = "regional_gdp_
     ).reset_index(drop=True)
 
 
-def read_mye2_persons(path: str | os.PathLike, source: str = "mid2022_population_by_age") -> pd.DataFrame:
+def read_mye2_persons(
+    path: str | os.PathLike, source: str = "mid2022_population_by_age"
+) -> pd.DataFrame:
     """Persons by single year of age for each area from sheet MYE2 - Persons.
 
     Columns out: ``area_code, area_name, geography, age, population`` (age 90 = 90 and over).
@@ -216,9 +265,14 @@ def read_mye2_persons(path: str | os.PathLike, source: str = "mid2022_population
     table = frame.iloc[header + 1 :].copy()
     table.columns = [str(c).strip() for c in frame.iloc[header]]
     ages = [c for c in table.columns if re.fullmatch(r"\d+\+?", c)]
-    long = table.melt(id_vars=["Code", "Name", "Geography"], value_vars=ages, var_name="age", value_name="raw")
+    long = table.melt(
+        id_vars=["Code", "Name", "Geography"], value_vars=ages, var_name="age", value_name="raw"
+    )
     long["population"] = parse_numeric(
-        long["raw"], source=source, path=f"{os.fspath(path)} [{sheet}]", column="age columns",
+        long["raw"],
+        source=source,
+        path=f"{os.fspath(path)} [{sheet}]",
+        column="age columns",
         row_offset=header + 2,
     ).to_numpy()
     return pd.DataFrame(
@@ -246,7 +300,16 @@ def read_itl_lookup(
     """
     primary_itl3 = primary_itl3 or {}
     raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
-    needed = ["LAD23CD", "LAD23NM", "ITL321CD", "ITL321NM", "ITL221CD", "ITL221NM", "ITL121CD", "ITL121NM"]
+    needed = [
+        "LAD23CD",
+        "LAD23NM",
+        "ITL321CD",
+        "ITL321NM",
+        "ITL221CD",
+        "ITL221NM",
+        "ITL121CD",
+        "ITL121NM",
+    ]
     missing = [c for c in needed if c not in raw.columns]
     if missing:
         raise data_error(source, path, ",".join(missing), [1], "missing columns")
@@ -263,7 +326,10 @@ def read_itl_lookup(
         else:
             rows = np.flatnonzero((raw["LAD23CD"] == lad).to_numpy()) + 2
             raise data_error(
-                source, path, "ITL321CD", rows,
+                source,
+                path,
+                "ITL321CD",
+                rows,
                 f"LAD {lad} is split equally between ITL3 {options}; name one in config "
                 "geography.primary_itl3",
             )
@@ -304,9 +370,150 @@ def read_topojson_layer(path: str | os.PathLike, layer: str):
     if invalid.any():
         repaired = shapely.make_valid(frame.geometry[invalid].to_numpy())
         polygonal = [
-            shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")])
-            if g.geom_type == "GeometryCollection" else g
+            shapely.union_all(
+                [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
+            )
+            if g.geom_type == "GeometryCollection"
+            else g
             for g in repaired
         ]
         frame.loc[invalid, "geometry"] = polygonal
     return frame.drop(columns=[c for c in ("id",) if c in frame.columns])
+
+
+#: ``type`` values of the ONSvisual code-change file (``input/changes.csv``):
+#: ``merger`` (several old areas form one new area), ``new_code`` (same area, new code),
+#: ``new_geo`` (a new area: a combined authority, or an LA boundary change with a new code),
+#: ``termination`` (the old area ends; no successor, e.g. an abolished county).
+CODE_CHANGE_TYPES = frozenset({"merger", "new_code", "new_geo", "termination"})
+
+
+def read_code_changes(path: str | os.PathLike, source: str = "la_code_changes") -> pd.DataFrame:
+    """GSS code changes from the ONSvisual ``changes.csv`` (``oldcd,oldnm,newcd,newnm,type,start``).
+
+    Columns out: ``old_code, old_name, new_code, new_name, type, start`` (``new_code`` is
+    missing for a ``termination``; ``start`` is the year the change took effect). A ``type``
+    outside :data:`CODE_CHANGE_TYPES` or a non-integer ``start`` is an error naming the rows:
+    a new vintage of the file must be read by a person before it changes results.
+    """
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    needed = ["oldcd", "oldnm", "newcd", "newnm", "type", "start"]
+    missing = [c for c in needed if c not in raw.columns]
+    if missing:
+        raise data_error(
+            source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
+        )
+    unknown = ~raw["type"].str.strip().isin(CODE_CHANGE_TYPES)
+    if unknown.any():
+        raise data_error(
+            source,
+            path,
+            "type",
+            np.flatnonzero(unknown.to_numpy()) + 2,
+            f"unknown change type(s) {sorted(set(raw.loc[unknown, 'type']))}; known: "
+            f"{sorted(CODE_CHANGE_TYPES)}",
+        )
+    start = pd.to_numeric(raw["start"].str.strip(), errors="coerce")
+    if start.isna().any():
+        raise data_error(
+            source, path, "start", np.flatnonzero(start.isna().to_numpy()) + 2, "not a year"
+        )
+    blank_new = raw["newcd"].str.strip().eq("") & raw["type"].ne("termination")
+    if blank_new.any():
+        raise data_error(
+            source,
+            path,
+            "newcd",
+            np.flatnonzero(blank_new.to_numpy()) + 2,
+            "only a 'termination' may lack a new code",
+        )
+    return pd.DataFrame(
+        {
+            "old_code": raw["oldcd"].str.strip(),
+            "old_name": raw["oldnm"].str.strip(),
+            "new_code": raw["newcd"].str.strip().replace("", pd.NA),
+            "new_name": raw["newnm"].str.strip().replace("", pd.NA),
+            "type": raw["type"].str.strip(),
+            "start": start.astype("int64"),
+        }
+    )
+
+
+def read_ltla_lookup(path: str | os.PathLike, source: str = "ltla_lookup_2014") -> pd.DataFrame:
+    """Lower-tier LA → county → region → country, from the ONSvisual ``ltla14-lookup.csv``.
+
+    The file lists every lower-tier LA code in use since 2014 (not those created from 2019
+    on); ``ctycd`` is blank where the LA is not a district of a two-tier county. Columns out:
+    ``ltla_code, ltla_name, county_code, county_name, region_code, region_name, country_code``.
+    A repeated LA code is an error.
+    """
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    needed = ["ltlacd", "ltlanm", "ctycd", "ctynm", "rgncd", "rgnnm", "ctrycd"]
+    missing = [c for c in needed if c not in raw.columns]
+    if missing:
+        raise data_error(
+            source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
+        )
+    repeated = raw["ltlacd"].duplicated(keep=False)
+    if repeated.any():
+        raise data_error(
+            source, path, "ltlacd", np.flatnonzero(repeated.to_numpy()) + 2, "repeated LA code"
+        )
+    blank = {"": pd.NA}
+    return pd.DataFrame(
+        {
+            "ltla_code": raw["ltlacd"].str.strip(),
+            "ltla_name": raw["ltlanm"].str.strip(),
+            "county_code": raw["ctycd"].str.strip().replace(blank),
+            "county_name": raw["ctynm"].str.strip().replace(blank),
+            "region_code": raw["rgncd"].str.strip().replace(blank),
+            "region_name": raw["rgnnm"].str.strip().replace(blank),
+            "country_code": raw["ctrycd"].str.strip().replace(blank),
+        }
+    )
+
+
+def read_iod_population(path: str | os.PathLike, source: str = "imd2019_file6") -> pd.DataFrame:
+    """Mid-2015 population of each local authority (2019 codes) from IoD2019 File 6.
+
+    File 6 gives population denominators for every LSOA (2011) with its LA (2019 code);
+    the LA's population is the sum over its LSOAs (totals exclude prisoners, as published).
+    This is the only pinned source of population for LA codes that no longer exist (e.g. the
+    Cumbrian, North Yorkshire and Somerset districts merged in 2023), and so weights the old
+    areas when a series is merged onto 2023 codes (:mod:`localineq.harmonise`).
+
+    Columns out: ``area_code, area_name, year`` (2015), ``population, population_0_15``.
+    """
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    code, name = "Local Authority District code (2019)", "Local Authority District name (2019)"
+    total = "Total population: mid 2015 (excluding prisoners)"
+    children = "Dependent Children aged 0-15: mid 2015 (excluding prisoners)"
+    missing = [c for c in (code, name, total, children) if c not in raw.columns]
+    if missing:
+        raise data_error(
+            source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
+        )
+    numbers = pd.DataFrame(
+        {
+            "area_code": raw[code].str.strip(),
+            "area_name": raw[name].str.strip(),
+            "population": parse_numeric(raw[total], source=source, path=path, column=total),
+            "population_0_15": parse_numeric(
+                raw[children], source=source, path=path, column=children
+            ),
+        }
+    )
+    absent = numbers[["population", "population_0_15"]].isna().any(axis=1)
+    if absent.any():
+        raise data_error(
+            source,
+            path,
+            total,
+            np.flatnonzero(absent.to_numpy()) + 2,
+            "LSOA population missing; an LA total would be a partial sum",
+        )
+    summed = numbers.groupby(["area_code", "area_name"], as_index=False)[
+        ["population", "population_0_15"]
+    ].sum()
+    summed.insert(2, "year", 2015)
+    return summed.sort_values("area_code").reset_index(drop=True)

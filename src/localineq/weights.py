@@ -9,7 +9,7 @@ Ireland's 2023 values (population marked ``[u]``) use 2022 weights.
 
 from __future__ import annotations
 
-import numpy as np
+import numpy as np  # noqa: F401 (used in doctests)
 import pandas as pd
 
 
@@ -61,3 +61,123 @@ def nearest_year_weights(
             "weight_year": chosen["year"].to_numpy(dtype="int64"),
         }
     )
+
+
+#: Weight bases: the population an indicator's values describe. ``ages`` is an inclusive band
+#: of single years of age in MYE2 (90 = 90 and over); ``None`` means all residents. Config
+#: (``weight_bases``) may restate these; these defaults document the rule in one place.
+DEFAULT_WEIGHT_BASES: dict[str, tuple[int, int] | None] = {
+    "population": None,
+    "working_age": (16, 64),
+    "children": (0, 15),
+    "adults_16_plus": (16, 90),
+    "adults_19_plus": (19, 90),
+    "age_10": (10, 10),
+    "age_15": (15, 15),
+}
+
+
+def age_band_share(
+    mye2: pd.DataFrame, ages: tuple[int, int], areas: pd.Series | None = None
+) -> pd.DataFrame:
+    """Share of each area's mid-2022 residents in an age band (MYE2, persons).
+
+    :math:`s_i = \\sum_{a \\in [a_0, a_1]} P_{i,a} / \\sum_a P_{i,a}`.
+
+    Parameters
+    ----------
+    mye2
+        Output of :func:`localineq.readers.read_mye2_persons` (``area_code, age, population``).
+    ages
+        Inclusive age band ``(a0, a1)``; 90 means "90 and over".
+    areas
+        If given, the areas required; each must be in MYE2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_code, share``.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"area_code": ["A"] * 3, "age": [10, 40, 90], "population": [1.0, 2.0, 1.0]})
+    >>> age_band_share(m, (16, 64)).to_dict("list")
+    {'area_code': ['A'], 'share': [0.5]}
+    """
+    table = mye2.drop_duplicates(["area_code", "age"])
+    if areas is not None:
+        absent = sorted(set(areas) - set(table["area_code"]))
+        if absent:
+            raise ValueError(f"MYE2 has no age breakdown for area(s) {absent[:5]}")
+        table = table[table["area_code"].isin(set(areas))]
+    in_band = table["age"].between(*ages)
+    band = table[in_band].groupby("area_code")["population"].sum()
+    total = table.groupby("area_code")["population"].sum()
+    share = (band / total).rename("share").reset_index()
+    return share.sort_values("area_code").reset_index(drop=True)
+
+
+def basis_population(
+    population: pd.DataFrame, mye2: pd.DataFrame, ages: tuple[int, int] | None
+) -> pd.DataFrame:
+    """Weight-basis population of each LA and year.
+
+    Rule ``2022 age share × own-year total``: for an age band, the count in year *t* is
+    :math:`P_{i,t} \\cdot s_i`, with :math:`P_{i,t}` the LA's total population in *t* (Table 6,
+    1998–2023) and :math:`s_i` its mid-2022 share in the band (MYE2). In 2022 this equals the
+    MYE2 band count up to revisions between the two releases; in other years it assumes the
+    LA's age structure of 2022 — an approximation, stated wherever the weights are used.
+    ``ages=None`` returns the total population unchanged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_code, year, population`` (the basis count; missing where Table 6 is missing).
+    """
+    table = population[["area_code", "year", "population"]].copy()
+    if ages is None:
+        return table.reset_index(drop=True)
+    share = age_band_share(mye2, ages, table["area_code"].drop_duplicates())
+    table = table.merge(share, on="area_code", how="left", validate="many_to_one")
+    table["population"] = table["population"] * table["share"]
+    return table.drop(columns="share").reset_index(drop=True)
+
+
+def aggregate_to_units(basis: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Sum a LAD-level basis over units of analysis (e.g. districts → county).
+
+    ``members`` maps ``area_code`` (LAD) → ``unit_code``. A unit's count for a year is missing
+    when any member's count is missing (never a partial sum).
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"area_code": ["A", "B", "A", "B"], "year": [1, 1, 2, 2],
+    ...                   "population": [1.0, 2.0, 3.0, np.nan]})
+    >>> m = pd.DataFrame({"area_code": ["A", "B"], "unit_code": ["U", "U"]})
+    >>> aggregate_to_units(b, m).to_dict("list")
+    {'area_code': ['U', 'U'], 'year': [1, 2], 'population': [3.0, nan]}
+    """
+    joined = basis.merge(
+        members[["area_code", "unit_code"]], on="area_code", how="inner", validate="many_to_one"
+    )
+    grouped = joined.groupby(["unit_code", "year"])["population"]
+    summed = grouped.sum(min_count=1).where(grouped.count() == grouped.size())
+    out = summed.reset_index().rename(columns={"unit_code": "area_code"})
+    return out.sort_values(["area_code", "year"]).reset_index(drop=True)
+
+
+def attach_weights(rows: pd.DataFrame, basis: pd.DataFrame) -> pd.DataFrame:
+    """Add ``weight`` and ``weight_year`` to indicator rows (nearest-year rule, per period).
+
+    Each period's rows get the basis count of its ``reference_year``, or of the nearest
+    published year (:func:`nearest_year_weights`).
+    """
+    parts = []
+    for _period, frame in rows.groupby("period", sort=False):
+        w = nearest_year_weights(frame["area_code"], int(frame["reference_year"].iloc[0]), basis)
+        parts.append(
+            frame.assign(weight=w["weight"].to_numpy(), weight_year=w["weight_year"].to_numpy())
+        )
+    if not parts:
+        return rows.assign(weight=pd.Series(dtype="float64"), weight_year=pd.Series(dtype="int64"))
+    return pd.concat(parts).loc[rows.index]

@@ -1,0 +1,393 @@
+"""Harmonise local-authority series onto one code vintage (LAD23, April 2023).
+
+Older periods of many ONS series are published on the LA codes of their day; a few recent
+ones already use codes introduced after 2023. The ONS code-change file (``changes.csv``:
+``oldcd, oldnm, newcd, newnm, type, start``) says how codes relate. Rules, in the order
+they are applied (:func:`harmonise_to_target`):
+
+1. **Only LA-to-LA changes count.** A row whose old or new code is not a lower-tier LA code
+   (combined authorities ``E47`` of type ``new_geo``, county ``termination`` rows) is not a
+   change of LA geography and is ignored.
+2. **Later renames are undone.** A 1:1 change dated after the target year whose old code is
+   a target code (Barnsley ``E08000016 → E08000038`` and Sheffield ``E08000019 →
+   E08000039``, 2025) is reversed: the later code is relabelled to the LAD23 code. Any other
+   change after the target year that reaches the data is an error.
+3. **Published target rows win.** When a LAD23 code is itself published for a period, rows
+   of its predecessors for that period are *superseded* (dropped and counted), whatever
+   their values — the publisher's own figure for the current area is never replaced by a
+   reconstruction. This also covers a relabelled later code duplicating a published LAD23
+   row (the LAD23 row is kept; value differences are counted in the report).
+4. **Renames map 1:1.** A chain of changes with one predecessor at every step (e.g. Fife
+   ``S12000015 → S12000047``) passes the value and its confidence interval through.
+5. **Mergers are population-weighted means.** For a LAD23 area formed from several old
+   areas (e.g. Cumberland = Allerdale + Carlisle + Copeland), the value is
+   :math:`y_T = \\sum_i p_i y_i / \\sum_i p_i` over the old areas *i* published for that period,
+   with :math:`p_i` the old area's population (IoD2019 File 6, mid-2015, 2019 codes; an area
+   built from older codes sums its parts). Never an unweighted mean: a constituent without a
+   population is an error. Chains merge recursively (Taunton Deane + West Somerset →
+   Somerset West and Taunton → Somerset).
+6. **Incomplete or suppressed mergers are missing.** If any old area of a merger is absent
+   for the period, or its value is missing, the merged value is missing (status says which)
+   — never a mean over a subset.
+7. **Splits are refused.** An old code with more than one successor has no rule here; data
+   containing it is an error.
+
+Confidence intervals of a merger assume independent, symmetric, normal errors:
+:math:`se_i = (uci_i - lci_i) / (2 \\cdot 1.96)`, :math:`se_T = \\sqrt{\\sum_i w_i^2 se_i^2}` with
+:math:`w_i = p_i / \\sum p`; they are missing if any constituent lacks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from localineq.geography import is_la_code
+
+Z95 = 1.959963984540054
+
+
+class HarmonisationError(ValueError):
+    """Data that no harmonisation rule covers; the message names source, codes and periods."""
+
+
+@dataclass(frozen=True)
+class ChangeRules:
+    """LA code changes relative to a target vintage.
+
+    Attributes
+    ----------
+    predecessors
+        New code → old codes it was formed from (changes up to the target year).
+    successors
+        Old code → new codes (more than one = a split).
+    reverse
+        Later code → target code for 1:1 renames after the target year (rule 2).
+    later
+        Codes created after the target year by any other change (no rule; error if used).
+    ignored
+        Rows of the change file that are not LA-to-LA changes (rule 1).
+    """
+
+    predecessors: dict[str, list[str]]
+    successors: dict[str, list[str]]
+    reverse: dict[str, str]
+    later: frozenset[str]
+    ignored: pd.DataFrame = field(repr=False)
+
+    def final_target(self, code: str, targets: set[str]) -> str | None:
+        """The target code an old code ends up in by following successors (``None``: none)."""
+        seen = set()
+        while code not in targets:
+            nxt = self.successors.get(code, [])
+            if len(nxt) != 1 or code in seen:
+                return None
+            seen.add(code)
+            code = nxt[0]
+        return code
+
+
+def change_rules(
+    changes: pd.DataFrame, target_codes: Iterable[str], target_year: int = 2023
+) -> ChangeRules:
+    """Classify the code-change file relative to the target vintage (rules 1, 2, 7).
+
+    Parameters
+    ----------
+    changes
+        Output of :func:`localineq.readers.read_code_changes`.
+    target_codes
+        Codes of the target vintage (the LAD23 codes).
+    target_year
+        Changes with ``start <= target_year`` are part of the target vintage.
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"old_code": ["E07000001", "E07000002", "E08000016", "E06000057"],
+    ...                    "new_code": ["E06000099", "E06000099", "E08000038", "E47000011"],
+    ...                    "type": ["merger", "merger", "new_code", "new_geo"],
+    ...                    "start": [2021, 2021, 2025, 2018]})
+    >>> r = change_rules(ch, ["E06000099", "E08000016"])
+    >>> r.predecessors, r.reverse, len(r.ignored)
+    ({'E06000099': ['E07000001', 'E07000002']}, {'E08000038': 'E08000016'}, 1)
+    """
+    targets = set(target_codes)
+    new = changes["new_code"].fillna("")
+    la_edge = is_la_code(changes["old_code"]) & is_la_code(new)
+    edges = changes[la_edge]
+    current = edges[edges["start"] <= target_year]
+    predecessors: dict[str, list[str]] = {}
+    successors: dict[str, list[str]] = {}
+    for old, new_code in zip(current["old_code"], current["new_code"], strict=True):
+        predecessors.setdefault(new_code, []).append(old)
+        successors.setdefault(old, []).append(new_code)
+    reverse: dict[str, str] = {}
+    later: set[str] = set()
+    after = edges[edges["start"] > target_year]
+    n_old = after.groupby("new_code")["old_code"].transform("nunique")
+    n_new = after.groupby("old_code")["new_code"].transform("nunique")
+    for old, new_code, one_old, one_new in zip(
+        after["old_code"], after["new_code"], n_old, n_new, strict=True
+    ):
+        if old in targets and one_old == 1 and one_new == 1:
+            reverse[new_code] = old
+        else:
+            later.add(new_code)
+    return ChangeRules(
+        predecessors={k: sorted(v) for k, v in sorted(predecessors.items())},
+        successors={k: sorted(v) for k, v in sorted(successors.items())},
+        reverse=dict(sorted(reverse.items())),
+        later=frozenset(later),
+        ignored=changes[~la_edge].reset_index(drop=True),
+    )
+
+
+@dataclass
+class _Node:
+    value: float
+    lci: float
+    uci: float
+    population: float | None
+    codes: list[str]
+    missing: list[str]
+    suppressed: list[str]
+
+
+def _resolve(code, present, rules, population, consumed) -> _Node:
+    """Value of ``code`` for one period: published, passed through a rename, or merged."""
+    if code in present:
+        consumed.add(code)
+        row = present[code]
+        value = row["value"]
+        return _Node(
+            value,
+            row["lci_95"],
+            row["uci_95"],
+            population.get(code),
+            [code],
+            [],
+            [code] if pd.isna(value) else [],
+        )
+    parts = rules.predecessors.get(code, [])
+    if not parts:
+        return _Node(np.nan, np.nan, np.nan, population.get(code), [], [code], [])
+    children = [_resolve(part, present, rules, population, consumed) for part in parts]
+    codes = [c for child in children for c in child.codes]
+    missing = [c for child in children for c in child.missing]
+    suppressed = [c for child in children for c in child.suppressed]
+    if len(children) == 1:
+        child = children[0]
+        return _Node(
+            child.value,
+            child.lci,
+            child.uci,
+            population.get(code, child.population),
+            codes,
+            missing,
+            suppressed,
+        )
+    pops = [child.population for child in children]
+    total = population.get(code, None if any(p is None for p in pops) else float(sum(pops)))
+    if missing or suppressed:
+        return _Node(np.nan, np.nan, np.nan, total, codes, missing, suppressed)
+    if any(p is None for p in pops):
+        lacking = [c for child in children if child.population is None for c in child.codes]
+        raise HarmonisationError(
+            f"merger into {code}: no population for old area(s) {lacking}; refusing an "
+            "unweighted mean (add them to the old-area population table)"
+        )
+    w = np.asarray(pops, dtype=float) / float(sum(pops))
+    values = np.array([child.value for child in children], dtype=float)
+    lci = np.array([child.lci for child in children], dtype=float)
+    uci = np.array([child.uci for child in children], dtype=float)
+    merged = float(w @ values)
+    if np.isnan(lci).any() or np.isnan(uci).any():
+        low = high = np.nan
+    else:
+        se = float(np.sqrt(np.sum((w * (uci - lci) / (2 * Z95)) ** 2)))
+        low, high = merged - Z95 * se, merged + Z95 * se
+    return _Node(merged, low, high, total, codes, [], [])
+
+
+def harmonise_to_target(
+    frame: pd.DataFrame,
+    rules: ChangeRules,
+    old_population: Mapping[str, float],
+    target_codes: Iterable[str],
+    *,
+    source: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Put one indicator's rows (all periods) onto target codes with the module's rules.
+
+    Parameters
+    ----------
+    frame
+        Rows of one indicator: ``area_code, period, value, lci_95, uci_95`` plus any
+        period-level columns (carried over to merged rows from a constituent). Only codes
+        that are target codes or covered by ``rules`` are allowed.
+    rules
+        From :func:`change_rules`.
+    old_population
+        Old area code → population, weighting mergers (rule 5).
+    target_codes
+        Codes the output may contain (LAD23; for upper-tier series also UTLA codes).
+    source
+        Named in error messages.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The harmonised rows (same columns, plus ``harmonisation``: ``published``,
+        ``reverse_rename``, ``rename``, ``merger`` or ``merger_incomplete``), sorted by
+        period and code; and a report with one row per rule applied:
+        ``period, area_code, rule, constituents, n_rows, note``.
+
+    Raises
+    ------
+    HarmonisationError
+        For codes no rule covers, splits, later non-rename changes, or a merger constituent
+        without population.
+    """
+    targets = set(target_codes)
+    data = frame.copy()
+    data["harmonisation"] = "published"
+    codes = pd.Series(data["area_code"].unique())
+    split = sorted(c for c in codes if len(rules.successors.get(c, [])) > 1)
+    later = sorted(c for c in codes if c in rules.later)
+    unknown = sorted(
+        c
+        for c in codes
+        if c not in targets
+        and c not in rules.reverse
+        and c not in rules.successors
+        and c not in rules.later
+    )
+    for problem, found in (
+        ("split into several new areas; no rule divides a value", split),
+        ("created after the target vintage by a change other than a 1:1 rename; no rule", later),
+        ("neither a target code nor covered by the code-change file", unknown),
+    ):
+        if found:
+            periods = sorted(data.loc[data["area_code"].isin(found), "period"].unique())
+            raise HarmonisationError(
+                f"source {source!r}: code(s) {found[:8]} {problem} (periods {periods[:4]})"
+            )
+    dangling = sorted(
+        c for c in codes if c in rules.successors and rules.final_target(c, targets) is None
+    )
+    if dangling:
+        raise HarmonisationError(
+            f"source {source!r}: old code(s) {dangling[:8]} lead to no target code"
+        )
+
+    report: list[dict] = []
+    # Rule 2: relabel later 1:1 renames; a published target row for the same period wins.
+    later_rows = data["area_code"].isin(rules.reverse)
+    if later_rows.any():
+        original = data.loc[later_rows, "area_code"]
+        data.loc[later_rows, "area_code"] = original.map(rules.reverse)
+        data.loc[later_rows, "harmonisation"] = "reverse_rename"
+        key = ["area_code", "period"]
+        both = data.duplicated(key, keep=False) & data["area_code"].isin(targets)
+        if both.any():
+            dup = data[both]
+            kept = dup[dup["harmonisation"] == "published"].set_index(key)["value"]
+            dropped = dup[dup["harmonisation"] == "reverse_rename"].set_index(key)["value"]
+            aligned = dropped.reindex(kept.index)
+            differ = ~((aligned == kept) | (aligned.isna() & kept.isna()))
+            for (code, period), n_diff in differ.groupby(level=[0, 1]).sum().items():
+                report.append(
+                    {
+                        "period": period,
+                        "area_code": code,
+                        "rule": "superseded",
+                        "constituents": ",".join(k for k, v in rules.reverse.items() if v == code),
+                        "n_rows": 1,
+                        "note": f"later code duplicates published LAD23 row; {int(n_diff)} value(s) differ",
+                    }
+                )
+            data = data[~(both & (data["harmonisation"] == "reverse_rename"))]
+        for (code, period), _ in data[data["harmonisation"] == "reverse_rename"].groupby(
+            ["area_code", "period"]
+        ):
+            report.append(
+                {
+                    "period": period,
+                    "area_code": code,
+                    "rule": "reverse_rename",
+                    "constituents": ",".join(k for k, v in rules.reverse.items() if v == code),
+                    "n_rows": 1,
+                    "note": "",
+                }
+            )
+
+    out = [data[data["area_code"].isin(targets)]]
+    old = data[~data["area_code"].isin(targets)]
+    for period, rows in old.groupby("period", sort=True):
+        in_period = data[data["period"] == period]
+        present = {
+            code: row
+            for code, row in zip(in_period["area_code"], in_period.to_dict("records"), strict=True)
+        }
+        finals = sorted({rules.final_target(code, targets) for code in rows["area_code"]})
+        consumed: set[str] = set()
+        for target in finals:
+            if target in present:
+                continue  # rule 3: the published target row stands; its predecessors are superseded
+            node = _resolve(target, present, rules, old_population, consumed)
+            template = present[node.codes[0]] if node.codes else rows.iloc[0].to_dict()
+            merged = dict(template)
+            merged.update(area_code=target, value=node.value, lci_95=node.lci, uci_95=node.uci)
+            if "area_name" in merged:
+                merged["area_name"] = pd.NA
+            if "status" in merged:
+                merged["status"] = pd.NA
+            n_parts = len(node.codes) + len(node.missing)
+            if node.missing or node.suppressed:
+                rule = "merger_incomplete"
+                note = (f"absent: {node.missing}; " if node.missing else "") + (
+                    f"value missing: {node.suppressed}" if node.suppressed else ""
+                )
+            else:
+                rule = "rename" if n_parts == 1 else "merger"
+                note = ""
+            merged["harmonisation"] = rule
+            out.append(pd.DataFrame([merged]))
+            report.append(
+                {
+                    "period": period,
+                    "area_code": target,
+                    "rule": rule,
+                    "constituents": ",".join(node.codes + node.missing),
+                    "n_rows": len(node.codes),
+                    "note": note.strip("; "),
+                }
+            )
+        for code in sorted(set(rows["area_code"]) - consumed):
+            final = rules.final_target(code, targets)
+            report.append(
+                {
+                    "period": period,
+                    "area_code": final,
+                    "rule": "superseded",
+                    "constituents": code,
+                    "n_rows": 1,
+                    "note": "a later code is published for this period",
+                }
+            )
+    result = pd.concat(out, ignore_index=True) if len(out) > 1 else out[0].copy()
+    result = result.astype(
+        {c: frame[c].dtype for c in frame.columns if c in ("value", "lci_95", "uci_95")}
+    )
+    report_frame = pd.DataFrame(
+        report, columns=["period", "area_code", "rule", "constituents", "n_rows", "note"]
+    )
+    return (
+        result.sort_values(["period", "area_code"]).reset_index(drop=True),
+        report_frame.sort_values(["period", "area_code", "rule", "constituents"]).reset_index(
+            drop=True
+        ),
+    )

@@ -1,0 +1,194 @@
+"""Checks every tidy table must pass before it is written (pandera schemas).
+
+Rules for an indicator table (one indicator, or the stacked export):
+
+* ``area_code`` belongs to the table's code set — LAD23 codes only in LA tables; UTLA23 +
+  LAD23 codes in upper-tier tables;
+* one row per area × indicator × period;
+* ``value`` is missing or inside the range of its unit (:data:`UNIT_RANGES`, e.g. % in
+  [0, 100], healthy life expectancy in [40, 90] years, £ > 0);
+* ``lci_95 <= value <= uci_95`` wherever all three are published;
+* ``weight`` is present and positive.
+
+A breach raises :class:`ValidationError` whose message names the source, the column, the
+check and the offending rows (area, period, value) — pandera's ``SchemaErrors`` made
+readable; the run stops rather than writing a table that breaks a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+try:  # pandera >= 0.24 moved the pandas API to ``pandera.pandas``
+    import pandera.pandas as pa
+except ImportError:  # pragma: no cover - older pandera
+    import pandera as pa
+
+#: Unit → (lowest, highest, lowest allowed itself?) for indicator values. ``None`` = no bound.
+UNIT_RANGES: dict[str, tuple[float | None, float | None, bool]] = {
+    "£ per head": (0.0, None, False),
+    "£ per week": (0.0, None, False),
+    "£ per hour": (0.0, None, False),
+    "%": (0.0, 100.0, True),
+    "years": (40.0, 90.0, True),
+    "score (0-10)": (0.0, 10.0, True),
+    "ratio": (0.0, None, False),
+    "per 100,000 population": (0.0, 100_000.0, True),
+}
+
+
+class ValidationError(ValueError):
+    """A table broke a validation rule; the message names source, column and rows."""
+
+
+def value_check(unit: str) -> pa.Check:
+    """The pandera check for values in ``unit`` (see :data:`UNIT_RANGES`).
+
+    >>> value_check("%").name
+    'in_range'
+    """
+    if unit not in UNIT_RANGES:
+        raise ValueError(
+            f"unit {unit!r} has no validation range; known units: {sorted(UNIT_RANGES)}"
+        )
+    low, high, inclusive = UNIT_RANGES[unit]
+    if high is None:
+        return pa.Check.ge(low) if inclusive else pa.Check.gt(low)
+    return pa.Check.in_range(low, high, include_min=inclusive, include_max=True)
+
+
+def _ci_brackets_value(frame: pd.DataFrame) -> pd.Series:
+    known = frame[["value", "lci_95", "uci_95"]].notna().all(axis=1)
+    # Published values and limits are rounded separately; allow a rounding tolerance.
+    tol = 1e-6 * frame["value"].abs().clip(lower=1)
+    inside = (frame["lci_95"] <= frame["value"] + tol) & (frame["value"] <= frame["uci_95"] + tol)
+    return ~known | inside
+
+
+def indicator_schema(
+    codes: Iterable[str], unit: str, *, code_set_name: str = "LAD23"
+) -> pa.DataFrameSchema:
+    """Schema of one indicator's tidy rows (see the module docstring for the rules)."""
+    allowed = sorted(set(codes))
+    return pa.DataFrameSchema(
+        {
+            "area_code": pa.Column(
+                str, pa.Check.isin(allowed, error=f"{code_set_name} code"), nullable=False
+            ),
+            "indicator": pa.Column(str, nullable=False),
+            "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}"), nullable=False),
+            "value": pa.Column(float, value_check(unit), nullable=True),
+            "lci_95": pa.Column(float, nullable=True),
+            "uci_95": pa.Column(float, nullable=True),
+            "weight": pa.Column(float, pa.Check.gt(0), nullable=False),
+        },
+        checks=[
+            pa.Check(_ci_brackets_value, element_wise=False, error="lci_95 <= value <= uci_95")
+        ],
+        unique=["area_code", "indicator", "period"],
+        report_duplicates="all",
+        strict=False,
+        coerce=False,
+    )
+
+
+def weights_schema(codes: Iterable[str]) -> pa.DataFrameSchema:
+    """Schema of a long weight table ``area_code, year, population`` (positive where given)."""
+    return pa.DataFrameSchema(
+        {
+            "area_code": pa.Column(str, pa.Check.isin(sorted(set(codes))), nullable=False),
+            "year": pa.Column(int, pa.Check.in_range(1990, 2030), nullable=False),
+            "population": pa.Column(float, pa.Check.gt(0), nullable=True),
+        },
+        unique=["area_code", "year"],
+        report_duplicates="all",
+    )
+
+
+def _describe_failures(
+    frame: pd.DataFrame, errors: pa.errors.SchemaErrors, limit: int = 5
+) -> list[str]:
+    cases = errors.failure_cases
+    lines = []
+    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
+        column = "(table)" if pd.isna(column) else column
+        index = [i for i in group["index"].tolist() if i is not None and not pd.isna(i)]
+        shown = []
+        for i in index[:limit]:
+            if i in frame.index:
+                row = frame.loc[i]
+                if isinstance(row, pd.DataFrame):
+                    row = row.iloc[0]
+                parts = [
+                    f"{c}={row[c]!r}"
+                    for c in ("area_code", "period", "value")
+                    if c in frame.columns
+                ]
+                shown.append(f"row {i} ({', '.join(parts)})")
+        if not shown:
+            shown = [repr(v) for v in group["failure_case"].head(limit).tolist()]
+        more = f" and {len(group) - limit} more" if len(group) > limit else ""
+        lines.append(
+            f"column {column!r}, check {check}: {len(group)} failure(s): {'; '.join(shown)}{more}"
+        )
+    return lines
+
+
+def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, source: str) -> pd.DataFrame:
+    """Validate ``frame`` against ``schema`` (all checks, lazily) or raise a readable error.
+
+    Raises
+    ------
+    ValidationError
+        ``source <name>: table breaks N rule(s):`` then one line per column × check, naming
+        up to five offending rows by index, area, period and value.
+    """
+    try:
+        return schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        lines = _describe_failures(frame, errors)
+        raise ValidationError(
+            f"source {source!r}: table breaks {len(lines)} rule(s):\n  " + "\n  ".join(lines)
+        ) from None
+
+
+def validate_indicator(
+    frame: pd.DataFrame,
+    codes: Iterable[str],
+    unit: str,
+    *,
+    source: str,
+    code_set_name: str = "LAD23",
+) -> pd.DataFrame:
+    """Validate one indicator's rows (:func:`indicator_schema`)."""
+    return validate(
+        frame, indicator_schema(codes, unit, code_set_name=code_set_name), source=source
+    )
+
+
+def validate_export(
+    frame: pd.DataFrame,
+    codes: Iterable[str],
+    units: dict[str, str],
+    *,
+    source: str,
+    code_set_name: str = "LAD23",
+) -> pd.DataFrame:
+    """Validate a stacked table of several indicators, each against its own unit's range.
+
+    ``units`` maps indicator key → unit. Uniqueness of area × indicator × period is checked
+    over the whole table.
+    """
+    codes = sorted(set(codes))
+    unknown = sorted(set(frame["indicator"]) - set(units))
+    if unknown:
+        raise ValidationError(f"source {source!r}: indicator(s) {unknown} have no declared unit")
+    for key, rows in frame.groupby("indicator", sort=True):
+        validate_indicator(
+            rows, codes, units[key], source=f"{source} [{key}]", code_set_name=code_set_name
+        )
+    whole = pa.DataFrameSchema(unique=["area_code", "indicator", "period"], report_duplicates="all")
+    validate(frame, whole, source=source)
+    return frame
