@@ -1009,7 +1009,16 @@ def icc(values: npt.ArrayLike, groups: Any) -> ICCResult:
 # convergence
 # ---------------------------------------------------------------------------------------------
 
-_SIGMA_MEASURES = ("sd_log", "cv", "williamson", "gini", "theil_t", "theil_l", "variance", "p90_p10")
+_SIGMA_MEASURES = (
+    "sd_log",
+    "cv",
+    "williamson",
+    "gini",
+    "theil_t",
+    "theil_l",
+    "variance",
+    "p90_p10",
+)
 
 
 def _sd_log(y: np.ndarray, w: np.ndarray) -> float:
