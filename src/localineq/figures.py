@@ -42,6 +42,29 @@ def add_source_line(
     fig.text(0.01, y, text, fontsize=7, color="0.35", ha="left", va="top")
 
 
+def add_source_note(
+    ax: plt.Axes, source: str | None = None, *, extra: str | None = None, offset: float = -34
+) -> None:
+    """Source/licence line a fixed distance (points) below an axes, left-aligned to the figure.
+
+    Unlike :func:`add_source_line` its position does not depend on the figure's height.
+    """
+    text = source or SOURCE_LINE
+    if extra:
+        text = f"{text}\n{extra}"
+    ax.annotate(
+        text,
+        xy=(0.01, 0.0),
+        xycoords=("figure fraction", "axes fraction"),
+        xytext=(0, offset),
+        textcoords="offset points",
+        fontsize=7,
+        color="0.35",
+        ha="left",
+        va="top",
+    )
+
+
 def save_figure(
     fig: plt.Figure, png: str | os.PathLike, svg: str | os.PathLike | None = None
 ) -> None:
@@ -159,16 +182,20 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
     upper = 100 * data["between_share_upper"].to_numpy(dtype="float64")
     has_ci = np.isfinite(lower) & np.isfinite(upper)
     if has_ci.any():
-        ax.errorbar(
-            between[has_ci],
+        # Drawn as a segment, not an error bar: a percentile interval need not contain the
+        # estimate (the bootstrap of a between-group component is biased upwards).
+        ax.hlines(
             positions[has_ci],
-            xerr=np.vstack([between[has_ci] - lower[has_ci], upper[has_ci] - between[has_ci]]),
-            fmt="none",
-            ecolor="black",
-            elinewidth=1.1,
-            capsize=3,
+            lower[has_ci],
+            upper[has_ci],
+            color="black",
+            lw=1.1,
             label="95% bootstrap interval",
         )
+        for edge in (lower, upper):
+            ax.plot(
+                edge[has_ci], positions[has_ci], ls="", marker="|", ms=7, color="black", mew=1.1
+            )
     unweighted = 100 * data["between_share_unweighted"].to_numpy(dtype="float64")
     ok = np.isfinite(unweighted)
     ax.scatter(
@@ -183,15 +210,8 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
         label="Between regions (unweighted)",
     )
     for y, share in zip(positions, between, strict=True):
-        ax.text(
-            min(share, 100) + 1.0,
-            y,
-            f"{share:.0f}%",
-            va="center",
-            ha="left",
-            fontsize=7.5,
-            color="0.1",
-        )
+        if share >= 7:
+            ax.text(1.0, y, f"{share:.0f}%", va="center", ha="left", fontsize=7, color="white")
     labels = [
         f"{_short(t, 44)} ({p})" for t, p in zip(data["title"], data["period_label"], strict=True)
     ]
@@ -201,19 +221,15 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
     ax.set_xlabel("Share of inequality between local authorities (Theil T), %")
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
     ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8, frameon=False)
     ax.set_title(
         "How much of the inequality between local authorities lies between regions?",
         loc="left",
         fontsize=11,
+        pad=34,
     )
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.5 / (0.42 * n + 1.8) - 0.06),
-        ncol=2,
-        fontsize=8,
-        frameon=False,
-    )
-    add_source_line(fig, y=-0.1 - 0.6 / (0.42 * n + 1.8))
+    add_source_note(ax)
+
     return fig
 
 
@@ -245,7 +261,10 @@ def within_share_trend(
         ax.set_visible(False)
     for ax, key in zip(axes.flat, keys, strict=False):
         rows = table[(table["indicator"] == key) & (table["n_areas"] > 0)].sort_values("period")
-        weighted = weighted_label(rows["weighting"].unique(), specs[key])
+        own_unweighted = str(specs[key].get("weight", "")) == "unweighted"
+        weighted = (
+            None if own_unweighted else weighted_label(rows["weighting"].unique(), specs[key])
+        )
         for weighting, style in (
             (weighted, dict(color=WEIGHTED_COLOUR, ls="-")),
             ("unweighted", dict(color=UNWEIGHTED_COLOUR, ls="--")),
@@ -272,7 +291,7 @@ def within_share_trend(
     for ax in axes[:, 0]:
         ax.set_ylabel("Within regions, %", fontsize=8)
     handles = [
-        plt.Line2D([], [], color=WEIGHTED_COLOUR, lw=1.4, label="Weighted (population)"),
+        plt.Line2D([], [], color=WEIGHTED_COLOUR, lw=1.4, label="Weighted (indicator's own weight)"),
         plt.Line2D(
             [], [], color=UNWEIGHTED_COLOUR, lw=1.4, ls="--", label="Unweighted (each LA once)"
         ),
@@ -356,14 +375,9 @@ def localisation_profile(profile: pd.DataFrame, specs: dict) -> plt.Figure:
         "Where does inequality between local authorities sit? ITL1 → ITL2 → ITL3 → LA",
         loc="left",
         fontsize=11,
+        pad=34,
     )
-    height = 0.42 * n + 2.0
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.45, -0.45 / height - 0.06),
-        ncol=2,
-        fontsize=8,
-        frameon=False,
-    )
-    add_source_line(fig, y=-0.12 - 0.6 / height)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8, frameon=False)
+    add_source_note(ax)
+
     return fig

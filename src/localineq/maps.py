@@ -204,9 +204,28 @@ def _london_bounds(lad: gpd.GeoDataFrame) -> np.ndarray:
     return london.total_bounds
 
 
+def unit_polygons(lad: gpd.GeoDataFrame, members: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Polygons of units of analysis dissolved from their member LAD23s.
+
+    ``members`` maps ``area_code`` (LAD23) → ``unit_code``; LADs absent from it stay
+    themselves. Used for indicators published for upper-tier areas (counties) or combined
+    areas (e.g. Cornwall with the Isles of Scilly).
+    """
+    unit = lad["area_code"].map(members.set_index("area_code")["unit_code"])
+    joined = lad.assign(area_code=unit.fillna(lad["area_code"]))
+    keep = ["area_code", "itl1_code", "geometry"]
+    return joined[keep].dissolve(by=["area_code", "itl1_code"], as_index=False)
+
+
 def _prepare(
-    lad: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, values: pd.DataFrame, column: str
+    lad: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    column: str,
+    members: pd.DataFrame | None = None,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    if members is not None and not set(values["area_code"]) <= set(lad["area_code"]):
+        lad = unit_polygons(lad, members)
     unknown = sorted(set(values["area_code"]) - set(lad["area_code"]))
     if unknown:
         raise ValueError(f"{len(unknown)} area code(s) have no boundary, e.g. {unknown[:5]}")
@@ -229,6 +248,8 @@ def choropleth(
     k: int = 5,
     cmap: str = "cividis",
     source: str | None = None,
+    members: pd.DataFrame | None = None,
+    area_label: str = "Local authorities (2023 boundaries)",
 ) -> plt.Figure:
     """Classed choropleth of one indicator by LA, ITL1 boundaries overlaid, London inset.
 
@@ -243,8 +264,11 @@ def choropleth(
         Orients the palette so that dark always means *worse*.
     scheme, k
         Classification (see :func:`class_breaks`).
+    members
+        Optional LAD23 → ``unit_code`` table for indicators whose units are not LAD23s
+        (see :func:`unit_polygons`).
     """
-    lad, regions = _prepare(lad, regions, values, "value")
+    lad, regions = _prepare(lad, regions, values, "value", members)
     present = lad["value"].dropna()
     breaks = class_breaks(present, scheme=scheme, k=k)
     palette = plt.get_cmap(cmap)(np.linspace(0.0, 1.0, len(breaks)))
@@ -286,7 +310,7 @@ def choropleth(
         frameon=False,
         alignment="left",
     )
-    _titles(fig, f"{title}, {period_label}", "Local authorities (2023 boundaries); darker = worse")
+    _titles(fig, f"{title}, {period_label}", f"{area_label}; darker = worse")
     add_source_line(fig, source, extra=OS_LINE, y=-0.01)
     return fig
 
@@ -322,6 +346,8 @@ def gap_map(
     k_side: int = 4,
     cmap: str = "RdBu",
     source: str | None = None,
+    members: pd.DataFrame | None = None,
+    area_label: str = "Local authorities (2023 boundaries)",
 ) -> plt.Figure:
     """Each LA's gap to its own ITL1 region's average, on a diverging palette centred at 0.
 
@@ -329,7 +355,7 @@ def gap_map(
     indicator's unit. The palette is oriented by polarity: blue is always *better* than the
     region's average, red always *worse*; the colour bar says so in words.
     """
-    lad, regions = _prepare(lad, regions, gaps, "gap")
+    lad, regions = _prepare(lad, regions, gaps, "gap", members)
     present = lad["gap"].dropna()
     edges = symmetric_breaks(present, k_side=k_side)
     n = len(edges) - 1
@@ -385,7 +411,7 @@ def gap_map(
     _titles(
         fig,
         f"{title}, {period_label}: gap to own region",
-        "Each local authority's value minus its ITL1 region's population-weighted average",
+        f"{area_label}: value minus the ITL1 region's (weighted) average",
     )
     add_source_line(fig, source, extra=OS_LINE, y=-0.01)
     return fig

@@ -331,8 +331,10 @@ def decomposition_summary(
     Returns
     -------
     pandas.DataFrame
-        :data:`SUMMARY_COLUMNS`, in the order of ``specs``. ``weighting`` names the weighted
-        variant used (see :func:`weighted_label`); ``within_share = 1 − between_share``.
+        :data:`SUMMARY_COLUMNS`, in the order of ``specs``. ``total``, ``between_share`` and
+        ``within_share = 1 − between_share`` are for the indicator's own weighting, named in
+        ``weighting`` (see :func:`weighted_label`; ``"unweighted"`` for an indicator analysed
+        unweighted); the ``*_unweighted`` columns treat every LA equally.
     """
     table = decomposition[decomposition["measure"] == measure]
     if "level" in table.columns:
@@ -340,7 +342,9 @@ def decomposition_summary(
     intervals: dict[tuple[str, str, str], tuple[float, float]] = {}
     if uncertainty is not None and not uncertainty.empty:
         shares = uncertainty[
-            (uncertainty["statistic"] == "between_share") & (uncertainty["measure"] == measure)
+            (uncertainty["statistic"] == "between_share")
+            & (uncertainty["measure"] == measure)
+            & (uncertainty["method"] == "bootstrap")
         ]
         for row in shares.itertuples(index=False):
             intervals[(row.indicator, row.period, row.weighting)] = (row.lower, row.upper)
@@ -352,7 +356,8 @@ def decomposition_summary(
         present = rows_of[rows_of["n_areas"] > 0]
         period = str(present["period"].max())
         latest = rows_of[rows_of["period"] == period].set_index("weighting")
-        weighted = weighted_label(latest.index, spec)
+        own_unweighted = str(spec.get("weight", "")) == "unweighted"
+        weighted = None if own_unweighted else weighted_label(latest.index, spec)
         row: dict[str, Any] = {
             "indicator": indicator,
             "title": spec["title"],
@@ -391,16 +396,23 @@ UNCERTAINTY_COLUMNS = [
     "level",
     "measure",
     "weighting",
+    "method",
     "statistic",
     "estimate",
     "lower",
     "upper",
+    "se",
     "ci_level",
     "draws",
     "seed",
     "n_areas",
+    "n_uncertain",
     "p_value",
 ]
+
+#: Methods of :func:`uncertainty_table`: resampling areas within regions, and simulating each
+#: area's value from its published 95% interval (sampling error of survey-based estimates).
+UNCERTAINTY_METHODS = ("bootstrap", "measurement_error")
 
 
 def _weighting_name(spec: Mapping[str, Any]) -> str:
@@ -411,8 +423,6 @@ def _weighting_name(spec: Mapping[str, Any]) -> str:
 def _uncertainty_rows(
     part: pd.DataFrame,
     *,
-    indicator: str,
-    weighting: str,
     weights: np.ndarray | None,
     measure: str,
     draws: int,
@@ -424,40 +434,67 @@ def _uncertainty_rows(
 
     values = part["value"].to_numpy(dtype="float64")
     groups = part["itl1_code"].to_numpy()
-    boot = inference.bootstrap(
-        values, groups, weights=weights, measure=measure, draws=draws, seed=seed, level=level
-    )
+    results: list[tuple[str, Any, int]] = [
+        (
+            "bootstrap",
+            inference.bootstrap(
+                values,
+                groups,
+                weights=weights,
+                measure=measure,
+                draws=draws,
+                seed=seed,
+                level=level,
+            ),
+            0,
+        )
+    ]
+    if {"lci_95", "uci_95"} <= set(part.columns):
+        lower = part["lci_95"].to_numpy(dtype="float64")
+        upper = part["uci_95"].to_numpy(dtype="float64")
+        both = np.isfinite(lower) & np.isfinite(upper)
+        if both.any():
+            # Half-published bounds carry no usable interval: treat the area as exact.
+            lower = np.where(both, lower, np.nan)
+            upper = np.where(both, upper, np.nan)
+            error = inference.measurement_error(
+                values,
+                lower,
+                upper,
+                groups,
+                weights=weights,
+                measure=measure,
+                draws=draws,
+                seed=seed,
+                level=level,
+                truncate=True,
+            )
+            results.append(("measurement_error", error, int(error.n_uncertain)))
     p_value = math.nan
     if permutations > 0:
         test = inference.permutation_test(
             values, groups, weights=weights, measure=measure, permutations=permutations, seed=seed
         )
-        p_value = float(test.p_value)
-    out = []
-    for statistic in ("total", "between", "within", "between_share"):
-        interval = (
-            boot.intervals[statistic] if hasattr(boot, "intervals") else getattr(boot, statistic)
-        )
-        out.append(
-            {
-                "indicator": indicator,
-                "period": str(part["period"].iloc[0]),
-                "period_label": period_label(str(part["period"].iloc[0])),
-                "level": "itl1",
-                "measure": measure,
-                "weighting": weighting,
-                "statistic": statistic,
-                "estimate": float(interval.estimate),
-                "lower": float(interval.lower),
-                "upper": float(interval.upper),
-                "ci_level": level,
-                "draws": draws,
-                "seed": seed,
-                "n_areas": len(part),
-                "p_value": p_value if statistic == "between_share" else math.nan,
-            }
-        )
-    return out
+        p_value = float(test.pvalue)
+    rows = []
+    for method, result, n_uncertain in results:
+        for statistic in ("total", "between", "within", "between_share"):
+            ci = result.ci.loc[statistic]
+            rows.append(
+                {
+                    "method": method,
+                    "statistic": statistic,
+                    "estimate": float(ci["estimate"]),
+                    "lower": float(ci["lower"]),
+                    "upper": float(ci["upper"]),
+                    "se": float(ci["se"]),
+                    "n_uncertain": n_uncertain,
+                    "p_value": p_value
+                    if statistic == "between_share" and method == "bootstrap"
+                    else math.nan,
+                }
+            )
+    return rows
 
 
 def uncertainty_table(
@@ -471,18 +508,27 @@ def uncertainty_table(
     permutations: int = 0,
     weight: str = "weight",
 ) -> pd.DataFrame:
-    """Bootstrap confidence intervals of each indicator's latest between/within decomposition.
+    """Uncertainty of each indicator's latest between/within decomposition.
 
-    Local authorities are resampled within regions by :func:`localineq.inference.bootstrap`
-    (``draws`` replicates, fixed ``seed`` so reruns agree); both the weighted variant (the
-    indicator's own weight) and the unweighted one are reported. Optionally adds the
-    permutation-test p-value of the between share (null: region labels are exchangeable).
+    Two methods from :mod:`localineq.inference`, both with ``draws`` replicates and a fixed
+    ``seed`` so reruns agree:
+
+    * ``bootstrap`` — local authorities resampled within regions
+      (:func:`~localineq.inference.bootstrap`): how much the split depends on which areas
+      happen to make up each region;
+    * ``measurement_error`` — each LA's value simulated from its published 95% interval
+      (:func:`~localineq.inference.measurement_error`, truncated to positive values): the
+      sampling error of survey-based estimates. Only when some areas publish intervals.
+
+    Both the weighted variant (the indicator's own weight) and the unweighted one are
+    reported. With ``permutations > 0`` the bootstrap's ``between_share`` rows also carry the
+    permutation-test p-value of the between component (null: region labels exchangeable).
 
     Returns
     -------
     pandas.DataFrame
-        :data:`UNCERTAINTY_COLUMNS`; one row per indicator × measure × weighting × statistic
-        (``total``, ``between``, ``within``, ``between_share``).
+        :data:`UNCERTAINTY_COLUMNS`; one row per indicator × measure × weighting × method ×
+        statistic (``total``, ``between``, ``within``, ``between_share``).
     """
     rows: list[dict[str, Any]] = []
     for indicator, part in latest_period(frame).groupby("indicator", sort=True):
@@ -490,25 +536,35 @@ def uncertainty_table(
             continue
         part = part.sort_values("area_code").reset_index(drop=True)
         spec = specs[indicator]
+        period = str(part["period"].iloc[0])
         variants: list[tuple[str, np.ndarray | None]] = []
         if str(spec.get("weight", "population")) != "unweighted":
             variants.append((_weighting_name(spec), analysis_weights(part, weight)))
         variants.append(("unweighted", None))
         for weighting, weights in variants:
             for measure in measures:
-                rows.extend(
-                    _uncertainty_rows(
-                        part,
-                        indicator=indicator,
-                        weighting=weighting,
-                        weights=weights,
-                        measure=measure,
-                        draws=draws,
-                        seed=seed,
-                        level=level,
-                        permutations=permutations,
-                    )
-                )
+                common = {
+                    "indicator": indicator,
+                    "period": period,
+                    "period_label": period_label(period),
+                    "level": "itl1",
+                    "measure": measure,
+                    "weighting": weighting,
+                    "ci_level": level,
+                    "draws": draws,
+                    "seed": seed,
+                    "n_areas": len(part),
+                }
+                for row in _uncertainty_rows(
+                    part,
+                    weights=weights,
+                    measure=measure,
+                    draws=draws,
+                    seed=seed,
+                    level=level,
+                    permutations=permutations,
+                ):
+                    rows.append({**common, **row})
     return pd.DataFrame(rows, columns=UNCERTAINTY_COLUMNS)
 
 
@@ -543,7 +599,8 @@ def profile_table(
     Uses :func:`localineq.measures.profile`: total inequality between local authorities splits
     exactly into a component between ITL1 regions, one between ITL2 areas inside regions, one
     between ITL3 areas inside ITL2, and the rest between LAs inside ITL3. Weighted by the
-    indicator's own weight.
+    indicator's own weight. Indicators analysed on units other than LAD23 (upper-tier
+    counties, which can straddle ITL3 boundaries) are left out.
 
     Parameters
     ----------
@@ -557,6 +614,9 @@ def profile_table(
     rows = []
     for indicator, part in latest_period(frame).groupby("indicator", sort=True):
         if indicator not in specs:
+            continue
+        if not set(part["area_code"]) <= set(lookup["area_code"]):
+            # Units that are not LAD23s (e.g. upper-tier counties) need not nest in ITL3.
             continue
         spec = specs[indicator]
         part = part.drop(columns=[c for c in codes if c in part.columns])
@@ -748,3 +808,107 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
             "Theil T (weighted)": summary["total"].round(5),
         }
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading inputs, writing the citable tables
+# ---------------------------------------------------------------------------------------------
+def read_indicator_tables(paths: Sequence[str]) -> pd.DataFrame:
+    """Stack the analysis-ready exports (``la_indicators.csv``, ``upper_tier_indicators.csv``).
+
+    Codes and periods are read as strings; rows keep the exports' order.
+    """
+    dtypes = {"area_code": str, "period": str, "indicator": str, "itl1_code": str}
+    frames = [pd.read_csv(path, dtype=dtypes) for path in paths]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        raise ValueError(f"no indicator rows in {list(paths)}")
+    return pd.concat(frames, ignore_index=True)
+
+
+SUMMARY_CAPTION = (
+    "Share of the inequality between local authorities (Theil T, latest period) that lies between "
+    "ITL1 regions, weighted by each indicator's own weight and unweighted, with 95% bootstrap "
+    "intervals. Source: ONS; Open Government Licence v3.0."
+)
+
+MASKED_DISPLAY_HEADERS = {
+    "title": "Indicator",
+    "period_label": "Period",
+    "kind": "Kind",
+    "area_name": "Area",
+    "itl1_name": "Region",
+    "value": "Value",
+    "region_mean": "Region average",
+    "national_mean": "UK average",
+    "unit": "Unit",
+}
+TOP_BOTTOM_DISPLAY_HEADERS = {
+    "title": "Indicator",
+    "period_label": "Period",
+    "group": "Group",
+    "rank": "Rank",
+    "area_name": "Area",
+    "itl1_name": "Region",
+    "value": "Value",
+    "unit": "Unit",
+}
+
+
+def write_result_tables(
+    *,
+    decomposition: pd.DataFrame,
+    uncertainty: pd.DataFrame | None,
+    indicator_tables: Sequence[str],
+    specs: Specs,
+    outputs: Mapping[str, str],
+    measure: str = "theil_t",
+    top_n: int = 5,
+) -> dict[str, int]:
+    """Write the summary (CSV, Markdown, LaTeX), masked LAs and best/worst LAs (CSV, Markdown).
+
+    ``outputs`` maps ``summary_csv, summary_md, summary_tex, masked_csv, masked_md,
+    top_bottom_csv, top_bottom_md`` to paths. Returns the number of rows of each table.
+    """
+    frame = read_indicator_tables(indicator_tables)
+    summary = decomposition_summary(decomposition, specs, uncertainty=uncertainty, measure=measure)
+    masked = masked_areas(frame, specs)
+    best_worst = top_bottom(frame, specs, n=top_n)
+    csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
+    summary.to_csv(outputs["summary_csv"], **csv)
+    display = summary_display(summary)
+    _write_text(outputs["summary_md"], to_markdown(display, decimals={"Theil T (weighted)": 4}))
+    _write_text(
+        outputs["summary_tex"],
+        to_latex(
+            display,
+            caption=SUMMARY_CAPTION,
+            label="tab:decomposition-summary",
+            decimals={"Theil T (weighted)": 4},
+        ),
+    )
+    masked.to_csv(outputs["masked_csv"], **csv)
+    masked_view = masked.assign(
+        kind=masked["kind"].map(
+            {"hidden_low": "worst fifth, region ≥ UK", "hidden_high": "best fifth, region < UK"}
+        )
+    )[list(MASKED_DISPLAY_HEADERS)]
+    _write_text(
+        outputs["masked_md"],
+        to_markdown(masked_view, decimals=2, headers=MASKED_DISPLAY_HEADERS),
+    )
+    best_worst.to_csv(outputs["top_bottom_csv"], **csv)
+    _write_text(
+        outputs["top_bottom_md"],
+        to_markdown(
+            best_worst[list(TOP_BOTTOM_DISPLAY_HEADERS)],
+            decimals=2,
+            headers=TOP_BOTTOM_DISPLAY_HEADERS,
+        ),
+    )
+    return {"summary": len(summary), "masked": len(masked), "top_bottom": len(best_worst)}
+
+
+def _write_text(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)

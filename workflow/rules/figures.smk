@@ -1,3 +1,46 @@
+# Figures and the result tables they draw on. Every final figure is PNG (200 dpi) + SVG under
+# results/figures/ with a stable name; report() attaches its caption for `snakemake --report`.
+from localineq.report import headline_indicators
+
+HEADLINE = headline_indicators(config)
+FIGURES = config["figures"]
+# Analysis-ready exports: LAD23 indicators and upper-tier (county) indicators.
+INDICATOR_TABLES = [
+    path
+    for path, present in (
+        (
+            "results/tables/la_indicators.csv",
+            any(v.get("tier", "lad") == "lad" for v in config["indicators"].values()),
+        ),
+        (
+            "results/tables/upper_tier_indicators.csv",
+            any(v.get("tier", "lad") != "lad" for v in config["indicators"].values()),
+        ),
+    )
+    if present
+]
+SPECS = {k: dict(v) for k, v in config["indicators"].items()}
+
+
+def figure_outputs():
+    """Every figure file this stage publishes (PNG + SVG)."""
+    stems = ["between_within_shares", "within_share_trend", "localisation_profile"]
+    for key in HEADLINE:
+        stems += [f"map_{key}", f"gap_map_{key}", f"dotplot_{key}"]
+    return [f"results/figures/{s}.{ext}" for s in stems for ext in ("png", "svg")]
+
+
+RESULT_TABLES = {
+    "summary_csv": "results/tables/summary.csv",
+    "summary_md": "results/tables/summary.md",
+    "summary_tex": "results/tables/summary.tex",
+    "masked_csv": "results/tables/masked_las.csv",
+    "masked_md": "results/tables/masked_las.md",
+    "top_bottom_csv": "results/tables/top_bottom_las.csv",
+    "top_bottom_md": "results/tables/top_bottom_las.md",
+}
+
+
 rule figure_dotplot:
     """Dot plot of LAs by region against regional and UK averages (headline indicator, latest period)."""
     input:
@@ -19,3 +62,215 @@ rule figure_dotplot:
         CONDA_ENV
     script:
         "../scripts/figure_dotplot.py"
+
+
+rule decomposition_uncertainty:
+    """Bootstrap and measurement-error intervals of each indicator's latest decomposition."""
+    input:
+        indicators=INDICATOR_TABLES,
+        code=package("tables", "inference", "measures"),
+    output:
+        report(
+            "results/tables/decomposition_uncertainty.csv",
+            caption="../report/decomposition_uncertainty.rst",
+            category="Tables",
+        ),
+    params:
+        specs=SPECS,
+        measures=[FIGURES["measure"]],
+        settings=dict(FIGURES["uncertainty"]),
+    log:
+        "logs/figures/decomposition_uncertainty.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/table_uncertainty.py"
+
+
+rule profile_table:
+    """Localisation profile: Theil T split over ITL1 → ITL2 → ITL3 → LA (latest period)."""
+    input:
+        indicators=INDICATOR_TABLES,
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        code=package("tables", "measures"),
+    output:
+        report(
+            "results/tables/profile.csv",
+            caption="../report/profile_table.rst",
+            category="Tables",
+        ),
+    params:
+        specs=SPECS,
+        measure=FIGURES["measure"],
+    log:
+        "logs/figures/profile_table.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/table_profile.py"
+
+
+rule result_tables:
+    """Decomposition summary (CSV/Markdown/LaTeX), masked LAs and best/worst LAs."""
+    input:
+        decomposition="results/tables/decomposition.csv",
+        uncertainty="results/tables/decomposition_uncertainty.csv",
+        indicators=INDICATOR_TABLES,
+        code=package("tables"),
+    output:
+        summary_csv=report(
+            RESULT_TABLES["summary_csv"], caption="../report/summary.rst", category="Tables"
+        ),
+        summary_md=RESULT_TABLES["summary_md"],
+        summary_tex=RESULT_TABLES["summary_tex"],
+        masked_csv=report(
+            RESULT_TABLES["masked_csv"], caption="../report/masked_las.rst", category="Tables"
+        ),
+        masked_md=RESULT_TABLES["masked_md"],
+        top_bottom_csv=report(
+            RESULT_TABLES["top_bottom_csv"],
+            caption="../report/top_bottom_las.rst",
+            category="Tables",
+        ),
+        top_bottom_md=RESULT_TABLES["top_bottom_md"],
+    params:
+        specs=SPECS,
+        measure=FIGURES["measure"],
+        top_n=FIGURES["top_n"],
+    log:
+        "logs/figures/result_tables.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/table_results.py"
+
+
+rule figure_maps:
+    """Choropleth of a headline indicator and its gap-to-region map (latest period)."""
+    input:
+        indicators=INDICATOR_TABLES,
+        boundaries="data/processed/lad23_boundaries.gpkg",
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        code=package("maps", "figures", "tables", "indicators"),
+    output:
+        map_png=report(
+            "results/figures/map_{indicator}.png",
+            caption="../report/map.rst",
+            category="Figures",
+            subcategory="{indicator}",
+        ),
+        map_svg="results/figures/map_{indicator}.svg",
+        gap_png=report(
+            "results/figures/gap_map_{indicator}.png",
+            caption="../report/gap_map.rst",
+            category="Figures",
+            subcategory="{indicator}",
+        ),
+        gap_svg="results/figures/gap_map_{indicator}.svg",
+    wildcard_constraints:
+        indicator="|".join(HEADLINE),
+    params:
+        spec=lambda wildcards: SPECS[wildcards.indicator],
+        settings={k: FIGURES[k] for k in ("map_scheme", "map_classes")},
+    log:
+        "logs/figures/maps_{indicator}.log",
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1500,
+    script:
+        "../scripts/figure_maps.py"
+
+
+rule figure_dotplot_indicator:
+    """Dot plot by region of a headline indicator (latest period)."""
+    input:
+        indicators=INDICATOR_TABLES,
+        code=package("figures", "tables"),
+    output:
+        png=report(
+            "results/figures/dotplot_{indicator}.png",
+            caption="../report/dotplot.rst",
+            category="Figures",
+            subcategory="{indicator}",
+        ),
+        svg="results/figures/dotplot_{indicator}.svg",
+    wildcard_constraints:
+        indicator="|".join(HEADLINE),
+    params:
+        spec=lambda wildcards: SPECS[wildcards.indicator],
+    log:
+        "logs/figures/dotplot_{indicator}.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/figure_dotplot_indicator.py"
+
+
+rule figure_shares:
+    """Between- vs within-region shares across indicators, with bootstrap intervals."""
+    input:
+        summary=RESULT_TABLES["summary_csv"],
+        code=package("figures"),
+    output:
+        png=report(
+            "results/figures/between_within_shares.png",
+            caption="../report/between_within_shares.rst",
+            category="Figures",
+            subcategory="Across indicators",
+        ),
+        svg="results/figures/between_within_shares.svg",
+    log:
+        "logs/figures/between_within_shares.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/figure_shares.py"
+
+
+rule figure_trend:
+    """Within-region share of inequality over time, one panel per indicator."""
+    input:
+        decomposition="results/tables/decomposition.csv",
+        code=package("figures", "tables"),
+    output:
+        png=report(
+            "results/figures/within_share_trend.png",
+            caption="../report/within_share_trend.rst",
+            category="Figures",
+            subcategory="Across indicators",
+        ),
+        svg="results/figures/within_share_trend.svg",
+    params:
+        specs=SPECS,
+        measure=FIGURES["measure"],
+    log:
+        "logs/figures/within_share_trend.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/figure_trend.py"
+
+
+rule figure_profile:
+    """Localisation profile across indicators (ITL1 → ITL2 → ITL3 → LA)."""
+    input:
+        profile="results/tables/profile.csv",
+        code=package("figures"),
+    output:
+        png=report(
+            "results/figures/localisation_profile.png",
+            caption="../report/localisation_profile.rst",
+            category="Figures",
+            subcategory="Across indicators",
+        ),
+        svg="results/figures/localisation_profile.svg",
+    params:
+        specs=SPECS,
+    log:
+        "logs/figures/localisation_profile.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/figure_profile.py"

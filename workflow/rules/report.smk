@@ -1,18 +1,99 @@
-rule execute_notebook_first_result:
-    """Execute the first-result notebook into results/notebooks (ipynb + HTML)."""
+# Executed notebooks and the HTML report. Notebooks read only results/ and data/processed/.
+
+NOTEBOOKS = list(config["report"]["notebooks"])
+
+# What each notebook reads (so that it reruns when its inputs change).
+NOTEBOOK_INPUTS = {
+    "01_first_result": [
+        "results/tables/decomposition.csv",
+        "results/figures/dotplot_regions.png",
+    ],
+    "02_indicators": [
+        "results/tables/decomposition.csv",
+        "results/tables/decomposition_uncertainty.csv",
+        RESULT_TABLES["summary_csv"],
+        RESULT_TABLES["masked_csv"],
+        RESULT_TABLES["top_bottom_csv"],
+        *INDICATOR_TABLES,
+    ],
+    "03_geography": [
+        "results/tables/profile.csv",
+        "data/processed/lad23_boundaries.gpkg",
+        *INDICATOR_TABLES,
+    ],
+}
+
+
+def notebook_inputs(wildcards):
+    return NOTEBOOK_INPUTS.get(wildcards.notebook, [])
+
+
+rule execute_notebook:
+    """Execute a narrative notebook into results/notebooks (ipynb + HTML), no error outputs."""
     input:
-        notebook="notebooks/01_first_result.ipynb",
-        decomposition="results/tables/decomposition.csv",
-        figure="results/figures/dotplot_regions.png",
-        code=package("notebooks"),
+        notebook="notebooks/{notebook}.ipynb",
+        data=notebook_inputs,
+        code=package("notebooks", "figures", "maps", "tables"),
     output:
-        ipynb="results/notebooks/01_first_result.ipynb",
-        html="results/notebooks/01_first_result.html",
+        ipynb="results/notebooks/{notebook}.ipynb",
+        html=report(
+            "results/notebooks/{notebook}.html",
+            caption="../report/notebook.rst",
+            category="Notebooks",
+        ),
+    wildcard_constraints:
+        notebook="|".join(NOTEBOOKS),
     log:
-        "logs/report/notebook_01_first_result.log",
+        "logs/report/notebook_{notebook}.log",
     conda:
         CONDA_ENV
     resources:
         mem_mb=2000,
     script:
         "../scripts/execute_notebook.py"
+
+
+rule report_html:
+    """The citable HTML report: question, sources, method, findings with figures, limitations."""
+    input:
+        sources=config["sources"],
+        summary=RESULT_TABLES["summary_csv"],
+        masked=RESULT_TABLES["masked_csv"],
+        top_bottom=RESULT_TABLES["top_bottom_csv"],
+        profile="results/tables/profile.csv",
+        uncertainty="results/tables/decomposition_uncertainty.csv",
+        figures=figure_outputs(),
+        notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
+        code=package("report", "tables"),
+    output:
+        html="results/report/index.html",
+    params:
+        tables=[
+            "results/tables/summary.csv",
+            "results/tables/summary.md",
+            "results/tables/summary.tex",
+            "results/tables/decomposition.csv",
+            "results/tables/decomposition_uncertainty.csv",
+            "results/tables/profile.csv",
+            "results/tables/masked_las.csv",
+            "results/tables/top_bottom_las.csv",
+            *INDICATOR_TABLES,
+        ],
+    log:
+        "logs/report/report_html.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/report_html.py"
+
+
+def report_outputs():
+    """Final outputs of this stage, for rule all."""
+    return [
+        "results/report/index.html",
+        *expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
+        *figure_outputs(),
+        *RESULT_TABLES.values(),
+        "results/tables/decomposition_uncertainty.csv",
+        "results/tables/profile.csv",
+    ]

@@ -1,0 +1,28 @@
+"""Snakemake adapter: dot plot by region of one indicator's latest period."""
+
+import logging
+
+from localineq.figures import dotplot_by_region, save_figure
+from localineq.tables import analysis_weights, latest_period, read_indicator_tables
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    key = smk.wildcards.indicator
+    spec = dict(smk.params.spec)
+    frame = read_indicator_tables(smk.input.indicators)
+    latest = latest_period(frame[frame["indicator"] == key]).reset_index(drop=True)
+    latest["weight"] = analysis_weights(latest)
+    fig = dotplot_by_region(
+        latest,
+        title=spec["title"],
+        unit=spec["unit"],
+        period_label=str(latest["period_label"].iloc[0]),
+        higher_is_better=bool(spec["higher_is_better"]),
+    )
+    save_figure(fig, smk.output.png, smk.output.svg)
+    logging.info("%s: %d areas", key, len(latest))
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

@@ -1,0 +1,52 @@
+"""Snakemake adapter: choropleth and gap-to-region maps of one indicator's latest period."""
+
+import logging
+
+import geopandas as gpd
+import pandas as pd
+
+from localineq.figures import save_figure
+from localineq.indicators import analysis_units
+from localineq.maps import choropleth, gap_map
+from localineq.tables import latest_period, read_indicator_tables, regional_gaps
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    key = smk.wildcards.indicator
+    spec = dict(smk.params.spec)
+    frame = read_indicator_tables(smk.input.indicators)
+    latest = latest_period(frame[frame["indicator"] == key])
+    gaps = regional_gaps(latest)
+    lad = gpd.read_file(smk.input.boundaries, layer="lad")
+    regions = gpd.read_file(smk.input.boundaries, layer="itl1")
+    members, _ = analysis_units(
+        spec, pd.read_parquet(smk.input.hierarchy), pd.read_parquet(smk.input.upper_tier)
+    )
+    upper = spec.get("tier", "lad") == "upper"
+    common = dict(
+        title=spec["title"],
+        unit=spec["unit"],
+        higher_is_better=bool(spec["higher_is_better"]),
+        period_label=str(latest["period_label"].iloc[0]),
+        members=members,
+        area_label="Upper-tier local authorities (2023)"
+        if upper
+        else "Local authorities (2023 boundaries)",
+    )
+    settings = dict(smk.params.settings)
+    fig = choropleth(
+        lad,
+        regions,
+        latest,
+        scheme=settings["map_scheme"],
+        k=int(settings["map_classes"]),
+        **common,
+    )
+    save_figure(fig, smk.output.map_png, smk.output.map_svg)
+    save_figure(gap_map(lad, regions, gaps, **common), smk.output.gap_png, smk.output.gap_svg)
+    logging.info("%s: %d areas mapped", key, len(latest))
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

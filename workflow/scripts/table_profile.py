@@ -1,0 +1,23 @@
+"""Snakemake adapter: localisation profile (ITL1 → ITL2 → ITL3 → LA) of each indicator."""
+
+import logging
+
+import pandas as pd
+
+from localineq.tables import profile_table, read_indicator_tables
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    table = profile_table(
+        read_indicator_tables(smk.input.indicators),
+        pd.read_parquet(smk.input.hierarchy),
+        {k: dict(v) for k, v in smk.params.specs.items()},
+        measure=smk.params.measure,
+    )
+    logging.info("profile for %d indicators", table["indicator"].nunique())
+    table.to_csv(smk.output[0], index=False, float_format="%.10g", lineterminator="\n")
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

@@ -1,0 +1,26 @@
+"""Snakemake adapter: bootstrap and measurement-error intervals of the latest decompositions."""
+
+import logging
+
+from localineq.tables import read_indicator_tables, uncertainty_table
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    frame = read_indicator_tables(smk.input.indicators)
+    settings = dict(smk.params.settings)
+    table = uncertainty_table(
+        frame,
+        {k: dict(v) for k, v in smk.params.specs.items()},
+        measures=list(smk.params.measures),
+        draws=int(settings["draws"]),
+        seed=int(settings["seed"]),
+        level=float(settings["level"]),
+        permutations=int(settings["permutations"]),
+    )
+    logging.info("%d rows for %d indicators", len(table), table["indicator"].nunique())
+    table.to_csv(smk.output[0], index=False, float_format="%.10g", lineterminator="\n")
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821
