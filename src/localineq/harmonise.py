@@ -17,6 +17,12 @@ they are applied (:func:`harmonise_to_target`):
    their values — the publisher's own figure for the current area is never replaced by a
    reconstruction. This also covers a relabelled later code duplicating a published LAD23
    row (the LAD23 row is kept; value differences are counted in the report).
+   **A county identical to a new unitary counts as published.** When every district of an
+   abolished county (LTLA lookup) merged into one and the same new unitary authority, and
+   that unitary has no other constituent (North Yorkshire ``E10000023 → E06000065``, Somerset
+   ``E10000027 → E06000066``, 2023), the county's own published value *is* a value for the
+   unitary's area: it is used (``same_area``) unless the unitary's code is itself published,
+   and the districts' rows are superseded. (Cumbria split into two unitaries: no identity.)
 4. **Renames map 1:1.** A chain of changes with one predecessor at every step (e.g. Fife
    ``S12000015 → S12000047``) passes the value and its confidence interval through.
 5. **Mergers are population-weighted means.** For a LAD23 area formed from several old
@@ -70,6 +76,8 @@ class ChangeRules:
         Codes created after the target year by any other change (no rule; error if used).
     ignored
         Rows of the change file that are not LA-to-LA changes (rule 1).
+    identities
+        Abolished county → the new unitary with exactly its area (rule 3, second part).
     """
 
     predecessors: dict[str, list[str]]
@@ -77,6 +85,7 @@ class ChangeRules:
     reverse: dict[str, str]
     later: frozenset[str]
     ignored: pd.DataFrame = field(repr=False)
+    identities: dict[str, str] = field(default_factory=dict)
 
     def final_target(self, code: str, targets: set[str]) -> str | None:
         """The target code an old code ends up in by following successors (``None``: none)."""
@@ -90,10 +99,61 @@ class ChangeRules:
         return code
 
 
+def _leaves(code: str, predecessors: Mapping[str, list[str]]) -> set[str]:
+    """The oldest codes an area was built from (itself if it has no predecessors)."""
+    parts = predecessors.get(code)
+    if not parts:
+        return {code}
+    return set().union(*(_leaves(part, predecessors) for part in parts))
+
+
+def county_identities(
+    changes: pd.DataFrame,
+    ltla_lookup: pd.DataFrame,
+    predecessors: Mapping[str, list[str]],
+    successors: Mapping[str, list[str]],
+    target_year: int,
+) -> dict[str, str]:
+    """Abolished counties whose area is exactly one new unitary authority.
+
+    A county ``C`` terminated by ``target_year`` maps to unitary ``U`` when all of its
+    districts (``ltla_lookup``) lead to ``U`` and the oldest constituents of ``U`` are exactly
+    the oldest constituents of those districts.
+    """
+    ended = changes[
+        (changes["type"] == "termination")
+        & changes["old_code"].str.startswith("E10")
+        & (changes["start"] <= target_year)
+    ]
+    identities = {}
+    for county in sorted(ended["old_code"]):
+        districts = ltla_lookup.loc[ltla_lookup["county_code"] == county, "ltla_code"].tolist()
+        finals = set()
+        for district in districts:
+            code, seen = district, set()
+            while successors.get(code) and len(successors[code]) == 1 and code not in seen:
+                seen.add(code)
+                code = successors[code][0]
+            finals.add(code)
+        if len(finals) != 1 or not districts:
+            continue
+        (unitary,) = finals
+        district_leaves = set().union(*(_leaves(d, predecessors) for d in districts))
+        if unitary not in districts and _leaves(unitary, predecessors) == district_leaves:
+            identities[county] = unitary
+    return identities
+
+
 def change_rules(
-    changes: pd.DataFrame, target_codes: Iterable[str], target_year: int = 2023
+    changes: pd.DataFrame,
+    target_codes: Iterable[str],
+    target_year: int = 2023,
+    ltla_lookup: pd.DataFrame | None = None,
 ) -> ChangeRules:
-    """Classify the code-change file relative to the target vintage (rules 1, 2, 7).
+    """Classify the code-change file relative to the target vintage (rules 1, 2, 3, 7).
+
+    With ``ltla_lookup`` (district → county), abolished counties identical to one new
+    unitary are found too (:func:`county_identities`).
 
     Parameters
     ----------
@@ -136,12 +196,20 @@ def change_rules(
             reverse[new_code] = old
         else:
             later.add(new_code)
+    predecessors = {k: sorted(v) for k, v in sorted(predecessors.items())}
+    successors = {k: sorted(v) for k, v in sorted(successors.items())}
+    identities = (
+        {}
+        if ltla_lookup is None
+        else county_identities(changes, ltla_lookup, predecessors, successors, target_year)
+    )
     return ChangeRules(
-        predecessors={k: sorted(v) for k, v in sorted(predecessors.items())},
-        successors={k: sorted(v) for k, v in sorted(successors.items())},
+        predecessors=predecessors,
+        successors=successors,
         reverse=dict(sorted(reverse.items())),
         later=frozenset(later),
         ignored=changes[~la_edge].reset_index(drop=True),
+        identities=identities,
     )
 
 
@@ -261,6 +329,7 @@ def harmonise_to_target(
         c
         for c in codes
         if c not in targets
+        and c not in rules.identities
         and c not in rules.reverse
         and c not in rules.successors
         and c not in rules.later
@@ -323,6 +392,36 @@ def harmonise_to_target(
                     "note": "",
                 }
             )
+
+    # Rule 3, second part: an abolished county identical to a new unitary.
+    county_rows = data["area_code"].isin(rules.identities)
+    if county_rows.any():
+        key = ["area_code", "period"]
+        relabelled = data.loc[county_rows, "area_code"].map(rules.identities)
+        published = pd.MultiIndex.from_frame(data.loc[~county_rows, key])
+        clash = pd.MultiIndex.from_arrays([relabelled, data.loc[county_rows, "period"]]).isin(
+            published
+        )
+        for (county, period), won in zip(
+            data.loc[county_rows, key].itertuples(index=False), clash, strict=True
+        ):
+            unitary = rules.identities[county]
+            report.append(
+                {
+                    "period": period,
+                    "area_code": unitary,
+                    "rule": "superseded" if won else "same_area",
+                    "constituents": county,
+                    "n_rows": 1,
+                    "note": "unitary's own code is published"
+                    if won
+                    else "abolished county with exactly this area",
+                }
+            )
+        superseded_index = data.index[county_rows][clash]
+        data.loc[county_rows, "area_code"] = relabelled
+        data.loc[county_rows, "harmonisation"] = "same_area"
+        data = data.drop(index=superseded_index)
 
     out = [data[data["area_code"].isin(targets)]]
     old = data[~data["area_code"].isin(targets)]

@@ -1,26 +1,93 @@
-"""From a source's tidy table to one indicator's LA rows on LAD23 codes."""
+"""From a source's tidy table to one indicator's rows on its units of analysis, and the export.
+
+An indicator is declared once in config (``indicators:``): its source, the rows it takes
+(``indicator`` label, optional ``filter`` on other columns), unit, polarity, weight basis,
+title, the nations it covers and its tier. :func:`prepare_indicator` applies, in order:
+
+1. **Row selection** by label (and filter) and by code prefix — lower-tier LA codes, plus
+   county codes (E10) for upper-tier series and abolished counties identical to a new
+   unitary (:mod:`localineq.harmonise`, rule 3).
+2. **Harmonisation** onto LAD23 codes (:mod:`localineq.harmonise`).
+3. **Units of analysis**: ``tier: lad`` → LAD23; ``tier: upper`` → UTLA23 in England
+   (counties and unitary tiers), LAD23 in Wales, Scotland and Northern Ireland. A series
+   published for combined areas (``combined_areas``: e.g. healthy life expectancy publishes
+   Cornwall with the Isles of Scilly, Hackney with the City of London) is analysed on the
+   combined unit; the absorbed area's own code must not appear.
+4. **Explicit coverage** (when ``nations`` is declared, as config always does): every unit
+   of the declared nations gets a row in every period;
+   units the source does not publish get a missing value with ``harmonisation =
+   "not_published"`` — nothing is dropped silently and missing values are counted
+   downstream. A row from a nation the config does not declare is an error.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from localineq.geography import attach_hierarchy, select_local_authorities
+from localineq.geography import (
+    UNIT_LAD23,
+    UNIT_UPPER_TIER,
+    attach_hierarchy,
+    is_la_code,
+    select_local_authorities,
+    unit_hierarchy,
+)
+from localineq.harmonise import ChangeRules, harmonise_to_target
 
 INDICATOR_COLUMNS = [
-    "area_code", "area_name", "indicator", "period", "period_label", "reference_year",
-    "value", "lci_95", "uci_95", "itl3_code", "itl2_code", "itl1_code", "itl1_name",
+    "area_code",
+    "area_name",
+    "indicator",
+    "period",
+    "period_label",
+    "reference_year",
+    "value",
+    "lci_95",
+    "uci_95",
+    "itl3_code",
+    "itl2_code",
+    "itl1_code",
+    "itl1_name",
 ]
 
+#: Columns of a prepared indicator table (before weights are attached).
+PREPARED_COLUMNS = [*INDICATOR_COLUMNS, "status", "harmonisation", "unit_of_analysis"]
 
-def prepare_indicator(
-    tidy: pd.DataFrame, key: str, spec: Mapping[str, object], hierarchy: pd.DataFrame
-) -> pd.DataFrame:
-    """Select one indicator's local-authority rows and attach the ITL hierarchy.
+#: Columns of the analysis-ready export (``results/tables/la_indicators.*``).
+EXPORT_COLUMNS = [
+    "area_code",
+    "area_name",
+    "itl1_code",
+    "itl1_name",
+    "indicator",
+    "title",
+    "unit",
+    "period",
+    "period_label",
+    "value",
+    "lci_95",
+    "uci_95",
+    "weight",
+    "weight_basis",
+    "weight_year",
+    "harmonisation",
+    "unit_of_analysis",
+]
 
-    Rows are chosen by the source's ``indicator`` label and by LA code prefix. Duplicate
-    area × period rows are an error (they would double-count an area).
+COUNTY_PREFIX = "E10"
+
+
+def select_rows(tidy: pd.DataFrame, key: str, spec: Mapping[str, object]) -> pd.DataFrame:
+    """Rows of one indicator: its ``indicator`` label and any ``filter`` (column → value).
+
+    Raises
+    ------
+    ValueError
+        If the label selects nothing (listing the labels present) or a filter names an
+        absent column.
     """
     rows = tidy[tidy["indicator"] == spec["indicator"]]
     if rows.empty:
@@ -29,11 +96,211 @@ def prepare_indicator(
             f"indicator {key!r}: source {spec['source']!r} has no rows labelled "
             f"{spec['indicator']!r}; labels present: {labels}"
         )
-    la = select_local_authorities(rows)
-    duplicated = la.duplicated(["area_code", "period"], keep=False)
+    for column, wanted in dict(spec.get("filter") or {}).items():
+        if column not in rows.columns:
+            raise ValueError(f"indicator {key!r}: filter column {column!r} not in the source table")
+        rows = rows[rows[column].astype(str) == str(wanted)]
+        if rows.empty:
+            raise ValueError(f"indicator {key!r}: filter {column} = {wanted!r} selects no rows")
+    return rows
+
+
+def analysis_units(
+    spec: Mapping[str, object], hierarchy: pd.DataFrame, upper_tier: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Members (LAD23 → unit) and the unit table of an indicator.
+
+    Parameters
+    ----------
+    spec
+        The indicator's config; uses ``tier`` (``lad`` default, or ``upper``) and
+        ``combined_areas`` (absorbed LAD23 → LAD23 whose unit absorbs it).
+    hierarchy
+        The LAD23 → ITL hierarchy.
+    upper_tier
+        LAD23 → UTLA23 members (:func:`localineq.geography.lad23_to_upper_tier`); needed for
+        ``tier: upper``.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        ``members``: ``area_code, unit_code, unit_name``; ``units``: one row per unit with
+        ``area_code, area_name, itl3_code, itl2_code, itl1_code, itl1_name, n_lad23``.
+    """
+    tier = spec.get("tier", "lad")
+    if tier == "upper":
+        if upper_tier is None:
+            raise ValueError("an upper-tier indicator needs the LAD23 → UTLA23 table")
+        members = upper_tier[["area_code", "unit_code", "unit_name"]].copy()
+    elif tier == "lad":
+        members = pd.DataFrame(
+            {
+                "area_code": hierarchy["area_code"],
+                "unit_code": hierarchy["area_code"],
+                "unit_name": hierarchy["area_name"],
+            }
+        )
+    else:
+        raise ValueError(f"unknown tier {tier!r}; expected 'lad' or 'upper'")
+    combined = dict(spec.get("combined_areas") or {})
+    for absorbed, host in sorted(combined.items()):
+        for code in (absorbed, host):
+            if code not in set(members["area_code"]):
+                raise ValueError(f"combined_areas: {code} is not a LAD23 code")
+        host_unit = members.loc[members["area_code"] == host, ["unit_code", "unit_name"]].iloc[0]
+        absorbed_name = hierarchy.loc[hierarchy["area_code"] == absorbed, "area_name"].iloc[0]
+        members.loc[members["area_code"] == absorbed, ["unit_code", "unit_name"]] = (
+            host_unit.to_list()
+        )
+        host_rows = members["unit_code"] == host_unit["unit_code"]
+        members.loc[host_rows, "unit_name"] = f"{host_unit['unit_name']} (incl. {absorbed_name})"
+    return members.reset_index(drop=True), unit_hierarchy(members, hierarchy)
+
+
+def _complete_coverage(rows: pd.DataFrame, expected: Sequence[str]) -> pd.DataFrame:
+    """Add a missing-value row for every expected unit a period lacks."""
+    added = []
+    for _period, frame in rows.groupby("period", sort=True):
+        absent = sorted(set(expected) - set(frame["area_code"]))
+        if absent:
+            template = frame.iloc[0]
+            filler = pd.DataFrame([template.to_dict()] * len(absent))
+            filler["area_code"] = absent
+            for column in ("value", "lci_95", "uci_95"):
+                filler[column] = float("nan")
+            filler["status"] = pd.NA
+            filler["harmonisation"] = "not_published"
+            added.append(filler)
+    if not added:
+        return rows
+    return pd.concat([rows, *added], ignore_index=True)
+
+
+def prepare_indicator(
+    tidy: pd.DataFrame,
+    key: str,
+    spec: Mapping[str, object],
+    hierarchy: pd.DataFrame,
+    **kwargs,
+) -> pd.DataFrame:
+    """One indicator's prepared rows; :func:`prepare_indicator_and_report` without the report."""
+    return prepare_indicator_and_report(tidy, key, spec, hierarchy, **kwargs)[0]
+
+
+def prepare_indicator_and_report(
+    tidy: pd.DataFrame,
+    key: str,
+    spec: Mapping[str, object],
+    hierarchy: pd.DataFrame,
+    *,
+    rules: ChangeRules | None = None,
+    old_population: Mapping[str, float] | None = None,
+    upper_tier: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One indicator's rows on its units of analysis, harmonised and with explicit coverage.
+
+    See the module docstring for the rules. Without ``rules`` no harmonisation is done and
+    any non-LAD23 code is an error (:func:`localineq.geography.attach_hierarchy`).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Rows with :data:`PREPARED_COLUMNS`, sorted by period and code; and the
+        harmonisation report (:func:`localineq.harmonise.harmonise_to_target`; empty
+        without ``rules``).
+
+    Raises
+    ------
+    ValueError
+        Unknown labels, repeated area × period rows, codes of undeclared nations, codes no
+        rule covers, absorbed areas published on their own.
+    """
+    source = str(spec["source"])
+    rows = select_rows(tidy, key, spec)
+    members, units = analysis_units(spec, hierarchy, upper_tier)
+    tier = spec.get("tier", "lad")
+    keep = is_la_code(rows["area_code"])
+    if tier == "upper":
+        keep |= rows["area_code"].str.startswith(COUNTY_PREFIX)
+    if rules is not None:
+        keep |= rows["area_code"].isin(rules.identities)  # counties identical to a unitary
+    rows = rows[keep].copy()
+    duplicated = rows.duplicated(["area_code", "period"], keep=False)
     if duplicated.any():
-        examples = la.loc[duplicated, ["area_code", "period"]].head(3).to_dict("records")
+        examples = rows.loc[duplicated, ["area_code", "period"]].head(3).to_dict("records")
         raise ValueError(f"indicator {key!r}: repeated area × period rows, e.g. {examples}")
-    la = attach_hierarchy(la, hierarchy, source=str(spec["source"]))
-    la["indicator"] = key
-    return la[INDICATOR_COLUMNS].sort_values(["period", "area_code"]).reset_index(drop=True)
+    targets = set(units["area_code"])
+    report = pd.DataFrame(columns=["period", "area_code", "rule", "constituents", "n_rows", "note"])
+    if rules is not None:
+        absorbed = set(members.loc[members["area_code"] != members["unit_code"], "area_code"])
+        published_absorbed = sorted(set(rows["area_code"]) & absorbed & set(hierarchy["area_code"]))
+        if published_absorbed and tier == "lad":
+            raise ValueError(
+                f"indicator {key!r}: {published_absorbed} are declared combined_areas but "
+                "are published on their own"
+            )
+        # Harmonise LA codes to LAD23; for an upper tier, county codes are targets too.
+        lad_targets = set(hierarchy["area_code"]) | (targets if tier == "upper" else set())
+        rows, report = harmonise_to_target(
+            rows, rules, old_population or {}, lad_targets, source=source
+        )
+        stray = sorted(set(rows["area_code"]) - targets)
+        if stray:
+            values = rows[rows["area_code"].isin(stray)]
+            published = sorted(set(values.loc[values["value"].notna(), "area_code"]))
+            if published:
+                raise ValueError(
+                    f"indicator {key!r}: source {source!r} publishes {published[:6]} which are "
+                    f"not units of its tier ({tier}); declare a rule (tier / combined_areas)"
+                )
+            rows = rows[~rows["area_code"].isin(stray)]
+    else:
+        rows = select_local_authorities(rows)
+        attach_hierarchy(rows, hierarchy, source=source)  # raises on non-LAD23 codes
+        rows["harmonisation"] = "published"
+    nations = [str(n) for n in spec.get("nations", ["E", "W", "S", "N"])]
+    foreign = sorted({c for c in rows["area_code"] if c[0] not in nations})
+    if foreign:
+        raise ValueError(
+            f"indicator {key!r}: source {source!r} has rows for {foreign[:5]} outside the "
+            f"declared nations {nations}; extend `nations` in config"
+        )
+    if "nations" in spec:
+        rows = _complete_coverage(rows, sorted(c for c in targets if c[0] in nations))
+    rows = rows.drop(columns=[c for c in ("area_name",) if c in rows.columns]).merge(
+        units.drop(columns="n_lad23"), on="area_code", how="left", validate="many_to_one"
+    )
+    rows["indicator"] = key
+    rows["unit_of_analysis"] = UNIT_UPPER_TIER if tier == "upper" else UNIT_LAD23
+    if "status" not in rows.columns:
+        rows["status"] = pd.NA
+    out = rows[PREPARED_COLUMNS].sort_values(["period", "area_code"]).reset_index(drop=True)
+    return out.astype({"value": "float64", "lci_95": "float64", "uci_95": "float64"}), report
+
+
+def export_table(
+    frames: Sequence[pd.DataFrame], specs: Mapping[str, Mapping[str, object]]
+) -> pd.DataFrame:
+    """Stack prepared, weighted indicator tables into the analysis-ready export.
+
+    Each frame needs :data:`PREPARED_COLUMNS` plus ``weight, weight_year``; ``title``,
+    ``unit`` and ``weight_basis`` come from ``specs`` (indicator key → config). Rows are
+    sorted by indicator, period and area code so the file's bytes are deterministic.
+    """
+    parts = []
+    for frame in frames:
+        if frame.empty:
+            continue
+        key = frame["indicator"].iloc[0]
+        spec = specs[key]
+        parts.append(
+            frame.assign(title=spec["title"], unit=spec["unit"], weight_basis=spec["weight"])
+        )
+    table = pd.concat(parts, ignore_index=True)[EXPORT_COLUMNS]
+    return table.sort_values(["indicator", "period", "area_code"]).reset_index(drop=True)
+
+
+def write_export(table: pd.DataFrame, csv: str | os.PathLike, parquet: str | os.PathLike) -> None:
+    """Write the export as CSV (``%.10g`` floats, ``\\n`` line ends, UTF-8) and Parquet."""
+    table.to_csv(csv, index=False, float_format="%.10g", lineterminator="\n", encoding="utf-8")
+    table.to_parquet(parquet, index=False)

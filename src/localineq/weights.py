@@ -181,3 +181,33 @@ def attach_weights(rows: pd.DataFrame, basis: pd.DataFrame) -> pd.DataFrame:
     if not parts:
         return rows.assign(weight=pd.Series(dtype="float64"), weight_year=pd.Series(dtype="int64"))
     return pd.concat(parts).loc[rows.index]
+
+
+def indicator_weight_table(bases: pd.DataFrame, basis: str, members: pd.DataFrame) -> pd.DataFrame:
+    """The long weight table of one indicator: its basis, summed over its units of analysis.
+
+    Parameters
+    ----------
+    bases
+        ``basis, area_code, year, population`` for LAD23 areas (all bases).
+    basis
+        The indicator's weight basis, or ``"unweighted"`` (every unit weighs 1 in every year).
+    members
+        LAD23 ``area_code`` → ``unit_code`` (identity for LAD-level indicators).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_code`` (unit), ``year``, ``population`` (the basis count), ``basis``.
+    """
+    if basis == "unweighted":
+        years = sorted(bases["year"].unique())
+        units = sorted(members["unit_code"].unique())
+        index = pd.MultiIndex.from_product([units, years], names=["area_code", "year"])
+        table = pd.DataFrame(index=index).reset_index().assign(population=1.0)
+    else:
+        chosen = bases[bases["basis"] == basis]
+        if chosen.empty:
+            raise ValueError(f"weight basis {basis!r} not among {sorted(bases['basis'].unique())}")
+        table = aggregate_to_units(chosen[["area_code", "year", "population"]], members)
+    return table.assign(basis=basis)

@@ -2,13 +2,15 @@ rule decompose_indicator:
     """Between/within-region decomposition of one indicator, every period."""
     input:
         data="data/processed/indicators/{indicator}.parquet",
-        population="data/processed/population.parquet",
+        # The indicator's own weight basis on its units (prepare_indicator).
+        population="data/processed/weights/{indicator}.parquet",
         code=package("analysis", "measures", "weights"),
     output:
         "data/processed/decomposition/{indicator}.csv",
     params:
         measures=config["analysis"]["measures"],
         weightings=config["analysis"]["weightings"],
+        weight_basis=lambda wildcards: config["indicators"][wildcards.indicator]["weight"],
     log:
         "logs/analyse/decompose_{indicator}.log",
     conda:
@@ -33,3 +35,65 @@ rule decomposition_table:
         CONDA_ENV
     script:
         "../scripts/concat_tables.py"
+
+
+LAD_INDICATORS = [k for k, v in config["indicators"].items() if v.get("tier", "lad") == "lad"]
+UPPER_TIER_INDICATORS = [k for k in config["indicators"] if k not in LAD_INDICATORS]
+
+
+rule export_la_indicators:
+    """Analysis-ready table of every LAD23-level indicator (LAD23 codes only), CSV + Parquet."""
+    input:
+        rows=expand("data/processed/indicators/{indicator}.parquet", indicator=LAD_INDICATORS),
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        code=package("indicators", "validation"),
+    output:
+        csv="results/tables/la_indicators.csv",
+        parquet="results/tables/la_indicators.parquet",
+    params:
+        specs={k: dict(config["indicators"][k]) for k in LAD_INDICATORS},
+        code_set="LAD23",
+    log:
+        "logs/analyse/export_la_indicators.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/export_indicators.py"
+
+
+rule export_upper_tier_indicators:
+    """Indicators analysed on upper-tier units (UTLA23 in England), kept out of the LAD23 export."""
+    input:
+        rows=expand("data/processed/indicators/{indicator}.parquet", indicator=UPPER_TIER_INDICATORS),
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        code=package("indicators", "validation"),
+    output:
+        csv="results/tables/upper_tier_indicators.csv",
+        parquet="results/tables/upper_tier_indicators.parquet",
+    params:
+        specs={k: dict(config["indicators"][k]) for k in UPPER_TIER_INDICATORS},
+        code_set="UTLA23/LAD23 unit",
+    log:
+        "logs/analyse/export_upper_tier_indicators.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/export_indicators.py"
+
+
+rule harmonisation_table:
+    """What harmonisation did to each indicator: renames, mergers, superseded rows."""
+    input:
+        expand("data/processed/harmonisation/{indicator}.csv", indicator=INDICATORS),
+    output:
+        "results/tables/harmonisation.csv",
+    params:
+        indicators=INDICATORS,
+    log:
+        "logs/analyse/harmonisation_table.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/harmonisation_table.py"

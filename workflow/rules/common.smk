@@ -26,6 +26,10 @@ def indicator_source(wildcards):
 def final_outputs():
     return [
         "results/tables/decomposition.csv",
+        "results/tables/la_indicators.csv",
+        "results/tables/upper_tier_indicators.csv",
+        "results/tables/harmonisation.csv",
         "results/figures/dotplot_regions.png",
         "results/notebooks/01_first_result.html",
+        *report_outputs(),  # figures, result tables, notebooks, report (workflow/rules/report.smk)
     ]

@@ -50,16 +50,78 @@ rule prepare_boundaries:
         "../scripts/prepare_boundaries.py"
 
 
+rule prepare_old_area_population:
+    """Mid-2015 population of LAs on 2019 codes (weights old areas when merging onto LAD23)."""
+    input:
+        file6=raw(config["harmonisation"]["old_area_population"]),
+        code=package("readers"),
+    output:
+        "data/processed/old_area_population.parquet",
+    log:
+        "logs/prepare/old_area_population.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/prepare_old_area_population.py"
+
+
+rule prepare_upper_tier:
+    """LAD23 → upper-tier LA (county for English districts, itself otherwise)."""
+    input:
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        ltla_lookup=raw("ltla_lookup_2014"),
+        changes=raw(config["harmonisation"]["changes"]),
+        code=package("readers", "geography"),
+    output:
+        "data/processed/lad23_upper_tier.parquet",
+    log:
+        "logs/prepare/upper_tier.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/prepare_upper_tier.py"
+
+
+rule prepare_weight_bases:
+    """Weight-basis populations (all residents, 16-64, 0-15, …) by LAD23 and year."""
+    input:
+        population="data/processed/population.parquet",
+        mye2=raw("mid2022_population_by_age"),
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        code=package("readers", "weights", "validation"),
+    output:
+        "data/processed/weight_bases.parquet",
+    params:
+        bases={k: v["ages"] for k, v in config["weight_bases"].items()},
+    log:
+        "logs/prepare/weight_bases.log",
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/prepare_weight_bases.py"
+
+
 rule prepare_indicator:
-    """One indicator's LA rows on LAD23 codes, with the ITL hierarchy attached."""
+    """One indicator on its units (LAD23, or UTLA23 for upper-tier series): harmonised to 2023
+    codes, coverage made explicit, weights attached, validated."""
     input:
         raw=indicator_source,
         hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("readers", "geography", "indicators"),
+        changes=raw(config["harmonisation"]["changes"]),
+        ltla_lookup=raw("ltla_lookup_2014"),
+        old_population="data/processed/old_area_population.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        weight_bases="data/processed/weight_bases.parquet",
+        code=package("readers", "geography", "harmonise", "indicators", "weights", "validation"),
     output:
-        "data/processed/indicators/{indicator}.parquet",
+        rows="data/processed/indicators/{indicator}.parquet",
+        weights="data/processed/weights/{indicator}.parquet",
+        report="data/processed/harmonisation/{indicator}.csv",
     params:
         spec=lambda wildcards: dict(config["indicators"][wildcards.indicator]),
+        target_year=config["harmonisation"]["target_year"],
     log:
         "logs/prepare/indicator_{indicator}.log",
     conda:

@@ -9,13 +9,17 @@ from localineq.analysis import decomposition_table
 
 def main(smk) -> None:
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    data = pd.read_parquet(smk.input.data)
     table = decomposition_table(
-        pd.read_parquet(smk.input.data),
+        data,
         pd.read_parquet(smk.input.population),
         indicator=smk.wildcards.indicator,
         measures=list(smk.params.measures),
         weightings=list(smk.params.weightings),
     )
+    # Which units the areas are and what "population" weighting means for this indicator.
+    table["unit_of_analysis"] = data["unit_of_analysis"].iloc[0]
+    table["weight_basis"] = smk.params.weight_basis
     logging.info("%d rows", len(table))
     table.to_csv(smk.output[0], index=False, float_format="%.10g")
 

@@ -1,21 +1,65 @@
-"""Snakemake adapter: one indicator's LA rows on LAD23 codes."""
+"""Snakemake adapter: one indicator on its units, harmonised, weighted and validated."""
 
 import logging
 
 import pandas as pd
 
-from localineq.indicators import prepare_indicator
-from localineq.readers import read_els_csv
+from localineq.harmonise import change_rules
+from localineq.indicators import analysis_units, prepare_indicator_and_report
+from localineq.readers import read_code_changes, read_els_csv, read_ltla_lookup
+from localineq.validation import validate_indicator
+from localineq.weights import attach_weights, indicator_weight_table
 
 
 def main(smk) -> None:
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
-    spec = dict(smk.params.spec)
-    tidy = read_els_csv(smk.input.raw, source=spec["source"])
+    key, spec = smk.wildcards.indicator, dict(smk.params.spec)
     hierarchy = pd.read_parquet(smk.input.hierarchy)
-    rows = prepare_indicator(tidy, smk.wildcards.indicator, spec, hierarchy)
-    logging.info("%d rows, %d periods", len(rows), rows["period"].nunique())
-    rows.to_parquet(smk.output[0], index=False)
+    upper_tier = pd.read_parquet(smk.input.upper_tier)
+    old = pd.read_parquet(smk.input.old_population)
+    rules = change_rules(
+        read_code_changes(smk.input.changes),
+        hierarchy["area_code"],
+        smk.params.target_year,
+        ltla_lookup=read_ltla_lookup(smk.input.ltla_lookup),
+    )
+    rows, report = prepare_indicator_and_report(
+        read_els_csv(smk.input.raw, source=spec["source"]),
+        key,
+        spec,
+        hierarchy,
+        rules=rules,
+        old_population=dict(zip(old["area_code"], old["population"], strict=True)),
+        upper_tier=upper_tier,
+    )
+    members, units = analysis_units(spec, hierarchy, upper_tier)
+    weights = indicator_weight_table(
+        pd.read_parquet(smk.input.weight_bases), spec["weight"], members
+    )
+    rows = attach_weights(rows, weights)
+    code_set = "LAD23" if spec.get("tier", "lad") == "lad" else "UTLA23/LAD23 unit"
+    validate_indicator(
+        rows,
+        units["area_code"],
+        spec["unit"],
+        source=f"{spec['source']} ({key})",
+        code_set_name=code_set,
+    )
+    for rule, n in report["rule"].value_counts().sort_index().items():
+        logging.info("harmonisation %s: %d", rule, n)
+    latest = rows[rows["period"] == rows["period"].max()]
+    logging.info(
+        "%d rows, %d periods; latest %s: %d units, %d with a value, %d missing",
+        len(rows),
+        rows["period"].nunique(),
+        latest["period_label"].iloc[0],
+        len(latest),
+        latest["value"].notna().sum(),
+        latest["value"].isna().sum(),
+    )
+    rows.to_parquet(smk.output.rows, index=False)
+    weights.to_parquet(smk.output.weights, index=False)
+    report.to_csv(smk.output.report, index=False)
 
 
 if __name__ == "__main__":

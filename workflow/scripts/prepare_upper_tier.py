@@ -1,0 +1,30 @@
+"""Snakemake adapter: LAD23 → upper-tier LA."""
+
+import logging
+
+import pandas as pd
+
+from localineq.geography import lad23_to_upper_tier
+from localineq.readers import read_code_changes, read_ltla_lookup
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    members = lad23_to_upper_tier(
+        pd.read_parquet(smk.input.hierarchy),
+        read_ltla_lookup(smk.input.ltla_lookup),
+        read_code_changes(smk.input.changes),
+    )
+    counties = members[members["unit_code"].str.startswith("E10")]
+    logging.info(
+        "%d LAD23 in %d upper-tier units (%d districts in %d counties)",
+        len(members),
+        members["unit_code"].nunique(),
+        len(counties),
+        counties["unit_code"].nunique(),
+    )
+    members.to_parquet(smk.output[0], index=False)
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

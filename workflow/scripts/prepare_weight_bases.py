@@ -1,0 +1,33 @@
+"""Snakemake adapter: weight-basis populations by LAD23 and year (see config weight_bases)."""
+
+import logging
+
+import pandas as pd
+
+from localineq.readers import read_mye2_persons
+from localineq.validation import validate, weights_schema
+from localineq.weights import basis_population
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    population = pd.read_parquet(smk.input.population)
+    mye2 = read_mye2_persons(smk.input.mye2)
+    codes = pd.read_parquet(smk.input.hierarchy)["area_code"]
+    tables = []
+    for basis, ages in smk.params.bases.items():
+        table = basis_population(population, mye2, tuple(ages) if ages else None)
+        validate(table, weights_schema(codes), source=f"weight basis {basis}")
+        logging.info(
+            "%s (ages %s): %d rows, %d missing",
+            basis,
+            ages,
+            len(table),
+            table["population"].isna().sum(),
+        )
+        tables.append(table.assign(basis=basis))
+    pd.concat(tables, ignore_index=True).to_parquet(smk.output[0], index=False)
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821
