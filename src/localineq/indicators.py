@@ -232,13 +232,6 @@ def prepare_indicator_and_report(
     targets = set(units["area_code"])
     report = pd.DataFrame(columns=["period", "area_code", "rule", "constituents", "n_rows", "note"])
     if rules is not None:
-        absorbed = set(members.loc[members["area_code"] != members["unit_code"], "area_code"])
-        published_absorbed = sorted(set(rows["area_code"]) & absorbed & set(hierarchy["area_code"]))
-        if published_absorbed and tier == "lad":
-            raise ValueError(
-                f"indicator {key!r}: {published_absorbed} are declared combined_areas but "
-                "are published on their own"
-            )
         # Harmonise LA codes to LAD23; for an upper tier, county codes are targets too.
         lad_targets = set(hierarchy["area_code"]) | (targets if tier == "upper" else set())
         rows, report = harmonise_to_target(
@@ -253,6 +246,14 @@ def prepare_indicator_and_report(
                     f"indicator {key!r}: source {source!r} publishes {published[:6]} which are "
                     f"not units of its tier ({tier}); declare a rule (tier / combined_areas)"
                 )
+            # Only missing values remain here (e.g. an absorbed area marked [x]): record them.
+            dropped = rows.loc[rows["area_code"].isin(stray), ["period", "area_code"]].assign(
+                rule="dropped_missing",
+                constituents=lambda f: f["area_code"],
+                n_rows=1,
+                note="missing value for a code that is not a unit of analysis",
+            )
+            report = pd.concat([report, dropped], ignore_index=True)
             rows = rows[~rows["area_code"].isin(stray)]
     else:
         rows = select_local_authorities(rows)

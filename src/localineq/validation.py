@@ -107,10 +107,22 @@ def weights_schema(codes: Iterable[str]) -> pa.DataFrameSchema:
     )
 
 
+def _show(value) -> str:
+    if isinstance(value, float):
+        return "nan" if value != value else f"{value:g}"
+    return repr(value)
+
+
 def _describe_failures(
     frame: pd.DataFrame, errors: pa.errors.SchemaErrors, limit: int = 5
 ) -> list[str]:
-    cases = errors.failure_cases
+    cases = errors.failure_cases.copy()
+    # pandera reports a failed multi-column uniqueness once per column; report it once.
+    unique = cases["check"].astype(str).str.contains("uniqueness")
+    cases.loc[unique, "column"] = "+".join(
+        sorted(cases.loc[unique, "column"].dropna().astype(str).unique())
+    )
+    cases = cases.drop_duplicates(["column", "check", "index"])
     lines = []
     for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
         column = "(table)" if pd.isna(column) else column
@@ -122,13 +134,13 @@ def _describe_failures(
                 if isinstance(row, pd.DataFrame):
                     row = row.iloc[0]
                 parts = [
-                    f"{c}={row[c]!r}"
+                    f"{c}={_show(row[c])}"
                     for c in ("area_code", "period", "value")
                     if c in frame.columns
                 ]
                 shown.append(f"row {i} ({', '.join(parts)})")
         if not shown:
-            shown = [repr(v) for v in group["failure_case"].head(limit).tolist()]
+            shown = [_show(v) for v in group["failure_case"].head(limit).tolist()]
         more = f" and {len(group) - limit} more" if len(group) > limit else ""
         lines.append(
             f"column {column!r}, check {check}: {len(group)} failure(s): {'; '.join(shown)}{more}"
