@@ -123,14 +123,16 @@ def _check_measure(measure: str, allowed: Sequence[str] = MEASURES) -> None:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(allowed)}")
 
 
-def _check_domain(y: np.ndarray, measure: str, name: str = "values") -> None:
+def _check_domain(
+    y: np.ndarray, measure: str, name: str = "values", who: str | None = None
+) -> None:
     """Refuse values outside a measure's domain (y > 0 for log measures, y >= 0 for Gini)."""
     if measure in _LOG_MEASURES or measure == "sd_log":
         bad = y <= 0
         if bad.any():
             i = _first(bad)
             raise ValueError(
-                f"{measure} needs {name} > 0; {int(bad.sum())} {name} are <= 0 "
+                f"{who or measure} needs {name} > 0; {int(bad.sum())} {name} are <= 0 "
                 f"(first at position {i}: {y[i]})"
             )
     elif measure == "gini":
@@ -799,7 +801,7 @@ def profile(
     - variance: :math:`B_j = \sum_c v_c (\mu_c-\mu_{p(c)})^2`,
 
     and :math:`W_{m-1}` the within-group component of the finest level. Each component is
-    computed directly (not as a difference), so each is non-negative. With one level the
+    computed directly (not as a difference), so each is non-negative up to rounding (about 1e-15). With one level the
     profile equals :func:`decompose` (``B_0`` = between, ``W_0`` = within).
 
     Parameters
@@ -1200,7 +1202,7 @@ def beta_convergence(
         raise ValueError("initial is empty")
     for arr, name in ((y0, "initial"), (y1, "final")):
         _check_finite(arr, name)
-        _check_domain(arr, "theil_t", name)
+        _check_domain(arr, "theil_t", name, who="beta_convergence")
     if not (np.isfinite(years) and years > 0):
         raise ValueError(f"years must be a positive number, got {years}")
     if not 0 < level < 1:
