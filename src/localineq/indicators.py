@@ -305,3 +305,53 @@ def write_export(table: pd.DataFrame, csv: str | os.PathLike, parquet: str | os.
     """Write the export as CSV (``%.10g`` floats, ``\\n`` line ends, UTF-8) and Parquet."""
     table.to_csv(csv, index=False, float_format="%.10g", lineterminator="\n", encoding="utf-8")
     table.to_parquet(parquet, index=False)
+
+
+def build_indicator(
+    tidy: pd.DataFrame,
+    key: str,
+    spec: Mapping[str, object],
+    hierarchy: pd.DataFrame,
+    *,
+    rules: ChangeRules,
+    old_population: Mapping[str, float],
+    upper_tier: pd.DataFrame,
+    bases: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Prepare, weight and validate one indicator (what the ``prepare_indicator`` rule does).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame, pandas.DataFrame)
+        The rows with ``weight, weight_year`` (:func:`localineq.weights.attach_weights`), the
+        indicator's long weight table on its units, and the harmonisation report.
+
+    Raises
+    ------
+    localineq.validation.ValidationError
+        If the rows break a rule of :func:`localineq.validation.indicator_schema`.
+    """
+    from localineq.validation import validate_indicator
+    from localineq.weights import attach_weights, indicator_weight_table
+
+    rows, report = prepare_indicator_and_report(
+        tidy,
+        key,
+        spec,
+        hierarchy,
+        rules=rules,
+        old_population=old_population,
+        upper_tier=upper_tier,
+    )
+    members, units = analysis_units(spec, hierarchy, upper_tier)
+    weights = indicator_weight_table(bases, str(spec["weight"]), members)
+    rows = attach_weights(rows, weights)
+    code_set = "LAD23" if spec.get("tier", "lad") == "lad" else "UTLA23/LAD23 unit"
+    validate_indicator(
+        rows,
+        units["area_code"],
+        str(spec["unit"]),
+        source=f"{spec['source']} ({key})",
+        code_set_name=code_set,
+    )
+    return rows, weights, report

@@ -5,17 +5,14 @@ import logging
 import pandas as pd
 
 from localineq.harmonise import change_rules
-from localineq.indicators import analysis_units, prepare_indicator_and_report
+from localineq.indicators import build_indicator
 from localineq.readers import read_code_changes, read_els_csv, read_ltla_lookup
-from localineq.validation import validate_indicator
-from localineq.weights import attach_weights, indicator_weight_table
 
 
 def main(smk) -> None:
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     key, spec = smk.wildcards.indicator, dict(smk.params.spec)
     hierarchy = pd.read_parquet(smk.input.hierarchy)
-    upper_tier = pd.read_parquet(smk.input.upper_tier)
     old = pd.read_parquet(smk.input.old_population)
     rules = change_rules(
         read_code_changes(smk.input.changes),
@@ -23,27 +20,15 @@ def main(smk) -> None:
         smk.params.target_year,
         ltla_lookup=read_ltla_lookup(smk.input.ltla_lookup),
     )
-    rows, report = prepare_indicator_and_report(
+    rows, weights, report = build_indicator(
         read_els_csv(smk.input.raw, source=spec["source"]),
         key,
         spec,
         hierarchy,
         rules=rules,
         old_population=dict(zip(old["area_code"], old["population"], strict=True)),
-        upper_tier=upper_tier,
-    )
-    members, units = analysis_units(spec, hierarchy, upper_tier)
-    weights = indicator_weight_table(
-        pd.read_parquet(smk.input.weight_bases), spec["weight"], members
-    )
-    rows = attach_weights(rows, weights)
-    code_set = "LAD23" if spec.get("tier", "lad") == "lad" else "UTLA23/LAD23 unit"
-    validate_indicator(
-        rows,
-        units["area_code"],
-        spec["unit"],
-        source=f"{spec['source']} ({key})",
-        code_set_name=code_set,
+        upper_tier=pd.read_parquet(smk.input.upper_tier),
+        bases=pd.read_parquet(smk.input.weight_bases),
     )
     for rule, n in report["rule"].value_counts().sort_index().items():
         logging.info("harmonisation %s: %d", rule, n)
