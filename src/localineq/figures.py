@@ -118,17 +118,17 @@ def dotplot_by_region(
     ]
     ax.set_xlabel(f"{unit}{polarity}")
     ax.set_title(
-        f"{_short(title, 60)}, {period_label}: local authorities by region", loc="left", fontsize=11
+        _short(f"{title}, {period_label}: local authorities by region", 80), loc="left", fontsize=11
     )
     handles = [
         plt.Line2D([], [], ls="", marker="o", color="#1b6ca8", label="Local authority"),
-        plt.Line2D([], [], color="#d95f02", lw=2.5, label="Regional average (population-weighted)"),
+        plt.Line2D([], [], color="#d95f02", lw=2.5, label="Regional average (weighted)"),
         plt.Line2D([], [], color="0.3", ls="--", label="UK average"),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=False)
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
-    add_source_line(fig)
+    add_source_note(ax, offset=-36)
     return fig
 
 
@@ -281,6 +281,10 @@ def within_share_trend(
                 ms=3,
                 **style,
             )
+        years = [parse_start_year(p) for p in rows["period"]]
+        if years and max(years) - min(years) < 2:
+            # One or two close periods: a sensible window rather than matplotlib's default span.
+            ax.set_xlim(min(years) - 1.5, max(years) + 1.5)
         ax.set_title(_short(specs[key]["title"], 30), fontsize=8, loc="left")
         ax.set_ylim(0, 100)
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))

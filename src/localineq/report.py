@@ -225,7 +225,7 @@ def figure_html(entry: FigureEntry, *, report_dir: str, number: int) -> str:
     svg = _relative(entry.svg, report_dir)
     return (
         f'<figure id="fig-{_e(entry.key)}">\n'
-        f'<img src="{_e(src)}" alt="{_e(entry.alt or entry.title)}" loading="lazy">\n'
+        f'<img src="{_e(src)}" alt="{_e(entry.alt or entry.title)}">\n'
         f"<figcaption><strong>Figure {number}. {_e(entry.title)}.</strong> {_e(entry.caption)} "
         f'<span class="path">File: <a href="{_e(src)}">{_e(entry.png)}</a> '
         f'(<a href="{_e(svg)}">SVG</a>).</span></figcaption>\n'

@@ -307,6 +307,12 @@ SUMMARY_COLUMNS = [
 ]
 
 
+def _weighting_class(weighting: str) -> str:
+    """``"unweighted"`` or ``"weighted"``: tables label the weighted variant differently
+    (``population`` in the decomposition, the weight basis in the uncertainty table)."""
+    return "unweighted" if str(weighting) == "unweighted" else "weighted"
+
+
 def decomposition_summary(
     decomposition: pd.DataFrame,
     specs: Specs,
@@ -347,7 +353,10 @@ def decomposition_summary(
             & (uncertainty["method"] == "bootstrap")
         ]
         for row in shares.itertuples(index=False):
-            intervals[(row.indicator, row.period, row.weighting)] = (row.lower, row.upper)
+            intervals[(row.indicator, row.period, _weighting_class(row.weighting))] = (
+                row.lower,
+                row.upper,
+            )
     rows = []
     for indicator, spec in specs.items():
         rows_of = table[table["indicator"] == indicator]
@@ -374,7 +383,7 @@ def decomposition_summary(
         row["total"] = float(latest.loc[main, "total"])
         row["between_share"] = float(latest.loc[main, "between_share"])
         row["between_share_lower"], row["between_share_upper"] = intervals.get(
-            (indicator, period, main), (math.nan, math.nan)
+            (indicator, period, _weighting_class(main)), (math.nan, math.nan)
         )
         row["within_share"] = 1.0 - row["between_share"]
         if "unweighted" in latest.index:

@@ -1,0 +1,138 @@
+"""The HTML report: structure, captions, relative images, sources, no network resources."""
+
+from __future__ import annotations
+
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from figure_fixtures import build_fixture_report  # noqa: E402
+
+from localineq import report  # noqa: E402
+
+
+class Structure(HTMLParser):
+    """Figures with their images and captions, and every resource-loading tag."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: list[dict] = []
+        self.resources: list[tuple[str, str]] = []
+        self.ids: list[str] = []
+        self._in_caption = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "figure":
+            self.figures.append({"img": [], "caption": ""})
+        elif tag == "img":
+            self.resources.append((tag, attrs.get("src", "")))
+            if self.figures:
+                self.figures[-1]["img"].append(attrs.get("src"))
+        elif tag in ("script", "link", "iframe", "object", "embed", "source"):
+            self.resources.append((tag, attrs.get("src") or attrs.get("href") or ""))
+        elif tag == "figcaption":
+            self._in_caption = True
+
+    def handle_endtag(self, tag):
+        if tag == "figcaption":
+            self._in_caption = False
+
+    def handle_data(self, data):
+        if self._in_caption and self.figures:
+            self.figures[-1]["caption"] += data
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    path = build_fixture_report(root)
+    return path, path.read_text(encoding="utf-8")
+
+
+def parse(page: str) -> Structure:
+    parser = Structure()
+    parser.feed(page)
+    return parser
+
+
+def test_every_figure_has_one_image_and_a_caption(built):
+    _, page = built
+    structure = parse(page)
+    assert len(structure.figures) >= 6
+    for figure in structure.figures:
+        assert len(figure["img"]) == 1
+        assert len(figure["caption"].strip()) > 40
+
+
+def test_images_are_relative_and_exist(built):
+    path, page = built
+    sources = report.referenced_images(page)
+    assert sources and all(src.startswith("../figures/") for src in sources)
+    assert report.missing_images(path) == []
+
+
+def test_no_external_resources_and_no_scripts(built):
+    _, page = built
+    structure = parse(page)
+    assert [r for r in structure.resources if r[0] != "img"] == []
+    assert not re.search(r"(src|href)=\"//", page)
+    assert all(not src.startswith(("http:", "https:")) for _, src in structure.resources)
+    assert "<style>" in page  # inline CSS only
+
+
+def test_sections_the_report_promises(built):
+    _, page = built
+    ids = set(parse(page).ids)
+    assert {"question", "data", "method", "findings", "limitations", "cite"} <= ids
+    for phrase in ("Theil T", "mean log deviation", "Variance", "bootstrap", "between share"):
+        assert phrase.lower() in page.lower()
+    for phrase in ("modifiable areal unit problem", "Sampling error", "Boundary changes"):
+        assert phrase.lower() in page.lower()
+
+
+def test_sources_licences_and_attribution(built):
+    _, page = built
+    assert "Open Government Licence v3.0" in page
+    assert "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/" in page
+    assert "Contains OS data © Crown copyright and database right" in page
+    assert "Office for National Statistics" in page
+
+
+def test_how_to_cite_lists_every_figure_path(built):
+    _, page = built
+    cite = page[page.index('id="cite"') :]
+    entries = report.figure_catalogue(
+        {
+            "income": {"title": "Household income per head", "unit": "£", "higher_is_better": True},
+            "unemployment": {"title": "Unemployment rate", "unit": "%", "higher_is_better": False},
+        },
+        ["income", "unemployment"],
+    )
+    for entry in entries:
+        assert entry.png in cite and entry.svg in cite
+
+
+def test_report_is_deterministic(tmp_path):
+    first = build_fixture_report(tmp_path / "a").read_bytes()
+    second = build_fixture_report(tmp_path / "b", draw_figures=True).read_bytes()
+    assert first == second
+    assert not re.search(rb"20\d\d-\d\d-\d\dT\d\d:\d\d", first)  # no timestamps
+
+
+def test_write_report_refuses_missing_images(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing images"):
+        build_fixture_report(tmp_path, draw_figures=False)
+
+
+def test_figure_html_escapes_and_links_svg():
+    entry = report.FigureEntry(key="k", stem="s", title="A <b> & c", caption="x > y")
+    html = report.figure_html(entry, report_dir="results/report", number=3)
+    assert "A &lt;b&gt; &amp; c" in html and 'href="../figures/s.svg"' in html
+    assert html.startswith('<figure id="fig-k">') and "<figcaption>" in html
