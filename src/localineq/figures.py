@@ -295,7 +295,9 @@ def within_share_trend(
     for ax in axes[:, 0]:
         ax.set_ylabel("Within regions, %", fontsize=8)
     handles = [
-        plt.Line2D([], [], color=WEIGHTED_COLOUR, lw=1.4, label="Weighted (indicator's own weight)"),
+        plt.Line2D(
+            [], [], color=WEIGHTED_COLOUR, lw=1.4, label="Weighted (indicator's own weight)"
+        ),
         plt.Line2D(
             [], [], color=UNWEIGHTED_COLOUR, lw=1.4, ls="--", label="Unweighted (each LA once)"
         ),

@@ -46,7 +46,9 @@ def execute_notebook(
     """
     notebook = nbformat.read(source, as_version=4)
     client = NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3",
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
         resources={"metadata": {"path": os.fspath(working_dir)}},
     )
     client.execute()
