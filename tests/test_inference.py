@@ -25,9 +25,14 @@ def data():
     return y, g, w
 
 
+def _order(y, g):
+    """The order inference uses: by group (sorted labels), then by value within group."""
+    return np.lexsort((y, pd.factorize(g, sort=True)[0]))
+
+
 def _sorted(y, g, w):
     codes = pd.factorize(g, sort=True)[0]
-    order = np.argsort(codes, kind="stable")
+    order = _order(y, g)
     return y[order], codes[order], None if w is None else w[order]
 
 
@@ -156,11 +161,13 @@ def test_bootstrap_draws_equal_slow_loop_reference(data, measure):
     r = bootstrap(y, g, w, measure=measure, draws=B, seed=31)
     ys, cs, ws = _sorted(y, g, w)
     sizes = np.bincount(cs)
-    low = np.repeat(np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
-    high = low + np.repeat(sizes, sizes)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     rows = []
     for child, size in inference._plan(31, B):
-        idx = inference._generator(child).integers(low, high, size=(size, ys.size))
+        rng = inference._generator(child)
+        idx = np.empty((size, ys.size), dtype=int)
+        for a, m in zip(starts, sizes, strict=True):  # one call per group, in group order
+            idx[:, a : a + m] = rng.integers(a, a + m, size=(size, m), dtype=np.int32)
         for row in idx:
             assert np.array_equal(cs[row], cs)  # stratified: every unit stays in its group
             rows.append(decompose(ys[row], cs, ws[row], measure=measure))
@@ -230,14 +237,18 @@ def test_measurement_error_sd_scale_and_reference():
     g = np.array(["b", "a", "b", "a", "a"])
     w = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
     lo, hi = y - 0.5, y + 0.5
-    res = measurement_error(y, lo, hi, g, w, draws=70, seed=8)
     ys, cs, ws = _sorted(y, g, w)
-    sds = (hi - lo)[np.argsort(pd.factorize(g, sort=True)[0], kind="stable")] / (2 * z)
-    ref = []
-    for child, size in inference._plan(8, 70):
-        sims = ys + sds * inference._generator(child).standard_normal((size, ys.size))
-        ref += [decompose(row, cs, ws).between_share for row in sims]
-    np.testing.assert_allclose(res.draws["between_share"], ref, rtol=1e-9)
+    sds = (hi - lo)[_order(y, g)] / (2 * z)
+    for m in MEASURES:
+        res = measurement_error(y, lo, hi, g, w, measure=m, draws=70, seed=8)
+        ref = []
+        for child, size in inference._plan(8, 70):
+            sims = ys + sds * inference._generator(child).standard_normal((size, ys.size))
+            ref += [decompose(row, cs, ws, measure=m) for row in sims]
+        for col in ("total", "between", "within", "between_share"):
+            np.testing.assert_allclose(
+                res.draws[col], [getattr(d, col) for d in ref], rtol=1e-9, atol=1e-14
+            )
 
 
 def test_measurement_error_refuses_or_truncates_nonpositive_draws():

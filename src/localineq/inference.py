@@ -124,18 +124,19 @@ def _check_level(level: float) -> float:
 
 @dataclass(frozen=True)
 class _Sorted:
-    """Units sorted by group, so that each group is a contiguous block."""
+    """Units sorted by group (and by value within group), so each group is a contiguous
+    block of positions."""
 
+    order: np.ndarray  # positions of the original units in sorted order
     y: np.ndarray  # values, transformed: y / mu (scale-free measures) or y - mu (variance)
     w: np.ndarray  # weight shares
-    codes: np.ndarray
     starts: np.ndarray
     sizes: np.ndarray
     ref: float  # the reference used in the transform (the weighted mean)
 
 
 def _sort_units(d: _Prepared, measure: str) -> _Sorted:
-    order = np.argsort(d.codes, kind="stable")
+    order = np.lexsort((d.y, d.codes))  # by group, then by value within group
     sizes = d.counts
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     mu = float(np.dot(d.w, d.y))
@@ -143,7 +144,18 @@ def _sort_units(d: _Prepared, measure: str) -> _Sorted:
     # All four measures are invariant to scale (Theil, MLD, Gini) or location (variance);
     # working with values of order 1 keeps the moment formulas below free of cancellation.
     y = y - mu if measure == "variance" else y / mu
-    return _Sorted(y=y, w=d.w[order], codes=d.codes[order], starts=starts, sizes=sizes, ref=mu)
+    return _Sorted(order=order, y=y, w=d.w[order], starts=starts, sizes=sizes, ref=mu)
+
+
+def _resample_positions(
+    rng: np.random.Generator, starts: np.ndarray, sizes: np.ndarray, rows: int
+) -> np.ndarray:
+    """``(rows, n)`` positions drawn with replacement within each group's block."""
+    n = int(sizes.sum())
+    out = np.empty((rows, n), dtype=np.int32 if n < 2**31 else np.int64)
+    for a, m in zip(starts.tolist(), sizes.tolist(), strict=True):  # a handful of groups
+        out[:, a : a + m] = rng.integers(a, a + m, size=(rows, m), dtype=out.dtype)
+    return out
 
 
 def _unit_f(y: np.ndarray, measure: str) -> np.ndarray:
@@ -231,6 +243,49 @@ def _gini_components(
             own = _gini_rows(Y[..., a : a + m], W[..., a : a + m])
         ok = (V[..., g] > 0) & (S[..., g] > 0)
         within += np.where(ok, v[..., g] * s[..., g] * np.where(ok, own, 0.0), 0.0)
+    return {
+        "total": total,
+        "between": between,
+        "within": within,
+        "overlap": total - between - within,
+    }
+
+
+def _gini_sorted_rows(ys: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Gini of each row of weights ``W`` over fixed values ``ys`` sorted ascending."""
+    ws = W / W.sum(axis=-1, keepdims=True)
+    cum = np.cumsum(ws, axis=-1)
+    wy = ws * ys
+    return (wy * (2.0 * cum - ws - 1.0)).sum(axis=-1) / wy.sum(axis=-1)
+
+
+def _gini_components_counts(
+    counts: np.ndarray, u: _Sorted, global_order: np.ndarray
+) -> dict[str, np.ndarray]:
+    r"""Gini components of resampled data given each unit's multiplicity ``counts``
+    (``(rows, n)``, units sorted by group then value), without sorting per draw.
+
+    Resampling only changes weights :math:`W_i = c_i w_i` of units whose order is fixed, so
+    within group :math:`g` (a block sorted by value, cumulative weight :math:`C_i`)
+    :math:`G_g = \sum_{i\in g} W_i y_i (2C_i - W_i - V_g) / (V_g S_g)` with
+    :math:`V_g = \sum W`, :math:`S_g = \sum W y`; the total uses the global value order.
+    """
+    W = counts * u.w
+    WY = W * u.y
+    V = np.add.reduceat(W, u.starts, axis=1)
+    S = np.add.reduceat(WY, u.starts, axis=1)
+    between = _between_from_moments(V, S, "gini")
+    cum = np.cumsum(W, axis=1)
+    before = cum[:, u.starts] - W[:, u.starts]  # weight in earlier blocks
+    cum -= np.repeat(before, u.sizes, axis=1)
+    num = np.add.reduceat(WY * (2.0 * cum - W - np.repeat(V, u.sizes, axis=1)), u.starts, axis=1)
+    ok = (V > 0) & (S > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(ok, num / np.where(ok, V * S, 1.0), 0.0)
+    v = V / V.sum(axis=1, keepdims=True)
+    s = S / S.sum(axis=1, keepdims=True)
+    within = (v * s * own).sum(axis=1)
+    total = _gini_sorted_rows(u.y[global_order], np.take(W, global_order, axis=1))
     return {
         "total": total,
         "between": between,
@@ -461,11 +516,14 @@ def bootstrap(
     linear interpolation). Percentile intervals inherit the bootstrap's bias: between-group
     inequality is biased upwards in small groups.
 
-    Implementation: for each chunk of draws a ``(rows, n)`` matrix of resampled positions is
-    drawn at once (``Generator.integers`` with per-position bounds of the unit's group
-    block); for the additive measures the group sums of :math:`w`, :math:`wy` and
-    :math:`w f(y)` are gathered and summed with ``numpy.add.reduceat``, and all components
-    follow from those sums; the Gini sorts each resampled row (and each group block).
+    Implementation: units are sorted by group, and by value within group. For each chunk of
+    draws a ``(rows, n)`` matrix of resampled positions is drawn at once (one
+    ``Generator.integers`` call per group block). For the additive measures the per-unit
+    terms :math:`w`, :math:`wy` and :math:`w f(y)` are gathered and summed per group with
+    ``numpy.add.reduceat``, and all components follow from those sums. For the Gini, the
+    draw only changes how often each unit occurs (counts from ``numpy.bincount``), so the
+    within-group and total Ginis are computed over the fixed sorted order with weights
+    ``count × w``: no sorting per draw.
 
     Parameters
     ----------
@@ -507,18 +565,19 @@ def bootstrap(
     estimate = _decompose_prepared(d, measure)
     u = _sort_units(d, measure)
     n = d.n
-    low = np.repeat(u.starts, u.sizes)
-    high = low + np.repeat(u.sizes, u.sizes)
-    additive = measure in ADDITIVE_MEASURES
-    if additive:
+    if measure in ADDITIVE_MEASURES:
         cols = np.column_stack([u.w, u.w * u.y, u.w * _unit_f(u.y, measure)])
+    else:
+        global_order = np.argsort(u.y, kind="stable")
 
     def work(child: np.random.SeedSequence, size: int) -> dict[str, np.ndarray]:
-        idx = _generator(child).integers(low, high, size=(size, n))
-        if additive:
-            G = np.add.reduceat(cols[idx], u.starts, axis=1)
+        idx = _resample_positions(_generator(child), u.starts, u.sizes, size)
+        if measure in ADDITIVE_MEASURES:
+            G = np.add.reduceat(np.take(cols, idx, axis=0), u.starts, axis=1)
             return _components_from_moments(G[..., 0], G[..., 1], G[..., 2], measure)
-        return _gini_components(u.y[idx], u.w[idx], u.starts, u.sizes)
+        flat = (idx + (np.arange(size, dtype=np.int64) * n)[:, None]).ravel()
+        counts = np.bincount(flat, minlength=size * n).reshape(size, n)
+        return _gini_components_counts(counts, u, global_order)
 
     parts = _run(work, _plan(seed, draws), n_jobs)
     ci, table = _summarise(estimate, parts, level)
@@ -685,8 +744,8 @@ def measurement_error(
     bounds_level = _check_level(bounds_level)
     sd_all = _bounds_sd(lower, upper, d.n, bounds_level)
     estimate = _decompose_prepared(d, measure)
-    order = np.argsort(d.codes, kind="stable")
     u = _sort_units(d, measure)
+    order = u.order
     y0 = d.y[order]  # untransformed point values, sorted by group
     sd = sd_all[order]
     n = d.n

@@ -801,8 +801,9 @@ def profile(
     - variance: :math:`B_j = \sum_c v_c (\mu_c-\mu_{p(c)})^2`,
 
     and :math:`W_{m-1}` the within-group component of the finest level. Each component is
-    computed directly (not as a difference), so each is non-negative up to rounding (about 1e-15). With one level the
-    profile equals :func:`decompose` (``B_0`` = between, ``W_0`` = within).
+    computed directly (not as a difference), so each is non-negative up to rounding (about
+    1e-15). With one level the profile equals :func:`decompose` (``B_0`` = between,
+    ``W_0`` = within).
 
     Parameters
     ----------
