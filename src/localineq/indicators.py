@@ -355,3 +355,43 @@ def build_indicator(
         code_set_name=code_set,
     )
     return rows, weights, report
+
+
+def indicator_catalogue(
+    frames: Sequence[pd.DataFrame], specs: Mapping[str, Mapping[str, object]]
+) -> pd.DataFrame:
+    """One row per indicator: what it is, how it is weighted, and its coverage.
+
+    Coverage counts units with a published value in the first and latest periods, and
+    the harmonisation rules applied (rows by rule) over all periods.
+    """
+    rows = []
+    for frame in frames:
+        key = frame["indicator"].iloc[0]
+        spec = specs[key]
+        periods = sorted(frame["period"].unique())
+        first = frame[frame["period"] == periods[0]]
+        latest = frame[frame["period"] == periods[-1]]
+        rules = frame["harmonisation"].value_counts().sort_index()
+        rows.append(
+            {
+                "indicator": key,
+                "title": spec["title"],
+                "mission": spec.get("mission", ""),
+                "source": spec["source"],
+                "unit": spec["unit"],
+                "higher_is_better": spec["higher_is_better"],
+                "weight_basis": spec["weight"],
+                "weight_note": spec.get("weight_note", ""),
+                "unit_of_analysis": frame["unit_of_analysis"].iloc[0],
+                "nations": "".join(spec.get("nations", [])),
+                "n_periods": len(periods),
+                "first_period": first["period_label"].iloc[0],
+                "latest_period": latest["period_label"].iloc[0],
+                "units_expected": len(latest),
+                "units_with_value_first": int(first["value"].notna().sum()),
+                "units_with_value_latest": int(latest["value"].notna().sum()),
+                "rows_by_rule": "; ".join(f"{rule}={n}" for rule, n in rules.items()),
+            }
+        )
+    return pd.DataFrame(rows).sort_values("indicator").reset_index(drop=True)

@@ -97,3 +97,19 @@ rule harmonisation_table:
         CONDA_ENV
     script:
         "../scripts/harmonisation_table.py"
+
+
+rule indicator_catalogue:
+    """Every indicator's definition, weight basis and coverage in one table."""
+    input:
+        expand("data/processed/indicators/{indicator}.parquet", indicator=INDICATORS),
+    output:
+        "results/tables/indicator_catalogue.csv",
+    params:
+        specs={k: dict(v) for k, v in config["indicators"].items()},
+    log:
+        "logs/analyse/indicator_catalogue.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/indicator_catalogue.py"

@@ -29,6 +29,7 @@ def final_outputs():
         "results/tables/la_indicators.csv",
         "results/tables/upper_tier_indicators.csv",
         "results/tables/harmonisation.csv",
+        "results/tables/indicator_catalogue.csv",
         "results/figures/dotplot_regions.png",
         "results/notebooks/01_first_result.html",
         *report_outputs(),  # figures, result tables, notebooks, report (workflow/rules/report.smk)
