@@ -75,6 +75,7 @@ def context(mirror):
         "old_population": dict(zip(old["area_code"], old["population"], strict=True)),
         "upper_tier": lad23_to_upper_tier(hierarchy, ltla, changes),
         "bases": bases,
+        "ltla": ltla,
         "mirror": mirror,
     }
 
@@ -156,8 +157,21 @@ def test_healthy_life_expectancy_is_on_upper_tier_units(built):
     assert latest["value"].notna().sum() >= 210
     by_code = latest.set_index("area_code")
     assert by_code.loc["E10000016", "itl1_code"] == "TLJ"  # Kent → South East
-    assert by_code.loc["E10000006" if "E10000006" in codes else "E10000017", "itl1_code"] == "TLD"
+    assert by_code.loc["E10000017", "itl1_code"] == "TLD"  # Lancashire → North West
     assert "Isles of Scilly" in by_code.loc["E06000052", "area_name"]
+
+
+def test_counties_take_the_region_of_their_districts(context):
+    """County → ITL1 via its districts agrees with the LTLA lookup's region codes, and
+    districts created after the lookup (East and West Suffolk) find their county."""
+    members = context["upper_tier"].merge(context["hierarchy"], on="area_code")
+    counties = members[members["unit_code"].str.startswith("E10")]
+    assert counties["unit_code"].nunique() == 21 and len(counties) == 164
+    region = context["ltla"].set_index("ltla_code")["region_code"]
+    known = counties[counties["area_code"].isin(region.index)]
+    assert (known["itl1_code"].map(ITL1_TO_GSS) == known["area_code"].map(region)).all()
+    by_lad = members.set_index("area_code")["unit_code"]
+    assert by_lad["E07000244"] == by_lad["E07000245"] == "E10000029"  # Suffolk
 
 
 def test_itl1_codes_match_ons_region_names(built, context):
