@@ -56,7 +56,10 @@ INDICATOR_COLUMNS = [
 #: Columns of a prepared indicator table (before weights are attached).
 PREPARED_COLUMNS = [*INDICATOR_COLUMNS, "status", "harmonisation", "unit_of_analysis"]
 
-#: Columns of the analysis-ready export (``results/tables/la_indicators.*``).
+#: Columns of the analysis-ready export (``results/tables/la_indicators.*``). ``status`` is the
+#: publisher's marker (ELS: ``x`` not available, ``u`` low reliability — the value is kept);
+#: ``harmonisation`` says how the row reached its code (:mod:`localineq.harmonise`, or
+#: ``not_published`` for an area the source omits).
 EXPORT_COLUMNS = [
     "area_code",
     "area_name",
@@ -73,6 +76,7 @@ EXPORT_COLUMNS = [
     "weight",
     "weight_basis",
     "weight_year",
+    "status",
     "harmonisation",
     "unit_of_analysis",
 ]
