@@ -5,7 +5,7 @@ Two kinds of map, both with ITL1 regional boundaries overlaid and London enlarge
 * :func:`choropleth` — an indicator's value, classed with :mod:`mapclassify` (quantiles by
   default) on a colour-blind-safe sequential palette (cividis), oriented so that the *worse*
   end is always dark whatever the indicator's polarity;
-* :func:`gap_map` — each LA's gap to its own region's (population-weighted) average on a
+* :func:`gap_map` — each LA's gap to its own region's (weighted) average on a
   diverging palette centred at zero, with "better/worse than own region" labels that follow
   the indicator's polarity.
 

@@ -89,11 +89,29 @@ MAP_NOTE = (
 )
 
 
-def figure_catalogue(specs: Specs, headline: Sequence[str]) -> list[FigureEntry]:
+def weight_phrase(spec: Mapping[str, Any], weight_bases: Mapping[str, Any] | None = None) -> str:
+    """How an indicator's averages are weighted, in words.
+
+    >>> weight_phrase({"weight": "working_age"}, {"working_age": {"description": "residents aged 16-64"}})
+    'weighted by residents aged 16-64'
+    >>> weight_phrase({"weight": "unweighted"})
+    'unweighted'
+    """
+    basis = str(spec.get("weight", "population"))
+    if basis == "unweighted":
+        return "unweighted"
+    description = dict((weight_bases or {}).get(basis) or {}).get("description")
+    return f"weighted by {description or basis.replace('_', ' ')}"
+
+
+def figure_catalogue(
+    specs: Specs, headline: Sequence[str], weight_bases: Mapping[str, Any] | None = None
+) -> list[FigureEntry]:
     """All figures the pipeline publishes, in report order.
 
     Three overview figures across every indicator, then for each headline indicator a
-    choropleth, a map of the gap to its region and a dot plot by region.
+    choropleth, a map of the gap to its region and a dot plot by region. ``weight_bases``
+    (config) words the weighting in captions.
     """
     entries = [
         FigureEntry(
@@ -101,8 +119,9 @@ def figure_catalogue(specs: Specs, headline: Sequence[str]) -> list[FigureEntry]
             stem="between_within_shares",
             title="Between- and within-region shares of inequality, by indicator",
             caption=(
-                "Share of the inequality between local authorities (population-weighted Theil T, "
-                "latest period) that lies between the twelve ITL1 regions (dark) and within them "
+                "Share of the inequality between local authorities (Theil T weighted by each "
+                "indicator's own weight basis, latest period) that lies between the twelve ITL1 "
+                "regions (dark) and within them "
                 "(light). Black segments: 95% bootstrap intervals (areas resampled within "
                 "regions). Orange diamonds: the unweighted between share, counting every local "
                 "authority once."
@@ -137,6 +156,7 @@ def figure_catalogue(specs: Specs, headline: Sequence[str]) -> list[FigureEntry]
         spec = specs[key]
         title = str(spec["title"])
         polarity = "higher is better" if spec["higher_is_better"] else "lower is better"
+        weighted = weight_phrase(spec, weight_bases)
         entries += [
             FigureEntry(
                 key=f"map_{key}",
@@ -158,8 +178,8 @@ def figure_catalogue(specs: Specs, headline: Sequence[str]) -> list[FigureEntry]
                 kind="gap_map",
                 title=f"{title}: gap to own region",
                 caption=(
-                    f"Each local authority's {title.lower()} minus its ITL1 region's "
-                    f"population-weighted average ({spec['unit']}), latest period. Blue: better "
+                    f"Each local authority's {title.lower()} minus its ITL1 region's average "
+                    f"({weighted}; {spec['unit']}), latest period. Blue: better "
                     f"than its own region, red: worse ({polarity}); classes are symmetric around "
                     f"zero. {MAP_NOTE}"
                 ),
@@ -173,7 +193,7 @@ def figure_catalogue(specs: Specs, headline: Sequence[str]) -> list[FigureEntry]
                 title=f"{title}: local authorities by region",
                 caption=(
                     f"Each dot is a local authority's {title.lower()} (latest period); orange bars "
-                    "are regional (population-weighted) averages and the dashed line the UK "
+                    f"are regional averages ({weighted}) and the dashed line the UK "
                     "average. The spread of dots inside a region is what its average hides."
                 ),
                 alt=f"Dot plot of local authorities by region, {title}.",
@@ -313,8 +333,8 @@ METHOD_HTML = """
 <p>Each indicator is analysed for the local authorities of the United Kingdom on April 2023
 boundaries (LAD23; older codes harmonised), grouped into the twelve ITL1 regions (the nine
 English regions, Wales, Scotland and Northern Ireland). Write <var>y<sub>i</sub></var> for the
-value of area <var>i</var>, <var>p<sub>i</sub></var> for its weight (resident population unless
-the indicator declares another base), <var>w<sub>i</sub></var> = <var>p<sub>i</sub></var> / Σ
+value of area <var>i</var>, <var>p<sub>i</sub></var> for its weight (the population the indicator describes:
+all residents, residents aged 16-64, children, … as declared in the configuration), <var>w<sub>i</sub></var> = <var>p<sub>i</sub></var> / Σ
 <var>p</var>, the mean <var>μ</var> = Σ <var>w<sub>i</sub> y<sub>i</sub></var>, and for a region
 <var>g</var> its weight share <var>v<sub>g</sub></var> = Σ<sub><var>i</var>∈<var>g</var></sub>
 <var>w<sub>i</sub></var>, mean <var>μ<sub>g</sub></var> and income share
@@ -342,7 +362,9 @@ ITL3 ⊃ LA: T = B<sub>ITL1</sub> + B<sub>ITL2</sub> + B<sub>ITL3</sub> + W<sub>
 each B the between-group part inside the next coarser level.</p>
 <p><strong>Uncertainty.</strong> Bootstrap intervals resample local authorities with
 replacement within each region (a stratified bootstrap, percentile 95% intervals, fixed seed);
-they show how much the split depends on the particular areas in each region. A second
+they show how much the split depends on the particular areas in each region. Percentile
+intervals need not be symmetric: resampling inflates the between-region component of small
+regions, so the intervals tend to sit above the point estimate. A second
 simulation draws each area's value from its published 95% interval (sampling error of
 survey-based estimates such as the Annual Population Survey). A permutation test (region labels
 shuffled) gives the probability of a between share this large if regions did not matter.</p>
@@ -374,15 +396,14 @@ they do not explain it.</li>
 """
 
 
-def _findings_paragraph(row: pd.Series) -> str:
+def _findings_paragraph(row: pd.Series, weighting: str) -> str:
     between = format_interval(
         row["between_share"], row["between_share_lower"], row["between_share_upper"]
     )
     within = f"{100 * (1 - row['between_share']):.0f}%"
-    weighting = "unweighted" if row["weighting"] == "unweighted" else "population-weighted"
     text = (
         f"In {_e(row['period_label'])}, across {int(row['n_areas'])} areas, "
-        f"<strong>{_e(between)}</strong> of the {weighting} inequality (Theil T) in "
+        f"<strong>{_e(between)}</strong> of the inequality (Theil T, {_e(weighting)}) in "
         f"{_e(str(row['title']).lower())} lay between the ITL1 regions, so "
         f"<strong>{within}</strong> lay within them, invisible in regional averages."
     )
@@ -458,7 +479,8 @@ def build_report(inputs: ReportInputs, *, report_path: str = REPORT_PATH) -> str
         "title", "How much of the inequality between UK places is invisible in regional averages?"
     )
     report_dir = posixpath.dirname(report_path)
-    catalogue = figure_catalogue(specs, headline)
+    weight_bases = config.get("weight_bases")
+    catalogue = figure_catalogue(specs, headline, weight_bases)
     numbers = {entry.key: i + 1 for i, entry in enumerate(catalogue)}
     summary = inputs.summary
     version = package_version()
@@ -555,7 +577,7 @@ def build_report(inputs: ReportInputs, *, report_path: str = REPORT_PATH) -> str
         spec = specs[key]
         parts.append(f'<h3 id="ind-{_e(key)}">{_e(spec["title"])}</h3>')
         if key in by_key.index:
-            parts.append(_findings_paragraph(by_key.loc[key]))
+            parts.append(_findings_paragraph(by_key.loc[key], weight_phrase(spec, weight_bases)))
         parts.append(_masked_html(inputs.masked, key))
         for entry in catalogue:
             if entry.indicator == key:
@@ -563,7 +585,9 @@ def build_report(inputs: ReportInputs, *, report_path: str = REPORT_PATH) -> str
     others = [k for k in specs if k not in headline and k in by_key.index]
     if others:
         parts.append("<h3>Other indicators</h3>")
-        parts.extend(_findings_paragraph(by_key.loc[k]) for k in others)
+        parts.extend(
+            _findings_paragraph(by_key.loc[k], weight_phrase(specs[k], weight_bases)) for k in others
+        )
     parts.append("</section>")
 
     # Tables

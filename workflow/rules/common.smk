@@ -32,5 +32,5 @@ def final_outputs():
         "results/tables/indicator_catalogue.csv",
         "results/figures/dotplot_regions.png",
         "results/notebooks/01_first_result.html",
-        *report_outputs(),  # figures, result tables, notebooks, report (workflow/rules/report.smk)
+        *REPORT_OUTPUTS,  # figures, result tables, notebooks, report (workflow/rules/report.smk)
     ]

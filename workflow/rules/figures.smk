@@ -22,12 +22,11 @@ INDICATOR_TABLES = [
 SPECS = {k: dict(v) for k, v in config["indicators"].items()}
 
 
-def figure_outputs():
-    """Every figure file this stage publishes (PNG + SVG)."""
-    stems = ["between_within_shares", "within_share_trend", "localisation_profile"]
-    for key in HEADLINE:
-        stems += [f"map_{key}", f"gap_map_{key}", f"dotplot_{key}"]
-    return [f"results/figures/{s}.{ext}" for s in stems for ext in ("png", "svg")]
+# Every figure file this stage publishes (PNG + SVG), for the report and rule all.
+FIGURE_STEMS = ["between_within_shares", "within_share_trend", "localisation_profile"] + [
+    f"{kind}_{key}" for key in HEADLINE for kind in ("map", "gap_map", "dotplot")
+]
+FIGURE_OUTPUTS = [f"results/figures/{s}.{ext}" for s in FIGURE_STEMS for ext in ("png", "svg")]
 
 
 RESULT_TABLES = {
@@ -42,11 +41,10 @@ RESULT_TABLES = {
 
 
 rule figure_dotplot:
-    """Dot plot of LAs by region against regional and UK averages (headline indicator, latest period)."""
+    """Dot plot of LAs by region against regional and UK averages (the first result's indicator)."""
     input:
-        data=f"data/processed/indicators/{config['figures']['headline_indicator']}.parquet",
-        population="data/processed/population.parquet",
-        code=package("figures", "weights"),
+        indicators=INDICATOR_TABLES,
+        code=package("figures", "tables"),
     output:
         png=report(
             "results/figures/dotplot_regions.png",
@@ -55,13 +53,14 @@ rule figure_dotplot:
         ),
         svg="results/figures/dotplot_regions.svg",
     params:
-        spec=dict(config["indicators"][config["figures"]["headline_indicator"]]),
+        indicator=FIGURES["headline_indicator"],
+        spec=SPECS[FIGURES["headline_indicator"]],
     log:
         "logs/figures/dotplot_regions.log",
     conda:
         CONDA_ENV
     script:
-        "../scripts/figure_dotplot.py"
+        "../scripts/figure_dotplot_indicator.py"
 
 
 rule decomposition_uncertainty:
@@ -199,6 +198,7 @@ rule figure_dotplot_indicator:
     wildcard_constraints:
         indicator="|".join(HEADLINE),
     params:
+        indicator=lambda wildcards: wildcards.indicator,
         spec=lambda wildcards: SPECS[wildcards.indicator],
     log:
         "logs/figures/dotplot_{indicator}.log",

@@ -24,15 +24,11 @@ NOTEBOOK_INPUTS = {
 }
 
 
-def notebook_inputs(wildcards):
-    return NOTEBOOK_INPUTS.get(wildcards.notebook, [])
-
-
 rule execute_notebook:
     """Execute a narrative notebook into results/notebooks (ipynb + HTML), no error outputs."""
     input:
         notebook="notebooks/{notebook}.ipynb",
-        data=notebook_inputs,
+        data=lambda wildcards: NOTEBOOK_INPUTS.get(wildcards.notebook, []),
         code=package("notebooks", "figures", "maps", "tables"),
     output:
         ipynb="results/notebooks/{notebook}.ipynb",
@@ -62,7 +58,7 @@ rule report_html:
         top_bottom=RESULT_TABLES["top_bottom_csv"],
         profile="results/tables/profile.csv",
         uncertainty="results/tables/decomposition_uncertainty.csv",
-        figures=figure_outputs(),
+        figures=FIGURE_OUTPUTS,
         notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
         code=package("report", "tables"),
     output:
@@ -87,13 +83,12 @@ rule report_html:
         "../scripts/report_html.py"
 
 
-def report_outputs():
-    """Final outputs of this stage, for rule all."""
-    return [
-        "results/report/index.html",
-        *expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
-        *figure_outputs(),
-        *RESULT_TABLES.values(),
-        "results/tables/decomposition_uncertainty.csv",
-        "results/tables/profile.csv",
-    ]
+# Final outputs of the figures and report stages, for rule all (common.smk: final_outputs).
+REPORT_OUTPUTS = [
+    "results/report/index.html",
+    *expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
+    *FIGURE_OUTPUTS,
+    *RESULT_TABLES.values(),
+    "results/tables/decomposition_uncertainty.csv",
+    "results/tables/profile.csv",
+]

@@ -8,7 +8,7 @@ from localineq.tables import analysis_weights, latest_period, read_indicator_tab
 
 def main(smk) -> None:
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
-    key = smk.wildcards.indicator
+    key = smk.params.indicator
     spec = dict(smk.params.spec)
     frame = read_indicator_tables(smk.input.indicators)
     latest = latest_period(frame[frame["indicator"] == key]).reset_index(drop=True)
