@@ -14,7 +14,9 @@ from localineq.fetch import FetchError, Source, ensure, filename_from_url, load_
 PAYLOAD = b"areacd,observation\nE06000001,1\n" * 200
 
 
-def make_source(url: str | None = "http://127.0.0.1:1/data.csv", payload: bytes = PAYLOAD) -> Source:
+def make_source(
+    url: str | None = "http://127.0.0.1:1/data.csv", payload: bytes = PAYLOAD
+) -> Source:
     return Source(
         key="demo",
         url=url,
@@ -45,7 +47,11 @@ class Server:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(outer.payload)))
                 self.end_headers()
-                body = outer.payload[: len(outer.payload) // 3] if action == "truncate" else outer.payload
+                body = (
+                    outer.payload[: len(outer.payload) // 3]
+                    if action == "truncate"
+                    else outer.payload
+                )
                 self.wfile.write(body)
                 if action == "truncate":
                     self.wfile.flush()

@@ -15,7 +15,9 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def test_environment_matches_pyproject(repo_root):
     project = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]
-    wanted = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"])
+    wanted = dict(
+        _split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    )
     environment = yaml.safe_load((repo_root / "environment.yml").read_text())
     conda = dict(_split(d) for d in environment["dependencies"] if isinstance(d, str))
     assert {name: conda.get(name) for name in wanted} == wanted

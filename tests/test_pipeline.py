@@ -41,8 +41,18 @@ def test_second_run_has_nothing_to_do_quickly(built, mirror):
 
 def test_decomposition_table_is_complete_and_additive(built):
     table = pd.read_csv(built / "results" / "tables" / "decomposition.csv")
-    required = {"indicator", "period", "level", "measure", "weighting", "n_areas", "total",
-                "between", "within", "between_share"}
+    required = {
+        "indicator",
+        "period",
+        "level",
+        "measure",
+        "weighting",
+        "n_areas",
+        "total",
+        "between",
+        "within",
+        "between_share",
+    }
     assert required <= set(table.columns)
     gdhi = table[(table["indicator"] == "gdhi_per_head") & (table["measure"] == "theil_t")]
     assert set(gdhi["weighting"]) == {"population", "unweighted"}

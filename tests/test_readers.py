@@ -21,7 +21,9 @@ from localineq.readers import (
 )
 from localineq.weights import nearest_year_weights
 
-ELS_HEADER = "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
+ELS_HEADER = (
+    "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
+)
 
 
 def write_els(path, rows: list[str]) -> None:
@@ -219,4 +221,9 @@ def test_prepare_indicator_end_to_end_on_fixture(els_file, tmp_path):
     assert rows["value"].isna().sum() == 2
     assert set(rows["itl1_code"]) == {"TLC", "TLM", "TLL"}
     with pytest.raises(ValueError, match="no rows labelled 'Income'"):
-        prepare_indicator(read_els_csv(els_file, "demo"), "x", {"source": "demo", "indicator": "Income"}, read_itl_lookup(lookup))
+        prepare_indicator(
+            read_els_csv(els_file, "demo"),
+            "x",
+            {"source": "demo", "indicator": "Income"},
+            read_itl_lookup(lookup),
+        )

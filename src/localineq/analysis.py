@@ -11,9 +11,22 @@ from localineq.measures import decompose
 from localineq.weights import nearest_year_weights
 
 DECOMPOSITION_COLUMNS = [
-    "indicator", "period", "period_label", "level", "measure", "weighting", "n_areas",
-    "n_missing", "n_groups", "weight_year_min", "weight_year_max", "mean", "total", "between",
-    "within", "between_share",
+    "indicator",
+    "period",
+    "period_label",
+    "level",
+    "measure",
+    "weighting",
+    "n_areas",
+    "n_missing",
+    "n_groups",
+    "weight_year_min",
+    "weight_year_max",
+    "mean",
+    "total",
+    "between",
+    "within",
+    "between_share",
 ]
 
 
@@ -74,8 +87,12 @@ def decomposition_table(
                         "n_areas": len(present),
                         "n_missing": len(frame) - len(present),
                         "n_groups": present[group_column].nunique(),
-                        "weight_year_min": int(weights["weight_year"].min()) if w is not None else pd.NA,
-                        "weight_year_max": int(weights["weight_year"].max()) if w is not None else pd.NA,
+                        "weight_year_min": int(weights["weight_year"].min())
+                        if w is not None
+                        else pd.NA,
+                        "weight_year_max": int(weights["weight_year"].max())
+                        if w is not None
+                        else pd.NA,
                         "mean": float(np.average(present["value"], weights=w)),
                         "total": result.total,
                         "between": result.between,

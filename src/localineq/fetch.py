@@ -63,7 +63,9 @@ def filename_from_url(url: str) -> str:
     path = uri[0] if uri else parsed.path
     name = path.rstrip("/").rsplit("/", 1)[-1]
     if not name:
-        raise ValueError(f"cannot derive a file name from URL {url!r}; set `filename` in sources.yaml")
+        raise ValueError(
+            f"cannot derive a file name from URL {url!r}; set `filename` in sources.yaml"
+        )
     return name
 
 
