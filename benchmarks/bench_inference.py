@@ -24,6 +24,7 @@ import os
 import platform
 import time
 
+import inequality
 import numpy as np
 from inequality.theil import TheilDSim
 
@@ -61,8 +62,10 @@ def main() -> None:
     print(f"n={args.n}, groups={args.groups}, permutations/draws={P}, seed={args.seed}")
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, "
-        f"{platform.machine()}, {cpus} CPUs available"
+        f"inequality {inequality.__version__}, {platform.machine()}, {cpus} CPUs available"
     )
+    if hasattr(os, "getloadavg"):
+        print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
     np.random.seed(args.seed)  # noqa: NPY002 - PySAL draws from the legacy global RNG
     t_pysal, sim = _timed(lambda: TheilDSim(y, groups, permutations=P))
@@ -106,6 +109,8 @@ def main() -> None:
                 f"bootstrap {measure}, weighted, {'1 thread' if jobs == 1 else f'{cpus} threads'}"
             )
             print(f"{label:38s}{tb:8.3f} s   between_share 95% CI [{lo:.5f}, {hi:.5f}]")
+    if hasattr(os, "getloadavg"):
+        print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
