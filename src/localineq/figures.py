@@ -93,12 +93,14 @@ def dotplot_by_region(
     period_label: str,
     weight: str | None = "weight",
     higher_is_better: bool | None = None,
+    area_label: str = "local authority",
 ) -> plt.Figure:
     """Strip plot: each LA's value by ITL1 region, with the regional and UK averages.
 
     ``frame`` needs ``value, itl1_code, itl1_name`` and, when weighted, a ``weight`` column.
     Regions are ordered by their average so the spread inside each is easy to compare.
-    ``higher_is_better`` (optional) adds the indicator's polarity to the axis label.
+    ``higher_is_better`` (optional) adds the indicator's polarity to the axis label;
+    ``area_label`` names the units (e.g. ``"upper-tier authority"``).
     """
     data = frame.dropna(subset=["value"])
     means = weighted_group_means(data, "itl1_name", weight)
@@ -118,10 +120,15 @@ def dotplot_by_region(
     ]
     ax.set_xlabel(f"{unit}{polarity}")
     ax.set_title(
-        _short(f"{title}, {period_label}: local authorities by region", 80), loc="left", fontsize=11
+        _short(
+            f"{title}, {period_label}: {area_label.replace('authority', 'authorities')} by region",
+            80,
+        ),
+        loc="left",
+        fontsize=11,
     )
     handles = [
-        plt.Line2D([], [], ls="", marker="o", color="#1b6ca8", label="Local authority"),
+        plt.Line2D([], [], ls="", marker="o", color="#1b6ca8", label=area_label.capitalize()),
         plt.Line2D([], [], color="#d95f02", lw=2.5, label="Regional average (weighted)"),
         plt.Line2D([], [], color="0.3", ls="--", label="UK average"),
     ]

@@ -375,7 +375,7 @@ def gap_map(
     colourbar_axes = fig.add_axes((LEGEND_ANCHOR[0] + 0.01, 0.58, 0.025, 0.27))
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
     bar = fig.colorbar(mappable, cax=colourbar_axes, ticks=edges[1:-1], spacing="uniform")
-    decimals = suggested_decimals(present)
+    decimals = max(0, suggested_decimals(present) - 1)  # two significant figures suffice
     bar.ax.set_yticklabels([_signed(e, decimals) for e in edges[1:-1]], fontsize=7.5)
     bar.ax.tick_params(length=2, width=0.5)
     bar.outline.set_linewidth(0.5)
@@ -403,7 +403,7 @@ def gap_map(
                 Patch(facecolor=NO_DATA_COLOUR, edgecolor="0.6", hatch="////", label="No data")
             ],
             loc="upper left",
-            bbox_to_anchor=(0.80, 0.62),
+            bbox_to_anchor=(LEGEND_ANCHOR[0] - 0.01, 0.555),
             bbox_transform=fig.transFigure,
             fontsize=8,
             frameon=False,

@@ -19,6 +19,9 @@ def main(smk) -> None:
         unit=spec["unit"],
         period_label=str(latest["period_label"].iloc[0]),
         higher_is_better=bool(spec["higher_is_better"]),
+        area_label="upper-tier authority"
+        if spec.get("tier", "lad") == "upper"
+        else "local authority",
     )
     save_figure(fig, smk.output.png, smk.output.svg)
     logging.info("%s: %d areas", key, len(latest))
