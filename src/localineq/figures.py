@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 SOURCE_LINE = (
-    "Source: ONS Explore Local Statistics; ONS Regional GDP by local authority (population). "
+    "Source: ONS Explore Local Statistics; ONS population estimates (weights). "
     "Open Government Licence v3.0."
 )
 #: Attribution required for maps drawn from Ordnance Survey-derived boundaries.

@@ -586,7 +586,8 @@ def build_report(inputs: ReportInputs, *, report_path: str = REPORT_PATH) -> str
     if others:
         parts.append("<h3>Other indicators</h3>")
         parts.extend(
-            _findings_paragraph(by_key.loc[k], weight_phrase(specs[k], weight_bases)) for k in others
+            _findings_paragraph(by_key.loc[k], weight_phrase(specs[k], weight_bases))
+            for k in others
         )
     parts.append("</section>")
 

@@ -731,7 +731,7 @@ def latex_escape(text: str) -> str:
     r"""Escape LaTeX special characters.
 
     >>> latex_escape("50% of £_x")
-    '50\\% of \\pounds{} \\_x'
+    '50\\% of \\pounds{}\\_x'
     """
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
