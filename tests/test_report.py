@@ -136,3 +136,34 @@ def test_figure_html_escapes_and_links_svg():
     html = report.figure_html(entry, report_dir="results/report", number=3)
     assert "A &lt;b&gt; &amp; c" in html and 'href="../figures/s.svg"' in html
     assert html.startswith('<figure id="fig-k">') and "<figcaption>" in html
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+EXECUTED = Path(__file__).resolve().parents[1] / "results" / "notebooks"
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)
+def test_source_notebooks_declare_their_language_and_are_unexecuted(path):
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.metadata["language_info"]["name"] == "python"
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert code and all(not c.get("outputs") for c in code)
+    sources = "\n".join(c.source for c in code)
+    assert "data/raw" not in sources  # notebooks read results/ and data/processed/ only
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not EXECUTED.exists(), reason="the pipeline has not executed the notebooks")
+def test_executed_notebooks_have_no_error_outputs():
+    from localineq.notebooks import error_outputs
+
+    executed = sorted(EXECUTED.glob("*.ipynb"))
+    assert len(executed) >= 3
+    import nbformat
+
+    for path in executed:
+        assert error_outputs(nbformat.read(path, as_version=4)) == [], path.name
+        html = path.with_suffix(".html").read_text(encoding="utf-8")
+        assert "Traceback" not in html

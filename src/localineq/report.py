@@ -402,7 +402,7 @@ def _findings_paragraph(row: pd.Series, weighting: str) -> str:
     )
     within = f"{100 * (1 - row['between_share']):.0f}%"
     text = (
-        f"In {_e(row['period_label'])}, across {int(row['n_areas'])} areas, "
+        f"For {_e(row['period_label'])} ({int(row['n_areas'])} areas), "
         f"<strong>{_e(between)}</strong> of the inequality (Theil T, {_e(weighting)}) in "
         f"{_e(str(row['title']).lower())} lay between the ITL1 regions, so "
         f"<strong>{within}</strong> lay within them, invisible in regional averages."
