@@ -686,6 +686,7 @@ def decompose(
         Group label of each area (any hashable labels, e.g. ITL1 codes).
     weights : array_like, shape (n,), optional
         Non-negative weights :math:`p_i` (e.g. population); ``None`` weights areas equally.
+        All arrays are aligned by position (pandas indexes are not used for alignment).
     measure : {"theil_t", "theil_l", "variance", "gini"}
         See the module docstring for the formulas:
 
