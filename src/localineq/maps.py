@@ -17,19 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import geopandas as gpd
+import mapclassify
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.patches import Patch, Rectangle
+from shapely.geometry import box
 
-matplotlib.use("Agg")
-import geopandas as gpd  # noqa: E402
-import mapclassify  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
-from shapely.geometry import box  # noqa: E402
-
-from localineq.figures import OS_LINE, add_source_line, format_number  # noqa: E402
+from localineq.figures import OS_LINE, add_source_line, format_number
 
 #: Drawing CRS: OSGB36 / British National Grid.
 BNG = "EPSG:27700"
