@@ -158,7 +158,7 @@ def test_table6_reader_reports_bad_cell(tmp_path):
     book = openpyxl.load_workbook(path)
     book["Table 6"]["D3"] = "ninety"
     book.save(path)
-    with pytest.raises(DataError, match="Table 6.*ninety"):
+    with pytest.raises(DataError, match=r"Table 6.*row\(s\) 3 \(2021\).*ninety"):
         read_population_table6(path)
 
 

@@ -66,12 +66,18 @@ def data_error(source: str, path: str | os.PathLike, column: str, rows, problem:
 
 
 def parse_numeric(
-    values: pd.Series, *, source: str, path: str | os.PathLike, column: str, row_offset: int = 2
+    values: pd.Series,
+    *,
+    source: str,
+    path: str | os.PathLike,
+    column: str,
+    row_offset: int = 2,
+    rows: pd.Series | None = None,
 ) -> pd.Series:
     """Parse published numbers: markers → NaN, quoted thousands separators removed.
 
-    ``row_offset`` converts the series' positional index into the file's row number
-    (2 for a CSV with one header line).
+    Errors name each bad value's place in the file: ``rows`` (one label per value) when
+    given, else its position plus ``row_offset`` (2 for a CSV with one header line).
 
     >>> parse_numeric(pd.Series(["1,234", "[x]", " 5.5 ", None]), source="s", path="f",
     ...               column="c").tolist()
@@ -83,14 +89,10 @@ def parse_numeric(
     numbers = pd.to_numeric(cleaned, errors="coerce")
     bad = numbers.isna() & ~missing
     if bad.any():
-        positions = np.flatnonzero(bad.to_numpy())
+        where = rows[bad].tolist() if rows is not None else np.flatnonzero(bad) + row_offset
         examples = text[bad].head(3).tolist()
         raise data_error(
-            source,
-            path,
-            column,
-            positions + row_offset,
-            f"not a number or known suppression marker: {examples}",
+            source, path, column, where, f"not a number or known suppression marker: {examples}"
         )
     return numbers.astype("float64")
 
@@ -210,6 +212,46 @@ def _find_header_row(frame: pd.DataFrame, first_cell: str, source: str, path, sh
     return int(hits[0])
 
 
+def melt_sheet(
+    path: str | os.PathLike,
+    sheet: str,
+    *,
+    first_header_cell: str,
+    id_columns: list[str],
+    value_column_pattern: str,
+    source: str,
+) -> pd.DataFrame:
+    """A wide spreadsheet table (one column per year or age) in long form, values parsed.
+
+    The header is the first row whose first cell is ``first_header_cell`` (ONS sheets put
+    titles and notes above it). Rows without a value in ``id_columns[0]`` (blank or footnote
+    rows) are not data. Returns ``id_columns`` plus ``column`` (the wide column's header) and
+    ``value``; an unparseable cell is reported with its spreadsheet row and column header.
+    """
+    frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    header = _find_header_row(frame, first_header_cell, source, path, sheet)
+    table = frame.iloc[header + 1 :].copy()
+    table.columns = [str(c).strip() for c in frame.iloc[header]]
+    missing = [c for c in id_columns if c not in table.columns]
+    if missing:
+        raise data_error(source, path, ",".join(missing), [header + 1], f"not in sheet {sheet!r}")
+    # Spreadsheet row numbers count from 1; frame row k is spreadsheet row k + 1.
+    table["_row"] = np.arange(header + 2, header + 2 + len(table))
+    table = table[table[id_columns[0]].notna()]
+    value_columns = [c for c in table.columns if re.fullmatch(value_column_pattern, c)]
+    long = table.melt(
+        id_vars=[*id_columns, "_row"], value_vars=value_columns, var_name="column", value_name="raw"
+    )
+    long["value"] = parse_numeric(
+        long["raw"],
+        source=source,
+        path=f"{os.fspath(path)} [{sheet}]",
+        column="value columns",
+        rows=long["_row"].astype(str) + " (" + long["column"] + ")",
+    )
+    return long.drop(columns=["_row", "raw"])
+
+
 def read_population_table6(
     path: str | os.PathLike, source: str = "regional_gdp_la_workbook"
 ) -> pd.DataFrame:
@@ -218,30 +260,20 @@ def read_population_table6(
     The sheet has a title line, then a header ``ITL1 Region | LA code | LA name | 1998 …``.
     Columns out: ``area_code, area_name, year, population`` (markers such as ``[u]`` → NaN).
     """
-    sheet = "Table 6"
-    frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
-    header = _find_header_row(frame, "ITL1 Region", source, path, sheet)
-    table = frame.iloc[header + 1 :].copy()
-    table.columns = [str(c).strip() for c in frame.iloc[header]]
-    table = table[table["LA code"].notna()]
-    year_columns = [c for c in table.columns if re.fullmatch(r"\d{4}", c)]
-    long = table.melt(
-        id_vars=["LA code", "LA name"], value_vars=year_columns, var_name="year", value_name="raw"
-    )
-    # Excel row numbers: header row is (header + 1) counting from 1.
-    long["population"] = parse_numeric(
-        long["raw"],
+    long = melt_sheet(
+        path,
+        "Table 6",
+        first_header_cell="ITL1 Region",
+        id_columns=["LA code", "LA name"],
+        value_column_pattern=r"\d{4}",
         source=source,
-        path=f"{os.fspath(path)} [{sheet}]",
-        column="year columns",
-        row_offset=header + 2,
-    ).to_numpy()
+    )
     return pd.DataFrame(
         {
             "area_code": long["LA code"].astype(str).str.strip(),
             "area_name": long["LA name"].astype(str).str.strip(),
-            "year": long["year"].astype("int64"),
-            "population": long["population"],
+            "year": long["column"].astype("int64"),
+            "population": long["value"],
         }
     ).reset_index(drop=True)
 
@@ -260,28 +292,21 @@ def read_mye2_persons(
     book.close()
     if sheet is None:
         raise data_error(source, path, "sheet", [], "no sheet 'MYE2 - Persons'")
-    frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
-    header = _find_header_row(frame, "Code", source, path, sheet)
-    table = frame.iloc[header + 1 :].copy()
-    table.columns = [str(c).strip() for c in frame.iloc[header]]
-    ages = [c for c in table.columns if re.fullmatch(r"\d+\+?", c)]
-    long = table.melt(
-        id_vars=["Code", "Name", "Geography"], value_vars=ages, var_name="age", value_name="raw"
-    )
-    long["population"] = parse_numeric(
-        long["raw"],
+    long = melt_sheet(
+        path,
+        sheet,
+        first_header_cell="Code",
+        id_columns=["Code", "Name", "Geography"],
+        value_column_pattern=r"\d+\+?",
         source=source,
-        path=f"{os.fspath(path)} [{sheet}]",
-        column="age columns",
-        row_offset=header + 2,
-    ).to_numpy()
+    )
     return pd.DataFrame(
         {
             "area_code": long["Code"].astype(str).str.strip(),
             "area_name": long["Name"].astype(str).str.strip(),
             "geography": long["Geography"].astype(str).str.strip(),
-            "age": long["age"].str.rstrip("+").astype("int64"),
-            "population": long["population"],
+            "age": long["column"].str.rstrip("+").astype("int64"),
+            "population": long["value"],
         }
     )
 
