@@ -107,7 +107,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Human label: ``2022``, ``2022/23`` (April start), ``2020-2022`` (3-year), ``2024-04``."""
+        """Human label: ``2022``, ``2022/23`` (April start), ``2020-2022`` (3-year),
+        ``2024-04`` (a month), ``30 Apr 2025`` (a snapshot date, e.g. the ASHE reference day)."""
         y = self.start.year
         if self.years == 1 and self.months == 0:
             return str(y) if self.start.month == 1 else f"{y}/{(y + 1) % 100:02d}"
@@ -119,7 +120,7 @@ class Period:
             )
         if self.months:
             return self.start.strftime("%Y-%m")
-        return self.start.strftime("%Y-%m-%d")
+        return f"{self.start.day} {self.start.strftime('%b %Y')}"
 
     @property
     def reference_year(self) -> int:
@@ -136,7 +137,7 @@ def parse_period(text: str) -> Period:
     >>> parse_period("2022-04-01/P1Y").label
     '2022/23'
     >>> parse_period("2025-04-30").label
-    '2025-04-30'
+    '30 Apr 2025'
     """
     match = _PERIOD.match(text.strip())
     if not match:
