@@ -61,6 +61,47 @@ def test_permutation_observed_pvalue_and_determinism(data, measure, weighted):
     np.testing.assert_array_equal(r.draws, threaded.draws)
 
 
+class _Words:
+    """The 32-bit words the permutation kernel uses: numpy's SFC64 stream for one chunk's
+    child seed, each 64-bit output split into two words, low half first."""
+
+    def __init__(self, child):
+        self.bits = np.random.SFC64(child)
+        self.buf: list[int] = []
+        self.rejections = 0
+
+    def __next__(self) -> int:
+        if not self.buf:
+            for x in self.bits.random_raw(256).tolist():
+                self.buf += [x & 0xFFFFFFFF, x >> 32]
+            self.buf.reverse()
+        return self.buf.pop()
+
+    def below(self, s: int) -> int:
+        """Uniform on {0..s-1} by Lemire's multiply-and-reject, as the kernel does it."""
+        m = next(self) * s
+        if (m & 0xFFFFFFFF) < s:
+            t = (2**32 - s) % s
+            while (m & 0xFFFFFFFF) < t:
+                self.rejections += 1
+                m = next(self) * s
+        return m >> 32
+
+
+def _reference_permutations(n: int, first_block: int, seed, P: int):
+    """Yield each draw's arrangement of positions ``0..n-1``, in plain Python: per chunk one
+    stream; within a chunk Fisher-Yates continues from the previous draw's arrangement, over
+    positions ``n-1`` down to ``first_block`` (steps inside the first block are skipped)."""
+    for child, size in inference._plan(seed, P):
+        words = _Words(child)
+        perm = list(range(n))
+        for _ in range(size):
+            for i in range(n - 1, first_block - 1, -1):
+                j = words.below(i + 1)
+                perm[i], perm[j] = perm[j], perm[i]
+            yield np.array(perm)
+
+
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("measure", ["theil_t", "gini"])
 def test_permutation_draws_equal_slow_loop_reference(data, weighted, measure):
@@ -70,15 +111,47 @@ def test_permutation_draws_equal_slow_loop_reference(data, weighted, measure):
     P = 150  # spans three chunks
     r = permutation_test(y, g, w, measure=measure, permutations=P, seed=99)
     ys, cs, ws = _sorted(y, g, w)
+    first = int(np.sum(cs == 0))
     ref = []
-    for child, size in inference._plan(99, P):
-        rng = inference._generator(child)
-        for _ in range(size):
-            perm = np.arange(ys.size)
-            rng.shuffle(perm)
-            wp = None if ws is None else ws[perm]
-            ref.append(decompose(ys[perm], cs, wp, measure=measure).between)
+    for perm in _reference_permutations(ys.size, first, 99, P):
+        wp = None if ws is None else ws[perm]
+        ref.append(decompose(ys[perm], cs, wp, measure=measure).between)
     np.testing.assert_allclose(r.draws, ref, rtol=1e-11, atol=1e-15)
+
+
+def test_sfc64_kernel_reproduces_numpy():
+    ss = np.random.SeedSequence(2024)
+    state = np.random.SFC64(ss).state["state"]["state"].astype(np.uint64)
+    out = np.empty(1000, dtype=np.uint64)
+    inference._sfc64_fill(state, out)
+    bits = np.random.SFC64(ss)
+    np.testing.assert_array_equal(out, bits.random_raw(1000))
+    inference._sfc64_fill(state, out)  # the state advanced like numpy's
+    np.testing.assert_array_equal(out, bits.random_raw(1000))
+
+
+def test_shuffle_kernel_rejection_path_matches_reference():
+    """Large blocks, so that Lemire's rejection (probability < (i+1)/2**32 per step) occurs:
+    block sums must still equal the plain-Python reference, word for word."""
+    n, first = 400_000, 200_000
+    y = np.random.default_rng(1).random(n)
+    w = np.random.default_rng(2).random(n)
+    starts = np.array([0, first], dtype=np.int64)
+    sizes = np.array([first, n - first], dtype=np.int64)
+    ss = np.random.SeedSequence(7)
+    Y, V = np.empty((2, 2)), np.empty((2, 2))
+    state = np.random.SFC64(ss).state["state"]["state"].astype(np.uint64)
+    inference._shuffle_block_sums(y, w, starts, sizes, state, Y, V)
+    words = _Words(ss)
+    perm = list(range(n))
+    for r in range(2):
+        for i in range(n - 1, first - 1, -1):
+            j = words.below(i + 1)
+            perm[i], perm[j] = perm[j], perm[i]
+        p = np.array(perm)
+        np.testing.assert_allclose(Y[r], [y[p[:first]].sum(), y[p[first:]].sum()], rtol=1e-12)
+        np.testing.assert_allclose(V[r], [w[p[:first]].sum(), w[p[first:]].sum()], rtol=1e-12)
+    assert words.rejections > 0  # the rejection path was exercised
 
 
 def test_permutation_strongly_separated_groups_give_minimal_pvalue():
