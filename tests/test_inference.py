@@ -141,7 +141,7 @@ def test_shuffle_kernel_rejection_path_matches_reference():
     ss = np.random.SeedSequence(7)
     Y, V = np.empty((2, 2)), np.empty((2, 2))
     state = np.random.SFC64(ss).state["state"]["state"].astype(np.uint64)
-    inference._shuffle_block_sums(y, w, starts, sizes, state, Y, V)
+    inference._shuffle_pair_sums(y, w, starts, sizes, state, Y, V)
     words = _Words(ss)
     perm = list(range(n))
     for r in range(2):

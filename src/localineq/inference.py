@@ -162,29 +162,101 @@ def _resample_positions(
 
 
 _MASK32 = np.uint64(0xFFFFFFFF)
-_WORDS = 512  # SFC64 outputs generated at a time inside the kernel (an implementation detail)
+_TWO32 = np.uint64(2**32)
+
+# SFC64 generator state as carried through the kernel: (a, b, c, counter, spare, has_spare),
+# where spare is the unused high half of the last 64-bit output.
+_Rng = tuple[np.uint64, np.uint64, np.uint64, np.uint64, np.uint64, bool]
+
+
+@numba.njit(inline="always")
+def _sfc64_next(
+    a: np.uint64, b: np.uint64, c: np.uint64, w: np.uint64
+) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64, np.uint64]:  # pragma: no cover
+    """One step of numpy's SFC64 (``sfc64_next`` in ``numpy/random/src/sfc64/sfc64.h``):
+    returns ``(output, a, b, c, counter)``."""
+    tmp = a + b + w
+    return (
+        tmp,
+        b ^ (b >> np.uint64(11)),
+        c + (c << np.uint64(3)),
+        ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp,
+        w + np.uint64(1),
+    )
 
 
 @numba.njit(cache=True, nogil=True)
 def _sfc64_fill(state: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Next ``out.size`` outputs of numpy's SFC64 from ``state = [a, b, c, counter]`` (the
-    array in ``numpy.random.SFC64().state["state"]["state"]``), advancing ``state``.
-
-    A transcription of numpy's ``sfc64_next`` (``numpy/random/src/sfc64/sfc64.h``); the
-    tests check it reproduces ``numpy.random.SFC64.random_raw`` bit for bit."""
+    """Next ``out.size`` outputs of SFC64 from ``state = [a, b, c, counter]`` (the array in
+    ``numpy.random.SFC64().state["state"]["state"]``), advancing ``state``. Only for the tests,
+    which check that :func:`_sfc64_next` reproduces ``numpy.random.SFC64.random_raw``."""
     a, b, c, w = state[0], state[1], state[2], state[3]
     for i in range(out.size):
-        tmp = a + b + w
-        w += np.uint64(1)
-        a = b ^ (b >> np.uint64(11))
-        b = c + (c << np.uint64(3))
-        c = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
-        out[i] = tmp
+        out[i], a, b, c, w = _sfc64_next(a, b, c, w)
     state[0], state[1], state[2], state[3] = a, b, c, w
 
 
+@numba.njit(inline="always")
+def _next32(st: _Rng) -> tuple[np.uint64, _Rng]:  # pragma: no cover - compiled
+    """Next 32-bit word of the stream: the low half of a fresh SFC64 output, then its high
+    half."""
+    a, b, c, w, spare, has = st
+    if has:
+        return spare, (a, b, c, w, spare, False)
+    x, a, b, c, w = _sfc64_next(a, b, c, w)
+    return x & _MASK32, (a, b, c, w, x >> np.uint64(32), True)
+
+
+@numba.njit(inline="always")
+def _below(s: np.uint64, st: _Rng) -> tuple[np.int64, _Rng]:  # pragma: no cover - compiled
+    """Uniform integer on ``{0..s-1}`` (``1 <= s < 2**32``), exactly, by Lemire's
+    multiply-and-reject: ``m = x s`` for a 32-bit word ``x``; while ``m mod 2**32`` is below
+    ``2**32 mod s`` take the next word; return ``floor(m / 2**32)``."""
+    x, st = _next32(st)
+    m = x * s
+    if (m & _MASK32) < s:  # rare (probability s / 2**32): only then can a word be rejected
+        t = (_TWO32 - s) % s
+        while (m & _MASK32) < t:
+            x, st = _next32(st)
+            m = x * s
+    return np.int64(m >> np.uint64(32)), st
+
+
 @numba.njit(cache=True, nogil=True)
-def _shuffle_block_sums(
+def _shuffle_sums(
+    y: np.ndarray, starts: np.ndarray, sizes: np.ndarray, state: np.ndarray, Y: np.ndarray
+) -> None:  # pragma: no cover - compiled; exercised through permutation_test
+    """Group-block sums of ``Y.shape[0]`` random permutations of ``y`` into ``Y``.
+
+    Scheme, per row: Fisher–Yates on a working copy of the values made once per chunk (each
+    row continues from the previous row's arrangement), for positions ``i`` from ``n - 1``
+    down to the end of the first group block, swapping position ``i`` with ``j`` uniform on
+    ``{0..i}`` (:func:`_below`). Position ``i`` is final after its step, so its value is
+    added to its block's sum at once; steps inside the first block are skipped (they would
+    only reorder that block, whose sum is that of the values left there). Fisher–Yates
+    applied to any arrangement gives a uniformly random one independent of it, so every row
+    is a uniform random relabelling, independent of the others.
+
+    Randomness: numpy's SFC64 stream from ``state = [a, b, c, counter]``, each 64-bit output
+    split into two 32-bit words, low half first, consumed in order. Needs ``n < 2**32``.
+    """
+    a = y.copy()
+    st = (state[0], state[1], state[2], state[3], np.uint64(0), False)
+    for r in range(Y.shape[0]):
+        for g in range(starts.size - 1, 0, -1):
+            acc = 0.0
+            for i in range(starts[g] + sizes[g] - 1, starts[g] - 1, -1):
+                j, st = _below(np.uint64(i + 1), st)
+                v = a[j]
+                a[j] = a[i]
+                a[i] = v
+                acc += v
+            Y[r, g] = acc
+        Y[r, 0] = a[: sizes[0]].sum()
+
+
+@numba.njit(cache=True, nogil=True)
+def _shuffle_pair_sums(
     y: np.ndarray,
     w: np.ndarray,
     starts: np.ndarray,
@@ -193,86 +265,48 @@ def _shuffle_block_sums(
     Y: np.ndarray,
     V: np.ndarray,
 ) -> None:  # pragma: no cover - compiled; exercised through permutation_test
-    """Group-block sums of ``Y.shape[0]`` random permutations of ``y`` (and of ``w`` moved
-    with it, if ``w`` is non-empty) into ``Y[r]`` (and ``V[r]``).
-
-    Scheme, per row: Fisher–Yates on a working copy of ``y`` made once per chunk (each row
-    continues from the previous row's arrangement), for ``i`` from ``n - 1`` down to the end
-    of the first group block. Position ``i`` is final after step ``i``, so its value is added
-    to its block's sum at once; steps inside the first block are skipped (they would only
-    reorder that block, whose sum is that of the values left there). Fisher–Yates applied to
-    any arrangement gives a uniformly random one independent of it, so every row is a
-    uniform random relabelling, independent of the others.
-
-    Randomness: the SFC64 stream from ``state`` (see :func:`_sfc64_fill`), each 64-bit
-    output split into two 32-bit words, low half first, consumed in order. Step ``i`` draws
-    ``j`` uniform on ``{0..i}`` exactly by Lemire's multiply-and-reject: ``m = x (i + 1)``
-    for a word ``x``; while ``m mod 2**32 < 2**32 mod (i + 1)`` draw the next word;
-    ``j = floor(m / 2**32)``. Needs ``n < 2**32``.
-    """
-    n = y.size
-    weighted = w.size == n
-    k = starts.size
+    """As :func:`_shuffle_sums`, moving ``(w, y)`` pairs together; sums into ``V``, ``Y``.
+    (A separate function: a run-time ``weighted`` branch in one kernel halved its speed.)"""
     a = y.copy()
     b = w.copy()
-    buf = np.empty(_WORDS, dtype=np.uint64)
-    half = 2 * _WORDS  # 32-bit words left unused in buf: none yet
+    st = (state[0], state[1], state[2], state[3], np.uint64(0), False)
     for r in range(Y.shape[0]):
-        for g in range(k - 1, 0, -1):
-            sy = 0.0
-            sw = 0.0
+        for g in range(starts.size - 1, 0, -1):
+            acc = 0.0
+            accw = 0.0
             for i in range(starts[g] + sizes[g] - 1, starts[g] - 1, -1):
-                s = np.uint64(i + 1)
-                if half == 2 * _WORDS:
-                    _sfc64_fill(state, buf)
-                    half = 0
-                x = buf[half >> 1]
-                x = (x >> np.uint64(32)) if half & 1 else (x & _MASK32)
-                half += 1
-                m = x * s
-                if (m & _MASK32) < s:  # rare: only then can the word be rejected
-                    t = (np.uint64(4294967296) - s) % s
-                    while (m & _MASK32) < t:
-                        if half == 2 * _WORDS:
-                            _sfc64_fill(state, buf)
-                            half = 0
-                        x = buf[half >> 1]
-                        x = (x >> np.uint64(32)) if half & 1 else (x & _MASK32)
-                        half += 1
-                        m = x * s
-                j = np.int64(m >> np.uint64(32))
+                j, st = _below(np.uint64(i + 1), st)
                 v = a[j]
                 a[j] = a[i]
                 a[i] = v
-                sy += v
-                if weighted:
-                    v = b[j]
-                    b[j] = b[i]
-                    b[i] = v
-                    sw += v
-            Y[r, g] = sy
-            if weighted:
-                V[r, g] = sw
-        if k > 0:
-            Y[r, 0] = a[: sizes[0]].sum()
-            if weighted:
-                V[r, 0] = b[: sizes[0]].sum()
+                acc += v
+                v = b[j]
+                b[j] = b[i]
+                b[i] = v
+                accw += v
+            Y[r, g] = acc
+            V[r, g] = accw
+        Y[r, 0] = a[: sizes[0]].sum()
+        V[r, 0] = b[: sizes[0]].sum()
 
 
 def _permute_chunk(
     child: np.random.SeedSequence,
     y: np.ndarray,
-    w: np.ndarray,
+    w: np.ndarray | None,
     starts: np.ndarray,
     sizes: np.ndarray,
     Y: np.ndarray,
-    V: np.ndarray,
+    V: np.ndarray | None,
 ) -> None:
-    """Fill ``Y`` (and ``V`` if ``w`` is non-empty) with the group-block sums of
-    ``Y.shape[0]`` random permutations drawn from ``numpy.random.SFC64(child)``'s stream
-    (see :func:`_shuffle_block_sums`)."""
+    """Fill ``Y`` (and ``V`` if ``w`` is given) with the group-block sums of ``Y.shape[0]``
+    random permutations drawn from ``numpy.random.SFC64(child)``'s stream (see
+    :func:`_shuffle_sums`)."""
     state = np.random.SFC64(child).state["state"]["state"].astype(np.uint64)
-    _shuffle_block_sums(y, w, starts, sizes, state, Y, V)
+    if w is None:
+        _shuffle_sums(y, starts, sizes, state, Y)
+    else:
+        _shuffle_pair_sums(y, w, starts, sizes, state, Y, V)
 
 
 def _unit_f(y: np.ndarray, measure: str) -> np.ndarray:
@@ -497,7 +531,7 @@ def permutation_test(
     Implementation: units are sorted by group so that groups are contiguous blocks of
     positions. Draws come in chunks of 64, one :class:`numpy.random.SeedSequence` child per
     chunk (so threads change nothing). For each chunk a compiled kernel
-    (:func:`_shuffle_block_sums`, numba, ``nogil``) shuffles the values — or ``(w, w y)``
+    (:func:`_shuffle_sums`, numba, ``nogil``) shuffles the values — or ``(w, w y)``
     pairs when weights differ — by Fisher–Yates and adds each position's value to its group's
     sum :math:`Y_g` (and :math:`V_g`) as soon as the position is final, so no ``(rows, n)``
     array is ever built; :math:`B` is a function of those sums only. Each draw is an exact
@@ -549,7 +583,7 @@ def permutation_test(
         raise ValueError(f"permutation_test supports fewer than 2**32 units, got {n}")
     equal = bool(np.all(u.w == u.w[0]))
     if equal:  # only the values move; group weight shares are fixed
-        moving_y, moving_w = u.y, np.empty(0)
+        moving_y, moving_w = u.y, None
     else:  # (w, w*y) pairs move together
         moving_y, moving_w = u.w * u.y, u.w
     starts = u.starts.astype(np.int64)
@@ -558,9 +592,9 @@ def permutation_test(
 
     def work(child: np.random.SeedSequence, size: int) -> np.ndarray:
         Y = np.empty((size, d.k))
-        V = np.empty((size, d.k)) if not equal else np.empty((0, 0))
+        V = None if equal else np.empty((size, d.k))
         _permute_chunk(child, moving_y, moving_w, starts, sizes, Y, V)
-        if equal:
+        if V is None:
             Y /= n
             V = np.broadcast_to(v_fixed, Y.shape)
         return _between_from_moments(V, Y, measure)
