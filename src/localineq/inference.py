@@ -233,9 +233,10 @@ def _shuffle_sums(
     down to the end of the first group block, swapping position ``i`` with ``j`` uniform on
     ``{0..i}`` (:func:`_below`). Position ``i`` is final after its step, so its value is
     added to its block's sum at once; steps inside the first block are skipped (they would
-    only reorder that block, whose sum is that of the values left there). Fisher–Yates
-    applied to any arrangement gives a uniformly random one independent of it, so every row
-    is a uniform random relabelling, independent of the others.
+    only reorder that block, whose sum is that of the values left there). Whatever the
+    current arrangement, these steps fill positions ``n - 1, n - 2, ...`` with a uniformly
+    random ordered selection of the values, so each row assigns values to groups by a
+    uniform random relabelling, independent of the other rows (which use later words).
 
     Randomness: numpy's SFC64 stream from ``state = [a, b, c, counter]``, each 64-bit output
     split into two 32-bit words, low half first, consumed in order. Needs ``n < 2**32``.
@@ -539,10 +540,11 @@ def permutation_test(
     Lemire's multiply-and-reject method (no modulo bias, no floating point) from 32-bit
     words of numpy's SFC64 bit generator seeded with the chunk's child (the kernel
     reproduces ``numpy.random.SFC64(child).random_raw()`` bit for bit; tested). numba is a
-    dependency for this alone: numpy's own shuffle costs ~20 ns per element, dominated by
-    its per-element bounded-integer draw, against ~3-5 ns here, which is what takes
-    999 permutations of 35,000 units from ~0.7 s to ~0.2 s. The first call in a fresh
-    environment compiles the kernel (a few seconds; cached on disk afterwards).
+    dependency for this alone: numpy's own shuffle (``Generator.permuted``) costs ~20 ns
+    per element, dominated by its per-element bounded-integer draw, against ~2-3.5 ns here,
+    which takes 999 permutations of 35,000 units from ~0.7 s to ~0.15 s on one core
+    (``benchmarks/README.md``). The first call in a fresh environment compiles the kernels
+    (~1.5-2 s each for values and for pairs); numba caches them on disk (``cache=True``).
 
     Parameters
     ----------
