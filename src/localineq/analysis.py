@@ -27,6 +27,8 @@ DECOMPOSITION_COLUMNS = [
     "between",
     "within",
     "between_share",
+    "unit_of_analysis",
+    "weight_basis",
 ]
 
 
@@ -37,6 +39,7 @@ def decomposition_table(
     indicator: str,
     measures: Sequence[str],
     weightings: Sequence[str],
+    weight_basis: str = "population",
     level: str = "itl1",
 ) -> pd.DataFrame:
     """Between/within decomposition of one indicator for every period.
@@ -52,6 +55,9 @@ def decomposition_table(
     measures, weightings
         Measure names for :func:`localineq.measures.decompose`; weightings ``"population"``
         (w_i = p_i / Σp) and/or ``"unweighted"`` (every area counts equally).
+    weight_basis
+        Which population ``population`` holds (e.g. ``working_age``); reported per row, with
+        ``"equal"`` on unweighted rows.
 
     Returns
     -------
@@ -98,6 +104,10 @@ def decomposition_table(
                         "between": result.between,
                         "within": result.within,
                         "between_share": result.between_share,
+                        "unit_of_analysis": frame["unit_of_analysis"].iloc[0]
+                        if "unit_of_analysis" in frame
+                        else "LAD23",
+                        "weight_basis": weight_basis if w is not None else "equal",
                     }
                 )
     return pd.DataFrame(rows, columns=DECOMPOSITION_COLUMNS)

@@ -16,10 +16,8 @@ def main(smk) -> None:
         indicator=smk.wildcards.indicator,
         measures=list(smk.params.measures),
         weightings=list(smk.params.weightings),
+        weight_basis=smk.params.weight_basis,
     )
-    # Which units the areas are and what "population" weighting means for this indicator.
-    table["unit_of_analysis"] = data["unit_of_analysis"].iloc[0]
-    table["weight_basis"] = smk.params.weight_basis
     logging.info("%d rows", len(table))
     table.to_csv(smk.output[0], index=False, float_format="%.10g")
 
