@@ -213,7 +213,7 @@ def test_bootstrap_intervals_and_shapes(data, measure):
     stats.append("between_share")
     assert list(r.draws.columns) == stats and r.draws.shape == (300, len(stats))
     assert list(r.ci.index) == stats
-    assert list(r.ci.columns) == ["estimate", "lower", "upper", "se"]
+    assert list(r.ci.columns) == ["estimate", "lower", "upper", "se", "bias"]
     assert r.estimate.total == decompose(y, g, w, measure=measure).total
     for s in ("total", "within", "between_share"):
         lo, hi = r.interval(s)
@@ -375,3 +375,16 @@ def test_measurement_error_bad_bounds(lower, upper, pattern):
 def test_inference_refuses_bad_input(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
+
+
+def test_intervals_report_the_shift_of_the_draws():
+    """``bias`` is the mean draw minus the estimate, for every statistic."""
+    rng = np.random.default_rng(7)
+    values = rng.lognormal(size=120)
+    groups = np.repeat(list("abcd"), 30)
+    result = bootstrap(values, groups, draws=199, seed=3)
+    for statistic in ("total", "between", "within", "between_share"):
+        expected = result.draws[statistic].mean() - result.ci.loc[statistic, "estimate"]
+        assert result.ci.loc[statistic, "bias"] == pytest.approx(expected, rel=1e-12)
+    # Resampling areas within groups adds noise to group means: the between part rises.
+    assert result.ci.loc["between", "bias"] > 0

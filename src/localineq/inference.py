@@ -461,8 +461,21 @@ def _summarise(
     for c in draws.columns:
         x = draws[c].to_numpy()
         lo, hi = np.nanquantile(x, [alpha / 2, 1 - alpha / 2])
-        rows.append((c, getattr(estimate, c), float(lo), float(hi), float(np.nanstd(x, ddof=1))))
-    ci = pd.DataFrame(rows, columns=["statistic", "estimate", "lower", "upper", "se"])
+        point = getattr(estimate, c)
+        # bias = mean draw - estimate: resampling or re-simulating noisy areas shifts the
+        # between share (up for the area bootstrap, down for measurement noise), so the
+        # percentile interval need not be centred on the estimate; callers should report it.
+        rows.append(
+            (
+                c,
+                point,
+                float(lo),
+                float(hi),
+                float(np.nanstd(x, ddof=1)),
+                float(np.nanmean(x) - point),
+            )
+        )
+    ci = pd.DataFrame(rows, columns=["statistic", "estimate", "lower", "upper", "se", "bias"])
     return ci.set_index("statistic"), draws
 
 
@@ -636,8 +649,8 @@ class BootstrapResult:
         The point estimate on the data.
     ci : pandas.DataFrame
         Index ``statistic`` (``total``, ``between``, ``within``, [``overlap`` for Gini,]
-        ``between_share``), columns ``estimate``, ``lower``, ``upper`` (percentile interval)
-        and ``se`` (standard deviation of the draws).
+        ``between_share``), columns ``estimate``, ``lower``, ``upper`` (percentile interval),
+        ``se`` (standard deviation of the draws) and ``bias`` (mean draw − estimate).
     draws : pandas.DataFrame
         One row per bootstrap draw, one column per statistic.
     level : float
@@ -766,7 +779,8 @@ class MeasurementErrorResult:
         The decomposition of the point values.
     ci : pandas.DataFrame
         Index ``statistic`` (``total``, ``between``, ``within``, [``overlap``,]
-        ``between_share``), columns ``estimate``, ``lower``, ``upper``, ``se``.
+        ``between_share``), columns ``estimate``, ``lower``, ``upper``, ``se`` and ``bias``
+        (mean draw − estimate).
     draws : pandas.DataFrame
         One row per simulated data set.
     level : float

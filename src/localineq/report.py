@@ -364,7 +364,9 @@ each B the between-group part inside the next coarser level.</p>
 replacement within each region (a stratified bootstrap, percentile 95% intervals, fixed seed);
 they show how much the split depends on the particular areas in each region. Percentile
 intervals need not be symmetric: resampling inflates the between-region component of small
-regions, so the intervals tend to sit above the point estimate. A second
+regions, so the intervals tend to sit above the point estimate; the <code>bias</code> column of
+<code>results/tables/decomposition_uncertainty.csv</code> (mean draw − estimate) says by how
+much. Read them as sensitivity ranges rather than bias-corrected confidence intervals. A second
 simulation draws each area's value from its published 95% interval (sampling error of
 survey-based estimates such as the Annual Population Survey). A permutation test (region labels
 shuffled) gives the probability of a between share this large if regions did not matter.</p>

@@ -411,6 +411,7 @@ UNCERTAINTY_COLUMNS = [
     "lower",
     "upper",
     "se",
+    "bias",
     "ci_level",
     "draws",
     "seed",
@@ -497,6 +498,7 @@ def _uncertainty_rows(
                     "lower": float(ci["lower"]),
                     "upper": float(ci["upper"]),
                     "se": float(ci["se"]),
+                    "bias": float(ci["bias"]),
                     "n_uncertain": n_uncertain,
                     "p_value": p_value
                     if statistic == "between_share" and method == "bootstrap"
