@@ -392,3 +392,76 @@ def localisation_profile(profile: pd.DataFrame, specs: dict) -> plt.Figure:
     add_source_note(ax)
 
     return fig
+
+
+#: Source line of the LSOA (neighbourhood) figures.
+IOD_SOURCE_LINE = (
+    "Source: MHCLG English Indices of Deprivation 2019 (via mySociety composite_uk_imd; "
+    "IoD2019 File 1 and File 6). Open Government Licence v3.0."
+)
+LSOA_PROFILE_COLOURS = ["#0b3c5d", "#328cc1", "#8fc1e3", "#f2b134", "#c8553d"]
+LSOA_INDICATOR_LABELS = {"imd_score": "IMD score", "income_rate": "Income deprivation rate"}
+LSOA_MEASURE_LABELS = {"theil_t": "Theil T", "theil_l": "MLD", "variance": "variance"}
+
+
+def lsoa_profile_figure(profile: pd.DataFrame) -> plt.Figure:
+    """Stacked bars: inequality between English LSOAs over ITL1 → ITL2 → ITL3 → LA → LSOA.
+
+    ``profile`` is :func:`localineq.neighbourhoods.lsoa_profile`; one bar per indicator,
+    measure and weighting (shares of each component, in ``order``; they add to 100%). The
+    last segment — between LSOAs inside the same local authority — is what no LA-level
+    statistic can show.
+    """
+    frame = profile.sort_values(["indicator", "measure", "weighting", "order"], kind="stable")
+    bars = frame.drop_duplicates(["indicator", "measure", "weighting"])[
+        ["indicator", "measure", "weighting"]
+    ].to_numpy()
+    labels = frame.drop_duplicates("order").set_index("order")["component"]
+    orders = sorted(labels.index)
+    n = len(bars)
+    fig, ax = plt.subplots(figsize=(9, 0.42 * n + 2.2))
+    left = np.zeros(n)
+    keyed = frame.set_index(["indicator", "measure", "weighting", "order"])["share"]
+    for j, order in enumerate(orders):
+        share = 100 * np.array([float(keyed[(i, m, w, order)]) for i, m, w in bars])
+        ax.barh(
+            np.arange(n),
+            share,
+            left=left,
+            color=LSOA_PROFILE_COLOURS[j % len(LSOA_PROFILE_COLOURS)],
+            height=0.65,
+            label=labels[order],
+        )
+        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
+            if width >= 6:
+                ax.text(
+                    x0 + width / 2,
+                    y,
+                    f"{width:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if j in (0, 1, 4) else "0.1",
+                )
+        left += share
+    ticks = [
+        f"{LSOA_INDICATOR_LABELS.get(i, i)}: {LSOA_MEASURE_LABELS.get(m, m)}, "
+        f"{'population-weighted' if w == 'population' else 'unweighted'}"
+        for i, m, w in bars
+    ]
+    ax.set_yticks(np.arange(n), ticks, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+    n_units = int(frame["n_units"].iloc[0]) if len(frame) else 0
+    ax.set_xlabel(f"Share of inequality between {n_units:,} English neighbourhoods (LSOAs), %")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(
+        "Deprivation between neighbourhoods: ITL1 → ITL2 → ITL3 → LA → LSOA",
+        loc="left",
+        fontsize=11,
+        pad=34,
+    )
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize=8, frameon=False)
+    add_source_note(ax, IOD_SOURCE_LINE)
+    return fig

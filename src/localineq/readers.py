@@ -543,3 +543,128 @@ def read_iod_population(path: str | os.PathLike, source: str = "imd2019_file6") 
     ].sum()
     summed.insert(2, "year", 2015)
     return summed.sort_values("area_code").reset_index(drop=True)
+
+
+def _iod_lsoa_columns(
+    path: str | os.PathLike, source: str, columns: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read an IoD2019 LSOA export; return the raw text and the renamed ``columns``.
+
+    A missing column, a blank or repeated LSOA code is an error naming the file rows.
+    """
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    missing = [c for c in columns if c not in raw.columns]
+    if missing:
+        raise data_error(
+            source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
+        )
+    out = pd.DataFrame({new: raw[old].str.strip() for old, new in columns.items()})
+    lsoa_column = next(iter(columns))
+    blank = out["lsoa_code"].eq("")
+    if blank.any():
+        raise data_error(
+            source, path, lsoa_column, np.flatnonzero(blank.to_numpy()) + 2, "blank LSOA code"
+        )
+    repeated = out["lsoa_code"].duplicated(keep=False)
+    if repeated.any():
+        raise data_error(
+            source,
+            path,
+            lsoa_column,
+            np.flatnonzero(repeated.to_numpy()) + 2,
+            f"repeated LSOA code(s) {sorted(set(out.loc[repeated, 'lsoa_code']))[:3]}",
+        )
+    return raw, out
+
+
+def read_iod_lsoa_lookup(path: str | os.PathLike, source: str = "imd2019_file1") -> pd.DataFrame:
+    """LSOA (2011) → local authority (2019 code) from IoD2019 File 1.
+
+    Columns out: ``lsoa_code, lsoa_name, lad19_code, lad19_name``, one row per LSOA (a
+    repeated LSOA code is an error naming the rows).
+    """
+    _, out = _iod_lsoa_columns(
+        path,
+        source,
+        {
+            "LSOA code (2011)": "lsoa_code",
+            "LSOA name (2011)": "lsoa_name",
+            "Local Authority District code (2019)": "lad19_code",
+            "Local Authority District name (2019)": "lad19_name",
+        },
+    )
+    return out.sort_values("lsoa_code").reset_index(drop=True)
+
+
+def read_iod_lsoa_population(
+    path: str | os.PathLike, source: str = "imd2019_file6"
+) -> pd.DataFrame:
+    """Mid-2015 population of each LSOA (2011) from IoD2019 File 6 (excluding prisoners).
+
+    Columns out: ``lsoa_code, lad19_code, population``, one row per LSOA. A population that
+    is missing, not a number or not positive is an error naming the rows.
+    """
+    total = "Total population: mid 2015 (excluding prisoners)"
+    raw, out = _iod_lsoa_columns(
+        path,
+        source,
+        {
+            "LSOA code (2011)": "lsoa_code",
+            "Local Authority District code (2019)": "lad19_code",
+            total: "population",
+        },
+    )
+    population = parse_numeric(raw[total], source=source, path=path, column=total)
+    bad = population.isna() | ~(population > 0)
+    if bad.any():
+        raise data_error(
+            source, path, total, np.flatnonzero(bad.to_numpy()) + 2, "missing or non-positive"
+        )
+    out["population"] = population
+    return out.sort_values("lsoa_code").reset_index(drop=True)
+
+
+def read_mysociety_imd(
+    path: str | os.PathLike, source: str = "imd2019_scores_mysociety"
+) -> pd.DataFrame:
+    """Official England IoD2019 LSOA scores from mySociety's ``UK_IMD_E.csv``.
+
+    The file (``composite_uk_imd``) has one row per small area of all four nations; only rows
+    with ``nation == "E"`` carry the official English Index of Multiple Deprivation score
+    (``overall_local_score``) and the income and employment domain *rates* multiplied by 100
+    (``income_score``, ``employment_score``: % of residents income- or employment-deprived).
+    Columns out (England only, one row per LSOA 2011): ``lsoa_code, imd_score, income_rate,
+    employment_rate``, the rates as proportions: ``rate = score / 100`` rounded to 6 decimals
+    (removing the float noise of the ×100 copy, e.g. ``56.89999999999999`` → ``0.569``).
+    A missing or non-numeric value is an error naming the rows.
+    """
+    columns = {
+        "lsoa": "lsoa_code",
+        "nation": "nation",
+        "overall_local_score": "imd_score",
+        "income_score": "income_rate",
+        "employment_score": "employment_rate",
+    }
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    missing = [c for c in columns if c not in raw.columns]
+    if missing:
+        raise data_error(
+            source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
+        )
+    england = raw["nation"].str.strip().eq("E").to_numpy()
+    rows = pd.Series(np.flatnonzero(england) + 2)
+    part = raw[england].reset_index(drop=True)
+    out = pd.DataFrame({"lsoa_code": part["lsoa"].str.strip()})
+    for old in ("overall_local_score", "income_score", "employment_score"):
+        numbers = parse_numeric(part[old], source=source, path=path, column=old, rows=rows)
+        if numbers.isna().any():
+            raise data_error(
+                source, path, old, rows[numbers.isna()].tolist(), "missing value for an LSOA"
+            )
+        out[columns[old]] = numbers if old == "overall_local_score" else (numbers / 100).round(6)
+    repeated = out["lsoa_code"].duplicated(keep=False)
+    if repeated.any():
+        raise data_error(
+            source, path, "lsoa", rows[repeated].tolist(), "repeated LSOA code among nation E"
+        )
+    return out.sort_values("lsoa_code").reset_index(drop=True)

@@ -151,6 +151,21 @@ def figure_catalogue(
             ),
             alt="Stacked horizontal bars of the share of inequality at each geographic level.",
         ),
+        FigureEntry(
+            key="lsoa_profile",
+            stem="lsoa_profile",
+            title="Neighbourhoods: deprivation between LSOAs, ITL1 → ITL2 → ITL3 → LA → LSOA",
+            caption=(
+                "Nested decomposition of inequality between the 32,844 neighbourhoods (LSOAs, "
+                "2011) of England in the IMD 2019 score and the income-deprivation rate: between "
+                "ITL1 regions, ITL2 areas, ITL3 areas, local authorities (LAD23), and between "
+                "LSOAs inside the same local authority (last segment). Theil T and mean log "
+                "deviation, population-weighted (mid-2015) and unweighted; each bar adds up to "
+                "100%. Source: MHCLG English Indices of Deprivation 2019 (via mySociety "
+                "composite_uk_imd; IoD2019 File 1 and File 6), Open Government Licence v3.0."
+            ),
+            alt="Stacked horizontal bars of the share of LSOA deprivation inequality at each level.",
+        ),
     ]
     for key in headline:
         spec = specs[key]
@@ -321,6 +336,9 @@ def used_sources(config: Mapping[str, Any], sources: Mapping[str, Any]) -> list[
         "mid2022_population_by_age",
         "la_code_changes",
         "ltla_lookup_2014",
+        "imd2019_scores_mysociety",
+        "imd2019_file1",
+        "imd2019_file6",
     ]
     ordered = []
     for key in [*keys, *supporting]:
@@ -418,6 +436,32 @@ def _findings_paragraph(row: pd.Series, weighting: str) -> str:
     return f"<p>{text}</p>"
 
 
+def _lsoa_paragraph(profile: pd.DataFrame | None) -> str:
+    """Key finding of the LSOA profile: the share between LSOAs inside local authorities."""
+    text = (
+        "<p>Below local authorities lie neighbourhoods. For the English Indices of Deprivation "
+        "2019, published for 32,844 LSOAs, the same nested decomposition adds a final level: "
+        "inequality between LSOAs inside the same local authority, invisible in any LA-level "
+        "statistic."
+    )
+    if profile is None or profile.empty:
+        return text + "</p>"
+    within = profile[
+        (profile["level"] == "within lad23")
+        & (profile["measure"] == "theil_t")
+        & (profile["weighting"] == "population")
+    ].set_index("indicator")["share"]
+    names = {"imd_score": "the IMD score", "income_rate": "the income-deprivation rate"}
+    found = [f"{100 * within[k]:.0f}% for {v}" for k, v in names.items() if k in within.index]
+    if found:
+        text += (
+            " Of the inequality between LSOAs (Theil T, population-weighted), "
+            f"<strong>{' and '.join(found)}</strong> lies between neighbourhoods within the "
+            "same local authority (results/tables/lsoa_profile.csv)."
+        )
+    return text + "</p>"
+
+
 def _masked_html(masked: pd.DataFrame, indicator: str, n: int = 6) -> str:
     part = masked[masked["indicator"] == indicator]
     if part.empty:
@@ -450,6 +494,7 @@ class ReportInputs:
     top_bottom: pd.DataFrame
     profile: pd.DataFrame | None = None
     uncertainty: pd.DataFrame | None = None
+    lsoa_profile: pd.DataFrame | None = None
     notebooks: Sequence[str] = field(default_factory=list)
     tables: Sequence[str] = field(default_factory=list)
 
@@ -540,6 +585,15 @@ def build_report(inputs: ReportInputs, *, report_path: str = REPORT_PATH) -> str
         if key == "profile" and (inputs.profile is None or inputs.profile.empty):
             continue
         parts.append(figure_html(entry, report_dir=report_dir, number=numbers[key]))
+    parts.append('<h3 id="neighbourhoods">Neighbourhoods (LSOAs, England)</h3>')
+    parts.append(_lsoa_paragraph(inputs.lsoa_profile))
+    parts.append(
+        figure_html(
+            next(e for e in catalogue if e.key == "lsoa_profile"),
+            report_dir=report_dir,
+            number=numbers["lsoa_profile"],
+        )
+    )
     parts.append("</section>")
 
     # Data

@@ -113,3 +113,24 @@ rule indicator_catalogue:
         CONDA_ENV
     script:
         "../scripts/indicator_catalogue.py"
+
+
+rule lsoa_profile_table:
+    """Inequality between English LSOAs split over ITL1 → ITL2 → ITL3 → LA → LSOA (IoD2019)."""
+    input:
+        lsoa="data/processed/lsoa_deprivation.parquet",
+        code=package("neighbourhoods", "measures"),
+    output:
+        report(
+            "results/tables/lsoa_profile.csv",
+            caption="../report/lsoa_profile_table.rst",
+            category="Tables",
+        ),
+    params:
+        measures=["theil_t", "theil_l", "variance"],
+    log:
+        "logs/analyse/lsoa_profile_table.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/table_lsoa_profile.py"

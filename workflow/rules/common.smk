@@ -30,6 +30,8 @@ def final_outputs():
         "results/tables/upper_tier_indicators.csv",
         "results/tables/harmonisation.csv",
         "results/tables/indicator_catalogue.csv",
+        "results/tables/lsoa_profile.csv",
+        "results/figures/lsoa_profile.png",
         "results/figures/dotplot_regions.png",
         "results/notebooks/01_first_result.html",
         *REPORT_OUTPUTS,  # figures, result tables, notebooks, report (workflow/rules/report.smk)

@@ -23,7 +23,12 @@ SPECS = {k: dict(v) for k, v in config["indicators"].items()}
 
 
 # Every figure file this stage publishes (PNG + SVG), for the report and rule all.
-FIGURE_STEMS = ["between_within_shares", "within_share_trend", "localisation_profile"] + [
+FIGURE_STEMS = [
+    "between_within_shares",
+    "within_share_trend",
+    "localisation_profile",
+    "lsoa_profile",
+] + [
     f"{kind}_{key}" for key in HEADLINE for kind in ("map", "gap_map", "dotplot")
 ]
 FIGURE_OUTPUTS = [f"results/figures/{s}.{ext}" for s in FIGURE_STEMS for ext in ("png", "svg")]
@@ -274,3 +279,26 @@ rule figure_profile:
         CONDA_ENV
     script:
         "../scripts/figure_profile.py"
+
+
+rule figure_lsoa_profile:
+    """Inequality between English LSOAs (IMD score, income rate) over ITL1 → … → LA → LSOA."""
+    input:
+        profile="results/tables/lsoa_profile.csv",
+        code=package("figures"),
+    output:
+        png=report(
+            "results/figures/lsoa_profile.png",
+            caption="../report/lsoa_profile.rst",
+            category="Figures",
+            subcategory="Neighbourhoods",
+        ),
+        svg="results/figures/lsoa_profile.svg",
+    params:
+        measures=["theil_t", "theil_l"],
+    log:
+        "logs/figures/lsoa_profile.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/figure_lsoa_profile.py"

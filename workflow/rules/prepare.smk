@@ -128,3 +128,27 @@ rule prepare_indicator:
         CONDA_ENV
     script:
         "../scripts/prepare_indicator.py"
+
+
+rule prepare_lsoa_deprivation:
+    """English LSOAs (2011) → LAD23 → ITL3/2/1 with mid-2015 population, IMD score and
+    income-deprivation rate (IoD2019)."""
+    input:
+        scores=raw("imd2019_scores_mysociety"),
+        file1=raw("imd2019_file1"),
+        file6=raw("imd2019_file6"),
+        changes=raw(config["harmonisation"]["changes"]),
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        code=package("readers", "neighbourhoods", "geography"),
+    output:
+        "data/processed/lsoa_deprivation.parquet",
+    params:
+        target_year=config["harmonisation"]["target_year"],
+    log:
+        "logs/prepare/lsoa_deprivation.log",
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1500,
+    script:
+        "../scripts/prepare_lsoa_deprivation.py"

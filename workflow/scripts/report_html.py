@@ -20,6 +20,7 @@ def main(smk) -> None:
         top_bottom=pd.read_csv(smk.input.top_bottom),
         profile=pd.read_csv(smk.input.profile),
         uncertainty=pd.read_csv(smk.input.uncertainty),
+        lsoa_profile=pd.read_csv(smk.input.lsoa_profile),
         notebooks=list(smk.input.notebooks),
         tables=list(smk.params.tables),
     )

@@ -1,0 +1,45 @@
+"""Snakemake adapter: English LSOAs with LAD23/ITL geography, population and deprivation."""
+
+import logging
+
+import pandas as pd
+
+from localineq.neighbourhoods import lad19_to_lad23, lsoa_deprivation
+from localineq.readers import (
+    read_code_changes,
+    read_iod_lsoa_lookup,
+    read_iod_lsoa_population,
+    read_mysociety_imd,
+)
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    lookup = read_iod_lsoa_lookup(smk.input.file1)
+    hierarchy = pd.read_parquet(smk.input.hierarchy)
+    lad_map = lad19_to_lad23(
+        lookup["lad19_code"],
+        read_code_changes(smk.input.changes),
+        hierarchy["area_code"],
+        target_year=smk.params.target_year,
+    )
+    renamed = {k: v for k, v in lad_map.items() if k != v}
+    logging.info("%d LAD19 codes; %d map to another LAD23 code", len(lad_map), len(renamed))
+    table = lsoa_deprivation(
+        read_mysociety_imd(smk.input.scores),
+        lookup,
+        read_iod_lsoa_population(smk.input.file6),
+        lad_map,
+        hierarchy,
+    )
+    logging.info(
+        "%d LSOAs in %d LAD23s, %.0f residents (mid-2015)",
+        len(table),
+        table["lad23_code"].nunique(),
+        table["population"].sum(),
+    )
+    table.to_parquet(smk.output[0], index=False)
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821
