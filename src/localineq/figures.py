@@ -336,7 +336,42 @@ def parse_start_year(period: str) -> float:
     return start.year + (start.month - 1) / 12
 
 
-PROFILE_COLOURS = ["#0b3c5d", "#328cc1", "#8fc1e3", "#f2b134"]
+#: Colours of the nested levels, coarsest first (the fifth marks the finest residual level).
+PROFILE_COLOURS = ["#0b3c5d", "#328cc1", "#8fc1e3", "#f2b134", "#c8553d"]
+
+
+def stacked_share_bars(
+    ax: plt.Axes, shares: np.ndarray, labels: list[str], *, min_label: float = 6.0
+) -> None:
+    """Horizontal stacked bars of percentage shares, one row per bar, one column per part.
+
+    Parts take :data:`PROFILE_COLOURS` in order (cividis when there are more parts); parts
+    of at least ``min_label`` % carry their value, in white on dark colours.
+    """
+    n, parts = shares.shape
+    colours = (
+        [matplotlib.colors.to_rgb(c) for c in PROFILE_COLOURS]
+        if parts <= len(PROFILE_COLOURS)
+        else plt.get_cmap("cividis")(np.linspace(0, 1, parts))[:, :3]
+    )
+    left = np.zeros(n)
+    for j in range(parts):
+        share = shares[:, j]
+        ax.barh(np.arange(n), share, left=left, color=colours[j], height=0.65, label=labels[j])
+        # Relative luminance (ITU-R BT.601 weights) picks legible text on each colour.
+        dark = float(np.dot(colours[j], [0.299, 0.587, 0.114])) < 0.5
+        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
+            if width >= min_label:
+                ax.text(
+                    x0 + width / 2,
+                    y,
+                    f"{width:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if dark else "0.1",
+                )
+        left += share
 
 
 def localisation_profile(profile: pd.DataFrame, specs: dict) -> plt.Figure:
@@ -352,27 +387,11 @@ def localisation_profile(profile: pd.DataFrame, specs: dict) -> plt.Figure:
     wide = wide.drop(columns="_local")
     n = len(wide)
     fig, ax = plt.subplots(figsize=(9, 0.42 * n + 2.0))
-    left = np.zeros(n)
-    colours = (
-        PROFILE_COLOURS
-        if wide.shape[1] <= len(PROFILE_COLOURS)
-        else plt.get_cmap("cividis")(np.linspace(0, 1, wide.shape[1]))
+    stacked_share_bars(
+        ax,
+        100 * wide.to_numpy(dtype="float64"),
+        [labels[order] for order in wide.columns],
     )
-    for j, order in enumerate(wide.columns):
-        share = 100 * wide[order].to_numpy(dtype="float64")
-        ax.barh(np.arange(n), share, left=left, color=colours[j], height=0.65, label=labels[order])
-        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
-            if width >= 6:
-                ax.text(
-                    x0 + width / 2,
-                    y,
-                    f"{width:.0f}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if j < 2 else "0.1",
-                )
-        left += share
     ticks = [
         f"{_short(specs[k]['title'], 44) if k in specs else k} ({periods[k]})" for k in wide.index
     ]
@@ -399,7 +418,6 @@ IOD_SOURCE_LINE = (
     "Source: MHCLG English Indices of Deprivation 2019 (via mySociety composite_uk_imd; "
     "IoD2019 File 1 and File 6). Open Government Licence v3.0."
 )
-LSOA_PROFILE_COLOURS = ["#0b3c5d", "#328cc1", "#8fc1e3", "#f2b134", "#c8553d"]
 LSOA_INDICATOR_LABELS = {"imd_score": "IMD score", "income_rate": "Income deprivation rate"}
 LSOA_MEASURE_LABELS = {"theil_t": "Theil T", "theil_l": "MLD", "variance": "variance"}
 
@@ -420,30 +438,9 @@ def lsoa_profile_figure(profile: pd.DataFrame) -> plt.Figure:
     orders = sorted(labels.index)
     n = len(bars)
     fig, ax = plt.subplots(figsize=(9, 0.42 * n + 2.2))
-    left = np.zeros(n)
     keyed = frame.set_index(["indicator", "measure", "weighting", "order"])["share"]
-    for j, order in enumerate(orders):
-        share = 100 * np.array([float(keyed[(i, m, w, order)]) for i, m, w in bars])
-        ax.barh(
-            np.arange(n),
-            share,
-            left=left,
-            color=LSOA_PROFILE_COLOURS[j % len(LSOA_PROFILE_COLOURS)],
-            height=0.65,
-            label=labels[order],
-        )
-        for y, (x0, width) in enumerate(zip(left, share, strict=True)):
-            if width >= 6:
-                ax.text(
-                    x0 + width / 2,
-                    y,
-                    f"{width:.0f}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if j in (0, 1, 4) else "0.1",
-                )
-        left += share
+    shares = np.array([[float(keyed[(i, m, w, o)]) for o in orders] for i, m, w in bars])
+    stacked_share_bars(ax, 100 * shares, [labels[o] for o in orders])
     ticks = [
         f"{LSOA_INDICATOR_LABELS.get(i, i)}: {LSOA_MEASURE_LABELS.get(m, m)}, "
         f"{'population-weighted' if w == 'population' else 'unweighted'}"

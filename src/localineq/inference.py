@@ -639,7 +639,25 @@ def permutation_test(
 
 
 @dataclass(frozen=True)
-class BootstrapResult:
+class _SimulationResult:
+    """Fields and interval lookup shared by :class:`BootstrapResult` and
+    :class:`MeasurementErrorResult`."""
+
+    measure: str
+    estimate: Decomposition = field(repr=False)
+    ci: pd.DataFrame = field(repr=False, compare=False)
+    draws: pd.DataFrame = field(repr=False, compare=False)
+    level: float
+    n_draws: int
+
+    def interval(self, statistic: str) -> tuple[float, float]:
+        """``(lower, upper)`` for one statistic, e.g. ``"between_share"``."""
+        row = self.ci.loc[statistic]
+        return float(row["lower"]), float(row["upper"])
+
+
+@dataclass(frozen=True)
+class BootstrapResult(_SimulationResult):
     """Result of :func:`bootstrap`.
 
     Attributes
@@ -656,18 +674,6 @@ class BootstrapResult:
     level : float
     n_draws : int
     """
-
-    measure: str
-    estimate: Decomposition = field(repr=False)
-    ci: pd.DataFrame = field(repr=False, compare=False)
-    draws: pd.DataFrame = field(repr=False, compare=False)
-    level: float
-    n_draws: int
-
-    def interval(self, statistic: str) -> tuple[float, float]:
-        """``(lower, upper)`` for one statistic, e.g. ``"between_share"``."""
-        row = self.ci.loc[statistic]
-        return float(row["lower"]), float(row["upper"])
 
 
 def bootstrap(
@@ -769,7 +775,7 @@ def bootstrap(
 
 
 @dataclass(frozen=True)
-class MeasurementErrorResult:
+class MeasurementErrorResult(_SimulationResult):
     """Result of :func:`measurement_error`.
 
     Attributes
@@ -793,20 +799,9 @@ class MeasurementErrorResult:
         Whether draws were truncated to the measure's domain (see :func:`measurement_error`).
     """
 
-    measure: str
-    estimate: Decomposition = field(repr=False)
-    ci: pd.DataFrame = field(repr=False, compare=False)
-    draws: pd.DataFrame = field(repr=False, compare=False)
-    level: float
-    n_draws: int
     sd: np.ndarray = field(repr=False, compare=False)
     n_uncertain: int
     truncate: bool
-
-    def interval(self, statistic: str) -> tuple[float, float]:
-        """``(lower, upper)`` for one statistic, e.g. ``"between_share"``."""
-        row = self.ci.loc[statistic]
-        return float(row["lower"]), float(row["upper"])
 
 
 def _bounds_sd(lower: Any, upper: Any, n: int, bounds_level: float) -> np.ndarray:

@@ -55,6 +55,15 @@ def period_label(period: str) -> str:
     return parse_period(period).label
 
 
+def _described(rows: pd.DataFrame, spec: dict, columns: list[str]) -> pd.DataFrame:
+    """Rows of one indicator × period with its title, unit and period label, in ``columns``."""
+    return rows.assign(
+        title=spec["title"],
+        unit=spec["unit"],
+        period_label=period_label(str(rows["period"].iloc[0])),
+    )[columns]
+
+
 def latest_period(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows of each indicator's latest period that has at least one value.
 
@@ -197,15 +206,11 @@ def masked_areas(frame: pd.DataFrame, specs: Specs, *, weight: str = "weight") -
         hidden_high = part[(part["quintile"] == 5) & ~region_ok].assign(kind="hidden_high")
         hidden_low = hidden_low.sort_values("value", ascending=better, kind="stable")
         hidden_high = hidden_high.sort_values("value", ascending=not better, kind="stable")
-        for chosen in (hidden_low, hidden_high):
-            if chosen.empty:
-                continue
-            chosen = chosen.assign(
-                title=spec["title"],
-                unit=spec["unit"],
-                period_label=period_label(str(chosen["period"].iloc[0])),
-            )
-            rows.append(chosen[MASKED_COLUMNS])
+        rows += [
+            _described(chosen, spec, MASKED_COLUMNS)
+            for chosen in (hidden_low, hidden_high)
+            if not chosen.empty
+        ]
     if not rows:
         return pd.DataFrame(columns=MASKED_COLUMNS)
     return pd.concat(rows, ignore_index=True)
@@ -249,13 +254,7 @@ def top_bottom(frame: pd.DataFrame, specs: Specs, *, n: int = 5) -> pd.DataFrame
         best = ordered.head(n).assign(group="best", rank=np.arange(1, min(n, len(ordered)) + 1))
         worst = ordered.iloc[::-1].head(n)
         worst = worst.assign(group="worst", rank=np.arange(1, len(worst) + 1))
-        for chosen in (best, worst):
-            chosen = chosen.assign(
-                title=spec["title"],
-                unit=spec["unit"],
-                period_label=period_label(str(chosen["period"].iloc[0])),
-            )
-            parts.append(chosen[TOP_BOTTOM_COLUMNS])
+        parts += [_described(chosen, spec, TOP_BOTTOM_COLUMNS) for chosen in (best, worst)]
     if not parts:
         return pd.DataFrame(columns=TOP_BOTTOM_COLUMNS)
     return pd.concat(parts, ignore_index=True)
