@@ -1,0 +1,547 @@
+"""The mission scorecard: every declared mission test at the regional and the local lens.
+
+Builds the three result tables of issue 11 from the analysis-ready indicator tables
+(``results/tables/la_indicators.csv`` and ``upper_tier_indicators.csv``) and the
+``missions:`` block of ``config/config.yaml``:
+
+* :func:`scorecard` — one row per mission × indicator × test × lens;
+* :func:`convergence_table` — sigma and beta convergence at both lenses for every indicator
+  with at least five periods;
+* :func:`backtest_table` — how often each ``rise_everywhere`` / ``gap_narrows`` test would
+  have been met over every historical window as long as baseline → horizon.
+
+Every number is reproducible from those two tables and the stated periods: values, 95%
+bounds (standard errors via :func:`~localineq.policy.missions.se_from_interval`), each
+indicator's own weights, and the areas' total population (the ``weight`` of rows whose
+``weight_basis`` is ``population``, latest ``weight_year``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from localineq.policy.missions import (
+    FAILED,
+    MET,
+    NO_DATA,
+    BaselineRule,
+    ambition_backtest,
+    baseline_period,
+    evaluate_test,
+    latest_period,
+    period_bounds,
+    period_midyear,
+    regional_panel,
+    se_from_interval,
+)
+
+__all__ = [
+    "LENSES",
+    "SCORECARD_COLUMNS",
+    "area_population",
+    "backtest_table",
+    "baseline_rule_for",
+    "convergence_table",
+    "indicator_panel",
+    "lens_panels",
+    "mission_sentences",
+    "scorecard",
+]
+
+#: The two lenses, in reporting order.
+LENSES: tuple[str, ...] = ("regional", "local")
+
+SCORECARD_COLUMNS: tuple[str, ...] = (
+    "mission",
+    "mission_name",
+    "indicator",
+    "indicator_title",
+    "test",
+    "lens",
+    "unit_of_analysis",
+    "higher_is_better",
+    "price_basis",
+    "baseline_rule",
+    "baseline_period",
+    "latest_period",
+    "n_areas",
+    "n_met",
+    "n_failed",
+    "n_failed_significant",
+    "n_no_data",
+    "population_failed",
+    "gap_measure",
+    "gap_baseline",
+    "gap_latest",
+    "target",
+    "verdict",
+    "gap_max_min_baseline",
+    "gap_max_min_latest",
+    "gap_p90_p10_baseline",
+    "gap_p90_p10_latest",
+    "intervals_published",
+    "note",
+)
+
+
+def area_population(frame: pd.DataFrame) -> pd.Series:
+    """Total residents of each area: its latest population-basis weight in ``frame``.
+
+    Rows whose ``weight_basis`` is ``population`` carry the area's total population in
+    ``weight_year``; the latest year per area is taken.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"area_code": ["a", "a", "b"], "weight_basis": "population",
+    ...                   "weight_year": [2020, 2023, 2023], "weight": [1.0, 2.0, 5.0]})
+    >>> area_population(f).to_dict()
+    {'a': 2.0, 'b': 5.0}
+    """
+    pop = frame[frame["weight_basis"].eq("population") & frame["weight"].notna()]
+    pop = pop.sort_values(["area_code", "weight_year"], kind="stable")
+    return pop.drop_duplicates("area_code", keep="last").set_index("area_code")["weight"]
+
+
+def indicator_panel(
+    frame: pd.DataFrame, indicator: str, population: pd.Series | None = None
+) -> pd.DataFrame:
+    """Long panel of one indicator at the local lens, with ``se`` and ``population``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows of ``la_indicators`` or ``upper_tier_indicators``.
+    indicator : str
+    population : pandas.Series, optional
+        Total population by area code (defaults to :func:`area_population` of ``frame``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``area_code, area_name, itl1_code, itl1_name, period, value, se, weight,
+        population``; ``se`` from the published 95% bounds (NaN where none).
+    """
+    rows = frame[frame["indicator"] == indicator]
+    if rows.empty:
+        raise ValueError(f"indicator {indicator!r} has no rows")
+    pop = area_population(frame) if population is None else population
+    out = rows[["area_code", "area_name", "itl1_code", "itl1_name", "period", "value", "weight"]]
+    out = out.copy()
+    out["se"] = se_from_interval(rows["lci_95"], rows["uci_95"])
+    out["population"] = out["area_code"].map(pop)
+    return out.reset_index(drop=True)
+
+
+def lens_panels(panel: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The same indicator at both lenses: regions aggregated from the local panel."""
+    return {"regional": regional_panel(panel), "local": panel}
+
+
+def baseline_rule_for(
+    missions_cfg: Mapping[str, Any], mission: Mapping[str, Any], indicator: str
+) -> BaselineRule:
+    """Baseline rule of one mission indicator: global → indicator lag → mission → override."""
+    spec: dict[str, Any] = dict(missions_cfg.get("baseline", {}))
+    lag = missions_cfg.get("publication_lag_months", {}).get(indicator)
+    if lag is not None:
+        spec["lag_months"] = int(lag)
+    spec.update(mission.get("baseline", {}) or {})
+    spec.update((mission.get("baseline_overrides", {}) or {}).get(indicator, {}) or {})
+    return BaselineRule.from_config(spec)
+
+
+def _periods_with_data(panel: pd.DataFrame) -> list[str]:
+    return sorted(panel.loc[panel["value"].notna(), "period"].unique(), key=period_bounds)
+
+
+def _test_params(missions_cfg: Mapping[str, Any], test: Mapping[str, Any]) -> dict[str, Any]:
+    params = {k: v for k, v in test.items() if k != "test"}
+    if test["test"] == "gap_narrows":
+        params.setdefault("measure", missions_cfg.get("gap_measure", "top_tenth_vs_rest"))
+        params.setdefault("share", missions_cfg.get("gap_share", 0.1))
+    return params
+
+
+def _target_of(test: Mapping[str, Any]) -> float:
+    for key in ("target", "factor", "target_change"):
+        if key in test:
+            return float(test[key])
+    return math.nan
+
+
+def scorecard(
+    frames: Mapping[str, pd.DataFrame],
+    missions_cfg: Mapping[str, Any],
+    indicators_cfg: Mapping[str, Mapping[str, Any]],
+) -> pd.DataFrame:
+    """Every declared mission test at both lenses: the mission scorecard.
+
+    Parameters
+    ----------
+    frames : mapping
+        ``{"lad": la_indicators, "upper": upper_tier_indicators}``; an indicator with
+        ``tier: upper`` in config is read from ``"upper"`` (healthy life expectancy stays on
+        its own tier), every other one from ``"lad"``.
+    missions_cfg : mapping
+        The ``missions:`` block of the config.
+    indicators_cfg : mapping
+        The ``indicators:`` block (title, polarity, tier).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SCORECARD_COLUMNS`, one row per mission × indicator × test × lens.
+    """
+    nominal = set(missions_cfg.get("nominal", []))
+    rows = []
+    for mission in missions_cfg["declared"]:
+        for ind in mission["indicators"]:
+            spec = indicators_cfg[ind]
+            tier = spec.get("tier", "lad")
+            frame = frames["upper" if tier == "upper" else "lad"]
+            panel = indicator_panel(frame, ind)
+            unit = str(frame.loc[frame["indicator"] == ind, "unit_of_analysis"].iloc[0])
+            rule = baseline_rule_for(missions_cfg, mission, ind)
+            periods = _periods_with_data(panel)
+            base, late = baseline_period(periods, rule), latest_period(periods)
+            note = []
+            if base is None:
+                note.append("no period published before the baseline date")
+            elif rule.fallback == "earliest" and base == periods[0]:
+                b_end = period_bounds(base)[1] + pd.DateOffset(months=rule.lag_months)
+                if b_end >= pd.Timestamp(rule.before):
+                    note.append("baseline published after the White Paper (earliest period)")
+            if ind in nominal:
+                note.append("nominal values (not adjusted for inflation)")
+            hib = bool(spec["higher_is_better"])
+            intervals = bool(panel["se"].notna().any())
+            for test in mission["tests"]:
+                params = _test_params(missions_cfg, test)
+                for lens, lp in lens_panels(panel).items():
+                    res = evaluate_test(
+                        lp,
+                        test["test"],
+                        baseline=base,
+                        latest=late,
+                        higher_is_better=hib,
+                        params=params,
+                    )
+                    row = res.as_row()
+                    rows.append(
+                        {
+                            **{k: row.get(k, math.nan) for k in SCORECARD_COLUMNS if k in row},
+                            "mission": int(mission["number"]),
+                            "mission_name": mission["short"],
+                            "indicator": ind,
+                            "indicator_title": spec["title"],
+                            "test": test["test"],
+                            "lens": lens,
+                            "unit_of_analysis": "ITL1 region" if lens == "regional" else unit,
+                            "higher_is_better": hib,
+                            "price_basis": "nominal" if ind in nominal else "",
+                            "baseline_rule": rule.describe(),
+                            "baseline_period": base or "",
+                            "latest_period": late or "",
+                            "gap_measure": params.get("measure", ""),
+                            "target": _target_of(test),
+                            "intervals_published": intervals,
+                            "note": "; ".join(note),
+                        }
+                    )
+    out = pd.DataFrame(rows)
+    for col in SCORECARD_COLUMNS:
+        if col not in out:
+            out[col] = math.nan
+    out["n_failed_significant"] = out["n_failed_significant"].astype("Int64")
+    return out[list(SCORECARD_COLUMNS)]
+
+
+def _indicator_frames(
+    frames: Mapping[str, pd.DataFrame], indicators_cfg: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[str, pd.DataFrame]]:
+    out = []
+    for ind, spec in indicators_cfg.items():
+        frame = frames["upper" if spec.get("tier", "lad") == "upper" else "lad"]
+        if (frame["indicator"] == ind).any():
+            out.append((ind, frame))
+    return out
+
+
+def convergence_table(
+    frames: Mapping[str, pd.DataFrame],
+    indicators_cfg: Mapping[str, Mapping[str, Any]],
+    *,
+    min_periods: int = 5,
+    measure: str = "sd_log",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    r"""Sigma and beta convergence at both lenses for every indicator with enough periods.
+
+    Areas are those with a positive value in every period (a balanced panel, so that
+    entry and exit of areas cannot move the dispersion). Sigma: the weighted dispersion
+    (``measure``, default the standard deviation of logs) in each period, with its trend,
+    the OLS slope of dispersion on period mid-year (negative = converging). Beta: the
+    weighted regression of annualised log growth between the first and last period on the
+    initial log level (:func:`~localineq.stats.convergence.beta_convergence`, weights of the
+    first period), with its CI and half-life.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator × lens: ``indicator, lens, n_areas, n_periods,
+        first_period, last_period, sigma_measure, sigma_first, sigma_last,
+        sigma_trend_per_year, beta, beta_ci_low, beta_ci_high, beta_pvalue,
+        speed_per_year, half_life_years, converging_sigma, converging_beta, note``.
+    """
+    from localineq.policy._stats import beta_convergence, sigma_convergence
+
+    rows = []
+    for ind, frame in _indicator_frames(frames, indicators_cfg):
+        panel = indicator_panel(frame, ind)
+        periods = _periods_with_data(panel)
+        if len(periods) < min_periods:
+            continue
+        for lens, lp in lens_panels(panel).items():
+            ok = lp["value"].notna() & (lp["value"] > 0) & lp["weight"].notna()
+            counts = lp[ok].groupby("area_code")["period"].nunique()
+            keep = counts.index[counts == len(periods)]
+            bal = lp[ok & lp["area_code"].isin(keep)]
+            row: dict[str, Any] = {
+                "indicator": ind,
+                "lens": lens,
+                "n_areas": int(len(keep)),
+                "n_periods": len(periods),
+                "first_period": periods[0],
+                "last_period": periods[-1],
+                "sigma_measure": measure,
+            }
+            if len(keep) < 3:
+                rows.append({**row, "note": "fewer than 3 areas with every period"})
+                continue
+            sig = sigma_convergence(bal["value"], bal["period"], bal["weight"], measure=measure)
+            sig["year"] = sig["period"].map(period_midyear)
+            sig = sig.sort_values("year")
+            slope = float(np.polyfit(sig["year"], sig["dispersion"], 1)[0])
+            first = bal[bal["period"] == periods[0]].set_index("area_code")
+            last = bal[bal["period"] == periods[-1]].set_index("area_code").reindex(first.index)
+            years = period_midyear(periods[-1]) - period_midyear(periods[0])
+            beta = beta_convergence(
+                first["value"], last["value"], years, weights=first["weight"], level=level
+            )
+            rows.append(
+                {
+                    **row,
+                    "sigma_first": float(sig["dispersion"].iloc[0]),
+                    "sigma_last": float(sig["dispersion"].iloc[-1]),
+                    "sigma_trend_per_year": slope,
+                    "beta": beta.beta,
+                    "beta_ci_low": beta.ci_low,
+                    "beta_ci_high": beta.ci_high,
+                    "beta_pvalue": beta.pvalue,
+                    "speed_per_year": beta.speed,
+                    "half_life_years": beta.half_life,
+                    "converging_sigma": slope < 0,
+                    "converging_beta": beta.ci_high < 0,
+                    "note": "",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def backtest_table(
+    frames: Mapping[str, pd.DataFrame],
+    missions_cfg: Mapping[str, Any],
+    indicators_cfg: Mapping[str, Mapping[str, Any]],
+) -> pd.DataFrame:
+    """Ambition back-test of every ``rise_everywhere`` and ``gap_narrows`` mission test.
+
+    The window is ``horizon - year(baseline start)`` years (e.g. 2030 - 2021 = 9 for pay);
+    every pair of periods that far apart is judged at both lenses
+    (:func:`~localineq.policy.missions.ambition_backtest`). Where the data span fewer years
+    the longest available span is used and ``window_years_used`` says so.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mission × indicator × test × lens: ``n_windows``, ``n_met``,
+        ``share_met``, window lengths, first and last window, ``price_basis``, ``windows``
+        (every window and its verdict, for reproduction).
+    """
+    horizon = int(missions_cfg.get("horizon", 2030))
+    nominal = set(missions_cfg.get("nominal", []))
+    rows = []
+    for mission in missions_cfg["declared"]:
+        for ind in mission["indicators"]:
+            spec = indicators_cfg[ind]
+            frame = frames["upper" if spec.get("tier", "lad") == "upper" else "lad"]
+            panel = indicator_panel(frame, ind)
+            periods = _periods_with_data(panel)
+            base = baseline_period(periods, baseline_rule_for(missions_cfg, mission, ind))
+            for test in mission["tests"]:
+                if test["test"] not in ("rise_everywhere", "gap_narrows"):
+                    continue
+                params = _test_params(missions_cfg, test)
+                window = horizon - period_bounds(base)[0].year if base else 0
+                for lens, lp in lens_panels(panel).items():
+                    row: dict[str, Any] = {
+                        "mission": int(mission["number"]),
+                        "indicator": ind,
+                        "test": test["test"],
+                        "lens": lens,
+                        "baseline_period": base or "",
+                        "window_years_target": window,
+                        "price_basis": "nominal" if ind in nominal else "",
+                    }
+                    bt = (
+                        ambition_backtest(
+                            lp,
+                            test["test"],
+                            window_years=window,
+                            higher_is_better=bool(spec["higher_is_better"]),
+                            params=params,
+                        )
+                        if window > 0
+                        else pd.DataFrame()
+                    )
+                    judged = bt[bt["verdict"] != NO_DATA] if len(bt) else bt
+                    n_met = int((judged["verdict"] == MET).sum()) if len(judged) else 0
+                    row.update(
+                        {
+                            "window_years_used": int(bt["window_years_used"].iloc[0])
+                            if len(bt)
+                            else 0,
+                            "n_windows": len(judged),
+                            "n_met": n_met,
+                            "n_failed": int((judged["verdict"] == FAILED).sum())
+                            if len(judged)
+                            else 0,
+                            "share_met": n_met / len(judged) if len(judged) else math.nan,
+                            "first_window": f"{bt['window_start'].iloc[0]} → "
+                            f"{bt['window_end'].iloc[0]}"
+                            if len(bt)
+                            else "",
+                            "last_window": f"{bt['window_start'].iloc[-1]} → "
+                            f"{bt['window_end'].iloc[-1]}"
+                            if len(bt)
+                            else "",
+                            "windows": "; ".join(
+                                f"{a}→{b}:{v}"
+                                for a, b, v in bt[
+                                    ["window_start", "window_end", "verdict"]
+                                ].itertuples(index=False)
+                            )
+                            if len(bt)
+                            else "",
+                        }
+                    )
+                    rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _fmt_people(n: float) -> str:
+    if n >= 1e6:
+        return f"{n / 1e6:.1f} million people"
+    return f"{n:,.0f} people"
+
+
+def mission_sentences(
+    table: pd.DataFrame,
+    missions_cfg: Mapping[str, Any],
+    labels: Mapping[str, str] | None = None,
+    period_label: Callable[[str], str] | None = None,
+) -> dict[int, str]:
+    """One quotable sentence per mission from its headline test at both lenses.
+
+    The headline is the mission's ``headline: {indicator, test}`` in config, else its first
+    indicator and first test. The sentence gives the regional verdict, then the number of
+    local authorities (or upper-tier areas) that did not meet the test, the people living
+    in them, and how many failed significantly where intervals are published.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The scorecard (:func:`scorecard`).
+    missions_cfg : mapping
+        The ``missions:`` config block.
+    labels : mapping, optional
+        Indicator key → short lower-case name (default: ``missions_cfg["labels"]``).
+    period_label : callable, optional
+        Period → human label (default: the period string).
+
+    Returns
+    -------
+    dict
+        Mission number → sentence.
+    """
+    labels = dict(missions_cfg.get("labels", {}) if labels is None else labels)
+    plabel = period_label or str
+    out = {}
+    for mission in missions_cfg["declared"]:
+        num = int(mission["number"])
+        head = mission.get("headline") or {}
+        ind = head.get("indicator", mission["indicators"][0])
+        test = head.get("test", mission["tests"][0]["test"])
+        rows = table[(table["mission"] == num) & (table["indicator"] == ind)]
+        rows = rows[rows["test"] == test].set_index("lens")
+        if not {"regional", "local"} <= set(rows.index):
+            continue
+        reg, loc = rows.loc["regional"], rows.loc["local"]
+        name = labels.get(ind, ind)
+        base, late = str(reg["baseline_period"] or ""), str(reg["latest_period"] or "")
+        if base and base != "nan":
+            span = f"{plabel(base)} to {plabel(late)}"
+        else:
+            span = f"in {plabel(late)}"
+        nominal = ", nominal" if reg["price_basis"] == "nominal" else ""
+        what = _test_phrase(test, name, reg)
+        if reg["verdict"] == NO_DATA or loc["verdict"] == NO_DATA:
+            out[num] = f"Mission {num}: “{what}” cannot be tested ({reg['note'] or 'no data'})."
+            continue
+        if test == "gap_narrows":
+            out[num] = (
+                f"Mission {num}: by region the gap in {name} "
+                f"{'narrowed' if reg['verdict'] == MET else 'did not narrow'} "
+                f"({reg['gap_baseline']:.3g} → {reg['gap_latest']:.3g}); across "
+                f"local authorities it {'narrowed' if loc['verdict'] == MET else 'did not narrow'}"
+                f" ({loc['gap_baseline']:.3g} → {loc['gap_latest']:.3g}) ({span}{nominal})."
+            )
+            continue
+        n_reg = int(reg["n_met"] + reg["n_failed"])
+        n_fail_loc = int(loc["n_failed"])
+        sig = loc["n_failed_significant"]
+        if not n_fail_loc:
+            sig_txt = ""
+        elif pd.notna(sig):
+            sig_txt = f", {int(sig)} of them significantly"
+        else:
+            sig_txt = " (no published intervals to test significance)"
+        if reg["verdict"] == MET:
+            lead = f"All {n_reg} regions met “{what}”"
+        elif int(reg["n_failed"]) == n_reg:
+            lead = f"None of the {n_reg} regions met “{what}”"
+        else:
+            lead = f"{int(reg['n_met'])} of {n_reg} regions met “{what}”"
+        unit = "upper-tier areas" if "UTLA" in str(loc["unit_of_analysis"]) else "local authorities"
+        if n_fail_loc:
+            tail = f"{n_fail_loc} {unit} ({_fmt_people(loc['population_failed'])}) did not{sig_txt}"
+        else:
+            tail = f"so did all {int(loc['n_met'])} {unit} with data"
+        out[num] = f"Mission {num}: {lead}; {tail} ({span}{nominal})."
+    return out
+
+
+def _test_phrase(test: str, name: str, row: pd.Series) -> str:
+    if test == "rise_everywhere":
+        return f"{name} rose"
+    if test == "level_reached":
+        return f"{name} at least {row['target']:g}"
+    if test == "worst_improve_by":
+        return f"{name} in the worst tenth up by {row['target']:.0%}"
+    if test == "trajectory":
+        return f"{name} on course to rise by {row['target']:g}"
+    return f"the gap in {name} narrowed"

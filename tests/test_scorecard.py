@@ -1,0 +1,182 @@
+"""The mission scorecard tables on a small hand-built indicator table (localineq.policy.scorecard)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from localineq.policy.missions import BaselineRule
+from localineq.policy.scorecard import (
+    SCORECARD_COLUMNS,
+    area_population,
+    backtest_table,
+    baseline_rule_for,
+    convergence_table,
+    mission_sentences,
+    scorecard,
+)
+
+PERIODS = [f"{y}-01-01/P1Y" for y in range(2015, 2024)]  # 2015 ... 2023
+
+# Two regions of three LAs. "pay" (higher is better) rises in both regional means but falls in
+# LA c (region R1) between the 2020 baseline and 2023; "claims" (lower is better) falls
+# everywhere except LA e.
+LAS = {
+    "a": ("R1", 100.0),
+    "b": ("R1", 100.0),
+    "c": ("R1", 50.0),
+    "d": ("R2", 200.0),
+    "e": ("R2", 100.0),
+    "f": ("R2", 100.0),
+}
+
+
+def _value(ind: str, la: str, year: int) -> float:
+    base = {"a": 400, "b": 500, "c": 600, "d": 300, "e": 350, "f": 320}[la]
+    if ind == "pay":
+        if la == "c" and year > 2020:
+            return base + 50.0 - 10.0 * (year - 2020)  # 650 in 2020, then down 10 a year
+        return base + 10.0 * (year - 2015)
+    # claims: falls by 0.2 a year, except in e after 2020
+    v = 5.0 + base / 100 - 0.2 * (year - 2015)
+    if la == "e" and year > 2020:
+        v = 5.0 + base / 100 - 0.2 * 5 + 0.1 * (year - 2020)
+    return v
+
+
+def _frame() -> pd.DataFrame:
+    rows = []
+    for ind, basis in (("pay", "working_age"), ("claims", "population")):
+        for la, (reg, w) in LAS.items():
+            for p in PERIODS:
+                year = int(p[:4])
+                v = _value(ind, la, year)
+                half = 1.96 * (1.0 if ind == "pay" else math.nan)
+                rows.append(
+                    {
+                        "area_code": la,
+                        "area_name": la.upper(),
+                        "itl1_code": reg,
+                        "itl1_name": f"Region {reg}",
+                        "indicator": ind,
+                        "period": p,
+                        "value": v,
+                        "lci_95": v - half,
+                        "uci_95": v + half,
+                        "weight": w if basis == "working_age" else 2 * w + (year - 2015),
+                        "weight_basis": basis,
+                        "weight_year": year,
+                        "unit_of_analysis": "LAD23",
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+SPECS = {
+    "pay": {"title": "Pay", "higher_is_better": True},
+    "claims": {"title": "Claims", "higher_is_better": False},
+}
+MISSIONS = {
+    "horizon": 2030,
+    "baseline": {"before": "2022-02-02"},
+    "publication_lag_months": {"pay": 0, "claims": 0},
+    "nominal": ["pay"],
+    "labels": {"pay": "pay", "claims": "the claimant rate"},
+    "declared": [
+        {
+            "number": 1,
+            "short": "Pay",
+            "indicators": ["pay", "claims"],
+            "tests": [{"test": "rise_everywhere"}, {"test": "gap_narrows"}],
+        },
+        {
+            "number": 9,
+            "short": "Level",
+            "indicators": ["pay"],
+            "baseline": {"lag_months": 13},
+            "tests": [{"test": "level_reached", "target": 500}],
+        },
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return {"lad": _frame(), "upper": _frame().iloc[:0]}
+
+
+def test_area_population_takes_latest_population_basis_weight(frames):
+    pop = area_population(frames["lad"])
+    assert pop["a"] == 2 * 100.0 + 8 and pop["d"] == 2 * 200.0 + 8
+
+
+def test_baseline_rule_layers():
+    rule = baseline_rule_for(MISSIONS, MISSIONS["declared"][1], "pay")
+    assert rule == BaselineRule(before="2022-02-02", lag_months=13)
+    rule = baseline_rule_for(MISSIONS, MISSIONS["declared"][0], "pay")
+    assert rule.lag_months == 0
+
+
+def test_scorecard_rows_and_verdicts(frames):
+    sc = scorecard(frames, MISSIONS, SPECS)
+    assert list(sc.columns) == list(SCORECARD_COLUMNS)
+    # 2 indicators x 2 tests x 2 lenses + 1 x 1 x 2
+    assert len(sc) == 10
+    assert set(sc["lens"]) == {"regional", "local"}
+    key = sc.set_index(["mission", "indicator", "test", "lens"])
+    # 2021 is the latest period ending before 2 Feb 2022 (no lag)
+    assert set(sc.loc[sc["mission"] == 1, "baseline_period"]) == {"2021-01-01/P1Y"}
+    assert set(sc["latest_period"]) == {"2023-01-01/P1Y"}
+    pay_r = key.loc[(1, "pay", "rise_everywhere", "regional")]
+    pay_l = key.loc[(1, "pay", "rise_everywhere", "local")]
+    # R1: 2021 (100*460 + 100*560 + 50*640)/250 = 536; 2023 (100*480 + 100*580 + 50*620)/250 = 548
+    assert pay_r["verdict"] == "met" and pay_r["n_met"] == 2
+    assert pay_l["verdict"] == "failed" and pay_l["n_failed"] == 1
+    assert pay_l["population_failed"] == 2 * 50 + 8  # LA c's latest population
+    # c falls by 20 with se 1 at both ends: 20 > 1.96 * sqrt(2) -> significant
+    assert pay_l["n_failed_significant"] == 1
+    assert pay_l["price_basis"] == "nominal" and "nominal" in pay_l["note"]
+    claims_l = key.loc[(1, "claims", "rise_everywhere", "local")]
+    assert claims_l["n_failed"] == 1 and pd.isna(claims_l["n_failed_significant"])
+    assert not claims_l["intervals_published"]
+    # level with a 13-month lag: the baseline moves back to 2020, the level test uses latest only
+    lvl = key.loc[(9, "pay", "level_reached", "local")]
+    assert lvl["baseline_period"] == "2020-01-01/P1Y" and lvl["target"] == 500
+    # 2023 pay: a 480, b 580, c 620, d 380, e 430, f 400 -> b and c reach 500
+    assert (lvl["n_met"], lvl["n_failed"]) == (2, 4)
+    gap = key.loc[(1, "pay", "gap_narrows", "local")]
+    assert gap["gap_measure"] == "top_tenth_vs_rest" and np.isfinite(gap["gap_baseline"])
+
+
+def test_convergence_needs_five_periods_and_reports_both_lenses(frames):
+    conv = convergence_table(frames, SPECS, min_periods=5)
+    assert set(conv["lens"]) == {"regional", "local"} and set(conv["indicator"]) == {
+        "pay",
+        "claims",
+    }
+    assert (conv["n_periods"] == 9).all()
+    assert conv.loc[conv["lens"] == "local", "n_areas"].tolist() == [6, 6]
+    assert convergence_table(frames, SPECS, min_periods=10).empty
+
+
+def test_backtest_window_and_stated_fallback(frames):
+    bt = backtest_table(frames, MISSIONS, SPECS)
+    # level_reached is not back-tested
+    assert set(bt["test"]) == {"rise_everywhere", "gap_narrows"}
+    # window 2030 - 2021 = 9 years, the data span 8: the longest available is used
+    assert set(bt["window_years_target"]) == {9} and set(bt["window_years_used"]) == {8}
+    row = bt[(bt.indicator == "pay") & (bt.test == "rise_everywhere") & (bt.lens == "local")]
+    # over 2015 -> 2023 every LA rose (c: 600 -> 620), though c fell after 2020
+    assert row["n_windows"].item() == 1 and row["n_met"].item() == 1
+    assert row["windows"].item() == "2015-01-01/P1Y→2023-01-01/P1Y:met"
+
+
+def test_sentences_quote_both_lenses(frames):
+    sc = scorecard(frames, MISSIONS, SPECS)
+    s = mission_sentences(sc, MISSIONS)
+    assert s[1].startswith("Mission 1: All 2 regions met “pay rose”; 1 local authorities")
+    assert "of them significantly" in s[1] and "nominal" in s[1]
+    assert s[9].startswith("Mission 9: ")
