@@ -1,4 +1,4 @@
-"""Benchmark localineq.inference against PySAL's ``inequality.theil.TheilDSim``.
+"""Benchmark localineq.stats against PySAL's ``inequality.theil.TheilDSim``.
 
 Run from the repository root::
 
@@ -8,9 +8,9 @@ Run from the repository root::
 Times, on the same lognormal data in the same process:
 
 * PySAL ``TheilDSim(y, partition, permutations=999)`` (a Python loop over permutations);
-* ``localineq.inference.permutation_test`` (Theil T, equal weights) with 1 thread and with
+* ``localineq.stats.permutation.permutation_test`` (Theil T, equal weights) with 1 thread and with
   all available CPUs, and with population-like weights;
-* ``localineq.inference.bootstrap`` (Theil T and Gini) at the same size.
+* ``localineq.stats.bootstrap.bootstrap`` (Theil T and Gini) at the same size.
 
 ``permutation_test`` runs a numba kernel: it is called once on a tiny data set (weighted and
 unweighted) before any timing, so JIT compilation (or loading the compiled kernel from
@@ -32,8 +32,9 @@ import inequality
 import numpy as np
 from inequality.theil import TheilDSim
 
-from localineq.inference import bootstrap, permutation_test
-from localineq.measures import decompose
+from localineq.stats.bootstrap import bootstrap
+from localineq.stats.decomposition import decompose
+from localineq.stats.permutation import permutation_test
 
 
 def _timed(fn, repeat: int = 1):

@@ -84,7 +84,7 @@ def la_table(periods: tuple[str, ...] = ("2021-01-01/P1Y", "2022-01-01/P1Y")) ->
 
 def decomposition(la: pd.DataFrame) -> pd.DataFrame:
     """Decomposition rows (ITL1, Theil T) computed from :func:`la_table`."""
-    from localineq.measures import decompose
+    from localineq.stats.decomposition import decompose
 
     rows = []
     for (indicator, period), part in la.groupby(["indicator", "period"]):
@@ -140,7 +140,7 @@ def write_png(path: Path, colour: str = "#1b6ca8") -> None:
     """A small, valid PNG figure at ``path`` (and its SVG twin)."""
     import matplotlib.pyplot as plt
 
-    from localineq.figures import save_figure
+    from localineq.outputs.figures import save_figure
 
     fig, ax = plt.subplots(figsize=(2, 1.5))
     ax.bar([0, 1], [1, 2], color=colour)
@@ -176,14 +176,11 @@ def report_config() -> dict:
 
 def build_fixture_report(root: Path, *, draw_figures: bool = True) -> Path:
     """A complete small report under ``root/results`` (figures are tiny placeholder PNGs)."""
-    from localineq.report import ReportInputs, build_report, figure_catalogue, write_report
-    from localineq.tables import (
-        decomposition_summary,
-        masked_areas,
-        profile_table,
-        top_bottom,
-        uncertainty_table,
-    )
+    from localineq.outputs.area_tables import masked_areas, top_bottom
+    from localineq.outputs.decomposition_tables import decomposition_summary, uncertainty_table
+    from localineq.outputs.figure_catalogue import figure_catalogue
+    from localineq.outputs.profile_tables import profile_table
+    from localineq.outputs.report import ReportInputs, build_report, write_report
 
     config = report_config()
     frame = la_table()

@@ -19,7 +19,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from figure_fixtures import build_fixture_report  # noqa: E402
 
-from localineq.report import missing_images, referenced_images  # noqa: E402
+from localineq.outputs.report import missing_images, referenced_images  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REAL_REPORT = REPO_ROOT / "results" / "report" / "index.html"

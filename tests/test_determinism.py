@@ -12,7 +12,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from figure_fixtures import SPECS, boundaries, decomposition, la_table  # noqa: E402
 
-from localineq import figures, maps, tables  # noqa: E402
+from localineq.outputs import (  # noqa: E402
+    area_tables,
+    decomposition_tables,
+    figures,
+    maps,
+    tables,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,10 +32,10 @@ def render_all(folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     frame = la_table()
     latest = frame[frame["period"] == "2022-01-01/P1Y"]
-    summary = tables.decomposition_summary(
+    summary = decomposition_tables.decomposition_summary(
         decomposition(frame),
         SPECS,
-        uncertainty=tables.uncertainty_table(frame, SPECS, draws=29, seed=5),
+        uncertainty=decomposition_tables.uncertainty_table(frame, SPECS, draws=29, seed=5),
     )
     lad, regions = boundaries()
     income = latest[latest["indicator"] == "income"]
@@ -49,7 +55,7 @@ def render_all(folder: Path) -> dict[str, str]:
         "gap": maps.gap_map(
             lad,
             regions,
-            tables.regional_gaps(income),
+            area_tables.regional_gaps(income),
             title="Income",
             unit="£",
             higher_is_better=True,
@@ -79,7 +85,9 @@ def test_tables_are_byte_identical_across_runs(tmp_path):
         outputs = {n: str(tmp_path / f"{run}_{n}") for n in names}
         tables.write_result_tables(
             decomposition=decomposition(frame),
-            uncertainty=tables.uncertainty_table(frame, SPECS, draws=29, seed=11, permutations=29),
+            uncertainty=decomposition_tables.uncertainty_table(
+                frame, SPECS, draws=29, seed=11, permutations=29
+            ),
             indicator_tables=[str(source)],
             specs=SPECS,
             outputs=outputs,
@@ -99,7 +107,7 @@ def test_pipeline_figure_reproduces_byte_for_byte(tmp_path):
 
     Only meaningful when the figure is newer than the code that draws it.
     """
-    code = REPO_ROOT / "src" / "localineq" / "figures.py"
+    code = REPO_ROOT / "src" / "localineq" / "outputs" / "figures.py"
     if FIGURE.stat().st_mtime < code.stat().st_mtime:
         pytest.skip("figure is older than figures.py; rerun the pipeline first")
     summary = pd.read_csv(SUMMARY)

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from localineq.fetch import FetchError, Source, ensure, filename_from_url, load_catalogue
+from localineq.data.fetch import FetchError, Source, ensure, filename_from_url, load_catalogue
 
 PAYLOAD = b"areacd,observation\nE06000001,1\n" * 200
 

@@ -15,8 +15,14 @@ from matplotlib.text import Text
 sys.path.insert(0, str(Path(__file__).parent))
 from figure_fixtures import SPECS, boundaries, decomposition, hierarchy, la_table  # noqa: E402
 
-from localineq import figures, maps, tables  # noqa: E402
-from localineq.report import figure_catalogue, headline_indicators  # noqa: E402
+from localineq.outputs import (  # noqa: E402
+    area_tables,
+    decomposition_tables,
+    figures,
+    maps,
+    profile_tables,
+)
+from localineq.outputs.figure_catalogue import figure_catalogue, headline_indicators  # noqa: E402
 
 
 def all_text(fig: plt.Figure) -> str:
@@ -34,8 +40,10 @@ def png_dpi(path: Path) -> float:
 @pytest.fixture(scope="module")
 def summary():
     frame = la_table()
-    uncertainty = tables.uncertainty_table(frame, SPECS, draws=49, seed=1)
-    return tables.decomposition_summary(decomposition(frame), SPECS, uncertainty=uncertainty)
+    uncertainty = decomposition_tables.uncertainty_table(frame, SPECS, draws=49, seed=1)
+    return decomposition_tables.decomposition_summary(
+        decomposition(frame), SPECS, uncertainty=uncertainty
+    )
 
 
 def test_save_figure_writes_high_resolution_png_and_svg_without_dates(tmp_path):
@@ -97,7 +105,7 @@ def test_within_share_trend_single_period_gets_a_sensible_window():
 
 
 def test_localisation_profile_stacks_to_100():
-    profile = tables.profile_table(la_table(), hierarchy(), SPECS)
+    profile = profile_tables.profile_table(la_table(), hierarchy(), SPECS)
     fig = figures.localisation_profile(profile, SPECS)
     ax = fig.axes[0]
     widths = {}
@@ -162,7 +170,7 @@ def test_choropleth_palette_follows_polarity():
 def test_gap_map_labels_better_and_worse_by_polarity():
     lad, regions = boundaries()
     data = la_table().query("indicator == 'unemployment' and period == '2022-01-01/P1Y'")
-    gaps = tables.regional_gaps(data)
+    gaps = area_tables.regional_gaps(data)
     fig = maps.gap_map(
         lad,
         regions,

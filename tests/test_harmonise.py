@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.harmonise import HarmonisationError, change_rules, harmonise_to_target
+from localineq.data.harmonise import HarmonisationError, change_rules, harmonise_to_target
 
 # A miniature of the real change file: a 2019 merger feeding a 2023 merger (Somerset), a
 # 2023 merger (Cumberland), a code-only rename (Fife), a later rename (Barnsley, 2025),

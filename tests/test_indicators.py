@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.harmonise import change_rules
-from localineq.indicators import (
+from localineq.data.harmonise import change_rules
+from localineq.data.indicators import (
     EXPORT_COLUMNS,
     analysis_units,
     export_table,
@@ -15,7 +15,7 @@ from localineq.indicators import (
     prepare_indicator_and_report,
     write_export,
 )
-from localineq.weights import attach_weights
+from localineq.data.weights import attach_weights
 
 HIERARCHY = pd.DataFrame(
     [

@@ -1,4 +1,4 @@
-"""Tests for localineq.inference: permutation test, stratified bootstrap, measurement error."""
+"""Tests for localineq.stats: permutation test, stratified bootstrap, measurement error."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq import inference
-from localineq.inference import bootstrap, measurement_error, permutation_test
-from localineq.measures import MEASURES, decompose
+from localineq.stats import _simulation, permutation
+from localineq.stats._core import MEASURES
+from localineq.stats.bootstrap import bootstrap
+from localineq.stats.decomposition import decompose
+from localineq.stats.measurement_error import measurement_error
+from localineq.stats.permutation import permutation_test
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +95,7 @@ def _reference_permutations(n: int, first_block: int, seed, P: int):
     """Yield each draw's arrangement of positions ``0..n-1``, in plain Python: per chunk one
     stream; within a chunk Fisher-Yates continues from the previous draw's arrangement, over
     positions ``n-1`` down to ``first_block`` (steps inside the first block are skipped)."""
-    for child, size in inference._plan(seed, P):
+    for child, size in _simulation._plan(seed, P):
         words = _Words(child)
         perm = list(range(n))
         for _ in range(size):
@@ -123,10 +126,10 @@ def test_sfc64_kernel_reproduces_numpy():
     ss = np.random.SeedSequence(2024)
     state = np.random.SFC64(ss).state["state"]["state"].astype(np.uint64)
     out = np.empty(1000, dtype=np.uint64)
-    inference._sfc64_fill(state, out)
+    permutation._sfc64_fill(state, out)
     bits = np.random.SFC64(ss)
     np.testing.assert_array_equal(out, bits.random_raw(1000))
-    inference._sfc64_fill(state, out)  # the state advanced like numpy's
+    permutation._sfc64_fill(state, out)  # the state advanced like numpy's
     np.testing.assert_array_equal(out, bits.random_raw(1000))
 
 
@@ -141,7 +144,7 @@ def test_shuffle_kernel_rejection_path_matches_reference():
     ss = np.random.SeedSequence(7)
     Y, V = np.empty((2, 2)), np.empty((2, 2))
     state = np.random.SFC64(ss).state["state"]["state"].astype(np.uint64)
-    inference._shuffle_pair_sums(y, w, starts, sizes, state, Y, V)
+    permutation._shuffle_pair_sums(y, w, starts, sizes, state, Y, V)
     words = _Words(ss)
     perm = list(range(n))
     for r in range(2):
@@ -236,8 +239,8 @@ def test_bootstrap_draws_equal_slow_loop_reference(data, measure):
     sizes = np.bincount(cs)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     rows = []
-    for child, size in inference._plan(31, B):
-        rng = inference._generator(child)
+    for child, size in _simulation._plan(31, B):
+        rng = _simulation._generator(child)
         idx = np.empty((size, ys.size), dtype=int)
         for a, m in zip(starts, sizes, strict=True):  # one call per group, in group order
             idx[:, a : a + m] = rng.integers(a, a + m, size=(size, m), dtype=np.int32)
@@ -315,8 +318,8 @@ def test_measurement_error_sd_scale_and_reference():
     for m in MEASURES:
         res = measurement_error(y, lo, hi, g, w, measure=m, draws=70, seed=8)
         ref = []
-        for child, size in inference._plan(8, 70):
-            sims = ys + sds * inference._generator(child).standard_normal((size, ys.size))
+        for child, size in _simulation._plan(8, 70):
+            sims = ys + sds * _simulation._generator(child).standard_normal((size, ys.size))
             ref += [decompose(row, cs, ws, measure=m) for row in sims]
         for col in ("total", "between", "within", "between_share"):
             np.testing.assert_allclose(

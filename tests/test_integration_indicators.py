@@ -15,21 +15,19 @@ import pandas as pd
 import pytest
 import yaml
 
-from localineq.fetch import load_catalogue
-from localineq.geography import ITL1_TO_GSS, lad23_to_upper_tier
-from localineq.harmonise import change_rules, harmonise_to_target
-from localineq.indicators import build_indicator, export_table, prepare_indicator
-from localineq.readers import (
+from localineq.data.fetch import load_catalogue
+from localineq.data.geography import ITL1_TO_GSS, lad23_to_upper_tier
+from localineq.data.harmonise import change_rules, harmonise_to_target
+from localineq.data.indicators import build_indicator, export_table, prepare_indicator
+from localineq.data.lookups import (
     read_code_changes,
-    read_els_csv,
     read_iod_population,
     read_itl_lookup,
     read_ltla_lookup,
-    read_mye2_persons,
-    read_population_table6,
 )
-from localineq.validation import validate_export
-from localineq.weights import basis_population
+from localineq.data.readers import read_els_csv, read_mye2_persons, read_population_table6
+from localineq.data.validation import validate_export
+from localineq.data.weights import basis_population
 
 pytestmark = pytest.mark.integration
 

@@ -1,4 +1,4 @@
-"""Unit and property tests for localineq.measures."""
+"""Unit and property tests for localineq.stats.decomposition."""
 
 from __future__ import annotations
 
@@ -11,21 +11,12 @@ import statsmodels.api as sm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from localineq import measures as M
-from localineq.measures import (
-    ADDITIVE_MEASURES,
-    MEASURES,
-    beta_convergence,
-    cv,
-    decompose,
-    gini,
-    icc,
-    p90_p10,
-    profile,
-    sigma_convergence,
-    weighted_quantile,
-    williamson,
-)
+from localineq.stats import dispersion as M
+from localineq.stats._core import ADDITIVE_MEASURES, MEASURES
+from localineq.stats.convergence import beta_convergence, sigma_convergence
+from localineq.stats.decomposition import decompose, profile
+from localineq.stats.dispersion import cv, gini, p90_p10, weighted_quantile, williamson
+from localineq.stats.multilevel import icc
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

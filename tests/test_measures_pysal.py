@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.measures import decompose, gini
+from localineq.stats.decomposition import decompose
+from localineq.stats.dispersion import gini
 
 theil = pytest.importorskip("inequality.theil", reason="PySAL 'inequality' is not installed")
 pysal_gini = pytest.importorskip("inequality.gini", reason="PySAL 'inequality' is not installed")

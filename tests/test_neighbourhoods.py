@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq import neighbourhoods as nb
-from localineq import readers
+from localineq.data import lookups as readers
+from localineq.data import neighbourhoods as nb
+from localineq.data.readers import DataError
+from localineq.outputs.profile_tables import lsoa_profile
 
 CHANGES = pd.DataFrame(
     {
@@ -107,7 +109,7 @@ def test_reader_errors_name_the_rows(tmp_path):
             "employment_score": ["1", "2"],
         }
     ).to_csv(path, index=False)
-    with pytest.raises(readers.DataError, match=r"overall_local_score.*row\(s\) 3"):
+    with pytest.raises(DataError, match=r"overall_local_score.*row\(s\) 3"):
         readers.read_mysociety_imd(path)
     repeated = tmp_path / "file6.csv"
     pd.DataFrame(
@@ -117,7 +119,7 @@ def test_reader_errors_name_the_rows(tmp_path):
             "Total population: mid 2015 (excluding prisoners)": ["1", "2"],
         }
     ).to_csv(repeated, index=False)
-    with pytest.raises(readers.DataError, match=r"LSOA code \(2011\).*row\(s\) 2, 3"):
+    with pytest.raises(DataError, match=r"LSOA code \(2011\).*row\(s\) 2, 3"):
         readers.read_iod_lsoa_population(repeated)
 
 
@@ -204,7 +206,7 @@ def test_lsoa_table_refuses_breaches(tmp_path):
 
 def test_profile_sums_and_refuses_log_measures_on_zeros(tmp_path):
     table = build(tmp_path)
-    result = nb.lsoa_profile(table)
+    result = lsoa_profile(table)
     assert set(result["measure"]) == {"theil_t", "theil_l", "variance"}
     assert set(result["weighting"]) == {"population", "unweighted"}
     sums = result.groupby(["indicator", "measure", "weighting"]).agg(
@@ -213,7 +215,7 @@ def test_profile_sums_and_refuses_log_measures_on_zeros(tmp_path):
     np.testing.assert_allclose(sums["value"], sums["total"], rtol=0, atol=1e-12)
     np.testing.assert_allclose(sums["share"], 1.0, atol=1e-12)
     zero = table.assign(income_rate=table["income_rate"].where(table.index != 0, 0.0))
-    only_variance = nb.lsoa_profile(zero)
+    only_variance = lsoa_profile(zero)
     assert set(only_variance.loc[only_variance["indicator"] == "income_rate", "measure"]) == {
         "variance"
     }
@@ -259,7 +261,7 @@ def test_mirror_lsoas_and_lad23s(real):
 
 @pytest.mark.integration
 def test_mirror_profile_components_sum_to_total(real):
-    result = nb.lsoa_profile(real[0])
+    result = lsoa_profile(real[0])
     assert len(result) == 2 * 3 * 2 * 5
     sums = result.groupby(["indicator", "measure", "weighting"]).agg(
         value=("value", "sum"), total=("total", "first")
@@ -295,9 +297,9 @@ def test_mirror_lsoa_population_matches_table6_2015(real):
 
 
 def test_lsoa_profile_figure_draws_one_bar_per_series(tmp_path):
-    from localineq import figures
+    from localineq.outputs import figures
 
-    result = nb.lsoa_profile(build(tmp_path))
+    result = lsoa_profile(build(tmp_path))
     fig = figures.lsoa_profile_figure(result[result["measure"] != "variance"])
     ax = fig.axes[0]
     assert len(ax.get_yticklabels()) == 2 * 2 * 2

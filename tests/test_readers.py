@@ -9,17 +9,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from localineq.geography import attach_hierarchy, select_local_authorities
-from localineq.indicators import prepare_indicator
-from localineq.readers import (
-    DataError,
-    parse_numeric,
-    read_els_csv,
-    read_itl_lookup,
-    read_population_table6,
-    read_topojson_layer,
-)
-from localineq.weights import nearest_year_weights
+from localineq.data.geography import attach_hierarchy, select_local_authorities
+from localineq.data.indicators import prepare_indicator
+from localineq.data.lookups import read_itl_lookup, read_topojson_layer
+from localineq.data.readers import DataError, parse_numeric, read_els_csv, read_population_table6
+from localineq.data.weights import nearest_year_weights
 
 ELS_HEADER = (
     "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"

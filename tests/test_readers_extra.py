@@ -6,7 +6,8 @@ import gzip
 
 import pytest
 
-from localineq.readers import DataError, read_code_changes, read_iod_population, read_ltla_lookup
+from localineq.data.lookups import read_code_changes, read_iod_population, read_ltla_lookup
+from localineq.data.readers import DataError
 
 BOM = b"\xef\xbb\xbf"
 

@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from figure_fixtures import build_fixture_report  # noqa: E402
 
-from localineq import report  # noqa: E402
+from localineq.outputs import figure_catalogue, report  # noqa: E402
 
 
 class Structure(HTMLParser):
@@ -108,7 +108,7 @@ def test_sources_licences_and_attribution(built):
 def test_how_to_cite_lists_every_figure_path(built):
     _, page = built
     cite = page[page.index('id="cite"') :]
-    entries = report.figure_catalogue(
+    entries = figure_catalogue.figure_catalogue(
         {
             "income": {"title": "Household income per head", "unit": "£", "higher_is_better": True},
             "unemployment": {"title": "Unemployment rate", "unit": "%", "higher_is_better": False},
@@ -132,7 +132,7 @@ def test_write_report_refuses_missing_images(tmp_path):
 
 
 def test_figure_html_escapes_and_links_svg():
-    entry = report.FigureEntry(key="k", stem="s", title="A <b> & c", caption="x > y")
+    entry = figure_catalogue.FigureEntry(key="k", stem="s", title="A <b> & c", caption="x > y")
     html = report.figure_html(entry, report_dir="results/report", number=3)
     assert "A &lt;b&gt; &amp; c" in html and 'href="../figures/s.svg"' in html
     assert html.startswith('<figure id="fig-k">') and "<figcaption>" in html
@@ -157,7 +157,7 @@ def test_source_notebooks_declare_their_language_and_are_unexecuted(path):
 @pytest.mark.integration
 @pytest.mark.skipif(not EXECUTED.exists(), reason="the pipeline has not executed the notebooks")
 def test_executed_notebooks_have_no_error_outputs():
-    from localineq.notebooks import error_outputs
+    from localineq.outputs.notebooks import error_outputs
 
     executed = sorted(EXECUTED.glob("*.ipynb"))
     assert len(executed) >= 3

@@ -13,25 +13,25 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from figure_fixtures import SPECS, decomposition, hierarchy, la_table  # noqa: E402
 
-from localineq import tables  # noqa: E402
+from localineq.outputs import area_tables, decomposition_tables, profile_tables, tables  # noqa: E402
 
 
 def test_performance_quintile_respects_polarity():
     values = pd.Series(np.arange(10, dtype=float))
-    up = tables.performance_quintile(values, higher_is_better=True)
-    down = tables.performance_quintile(values, higher_is_better=False)
+    up = area_tables.performance_quintile(values, higher_is_better=True)
+    down = area_tables.performance_quintile(values, higher_is_better=False)
     assert up.tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
     assert down.tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
 
 
 def test_performance_quintile_keeps_missing_missing():
-    q = tables.performance_quintile(pd.Series([1.0, np.nan, 3.0]), higher_is_better=True)
+    q = area_tables.performance_quintile(pd.Series([1.0, np.nan, 3.0]), higher_is_better=True)
     assert q.isna().tolist() == [False, True, False]
 
 
 def test_regional_gaps_are_weighted_and_centre_on_the_region():
     frame = la_table()
-    gaps = tables.regional_gaps(frame)
+    gaps = area_tables.regional_gaps(frame)
     for _, part in gaps.groupby(["indicator", "period", "itl1_code"]):
         # The weighted mean gap inside a region is zero by construction.
         assert abs(np.average(part["gap"], weights=part["weight"])) < 1e-9
@@ -41,9 +41,9 @@ def test_regional_gaps_are_weighted_and_centre_on_the_region():
 
 def test_analysis_weights_all_missing_means_equal_weights_and_partial_is_an_error():
     frame = pd.DataFrame({"area_code": ["a", "b"], "weight": [np.nan, np.nan]})
-    assert tables.analysis_weights(frame).tolist() == [1.0, 1.0]
+    assert area_tables.analysis_weights(frame).tolist() == [1.0, 1.0]
     with pytest.raises(ValueError, match="weights missing"):
-        tables.analysis_weights(frame.assign(weight=[1.0, np.nan]))
+        area_tables.analysis_weights(frame.assign(weight=[1.0, np.nan]))
 
 
 def _masked_fixture(higher_is_better: bool) -> tuple[pd.DataFrame, dict]:
@@ -69,38 +69,38 @@ def _masked_fixture(higher_is_better: bool) -> tuple[pd.DataFrame, dict]:
 @pytest.mark.parametrize("higher_is_better", [True, False])
 def test_masked_areas_find_hidden_low_and_high_performers(higher_is_better):
     frame, spec = _masked_fixture(higher_is_better)
-    masked = tables.masked_areas(frame, spec)
+    masked = area_tables.masked_areas(frame, spec)
     kinds = dict(zip(masked["area_name"], masked["kind"], strict=True))
     assert kinds == {"LA 4": "hidden_low", "LA 9": "hidden_high"}
-    assert list(masked.columns) == tables.MASKED_COLUMNS
+    assert list(masked.columns) == area_tables.MASKED_COLUMNS
 
 
 def test_masked_areas_use_only_the_latest_period():
     frame, spec = _masked_fixture(True)
     older = frame.assign(period="2010-01-01/P1Y", value=frame["value"][::-1].to_numpy())
-    masked = tables.masked_areas(pd.concat([older, frame]), spec)
+    masked = area_tables.masked_areas(pd.concat([older, frame]), spec)
     assert set(masked["period"]) == {"2022-01-01/P1Y"}
 
 
 def test_top_bottom_is_polarity_aware_and_stable():
     frame = la_table()
-    table = tables.top_bottom(frame, SPECS, n=3)
+    table = area_tables.top_bottom(frame, SPECS, n=3)
     income = table[table["indicator"] == "income"]
     unemployment = table[table["indicator"] == "unemployment"]
     assert income[income["group"] == "best"]["value"].is_monotonic_decreasing
     assert unemployment[unemployment["group"] == "best"]["value"].is_monotonic_increasing
     assert table.groupby(["indicator", "group"]).size().eq(3).all()
-    assert table.equals(tables.top_bottom(frame.sample(frac=1, random_state=3), SPECS, n=3))
+    assert table.equals(area_tables.top_bottom(frame.sample(frac=1, random_state=3), SPECS, n=3))
 
 
 def test_decomposition_summary_latest_period_and_intervals_matched_by_weighting_class():
     frame = la_table()
     dec = decomposition(frame)
-    uncertainty = tables.uncertainty_table(frame, SPECS, draws=49, seed=1)
+    uncertainty = decomposition_tables.uncertainty_table(frame, SPECS, draws=49, seed=1)
     # The uncertainty table names the weight basis ("working_age"); the decomposition says
     # "population" for the weighted variant: intervals must still be matched.
     assert "working_age" in set(uncertainty["weighting"])
-    summary = tables.decomposition_summary(dec, SPECS, uncertainty=uncertainty)
+    summary = decomposition_tables.decomposition_summary(dec, SPECS, uncertainty=uncertainty)
     assert list(summary["indicator"]) == list(SPECS)
     assert set(summary["period"]) == {"2022-01-01/P1Y"}
     assert summary[["between_share_lower", "between_share_upper"]].notna().all().all()
@@ -113,14 +113,16 @@ def test_decomposition_summary_latest_period_and_intervals_matched_by_weighting_
 
 def test_decomposition_summary_without_uncertainty_has_missing_intervals():
     frame = la_table()
-    summary = tables.decomposition_summary(decomposition(frame), SPECS)
+    summary = decomposition_tables.decomposition_summary(decomposition(frame), SPECS)
     assert summary["between_share_lower"].isna().all()
 
 
 def test_summary_of_an_unweighted_indicator_uses_the_unweighted_row():
     frame = la_table()
     specs = {**SPECS, "income": {**SPECS["income"], "weight": "unweighted"}}
-    summary = tables.decomposition_summary(decomposition(frame), specs).set_index("indicator")
+    summary = decomposition_tables.decomposition_summary(decomposition(frame), specs).set_index(
+        "indicator"
+    )
     assert summary.loc["income", "weighting"] == "unweighted"
     assert (
         summary.loc["income", "between_share"] == summary.loc["income", "between_share_unweighted"]
@@ -129,10 +131,10 @@ def test_summary_of_an_unweighted_indicator_uses_the_unweighted_row():
 
 def test_uncertainty_table_is_reproducible_and_complete():
     frame = la_table()
-    first = tables.uncertainty_table(frame, SPECS, draws=49, seed=7, permutations=19)
-    second = tables.uncertainty_table(frame, SPECS, draws=49, seed=7, permutations=19)
+    first = decomposition_tables.uncertainty_table(frame, SPECS, draws=49, seed=7, permutations=19)
+    second = decomposition_tables.uncertainty_table(frame, SPECS, draws=49, seed=7, permutations=19)
     pd.testing.assert_frame_equal(first, second)
-    assert list(first.columns) == tables.UNCERTAINTY_COLUMNS
+    assert list(first.columns) == decomposition_tables.UNCERTAINTY_COLUMNS
     # Measurement error only where intervals are published (unemployment in the fixture).
     methods = first.groupby("indicator")["method"].unique()
     assert set(methods["income"]) == {"bootstrap"}
@@ -144,7 +146,7 @@ def test_uncertainty_table_is_reproducible_and_complete():
 
 def test_profile_table_components_add_up():
     frame = la_table()
-    profile = tables.profile_table(frame, hierarchy(), SPECS)
+    profile = profile_tables.profile_table(frame, hierarchy(), SPECS)
     assert set(profile["component"]) == {"itl1", "itl2", "itl3", "within itl3"}
     sums = profile.groupby("indicator")["share"].sum()
     assert np.allclose(sums, 1.0)
@@ -158,7 +160,7 @@ def test_profile_table_skips_units_that_are_not_lads():
     frame.loc[frame["indicator"] == "income", "area_code"] = frame["area_code"].str.replace(
         "E06", "E10"
     )
-    profile = tables.profile_table(frame, hierarchy(), SPECS)
+    profile = profile_tables.profile_table(frame, hierarchy(), SPECS)
     assert set(profile["indicator"]) == {"unemployment"}
 
 
@@ -181,7 +183,7 @@ def test_write_result_tables(tmp_path):
     outputs = {n: str(tmp_path / f"{n}.out") for n in names}
     counts = tables.write_result_tables(
         decomposition=decomposition(frame),
-        uncertainty=tables.uncertainty_table(frame, SPECS, draws=19, seed=1),
+        uncertainty=decomposition_tables.uncertainty_table(frame, SPECS, draws=19, seed=1),
         indicator_tables=[str(source)],
         specs=SPECS,
         outputs=outputs,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.validation import ValidationError, validate_export, validate_indicator
+from localineq.data.validation import ValidationError, validate_export, validate_indicator
 
 CODES = ["E06000001", "E06000002", "W06000001"]
 

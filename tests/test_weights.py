@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.weights import (
+from localineq.data.weights import (
     age_band_share,
     aggregate_to_units,
     attach_weights,

@@ -4,7 +4,7 @@ rule decompose_indicator:
         data="data/processed/indicators/{indicator}.parquet",
         # The indicator's own weight basis on its units (prepare_indicator).
         population="data/processed/weights/{indicator}.parquet",
-        code=package("analysis", "measures", "weights"),
+        code=package("outputs.decomposition_tables", "stats._core", "stats.decomposition", "data.weights"),
     output:
         "data/processed/decomposition/{indicator}.csv",
     params:
@@ -47,7 +47,7 @@ rule export_la_indicators:
         rows=expand("data/processed/indicators/{indicator}.parquet", indicator=LAD_INDICATORS),
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("indicators", "validation"),
+        code=package("data.indicators", "data.validation"),
     output:
         csv="results/tables/la_indicators.csv",
         parquet="results/tables/la_indicators.parquet",
@@ -68,7 +68,7 @@ rule export_upper_tier_indicators:
         rows=expand("data/processed/indicators/{indicator}.parquet", indicator=UPPER_TIER_INDICATORS),
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("indicators", "validation"),
+        code=package("data.indicators", "data.validation"),
     output:
         csv="results/tables/upper_tier_indicators.csv",
         parquet="results/tables/upper_tier_indicators.parquet",
@@ -119,7 +119,7 @@ rule lsoa_profile_table:
     """Inequality between English LSOAs split over ITL1 → ITL2 → ITL3 → LA → LSOA (IoD2019)."""
     input:
         lsoa="data/processed/lsoa_deprivation.parquet",
-        code=package("neighbourhoods", "measures"),
+        code=package("data.neighbourhoods", "stats._core", "stats.decomposition"),
     output:
         report(
             "results/tables/lsoa_profile.csv",

@@ -1,5 +1,5 @@
 # Helpers shared by all rule files (source catalogue, paths derived from config).
-from localineq.fetch import load_catalogue, raw_path
+from localineq.data.fetch import load_catalogue, raw_path
 
 # All rules run the same software - localineq and its pinned dependencies. Used with
 # --use-conda; pip users have it already after `pip install -e .`. Relative to workflow/rules/.
@@ -15,8 +15,11 @@ def raw(key):
 
 
 def package(*modules):
-    """Source files of the localineq modules a step runs, so that editing them reruns it."""
-    return [f"src/localineq/{m}.py" for m in modules]
+    """Source files of the localineq modules a step runs, so that editing them reruns it.
+
+    Modules are named relative to the package, e.g. package("data.readers", "stats.decomposition").
+    """
+    return [f"src/localineq/{m.replace('.', '/')}.py" for m in modules]
 
 
 def indicator_source(wildcards):

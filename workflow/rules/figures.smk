@@ -1,6 +1,6 @@
 # Figures and the result tables they draw on. Every final figure is PNG (200 dpi) + SVG under
 # results/figures/ with a stable name; report() attaches its caption for `snakemake --report`.
-from localineq.report import headline_indicators
+from localineq.outputs.figure_catalogue import headline_indicators
 
 HEADLINE = headline_indicators(config)
 FIGURES = config["figures"]
@@ -49,7 +49,7 @@ rule figure_dotplot:
     """Dot plot of LAs by region against regional and UK averages (the first result's indicator)."""
     input:
         indicators=INDICATOR_TABLES,
-        code=package("figures", "tables"),
+        code=package("outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     output:
         png=report(
             "results/figures/dotplot_regions.png",
@@ -72,7 +72,7 @@ rule decomposition_uncertainty:
     """Bootstrap and measurement-error intervals of each indicator's latest decomposition."""
     input:
         indicators=INDICATOR_TABLES,
-        code=package("tables", "inference", "measures"),
+        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition"),
     output:
         report(
             "results/tables/decomposition_uncertainty.csv",
@@ -96,7 +96,7 @@ rule profile_table:
     input:
         indicators=INDICATOR_TABLES,
         hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("tables", "measures"),
+        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "stats._core", "stats.decomposition"),
     output:
         report(
             "results/tables/profile.csv",
@@ -120,7 +120,7 @@ rule result_tables:
         decomposition="results/tables/decomposition.csv",
         uncertainty="results/tables/decomposition_uncertainty.csv",
         indicators=INDICATOR_TABLES,
-        code=package("tables"),
+        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     output:
         summary_csv=report(
             RESULT_TABLES["summary_csv"], caption="../report/summary.rst", category="Tables"
@@ -156,7 +156,7 @@ rule figure_maps:
         boundaries="data/processed/lad23_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("maps", "figures", "tables", "indicators"),
+        code=package("outputs.maps", "outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "data.indicators"),
     output:
         map_png=report(
             "results/figures/map_{indicator}.png",
@@ -191,7 +191,7 @@ rule figure_dotplot_indicator:
     """Dot plot by region of a headline indicator (latest period)."""
     input:
         indicators=INDICATOR_TABLES,
-        code=package("figures", "tables"),
+        code=package("outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     output:
         png=report(
             "results/figures/dotplot_{indicator}.png",
@@ -217,7 +217,7 @@ rule figure_shares:
     """Between- vs within-region shares across indicators, with bootstrap intervals."""
     input:
         summary=RESULT_TABLES["summary_csv"],
-        code=package("figures"),
+        code=package("outputs.figures"),
     output:
         png=report(
             "results/figures/between_within_shares.png",
@@ -238,7 +238,7 @@ rule figure_trend:
     """Within-region share of inequality over time, one panel per indicator."""
     input:
         decomposition="results/tables/decomposition.csv",
-        code=package("figures", "tables"),
+        code=package("outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     output:
         png=report(
             "results/figures/within_share_trend.png",
@@ -262,7 +262,7 @@ rule figure_profile:
     """Localisation profile across indicators (ITL1 → ITL2 → ITL3 → LA)."""
     input:
         profile="results/tables/profile.csv",
-        code=package("figures"),
+        code=package("outputs.figures"),
     output:
         png=report(
             "results/figures/localisation_profile.png",
@@ -285,7 +285,7 @@ rule figure_lsoa_profile:
     """Inequality between English LSOAs (IMD score, income rate) over ITL1 → … → LA → LSOA."""
     input:
         profile="results/tables/lsoa_profile.csv",
-        code=package("figures"),
+        code=package("outputs.figures"),
     output:
         png=report(
             "results/figures/lsoa_profile.png",

@@ -29,7 +29,7 @@ rule execute_notebook:
     input:
         notebook="notebooks/{notebook}.ipynb",
         data=lambda wildcards: NOTEBOOK_INPUTS.get(wildcards.notebook, []),
-        code=package("notebooks", "figures", "maps", "tables"),
+        code=package("outputs.notebooks", "outputs.figures", "outputs.maps", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     output:
         ipynb="results/notebooks/{notebook}.ipynb",
         html=report(
@@ -61,7 +61,7 @@ rule report_html:
         lsoa_profile="results/tables/lsoa_profile.csv",
         figures=FIGURE_OUTPUTS,
         notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
-        code=package("report", "tables"),
+        code=package("outputs.report", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     output:
         html="results/report/index.html",
     params:

@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from localineq.analysis import decomposition_table
+from localineq.outputs.decomposition_tables import decomposition_table
 
 
 def main(smk) -> None:

@@ -2,7 +2,7 @@
 
 import logging
 
-from localineq.notebooks import execute_notebook
+from localineq.outputs.notebooks import execute_notebook
 
 
 def main(smk) -> None:

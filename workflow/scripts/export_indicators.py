@@ -4,8 +4,8 @@ import logging
 
 import pandas as pd
 
-from localineq.indicators import analysis_units, export_table, write_export
-from localineq.validation import validate_export
+from localineq.data.indicators import analysis_units, export_table, write_export
+from localineq.data.validation import validate_export
 
 
 def main(smk) -> None:

@@ -1,8 +1,8 @@
-"""Snakemake adapter: fetch one pinned raw file (see localineq.fetch.ensure)."""
+"""Snakemake adapter: fetch one pinned raw file (see localineq.data.fetch.ensure)."""
 
 import logging
 
-from localineq.fetch import ensure, load_catalogue
+from localineq.data.fetch import ensure, load_catalogue
 
 
 def main(smk) -> None:

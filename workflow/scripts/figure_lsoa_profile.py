@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from localineq.figures import lsoa_profile_figure, save_figure
+from localineq.outputs.figures import lsoa_profile_figure, save_figure
 
 
 def main(smk) -> None:

@@ -5,10 +5,10 @@ import logging
 import geopandas as gpd
 import pandas as pd
 
-from localineq.figures import save_figure
-from localineq.indicators import analysis_units
-from localineq.maps import choropleth, gap_map
-from localineq.tables import latest_period, read_indicator_tables, regional_gaps
+from localineq.data.indicators import analysis_units
+from localineq.outputs.area_tables import latest_period, read_indicator_tables, regional_gaps
+from localineq.outputs.figures import save_figure
+from localineq.outputs.maps import choropleth, gap_map
 
 
 def main(smk) -> None:

@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from localineq.figures import localisation_profile, save_figure
+from localineq.outputs.figures import localisation_profile, save_figure
 
 
 def main(smk) -> None:

@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from localineq.figures import between_within_shares, save_figure
+from localineq.outputs.figures import between_within_shares, save_figure
 
 
 def main(smk) -> None:

@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from localineq.figures import save_figure, within_share_trend
+from localineq.outputs.figures import save_figure, within_share_trend
 
 
 def main(smk) -> None:

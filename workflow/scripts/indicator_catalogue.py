@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from localineq.indicators import indicator_catalogue
+from localineq.data.indicators import indicator_catalogue
 
 
 def main(smk) -> None:

@@ -4,8 +4,8 @@ import logging
 
 import pandas as pd
 
-from localineq.geography import dissolve_regions, lad23_boundaries
-from localineq.readers import read_topojson_layer
+from localineq.data.geography import dissolve_regions, lad23_boundaries
+from localineq.data.lookups import read_topojson_layer
 
 
 def main(smk) -> None:

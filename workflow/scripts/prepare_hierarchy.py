@@ -2,7 +2,7 @@
 
 import logging
 
-from localineq.readers import read_itl_lookup
+from localineq.data.lookups import read_itl_lookup
 
 
 def main(smk) -> None:

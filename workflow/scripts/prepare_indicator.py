@@ -4,9 +4,10 @@ import logging
 
 import pandas as pd
 
-from localineq.harmonise import change_rules
-from localineq.indicators import build_indicator
-from localineq.readers import read_code_changes, read_els_csv, read_ltla_lookup
+from localineq.data.harmonise import change_rules
+from localineq.data.indicators import build_indicator
+from localineq.data.lookups import read_code_changes, read_ltla_lookup
+from localineq.data.readers import read_els_csv
 
 
 def main(smk) -> None:

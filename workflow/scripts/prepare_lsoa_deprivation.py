@@ -4,13 +4,13 @@ import logging
 
 import pandas as pd
 
-from localineq.neighbourhoods import lad19_to_lad23, lsoa_deprivation
-from localineq.readers import (
+from localineq.data.lookups import (
     read_code_changes,
     read_iod_lsoa_lookup,
     read_iod_lsoa_population,
     read_mysociety_imd,
 )
+from localineq.data.neighbourhoods import lad19_to_lad23, lsoa_deprivation
 
 
 def main(smk) -> None:

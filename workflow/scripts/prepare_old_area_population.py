@@ -2,7 +2,7 @@
 
 import logging
 
-from localineq.readers import read_iod_population
+from localineq.data.lookups import read_iod_population
 
 
 def main(smk) -> None:

@@ -2,7 +2,7 @@
 
 import logging
 
-from localineq.readers import read_population_table6
+from localineq.data.readers import read_population_table6
 
 
 def main(smk) -> None:

@@ -4,8 +4,8 @@ import logging
 
 import pandas as pd
 
-from localineq.geography import lad23_to_upper_tier
-from localineq.readers import read_code_changes, read_ltla_lookup
+from localineq.data.geography import lad23_to_upper_tier
+from localineq.data.lookups import read_code_changes, read_ltla_lookup
 
 
 def main(smk) -> None:

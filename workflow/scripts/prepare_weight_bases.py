@@ -4,9 +4,9 @@ import logging
 
 import pandas as pd
 
-from localineq.readers import read_mye2_persons
-from localineq.validation import validate, weights_schema
-from localineq.weights import basis_population
+from localineq.data.readers import read_mye2_persons
+from localineq.data.validation import validate, weights_schema
+from localineq.data.weights import basis_population
 
 
 def main(smk) -> None:

@@ -5,7 +5,7 @@ import logging
 import pandas as pd
 import yaml
 
-from localineq.report import ReportInputs, build_report, write_report
+from localineq.outputs.report import ReportInputs, build_report, write_report
 
 
 def main(smk) -> None:

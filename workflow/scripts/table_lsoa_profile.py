@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from localineq.neighbourhoods import lsoa_profile
+from localineq.outputs.profile_tables import lsoa_profile
 
 
 def main(smk) -> None:

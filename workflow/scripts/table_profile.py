@@ -4,7 +4,8 @@ import logging
 
 import pandas as pd
 
-from localineq.tables import profile_table, read_indicator_tables
+from localineq.outputs.area_tables import read_indicator_tables
+from localineq.outputs.profile_tables import profile_table
 
 
 def main(smk) -> None:

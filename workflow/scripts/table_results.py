@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from localineq.tables import write_result_tables
+from localineq.outputs.tables import write_result_tables
 
 
 def main(smk) -> None:

@@ -2,7 +2,8 @@
 
 import logging
 
-from localineq.tables import read_indicator_tables, uncertainty_table
+from localineq.outputs.area_tables import read_indicator_tables
+from localineq.outputs.decomposition_tables import uncertainty_table
 
 
 def main(smk) -> None:

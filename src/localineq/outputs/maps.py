@@ -27,7 +27,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import box
 
-from localineq.figures import OS_LINE, add_source_line, format_number
+from localineq.outputs.figures import OS_LINE, add_source_line, format_number
 
 #: Drawing CRS: OSGB36 / British National Grid.
 BNG = "EPSG:27700"

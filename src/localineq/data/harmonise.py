@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from localineq.geography import is_la_code
+from localineq.data.geography import is_la_code
 
 Z95 = 1.959963984540054
 
@@ -158,7 +158,7 @@ def change_rules(
     Parameters
     ----------
     changes
-        Output of :func:`localineq.readers.read_code_changes`.
+        Output of :func:`localineq.data.lookups.read_code_changes`.
     target_codes
         Codes of the target vintage (the LAD23 codes).
     target_year

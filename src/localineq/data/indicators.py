@@ -6,8 +6,8 @@ title, the nations it covers and its tier. :func:`prepare_indicator` applies, in
 
 1. **Row selection** by label (and filter) and by code prefix — lower-tier LA codes, plus
    county codes (E10) for upper-tier series and abolished counties identical to a new
-   unitary (:mod:`localineq.harmonise`, rule 3).
-2. **Harmonisation** onto LAD23 codes (:mod:`localineq.harmonise`).
+   unitary (:mod:`localineq.data.harmonise`, rule 3).
+2. **Harmonisation** onto LAD23 codes (:mod:`localineq.data.harmonise`).
 3. **Units of analysis**: ``tier: lad`` → LAD23; ``tier: upper`` → UTLA23 in England
    (counties and unitary tiers), LAD23 in Wales, Scotland and Northern Ireland. A series
    published for combined areas (``combined_areas``: e.g. healthy life expectancy publishes
@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from localineq.geography import (
+from localineq.data.geography import (
     UNIT_LAD23,
     UNIT_UPPER_TIER,
     attach_hierarchy,
@@ -35,7 +35,7 @@ from localineq.geography import (
     select_local_authorities,
     unit_hierarchy,
 )
-from localineq.harmonise import ChangeRules, harmonise_to_target
+from localineq.data.harmonise import ChangeRules, harmonise_to_target
 
 INDICATOR_COLUMNS = [
     "area_code",
@@ -58,7 +58,7 @@ PREPARED_COLUMNS = [*INDICATOR_COLUMNS, "status", "harmonisation", "unit_of_anal
 
 #: Columns of the analysis-ready export (``results/tables/la_indicators.*``). ``status`` is the
 #: publisher's marker (ELS: ``x`` not available, ``u`` low reliability — the value is kept);
-#: ``harmonisation`` says how the row reached its code (:mod:`localineq.harmonise`, or
+#: ``harmonisation`` says how the row reached its code (:mod:`localineq.data.harmonise`, or
 #: ``not_published`` for an area the source omits).
 EXPORT_COLUMNS = [
     "area_code",
@@ -122,7 +122,7 @@ def analysis_units(
     hierarchy
         The LAD23 → ITL hierarchy.
     upper_tier
-        LAD23 → UTLA23 members (:func:`localineq.geography.lad23_to_upper_tier`); needed for
+        LAD23 → UTLA23 members (:func:`localineq.data.geography.lad23_to_upper_tier`); needed for
         ``tier: upper``.
 
     Returns
@@ -204,13 +204,13 @@ def prepare_indicator_and_report(
     """One indicator's rows on its units of analysis, harmonised and with explicit coverage.
 
     See the module docstring for the rules. Without ``rules`` no harmonisation is done and
-    any non-LAD23 code is an error (:func:`localineq.geography.attach_hierarchy`).
+    any non-LAD23 code is an error (:func:`localineq.data.geography.attach_hierarchy`).
 
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame)
         Rows with :data:`PREPARED_COLUMNS`, sorted by period and code; and the
-        harmonisation report (:func:`localineq.harmonise.harmonise_to_target`; empty
+        harmonisation report (:func:`localineq.data.harmonise.harmonise_to_target`; empty
         without ``rules``).
 
     Raises
@@ -327,16 +327,16 @@ def build_indicator(
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame, pandas.DataFrame)
-        The rows with ``weight, weight_year`` (:func:`localineq.weights.attach_weights`), the
+        The rows with ``weight, weight_year`` (:func:`localineq.data.weights.attach_weights`), the
         indicator's long weight table on its units, and the harmonisation report.
 
     Raises
     ------
-    localineq.validation.ValidationError
-        If the rows break a rule of :func:`localineq.validation.indicator_schema`.
+    localineq.data.validation.ValidationError
+        If the rows break a rule of :func:`localineq.data.validation.indicator_schema`.
     """
-    from localineq.validation import validate_indicator
-    from localineq.weights import attach_weights, indicator_weight_table
+    from localineq.data.validation import validate_indicator
+    from localineq.data.weights import attach_weights, indicator_weight_table
 
     rows, report = prepare_indicator_and_report(
         tidy,

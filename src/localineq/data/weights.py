@@ -87,7 +87,7 @@ def age_band_share(
     Parameters
     ----------
     mye2
-        Output of :func:`localineq.readers.read_mye2_persons` (``area_code, age, population``).
+        Output of :func:`localineq.data.readers.read_mye2_persons` (``area_code, age, population``).
     ages
         Inclusive age band ``(a0, a1)``; 90 means "90 and over".
     areas

@@ -13,9 +13,10 @@ codes (File 1) and mid-2015 population denominators (File 6). This module
 2. builds one tidy table of LSOAs (:func:`lsoa_deprivation`) with their LAD23, ITL3, ITL2 and
    ITL1 (each LAD23's *primary* ITL3 from ``lad23_hierarchy.parquet``: Cumberland and
    Westmorland and Furness straddle two ITL3s and are placed in their primary one), population,
-   IMD score and income-deprivation rate;
-3. splits inequality between LSOAs over ITL1 → ITL2 → ITL3 → LA → LSOA
-   (:func:`lsoa_profile`, with :func:`localineq.measures.profile`).
+   IMD score and income-deprivation rate.
+
+The split of inequality between LSOAs over ITL1 → … → LA → LSOA is
+:func:`localineq.outputs.profile_tables.lsoa_profile`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from localineq.geography import is_la_code
+from localineq.data.geography import is_la_code
 
 #: English LSOAs (2011) in IoD2019.
 N_ENGLISH_LSOAS = 32_844
@@ -50,27 +51,6 @@ LSOA_COLUMNS = [
     "population",
     "imd_score",
     "income_rate",
-]
-#: Readable name of each profile component (``level`` → ``component``).
-COMPONENT_LABELS = {
-    "itl1": "between ITL1 regions",
-    "itl2": "between ITL2 areas within ITL1",
-    "itl3": "between ITL3 areas within ITL2",
-    "lad23": "between LAs within ITL3",
-    "within lad23": "between LSOAs within LAs",
-}
-PROFILE_COLUMNS = [
-    "indicator",
-    "measure",
-    "weighting",
-    "order",
-    "level",
-    "component",
-    "n_groups",
-    "n_units",
-    "value",
-    "share",
-    "total",
 ]
 
 
@@ -105,7 +85,7 @@ def lad19_to_lad23(
     lad19_codes
         Codes to map (e.g. File 1's ``Local Authority District code (2019)``).
     changes
-        :func:`localineq.readers.read_code_changes` output.
+        :func:`localineq.data.lookups.read_code_changes` output.
     lad23_codes
         The target codes (``area_code`` of ``lad23_hierarchy.parquet``).
 
@@ -193,12 +173,12 @@ def lsoa_deprivation(
     Parameters
     ----------
     scores
-        :func:`localineq.readers.read_mysociety_imd` (``lsoa_code, imd_score, income_rate``).
+        :func:`localineq.data.lookups.read_mysociety_imd` (``lsoa_code, imd_score, income_rate``).
     lookup
-        :func:`localineq.readers.read_iod_lsoa_lookup` (File 1: ``lsoa_code, lsoa_name,
+        :func:`localineq.data.lookups.read_iod_lsoa_lookup` (File 1: ``lsoa_code, lsoa_name,
         lad19_code``).
     population
-        :func:`localineq.readers.read_iod_lsoa_population` (File 6: ``lsoa_code, lad19_code,
+        :func:`localineq.data.lookups.read_iod_lsoa_population` (File 6: ``lsoa_code, lad19_code,
         population``, mid-2015, excluding prisoners).
     lad_map
         LAD19 → LAD23 (:func:`lad19_to_lad23`).
@@ -288,82 +268,3 @@ def lsoa_deprivation(
                 f"column {column!r}: missing values for LSOA(s) {_shown(table.loc[bad, 'lsoa_code'])}"
             )
     return table[LSOA_COLUMNS].sort_values("lsoa_code").reset_index(drop=True)
-
-
-def lsoa_profile(
-    table: pd.DataFrame,
-    *,
-    indicators: Sequence[str] = tuple(LSOA_INDICATORS),
-    measures: Sequence[str] = ("theil_t", "theil_l", "variance"),
-    levels: Sequence[str] = LSOA_LEVELS,
-) -> pd.DataFrame:
-    r"""Nested decomposition of inequality between LSOAs over ITL1 → ITL2 → ITL3 → LA.
-
-    With LSOAs :math:`i` as units (value :math:`y_i`, weight :math:`w_i = p_i/\sum p` or
-    :math:`1/n`), :func:`localineq.measures.profile` splits each additive measure exactly,
-
-    .. math:: I = B_{ITL1} + B_{ITL2} + B_{ITL3} + B_{LA} + W_{LA},
-
-    where :math:`W_{LA}` (component ``within lad23``) is inequality between LSOAs inside the
-    same local authority — the part no LA-level statistic can show. Each indicator is
-    analysed population-weighted (File 6, mid-2015) and unweighted.
-
-    **Rule for non-positive values.** Theil T and MLD need :math:`y_i > 0`. An indicator
-    with any :math:`y_i \le 0` gets only the variance rows (the log measures are left out,
-    never computed on shifted values); IoD2019 has no such LSOA for the IMD score or the
-    income rate (minimum 0.003), so all measures are reported for both.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`PROFILE_COLUMNS`; ``order`` 0 = ITL1 … 4 = LSOAs within LA, ``level`` its
-        name (``itl1`` … ``within lad23``), ``component`` a readable label
-        (:data:`COMPONENT_LABELS`), ``value`` the level's part of the measure, ``share`` =
-        value / total,
-        ``n_groups`` the level's number of groups (LSOAs for the last row) and ``n_units``
-        the number of LSOAs.
-    """
-    from localineq.measures import profile
-
-    codes = [f"{level}_code" for level in levels]
-    table = table.sort_values("lsoa_code").reset_index(drop=True)
-    rows = []
-    for indicator in indicators:
-        y = table[indicator].to_numpy(dtype="float64")
-        positive = bool((y > 0).all())
-        for measure in measures:
-            if measure in ("theil_t", "theil_l") and not positive:
-                continue
-            for weighting in ("population", "unweighted"):
-                weights = (
-                    table["population"].to_numpy(dtype="float64")
-                    if weighting == "population"
-                    else None
-                )
-                result = profile(
-                    y,
-                    [table[c].to_numpy() for c in codes],
-                    weights=weights,
-                    measure=measure,
-                    level_names=list(levels),
-                )
-                for comp in result.components.itertuples(index=False):
-                    rows.append(
-                        {
-                            "indicator": indicator,
-                            "measure": measure,
-                            "weighting": weighting,
-                            "order": int(comp.level),
-                            "level": comp.name,
-                            "component": COMPONENT_LABELS.get(comp.name, comp.name),
-                            "n_groups": int(comp.n_groups),
-                            "n_units": int(result.n),
-                            "value": float(comp.component),
-                            "share": float(comp.share),
-                            "total": float(result.total),
-                        }
-                    )
-    out = pd.DataFrame(rows, columns=PROFILE_COLUMNS)
-    return out.sort_values(
-        ["indicator", "measure", "weighting", "order"], kind="stable"
-    ).reset_index(drop=True)

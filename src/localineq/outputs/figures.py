@@ -160,7 +160,7 @@ WITHIN_COLOUR = "#c9d9e8"
 def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
     """Between- and within-region shares of inequality between LAs, one bar per indicator.
 
-    ``summary`` is :func:`localineq.tables.decomposition_summary`. Each bar splits 100% of
+    ``summary`` is :func:`localineq.outputs.decomposition_tables.decomposition_summary`. Each bar splits 100% of
     the (weighted) Theil T into the part between ITL1 regions (dark) and within them (light);
     the black whisker is the bootstrap interval of the between share when available, and
     the orange diamond the unweighted between share (each LA counting once).
@@ -248,10 +248,10 @@ def within_share_trend(
     """Small multiples: the within-region share of inequality over time, one panel per indicator.
 
     Uses rows of ``decomposition`` with ``measure`` at ITL1 level; the weighted series is the
-    indicator's own weighting (see :func:`localineq.tables.weighted_label`), with the unweighted
+    indicator's own weighting (see :func:`localineq.outputs.decomposition_tables.weighted_label`), with the unweighted
     series dashed.
     """
-    from localineq.tables import weighted_label
+    from localineq.outputs.decomposition_tables import weighted_label
 
     table = decomposition[(decomposition["measure"] == measure)]
     if "level" in table.columns:
@@ -377,7 +377,7 @@ def stacked_share_bars(
 def localisation_profile(profile: pd.DataFrame, specs: dict) -> plt.Figure:
     """Stacked bars: how each indicator's inequality splits over ITL1 → ITL2 → ITL3 → LA.
 
-    ``profile`` is :func:`localineq.tables.profile_table` (shares per component, in order).
+    ``profile`` is :func:`localineq.outputs.profile_tables.profile_table` (shares per component, in order).
     Indicators are sorted by the share found *below* ITL1 (most localised at the top).
     """
     wide = profile.pivot_table(index="indicator", columns="order", values="share", aggfunc="first")
@@ -425,7 +425,7 @@ LSOA_MEASURE_LABELS = {"theil_t": "Theil T", "theil_l": "MLD", "variance": "vari
 def lsoa_profile_figure(profile: pd.DataFrame) -> plt.Figure:
     """Stacked bars: inequality between English LSOAs over ITL1 → ITL2 → ITL3 → LA → LSOA.
 
-    ``profile`` is :func:`localineq.neighbourhoods.lsoa_profile`; one bar per indicator,
+    ``profile`` is :func:`localineq.outputs.profile_tables.lsoa_profile`; one bar per indicator,
     measure and weighting (shares of each component, in ``order``; they add to 100%). The
     last segment — between LSOAs inside the same local authority — is what no LA-level
     statistic can show.

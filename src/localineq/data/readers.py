@@ -1,0 +1,312 @@
+"""Readers: raw official files → tidy pandas tables.
+
+Each reader handles one raw format and applies named rules to its real-world quirks:
+
+* ``read_els_csv`` — ONS Explore Local Statistics (ELS) tidy CSVs: UTF-8 byte-order mark,
+  suppression markers in numeric columns, ISO 8601 period strings.
+* ``read_population_table6`` — Table 6 of the ONS "Regional GDP: local authorities" workbook.
+* ``read_mye2_persons`` — MYE2 (persons by single year of age) of the mid-year estimates.
+
+Geography lookups, code changes, boundaries and the IoD2019 files are read by
+:mod:`localineq.data.lookups`.
+
+A value that is neither a number nor a known suppression marker is an error naming the
+source, file, column and row; it is never coerced to missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Markers ONS uses for values that are not available: ``[x]`` not available, ``[c]``
+#: confidential, ``[u]`` low reliability, ``[z]`` not applicable, ``:``/``..`` legacy forms.
+#: They become missing, never zero.
+SUPPRESSION_MARKERS = frozenset(
+    {
+        "",
+        "[x]",
+        "[c]",
+        "[u]",
+        "[z]",
+        "[w]",
+        "[low]",
+        ":",
+        "..",
+        "x",
+        "c",
+        "u",
+        "z",
+        "-",
+        "n/a",
+        "NA",
+    }
+)
+
+_PERIOD = re.compile(
+    r"^(?P<start>\d{4}-\d{2}-\d{2})(?:/P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?)?$"
+)
+
+
+class DataError(ValueError):
+    """Raw data that breaks a reader rule; the message names source, file, column and rows."""
+
+
+def data_error(source: str, path: str | os.PathLike, column: str, rows, problem: str) -> DataError:
+    """Build a :class:`DataError` naming where the problem is (file rows count from 1 = header)."""
+    rows = list(rows)
+    shown = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
+    return DataError(
+        f"source {source!r}, file {os.fspath(path)}, column {column!r}, row(s) {shown}: {problem}"
+    )
+
+
+def parse_numeric(
+    values: pd.Series,
+    *,
+    source: str,
+    path: str | os.PathLike,
+    column: str,
+    row_offset: int = 2,
+    rows: pd.Series | None = None,
+) -> pd.Series:
+    """Parse published numbers: markers → NaN, quoted thousands separators removed.
+
+    Errors name each bad value's place in the file: ``rows`` (one label per value) when
+    given, else its position plus ``row_offset`` (2 for a CSV with one header line).
+
+    >>> parse_numeric(pd.Series(["1,234", "[x]", " 5.5 ", None]), source="s", path="f",
+    ...               column="c").tolist()
+    [1234.0, nan, 5.5, nan]
+    """
+    text = values.astype("string").str.strip()
+    missing = text.isna() | text.isin(SUPPRESSION_MARKERS)
+    cleaned = text.where(~missing).str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    bad = numbers.isna() & ~missing
+    if bad.any():
+        where = rows[bad].tolist() if rows is not None else np.flatnonzero(bad) + row_offset
+        examples = text[bad].head(3).tolist()
+        raise data_error(
+            source, path, column, where, f"not a number or known suppression marker: {examples}"
+        )
+    return numbers.astype("float64")
+
+
+@dataclass(frozen=True)
+class Period:
+    """An ELS period string parsed: start date, length, and labels."""
+
+    start: pd.Timestamp
+    years: int
+    months: int
+
+    @property
+    def label(self) -> str:
+        """Human label: ``2022``, ``2022/23`` (April start), ``2020-2022`` (3-year),
+        ``2024-04`` (a month), ``30 Apr 2025`` (a snapshot date, e.g. the ASHE reference day)."""
+        y = self.start.year
+        if self.years == 1 and self.months == 0:
+            return str(y) if self.start.month == 1 else f"{y}/{(y + 1) % 100:02d}"
+        if self.years > 1:
+            return (
+                f"{y}-{y + self.years - 1}"
+                if self.start.month == 1
+                else f"{y}/{(y + self.years) % 100:02d}"
+            )
+        if self.months:
+            return self.start.strftime("%Y-%m")
+        return f"{self.start.day} {self.start.strftime('%b %Y')}"
+
+    @property
+    def reference_year(self) -> int:
+        """Calendar year used to pick weights: the middle year of a multi-year period,
+        otherwise the start year (a snapshot date's own year)."""
+        return self.start.year + (self.years - 1) // 2 if self.years > 1 else self.start.year
+
+
+def parse_period(text: str) -> Period:
+    """Parse an ISO 8601 start date with an optional duration (``2011-01-01/P3Y``).
+
+    >>> p = parse_period("2020-01-01/P3Y"); (p.label, p.reference_year)
+    ('2020-2022', 2021)
+    >>> parse_period("2022-04-01/P1Y").label
+    '2022/23'
+    >>> parse_period("2025-04-30").label
+    '30 Apr 2025'
+    """
+    match = _PERIOD.match(text.strip())
+    if not match:
+        raise ValueError(f"unrecognised period {text!r}; expected e.g. '2011-01-01/P3Y'")
+    return Period(
+        start=pd.Timestamp(match["start"]),
+        years=int(match["years"] or 0),
+        months=int(match["months"] or 0),
+    )
+
+
+ELS_COLUMNS = ("areacd", "areanm", "geography", "indicator", "period", "observation", "unit")
+
+
+def read_els_csv(path: str | os.PathLike, source: str) -> pd.DataFrame:
+    """Read one ELS indicator CSV into a tidy table.
+
+    Columns out: ``area_code, area_name, geography, indicator, period, period_label,
+    reference_year, value, lci_95, uci_95, unit, status``. Rows of every geography are kept;
+    selecting local authorities is :func:`localineq.data.geography.select_local_authorities`.
+    """
+    # utf-8-sig strips the byte-order mark ELS files start with.
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    missing = [c for c in ELS_COLUMNS if c not in raw.columns]
+    if missing:
+        raise data_error(
+            source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
+        )
+    periods = {}
+    for text in raw["period"].unique():
+        try:
+            periods[text] = parse_period(text)
+        except ValueError as err:
+            rows = np.flatnonzero((raw["period"] == text).to_numpy()) + 2
+            raise data_error(source, path, "period", rows, str(err)) from err
+    tidy = pd.DataFrame(
+        {
+            "area_code": raw["areacd"].str.strip(),
+            "area_name": raw["areanm"].str.strip(),
+            "geography": raw["geography"],
+            "indicator": raw["indicator"],
+            "period": raw["period"],
+            "period_label": raw["period"].map(lambda t: periods[t].label),
+            "reference_year": raw["period"]
+            .map(lambda t: periods[t].reference_year)
+            .astype("int64"),
+            "value": parse_numeric(
+                raw["observation"], source=source, path=path, column="observation"
+            ),
+            "lci_95": parse_numeric(
+                raw.get("lci_95", pd.Series("", index=raw.index)),
+                source=source,
+                path=path,
+                column="lci_95",
+            ),
+            "uci_95": parse_numeric(
+                raw.get("uci_95", pd.Series("", index=raw.index)),
+                source=source,
+                path=path,
+                column="uci_95",
+            ),
+            "unit": raw["unit"],
+            "status": raw.get("status", pd.Series("", index=raw.index)).replace("", pd.NA),
+        }
+    )
+    return tidy
+
+
+def _find_header_row(frame: pd.DataFrame, first_cell: str, source: str, path, sheet: str) -> int:
+    hits = np.flatnonzero(frame.iloc[:, 0].astype(str).str.strip().eq(first_cell).to_numpy())
+    if hits.size == 0:
+        raise data_error(source, path, sheet, [], f"no header row starting with {first_cell!r}")
+    return int(hits[0])
+
+
+def melt_sheet(
+    path: str | os.PathLike,
+    sheet: str,
+    *,
+    first_header_cell: str,
+    id_columns: list[str],
+    value_column_pattern: str,
+    source: str,
+) -> pd.DataFrame:
+    """A wide spreadsheet table (one column per year or age) in long form, values parsed.
+
+    The header is the first row whose first cell is ``first_header_cell`` (ONS sheets put
+    titles and notes above it). Rows without a value in ``id_columns[0]`` (blank or footnote
+    rows) are not data. Returns ``id_columns`` plus ``column`` (the wide column's header) and
+    ``value``; an unparseable cell is reported with its spreadsheet row and column header.
+    """
+    frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    header = _find_header_row(frame, first_header_cell, source, path, sheet)
+    table = frame.iloc[header + 1 :].copy()
+    table.columns = [str(c).strip() for c in frame.iloc[header]]
+    missing = [c for c in id_columns if c not in table.columns]
+    if missing:
+        raise data_error(source, path, ",".join(missing), [header + 1], f"not in sheet {sheet!r}")
+    # Spreadsheet row numbers count from 1; frame row k is spreadsheet row k + 1.
+    table["_row"] = np.arange(header + 2, header + 2 + len(table))
+    table = table[table[id_columns[0]].notna()]
+    value_columns = [c for c in table.columns if re.fullmatch(value_column_pattern, c)]
+    long = table.melt(
+        id_vars=[*id_columns, "_row"], value_vars=value_columns, var_name="column", value_name="raw"
+    )
+    long["value"] = parse_numeric(
+        long["raw"],
+        source=source,
+        path=f"{os.fspath(path)} [{sheet}]",
+        column="value columns",
+        rows=long["_row"].astype(str) + " (" + long["column"] + ")",
+    )
+    return long.drop(columns=["_row", "raw"])
+
+
+def read_population_table6(
+    path: str | os.PathLike, source: str = "regional_gdp_la_workbook"
+) -> pd.DataFrame:
+    """Total resident population by LA and year from Table 6 of the regional GDP workbook.
+
+    The sheet has a title line, then a header ``ITL1 Region | LA code | LA name | 1998 …``.
+    Columns out: ``area_code, area_name, year, population`` (markers such as ``[u]`` → NaN).
+    """
+    long = melt_sheet(
+        path,
+        "Table 6",
+        first_header_cell="ITL1 Region",
+        id_columns=["LA code", "LA name"],
+        value_column_pattern=r"\d{4}",
+        source=source,
+    )
+    return pd.DataFrame(
+        {
+            "area_code": long["LA code"].astype(str).str.strip(),
+            "area_name": long["LA name"].astype(str).str.strip(),
+            "year": long["column"].astype("int64"),
+            "population": long["value"],
+        }
+    ).reset_index(drop=True)
+
+
+def read_mye2_persons(
+    path: str | os.PathLike, source: str = "mid2022_population_by_age"
+) -> pd.DataFrame:
+    """Persons by single year of age for each area from sheet MYE2 - Persons.
+
+    Columns out: ``area_code, area_name, geography, age, population`` (age 90 = 90 and over).
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheet = next((s for s in book.sheetnames if s.replace(" ", "").lower() == "mye2-persons"), None)
+    book.close()
+    if sheet is None:
+        raise data_error(source, path, "sheet", [], "no sheet 'MYE2 - Persons'")
+    long = melt_sheet(
+        path,
+        sheet,
+        first_header_cell="Code",
+        id_columns=["Code", "Name", "Geography"],
+        value_column_pattern=r"\d+\+?",
+        source=source,
+    )
+    return pd.DataFrame(
+        {
+            "area_code": long["Code"].astype(str).str.strip(),
+            "area_name": long["Name"].astype(str).str.strip(),
+            "geography": long["Geography"].astype(str).str.strip(),
+            "age": long["column"].str.rstrip("+").astype("int64"),
+            "population": long["value"],
+        }
+    )

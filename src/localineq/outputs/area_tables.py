@@ -1,0 +1,252 @@
+"""Area-level result tables: each indicator's latest period, regional gaps, local authorities
+that regional averages misrepresent ("masked"), and the best and worst local authorities.
+
+Inputs are **LA tables** (``results/tables/la_indicators.csv``): one row per local authority ×
+indicator × period with ``area_code, area_name, itl1_code, itl1_name, indicator, period,
+value`` and a ``weight`` column (the indicator's weight; missing everywhere for an indicator
+analysed unweighted). ``specs`` maps an indicator key to its config entry (``title``,
+``unit``, ``higher_is_better``, ``weight``). Polarity matters: for an indicator where lower is
+better (e.g. unemployment), the "worst" quintile holds the *highest* values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from localineq.data.readers import parse_period
+
+Specs = Mapping[str, Mapping[str, Any]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+def period_label(period: str) -> str:
+    """Human label of an ISO 8601 period string.
+
+    >>> period_label("2022-04-01/P1Y"), period_label("2020-01-01/P3Y")
+    ('2022/23', '2020-2022')
+    """
+    return parse_period(period).label
+
+
+def _described(rows: pd.DataFrame, spec: dict, columns: list[str]) -> pd.DataFrame:
+    """Rows of one indicator × period with its title, unit and period label, in ``columns``."""
+    return rows.assign(
+        title=spec["title"],
+        unit=spec["unit"],
+        period_label=period_label(str(rows["period"].iloc[0])),
+    )[columns]
+
+
+def latest_period(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of each indicator's latest period that has at least one value.
+
+    >>> f = pd.DataFrame({"indicator": ["a", "a", "b"], "period": ["2020", "2021", "2020"],
+    ...                   "value": [1.0, float("nan"), 2.0]})
+    >>> latest_period(f)[["indicator", "period"]].to_dict("list")
+    {'indicator': ['a', 'b'], 'period': ['2020', '2020']}
+    """
+    present = frame[frame["value"].notna()]
+    last = present.groupby("indicator")["period"].max()
+    keep = frame["period"].eq(frame["indicator"].map(last))
+    return frame[keep & frame["value"].notna()].reset_index(drop=True)
+
+
+def analysis_weights(frame: pd.DataFrame, weight: str = "weight") -> np.ndarray:
+    """Weights of the rows of one indicator × period: the ``weight`` column, or all ones.
+
+    An indicator analysed unweighted carries no weights (column absent or all missing); every
+    area then counts equally. Some weights missing is an error, never silently filled.
+    """
+    if weight not in frame.columns or frame[weight].isna().all():
+        return np.ones(len(frame))
+    if frame[weight].isna().any():
+        missing = frame.loc[frame[weight].isna(), "area_code"].head(5).tolist()
+        raise ValueError(f"weights missing for some areas, e.g. {missing}")
+    values = frame[weight].to_numpy(dtype="float64")
+    if (values < 0).any():
+        raise ValueError("negative weights")
+    return values
+
+
+def performance_quintile(values: pd.Series, *, higher_is_better: bool) -> pd.Series:
+    """National quintile of each area, 1 = worst fifth … 5 = best fifth (polarity-aware).
+
+    Areas are ranked from worst to best (ties share the lower rank), and quintile
+    ``q = ceil(5 · rank / n)``. Missing values get a missing quintile.
+
+    >>> performance_quintile(pd.Series([10, 20, 30, 40, 50]), higher_is_better=True).tolist()
+    [1, 2, 3, 4, 5]
+    >>> performance_quintile(pd.Series([10, 20, 30, 40, 50]), higher_is_better=False).tolist()
+    [5, 4, 3, 2, 1]
+    """
+    oriented = values if higher_is_better else -values
+    rank = oriented.rank(method="min")
+    n = int(values.notna().sum())
+    quintile = np.ceil(5 * rank / n)
+    return quintile.astype("Int64")
+
+
+def regional_gaps(frame: pd.DataFrame, *, weight: str = "weight") -> pd.DataFrame:
+    """Each area's regional (ITL1) and national averages and its gap to its own region.
+
+    Works per ``indicator`` × ``period``. Averages are weighted by :func:`analysis_weights`
+    (population-weighted for population-weighted indicators). Areas without a value are
+    dropped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input columns plus ``region_mean``, ``national_mean``, ``gap`` (value −
+        region_mean) and ``region_gap`` (region_mean − national_mean).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"indicator": "x", "period": "p", "area_code": list("abcd"),
+    ...                   "itl1_code": ["R", "R", "S", "S"], "value": [1.0, 3.0, 5.0, 7.0],
+    ...                   "weight": [1.0, 1.0, 1.0, 3.0]})
+    >>> regional_gaps(f)[["region_mean", "gap"]].to_dict("list")
+    {'region_mean': [2.0, 2.0, 6.5, 6.5], 'gap': [-1.0, 1.0, -1.5, 0.5]}
+    """
+    parts = []
+    for _, part in frame[frame["value"].notna()].groupby(["indicator", "period"], sort=True):
+        part = part.copy()
+        w = analysis_weights(part, weight)
+        part["_w"] = w
+        part["_wy"] = w * part["value"].to_numpy(dtype="float64")
+        sums = part.groupby("itl1_code")[["_w", "_wy"]].transform("sum")
+        part["region_mean"] = sums["_wy"] / sums["_w"]
+        part["national_mean"] = part["_wy"].sum() / part["_w"].sum()
+        part["gap"] = part["value"] - part["region_mean"]
+        part["region_gap"] = part["region_mean"] - part["national_mean"]
+        parts.append(part.drop(columns=["_w", "_wy"]))
+    if not parts:
+        return frame.iloc[0:0].assign(region_mean=[], national_mean=[], gap=[], region_gap=[])
+    return pd.concat(parts, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Masked local authorities; best and worst
+# ---------------------------------------------------------------------------------------------
+MASKED_COLUMNS = [
+    "indicator",
+    "title",
+    "period",
+    "period_label",
+    "kind",
+    "area_code",
+    "area_name",
+    "itl1_name",
+    "value",
+    "quintile",
+    "region_mean",
+    "national_mean",
+    "gap",
+    "unit",
+]
+
+#: Kinds of masked areas, with a plain-language description.
+MASKED_KINDS = {
+    "hidden_low": "in the worst national fifth, in a region at or better than the UK average",
+    "hidden_high": "in the best national fifth, in a region worse than the UK average",
+}
+
+
+def masked_areas(frame: pd.DataFrame, specs: Specs, *, weight: str = "weight") -> pd.DataFrame:
+    """Local authorities whose regional average points the wrong way.
+
+    * ``hidden_low``: in the *worst* national quintile of LAs (polarity-aware) while their
+      ITL1 region's average is at or better than the national average;
+    * ``hidden_high``: in the *best* national quintile while their region's average is worse
+      than the national average.
+
+    Uses each indicator's latest period. Averages are weighted as in :func:`regional_gaps`;
+    quintiles count local authorities (each LA one unit).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`MASKED_COLUMNS`, sorted by indicator, kind, and from most to least extreme.
+    """
+    latest = regional_gaps(latest_period(frame), weight=weight)
+    rows = []
+    for indicator, part in latest.groupby("indicator", sort=True):
+        spec = specs[indicator]
+        better = bool(spec["higher_is_better"])
+        part = part.assign(quintile=performance_quintile(part["value"], higher_is_better=better))
+        sign = 1.0 if better else -1.0
+        region_ok = sign * part["region_gap"] >= 0
+        hidden_low = part[(part["quintile"] == 1) & region_ok].assign(kind="hidden_low")
+        hidden_high = part[(part["quintile"] == 5) & ~region_ok].assign(kind="hidden_high")
+        hidden_low = hidden_low.sort_values("value", ascending=better, kind="stable")
+        hidden_high = hidden_high.sort_values("value", ascending=not better, kind="stable")
+        rows += [
+            _described(chosen, spec, MASKED_COLUMNS)
+            for chosen in (hidden_low, hidden_high)
+            if not chosen.empty
+        ]
+    if not rows:
+        return pd.DataFrame(columns=MASKED_COLUMNS)
+    return pd.concat(rows, ignore_index=True)
+
+
+TOP_BOTTOM_COLUMNS = [
+    "indicator",
+    "title",
+    "period",
+    "period_label",
+    "group",
+    "rank",
+    "area_code",
+    "area_name",
+    "itl1_name",
+    "value",
+    "unit",
+]
+
+
+def top_bottom(frame: pd.DataFrame, specs: Specs, *, n: int = 5) -> pd.DataFrame:
+    """The ``n`` best and ``n`` worst local authorities of each indicator's latest period.
+
+    ``group`` is ``"best"`` or ``"worst"`` (polarity-aware); ``rank`` 1 is the most extreme.
+    Ties are broken by area code so the table is stable.
+
+    >>> f = pd.DataFrame({"indicator": "x", "period": "2020-01-01/P1Y", "area_code": list("abc"),
+    ...                   "area_name": list("ABC"), "itl1_name": "R", "value": [3.0, 1.0, 2.0]})
+    >>> t = top_bottom(f, {"x": {"title": "X", "unit": "u", "higher_is_better": False}}, n=1)
+    >>> t[["group", "area_name", "value"]].to_dict("list")
+    {'group': ['best', 'worst'], 'area_name': ['B', 'A'], 'value': [1.0, 3.0]}
+    """
+    latest = latest_period(frame)
+    parts = []
+    for indicator, part in latest.groupby("indicator", sort=True):
+        spec = specs[indicator]
+        better = bool(spec["higher_is_better"])
+        ordered = part.sort_values(
+            ["value", "area_code"], ascending=[not better, True], kind="stable"
+        )
+        best = ordered.head(n).assign(group="best", rank=np.arange(1, min(n, len(ordered)) + 1))
+        worst = ordered.iloc[::-1].head(n)
+        worst = worst.assign(group="worst", rank=np.arange(1, len(worst) + 1))
+        parts += [_described(chosen, spec, TOP_BOTTOM_COLUMNS) for chosen in (best, worst)]
+    if not parts:
+        return pd.DataFrame(columns=TOP_BOTTOM_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
+def read_indicator_tables(paths: Sequence[str]) -> pd.DataFrame:
+    """Stack the analysis-ready exports (``la_indicators.csv``, ``upper_tier_indicators.csv``).
+
+    Codes and periods are read as strings; rows keep the exports' order.
+    """
+    dtypes = {"area_code": str, "period": str, "indicator": str, "itl1_code": str}
+    frames = [pd.read_csv(path, dtype=dtypes) for path in paths]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        raise ValueError(f"no indicator rows in {list(paths)}")
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,194 @@
+"""The catalogue of citable figures: stable paths, titles, captions and alt text.
+
+:func:`figure_catalogue` is the single list of the pipeline's figures, used by the report, the
+notebooks and the workflow's rules (which draw exactly the files it names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+Specs = Mapping[str, Mapping[str, Any]]
+
+
+#: Where figures live, relative to the repository root.
+FIGURE_DIR = "results/figures"
+#: Where the report lives, relative to the repository root.
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    """One citable figure: stable stem under ``results/figures/``, title and caption."""
+
+    key: str
+    stem: str
+    title: str
+    caption: str
+    indicator: str | None = None
+    kind: str = "overview"
+    alt: str = ""
+
+    @property
+    def png(self) -> str:
+        """Repository-relative path of the PNG."""
+        return f"{FIGURE_DIR}/{self.stem}.png"
+
+    @property
+    def svg(self) -> str:
+        """Repository-relative path of the SVG."""
+        return f"{FIGURE_DIR}/{self.stem}.svg"
+
+
+def headline_indicators(config: Mapping[str, Any]) -> list[str]:
+    """The configured headline indicators, checked against ``config["indicators"]``.
+
+    Raises
+    ------
+    ValueError
+        If a headline key is not a configured indicator.
+    """
+    figures = config.get("figures", {})
+    headline = list(figures.get("headline") or [figures.get("headline_indicator")])
+    unknown = [k for k in headline if k not in config["indicators"]]
+    if unknown:
+        raise ValueError(
+            f"figures.headline lists {unknown}, which are not indicators in config; "
+            f"known: {sorted(config['indicators'])}"
+        )
+    return headline
+
+
+MAP_NOTE = (
+    "ITL1 regional boundaries are overlaid in black; London is enlarged in the inset. "
+    "Drawn on the British National Grid (EPSG:27700)."
+)
+
+
+def weight_phrase(spec: Mapping[str, Any], weight_bases: Mapping[str, Any] | None = None) -> str:
+    """How an indicator's averages are weighted, in words.
+
+    >>> weight_phrase({"weight": "working_age"}, {"working_age": {"description": "residents aged 16-64"}})
+    'weighted by residents aged 16-64'
+    >>> weight_phrase({"weight": "unweighted"})
+    'unweighted'
+    """
+    basis = str(spec.get("weight", "population"))
+    if basis == "unweighted":
+        return "unweighted"
+    description = dict((weight_bases or {}).get(basis) or {}).get("description")
+    return f"weighted by {description or basis.replace('_', ' ')}"
+
+
+def figure_catalogue(
+    specs: Specs, headline: Sequence[str], weight_bases: Mapping[str, Any] | None = None
+) -> list[FigureEntry]:
+    """All figures the pipeline publishes, in report order.
+
+    Three overview figures across every indicator, then for each headline indicator a
+    choropleth, a map of the gap to its region and a dot plot by region. ``weight_bases``
+    (config) words the weighting in captions.
+    """
+    entries = [
+        FigureEntry(
+            key="shares",
+            stem="between_within_shares",
+            title="Between- and within-region shares of inequality, by indicator",
+            caption=(
+                "Share of the inequality between local authorities (Theil T weighted by each "
+                "indicator's own weight basis, latest period) that lies between the twelve ITL1 "
+                "regions (dark) and within them "
+                "(light). Black segments: 95% bootstrap intervals (areas resampled within "
+                "regions). Orange diamonds: the unweighted between share, counting every local "
+                "authority once."
+            ),
+            alt="Horizontal bars, one per indicator, split into between-region and within-region shares.",
+        ),
+        FigureEntry(
+            key="trend",
+            stem="within_share_trend",
+            title="The within-region share over time",
+            caption=(
+                "Share of the inequality between local authorities (Theil T) that lies within ITL1 "
+                "regions, for every published period of each indicator; solid: weighted by the "
+                "indicator's own weight, dashed: unweighted."
+            ),
+            alt="Small multiple line charts of the within-region share over time, one per indicator.",
+        ),
+        FigureEntry(
+            key="profile",
+            stem="localisation_profile",
+            title="Localisation profile: ITL1 → ITL2 → ITL3 → local authority",
+            caption=(
+                "Nested decomposition of Theil T (latest period, weighted): the part between ITL1 "
+                "regions, between ITL2 areas inside regions, between ITL3 areas inside ITL2 and "
+                "between local authorities inside ITL3. The four parts add up to 100%. "
+                "Indicators published for upper-tier areas are not shown."
+            ),
+            alt="Stacked horizontal bars of the share of inequality at each geographic level.",
+        ),
+        FigureEntry(
+            key="lsoa_profile",
+            stem="lsoa_profile",
+            title="Neighbourhoods: deprivation between LSOAs, ITL1 → ITL2 → ITL3 → LA → LSOA",
+            caption=(
+                "Nested decomposition of inequality between the 32,844 neighbourhoods (LSOAs, "
+                "2011) of England in the IMD 2019 score and the income-deprivation rate: between "
+                "ITL1 regions, ITL2 areas, ITL3 areas, local authorities (LAD23), and between "
+                "LSOAs inside the same local authority (last segment). Theil T and mean log "
+                "deviation, population-weighted (mid-2015) and unweighted; each bar adds up to "
+                "100%. Source: MHCLG English Indices of Deprivation 2019 (via mySociety "
+                "composite_uk_imd; IoD2019 File 1 and File 6), Open Government Licence v3.0."
+            ),
+            alt="Stacked horizontal bars of the share of LSOA deprivation inequality at each level.",
+        ),
+    ]
+    for key in headline:
+        spec = specs[key]
+        title = str(spec["title"])
+        polarity = "higher is better" if spec["higher_is_better"] else "lower is better"
+        weighted = weight_phrase(spec, weight_bases)
+        entries += [
+            FigureEntry(
+                key=f"map_{key}",
+                stem=f"map_{key}",
+                indicator=key,
+                kind="map",
+                title=f"{title}: map by local authority",
+                caption=(
+                    f"{title} ({spec['unit']}; {polarity}) by local authority, latest period, in "
+                    f"five quantile classes on the colour-blind-safe cividis palette (darker = worse). "
+                    f"Hatched grey: no published value. {MAP_NOTE}"
+                ),
+                alt=f"Choropleth map of {title} by local authority.",
+            ),
+            FigureEntry(
+                key=f"gap_map_{key}",
+                stem=f"gap_map_{key}",
+                indicator=key,
+                kind="gap_map",
+                title=f"{title}: gap to own region",
+                caption=(
+                    f"Each local authority's {title.lower()} minus its ITL1 region's average "
+                    f"({weighted}; {spec['unit']}), latest period. Blue: better "
+                    f"than its own region, red: worse ({polarity}); classes are symmetric around "
+                    f"zero. {MAP_NOTE}"
+                ),
+                alt=f"Diverging map of each local authority's gap to its regional average, {title}.",
+            ),
+            FigureEntry(
+                key=f"dotplot_{key}",
+                stem=f"dotplot_{key}",
+                indicator=key,
+                kind="dotplot",
+                title=f"{title}: local authorities by region",
+                caption=(
+                    f"Each dot is a local authority's {title.lower()} (latest period); orange bars "
+                    f"are regional averages ({weighted}) and the dashed line the UK "
+                    "average. The spread of dots inside a region is what its average hides."
+                ),
+                alt=f"Dot plot of local authorities by region, {title}.",
+            ),
+        ]
+    return entries

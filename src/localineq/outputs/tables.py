@@ -1,0 +1,268 @@
+"""Citable table files: the decomposition summary, masked and best/worst local authorities as
+CSV, Markdown and LaTeX.
+
+Writers :func:`to_markdown` and :func:`to_latex` are deterministic (no dates, fixed number
+formats) so reruns give byte-identical files. The tables themselves are computed in
+:mod:`localineq.outputs.area_tables`, :mod:`localineq.outputs.decomposition_tables` and
+:mod:`localineq.outputs.profile_tables`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from localineq.outputs.area_tables import Specs, masked_areas, read_indicator_tables, top_bottom
+from localineq.outputs.decomposition_tables import decomposition_summary
+
+
+# ---------------------------------------------------------------------------------------------
+# Writers
+# ---------------------------------------------------------------------------------------------
+def _cell(value: Any, decimals: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}" if abs(int(value)) >= 10000 else str(int(value))
+    if isinstance(value, float | np.floating):
+        return f"{float(value):,.{decimals}f}"
+    return str(value)
+
+
+def to_markdown(
+    frame: pd.DataFrame,
+    *,
+    decimals: int | Mapping[str, int] = 3,
+    headers: Mapping[str, str] | None = None,
+) -> str:
+    """A GitHub-flavoured Markdown pipe table (numbers right-aligned, fixed decimals).
+
+    >>> print(to_markdown(pd.DataFrame({"a": ["x"], "b": [0.12345]}), decimals=2), end="")
+    | a | b |
+    |:--|--:|
+    | x | 0.12 |
+    """
+    headers = dict(headers or {})
+    columns = list(frame.columns)
+
+    def places(column: str) -> int:
+        return decimals.get(column, 3) if isinstance(decimals, Mapping) else decimals
+
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in columns
+    ]
+    head = "| " + " | ".join(headers.get(c, c).replace("|", "\\|") for c in columns) + " |"
+    rule = "|" + "|".join("--:" if n else ":--" for n in numeric) + "|"
+    lines = [head, rule]
+    for row in frame.itertuples(index=False):
+        cells = [_cell(v, places(c)).replace("|", "\\|") for c, v in zip(columns, row, strict=True)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "£": r"\pounds{}",
+    "–": "--",
+    "−": "$-$",
+}
+
+
+def latex_escape(text: str) -> str:
+    r"""Escape LaTeX special characters.
+
+    >>> latex_escape("50% of £_x")
+    '50\\% of \\pounds{}\\_x'
+    """
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def to_latex(
+    frame: pd.DataFrame,
+    *,
+    caption: str,
+    label: str,
+    decimals: int | Mapping[str, int] = 3,
+    headers: Mapping[str, str] | None = None,
+) -> str:
+    """A ``booktabs`` LaTeX table (``table`` float with caption and label), deterministic."""
+    headers = dict(headers or {})
+    columns = list(frame.columns)
+
+    def places(column: str) -> int:
+        return decimals.get(column, 3) if isinstance(decimals, Mapping) else decimals
+
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in columns
+    ]
+    align = "".join("r" if n else "l" for n in numeric)
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering",
+        rf"\caption{{{latex_escape(caption)}}}",
+        rf"\label{{{label}}}",
+        rf"\begin{{tabular}}{{{align}}}",
+        r"\toprule",
+        " & ".join(latex_escape(headers.get(c, c)) for c in columns) + r" \\",
+        r"\midrule",
+    ]
+    for row in frame.itertuples(index=False):
+        cells = [latex_escape(_cell(v, places(c))) for c, v in zip(columns, row, strict=True)]
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return "\n".join(lines) + "\n"
+
+
+def format_interval(estimate: float, lower: float, upper: float, *, percent: bool = True) -> str:
+    """``"34% (28–41%)"`` style text; the interval is omitted when missing.
+
+    >>> format_interval(0.3412, 0.28, 0.41), format_interval(0.5, float("nan"), float("nan"))
+    ('34% (28–41%)', '50%')
+    """
+    if estimate is None or (isinstance(estimate, float) and math.isnan(estimate)):
+        return "–"
+    if percent:
+        text = f"{100 * estimate:.0f}%"
+        if not (math.isnan(lower) or math.isnan(upper)):
+            text += f" ({100 * lower:.0f}–{100 * upper:.0f}%)"
+        return text
+    text = f"{estimate:.3f}"
+    if not (math.isnan(lower) or math.isnan(upper)):
+        text += f" ({lower:.3f}–{upper:.3f})"
+    return text
+
+
+def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
+    """Human-readable version of :func:`decomposition_summary` for Markdown/LaTeX/HTML."""
+    return pd.DataFrame(
+        {
+            "Indicator": summary["title"],
+            "Period": summary["period_label"],
+            "LAs": summary["n_areas"].astype(int),
+            "Between regions (weighted)": [
+                format_interval(r.between_share, r.between_share_lower, r.between_share_upper)
+                for r in summary.itertuples()
+            ],
+            "Within regions (weighted)": [
+                f"{100 * (1 - r.between_share):.0f}%" for r in summary.itertuples()
+            ],
+            "Between regions (unweighted)": [
+                format_interval(
+                    r.between_share_unweighted,
+                    r.between_share_unweighted_lower,
+                    r.between_share_unweighted_upper,
+                )
+                for r in summary.itertuples()
+            ],
+            "Theil T (weighted)": summary["total"].round(5),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading inputs, writing the citable tables
+
+
+SUMMARY_CAPTION = (
+    "Share of the inequality between local authorities (Theil T, latest period) that lies between "
+    "ITL1 regions, weighted by each indicator's own weight and unweighted, with 95% bootstrap "
+    "intervals. Source: ONS; Open Government Licence v3.0."
+)
+
+MASKED_DISPLAY_HEADERS = {
+    "title": "Indicator",
+    "period_label": "Period",
+    "kind": "Kind",
+    "area_name": "Area",
+    "itl1_name": "Region",
+    "value": "Value",
+    "region_mean": "Region average",
+    "national_mean": "UK average",
+    "unit": "Unit",
+}
+TOP_BOTTOM_DISPLAY_HEADERS = {
+    "title": "Indicator",
+    "period_label": "Period",
+    "group": "Group",
+    "rank": "Rank",
+    "area_name": "Area",
+    "itl1_name": "Region",
+    "value": "Value",
+    "unit": "Unit",
+}
+
+
+def write_result_tables(
+    *,
+    decomposition: pd.DataFrame,
+    uncertainty: pd.DataFrame | None,
+    indicator_tables: Sequence[str],
+    specs: Specs,
+    outputs: Mapping[str, str],
+    measure: str = "theil_t",
+    top_n: int = 5,
+) -> dict[str, int]:
+    """Write the summary (CSV, Markdown, LaTeX), masked LAs and best/worst LAs (CSV, Markdown).
+
+    ``outputs`` maps ``summary_csv, summary_md, summary_tex, masked_csv, masked_md,
+    top_bottom_csv, top_bottom_md`` to paths. Returns the number of rows of each table.
+    """
+    frame = read_indicator_tables(indicator_tables)
+    summary = decomposition_summary(decomposition, specs, uncertainty=uncertainty, measure=measure)
+    masked = masked_areas(frame, specs)
+    best_worst = top_bottom(frame, specs, n=top_n)
+    csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
+    summary.to_csv(outputs["summary_csv"], **csv)
+    display = summary_display(summary)
+    _write_text(outputs["summary_md"], to_markdown(display, decimals={"Theil T (weighted)": 4}))
+    _write_text(
+        outputs["summary_tex"],
+        to_latex(
+            display,
+            caption=SUMMARY_CAPTION,
+            label="tab:decomposition-summary",
+            decimals={"Theil T (weighted)": 4},
+        ),
+    )
+    masked.to_csv(outputs["masked_csv"], **csv)
+    masked_view = masked.assign(
+        kind=masked["kind"].map(
+            {"hidden_low": "worst fifth, region ≥ UK", "hidden_high": "best fifth, region < UK"}
+        )
+    )[list(MASKED_DISPLAY_HEADERS)]
+    _write_text(
+        outputs["masked_md"],
+        to_markdown(masked_view, decimals=2, headers=MASKED_DISPLAY_HEADERS),
+    )
+    best_worst.to_csv(outputs["top_bottom_csv"], **csv)
+    _write_text(
+        outputs["top_bottom_md"],
+        to_markdown(
+            best_worst[list(TOP_BOTTOM_DISPLAY_HEADERS)],
+            decimals=2,
+            headers=TOP_BOTTOM_DISPLAY_HEADERS,
+        ),
+    )
+    return {"summary": len(summary), "masked": len(masked), "top_bottom": len(best_worst)}
+
+
+def _write_text(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)

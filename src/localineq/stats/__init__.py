@@ -1,0 +1,9 @@
+"""Stage 2, statistics: pure measures of inequality and their uncertainty.
+
+``dispersion`` (single-number measures), ``decomposition`` (between/within splits and nested
+profiles), ``multilevel`` (ICC), ``convergence`` (sigma and beta), and the simulation methods
+``permutation``, ``bootstrap`` and ``measurement_error`` (sharing ``_simulation``). Functions
+take arrays and return numbers or small result objects; they know nothing of files, regions'
+names or indicators. Modules here import only each other, never ``localineq.data``,
+``localineq.policy`` or ``localineq.outputs``.
+"""

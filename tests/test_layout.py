@@ -1,0 +1,87 @@
+"""The package layout follows the data flow: data → stats → policy → outputs.
+
+Checked statically on every module's imports (top-level and function-local), so a forbidden
+import fails here even if no test happens to execute it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "localineq"
+STAGES = ("data", "stats", "policy", "outputs")
+#: What each stage may import from localineq, besides itself.
+ALLOWED = {
+    "data": set(),
+    "stats": set(),
+    "policy": {"data", "stats"},
+    "outputs": {"data", "stats", "policy"},
+}
+MAX_LINES = 600
+
+
+def _modules() -> list[Path]:
+    return sorted(
+        p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE
+    )
+
+
+def localineq_imports(source: str) -> set[str]:
+    """Subpackages of localineq that ``source`` imports, anywhere in the file.
+
+    >>> sorted(localineq_imports("import localineq.stats.bootstrap\\nfrom localineq.data import x"))
+    ['data', 'stats']
+    >>> sorted(localineq_imports("def f():\\n    from localineq import outputs"))
+    ['outputs']
+    """
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+            if node.module == "localineq":
+                names = [f"localineq.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "localineq" and len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+def test_every_module_lives_in_a_stage():
+    loose = [p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py"]
+    assert loose == [], f"modules outside the stage subpackages: {loose}"
+    assert {
+        p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()
+    } >= set(STAGES)
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_follow_the_data_flow(path: Path):
+    stage = path.relative_to(PACKAGE).parts[0]
+    imported = localineq_imports(path.read_text(encoding="utf-8")) - {stage}
+    forbidden = imported - ALLOWED[stage]
+    assert not forbidden, f"{path.relative_to(PACKAGE)} ({stage}) imports {sorted(forbidden)}"
+
+
+def test_the_check_catches_a_forbidden_import(tmp_path):
+    bad = "def f():\n    from localineq.outputs.tables import to_markdown\n"
+    assert localineq_imports(bad) - ALLOWED["stats"] == {"outputs"}
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_modules_stay_small(path: Path):
+    n = len(path.read_text(encoding="utf-8").splitlines())
+    assert n <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {n} lines (limit {MAX_LINES})"
+
+
+def test_stage_docstrings_say_what_they_may_import():
+    for stage in STAGES:
+        doc = ast.get_docstring(ast.parse((PACKAGE / stage / "__init__.py").read_text()))
+        assert doc and "import" in doc, f"localineq.{stage} needs a docstring on its imports"
