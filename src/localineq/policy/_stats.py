@@ -7,10 +7,7 @@ stats subpackage (``weighted_quantile`` in ``stats.dispersion``; ``sigma_converg
 
 from __future__ import annotations
 
-try:
-    from localineq.stats.convergence import beta_convergence, sigma_convergence
-    from localineq.stats.dispersion import weighted_quantile
-except ImportError:  # before the data/stats/outputs layout: the flat module
-    from localineq.measures import beta_convergence, sigma_convergence, weighted_quantile
+from localineq.stats.convergence import beta_convergence, sigma_convergence
+from localineq.stats.dispersion import weighted_quantile
 
 __all__ = ["beta_convergence", "sigma_convergence", "weighted_quantile"]
