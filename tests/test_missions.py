@@ -10,28 +10,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from localineq.policy.compare import improvement, se_from_interval, significant_difference
+from localineq.policy.lenses import ambition_backtest, evaluate_test, regional_panel
 from localineq.policy.missions import (
-    FAILED,
-    MET,
-    NO_DATA,
-    BaselineRule,
-    ambition_backtest,
-    baseline_period,
-    evaluate_test,
     gap,
     gap_narrows,
-    improvement,
-    latest_period,
     level_reached,
-    period_bounds,
-    period_midyear,
-    regional_panel,
     rise_everywhere,
-    se_from_interval,
-    significant_difference,
     trajectory_on_course,
     worst_improve_by,
 )
+from localineq.policy.periods import (
+    BaselineRule,
+    baseline_period,
+    latest_period,
+    period_bounds,
+    period_midyear,
+)
+from localineq.policy.results import FAILED, MET, NO_DATA
 
 NAN = math.nan
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.policy.missions import BaselineRule
+from localineq.policy.periods import BaselineRule
 from localineq.policy.scorecard import (
     SCORECARD_COLUMNS,
     area_population,

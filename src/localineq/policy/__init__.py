@@ -3,8 +3,12 @@
 This subpackage turns the analysis-ready indicator tables into verdicts that a briefing can
 quote: whether a Levelling-Up mission is met when it is tracked by region (ITL1) and when it
 is tracked by local authority, how many people live where it fails, and whether a failure is
-statistically significant given the published 95% intervals (:mod:`localineq.policy.missions`;
-targets for every authority build on the same baseline, polarity and significance rules). It
-may import :mod:`localineq.data` and :mod:`localineq.stats`, never :mod:`localineq.outputs`:
-policy logic produces tables, and outputs only render them.
+statistically significant given the published 95% intervals. The shared rules live in one
+place each, for the mission scorecard and the local targets alike: periods and the baseline
+rule (:mod:`~localineq.policy.periods`), polarity and significance
+(:mod:`~localineq.policy.compare`), verdicts (:mod:`~localineq.policy.results`), the tests
+(:mod:`~localineq.policy.missions`), the two lenses and the back-test
+(:mod:`~localineq.policy.lenses`) and the result tables (:mod:`~localineq.policy.scorecard`).
+It may import :mod:`localineq.data` and :mod:`localineq.stats`, never
+:mod:`localineq.outputs`: policy logic produces tables, and outputs only render them.
 """

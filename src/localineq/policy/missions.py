@@ -5,16 +5,14 @@ The Levelling Up White Paper (*Levelling Up the United Kingdom*, HM Government, 
 mission's wording to the test on the same data seen through two lenses:
 
 * **regional lens**: each ITL1 region's value is the weighted mean of its local authorities'
-  values, with each indicator's own weights (:func:`regional_panel`);
+  values, with each indicator's own weights
+  (:func:`localineq.policy.lenses.regional_panel`);
 * **local lens**: every local authority (LAD23; upper-tier areas for healthy life expectancy).
 
-Conventions shared by every function here (and by :mod:`localineq.policy.targets`):
+The comparison rules are shared with the local targets: polarity and significance live in
+:mod:`localineq.policy.compare`, periods and the baseline rule in
+:mod:`localineq.policy.periods`, the lenses and the back-test in :mod:`localineq.policy.lenses`.
 
-Polarity
-    ``higher_is_better=False`` indicators (claimant count, unemployment, child poverty,
-    housing affordability) are *oriented* before any comparison: :func:`orient` multiplies
-    by :math:`s = +1` (higher is better) or :math:`s = -1`, so "better" always means
-    "larger oriented value". :func:`improvement` is :math:`s\,(y_{latest} - y_{baseline})`.
 Verdicts
     ``"met"``, ``"failed"`` or ``"no_data"``. An area missing at either end is ``no_data``
     and is never counted as met or failed. A test with no area that has data at both ends
@@ -24,69 +22,51 @@ Ties
     (``ties="failed"``, the default; ``ties="met"`` reads the wording as "did not fall").
     A gap that is unchanged has not narrowed.
 Significance
-    From a published 95% interval :math:`[l, u]` the standard error is
-    :math:`se = (u - l) / (2 z_{0.975})` (:func:`se_from_interval`). Two estimates
-    :math:`a, b` differ significantly at level :math:`1-\alpha` when
-    :math:`|a - b| > z_{1-\alpha/2} \sqrt{se_a^2 + se_b^2}` (:func:`significant_difference`).
-    The errors are **assumed independent**; for survey estimates of one area in two years
-    (APS, ASHE) the samples overlap, the covariance is positive, and ignoring it overstates
-    the standard error of the change, so the test is conservative. Intervals merely
-    overlapping is never used as a test: it is far too strict (two intervals can overlap
-    while the difference is significant).
-Baseline and latest
-    :func:`baseline_period` applies a :class:`BaselineRule` (default: the latest period
-    published before the White Paper, 2 February 2022); the latest period is the newest
-    period with at least one value (:func:`latest_period`). Both are stated on every row.
+    A failure is *significant* when :func:`~localineq.policy.compare.significant_difference`
+    says so: the difference exceeds :math:`z_{0.975}` combined standard errors taken from the
+    published 95% intervals, errors assumed independent; never interval overlap.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats as _sps
+
+from localineq.policy.compare import _arr, improvement, orient, significant_difference, z_value
+from localineq.policy.results import (
+    FAILED,
+    MET,
+    NO_DATA,
+    TestResult,
+    _inputs,
+    _summarise,
+    _weights,
+)
 
 __all__ = [
+    "FAILED",
     "GAP_MEASURES",
     "MET",
-    "FAILED",
     "NO_DATA",
     "TESTS",
-    "WHITE_PAPER_DATE",
-    "BaselineRule",
     "TestResult",
-    "ambition_backtest",
-    "baseline_period",
-    "evaluate_test",
     "gap",
     "gap_narrows",
-    "improvement",
-    "latest_period",
     "level_reached",
-    "orient",
-    "period_bounds",
-    "period_midyear",
-    "regional_panel",
     "rise_everywhere",
-    "se_from_interval",
-    "significant_difference",
     "trajectory_on_course",
     "worst_improve_by",
-    "z_value",
 ]
 
-MET, FAILED, NO_DATA = "met", "failed", "no_data"
-#: Publication date of the Levelling Up White Paper (HM Government, CP 604).
-WHITE_PAPER_DATE = "2022-02-02"
 #: Gap measures accepted by :func:`gap` and :func:`gap_narrows`.
 GAP_MEASURES: tuple[str, ...] = ("top_tenth_vs_rest", "max_min", "p90_p10")
-#: Test names accepted by :func:`evaluate_test`.
+#: Test names accepted by :func:`localineq.policy.lenses.evaluate_test`.
 TESTS: tuple[str, ...] = (
     "rise_everywhere",
     "gap_narrows",
@@ -94,453 +74,6 @@ TESTS: tuple[str, ...] = (
     "worst_improve_by",
     "trajectory",
 )
-
-Verdict = Literal["met", "failed", "no_data"]
-
-# ---------------------------------------------------------------------------------------------
-# periods and the baseline rule
-# ---------------------------------------------------------------------------------------------
-
-_PERIOD = re.compile(
-    r"^(?P<start>\d{4}-\d{2}-\d{2})(?:/P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?)?$"
-)
-
-
-def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of an ISO 8601 period (``2021-04-01/P1Y``) or snapshot date.
-
-    A period ``start/PnYmM`` covers ``start`` up to the day before ``start + n years + m
-    months``; a bare date (an ASHE reference date, a coverage snapshot) is a single day.
-
-    Parameters
-    ----------
-    period : str
-
-    Returns
-    -------
-    tuple of pandas.Timestamp
-        ``(first_day, last_day)``.
-
-    Raises
-    ------
-    ValueError
-        If the text is not such a period.
-
-    Examples
-    --------
-    >>> [str(t.date()) for t in period_bounds("2021-04-01/P1Y")]
-    ['2021-04-01', '2022-03-31']
-    >>> [str(t.date()) for t in period_bounds("2017-01-01/P3Y")]
-    ['2017-01-01', '2019-12-31']
-    >>> [str(t.date()) for t in period_bounds("2021-04-21")]
-    ['2021-04-21', '2021-04-21']
-    """
-    match = _PERIOD.match(str(period).strip())
-    if not match:
-        raise ValueError(f"unrecognised period {period!r}; expected e.g. '2011-01-01/P3Y'")
-    start = pd.Timestamp(match["start"])
-    years, months = int(match["years"] or 0), int(match["months"] or 0)
-    if years == 0 and months == 0:
-        return start, start
-    end = start + pd.DateOffset(years=years, months=months) - pd.Timedelta(days=1)
-    return start, end
-
-
-def period_midyear(period: str) -> float:
-    """Decimal year of a period's midpoint (for trends over periods of any length).
-
-    Examples
-    --------
-    >>> round(period_midyear("2017-01-01/P3Y"), 2)
-    2018.5
-    >>> round(period_midyear("2021-04-21"), 2)
-    2021.3
-    """
-    first, last = period_bounds(period)
-    mid = first + (last + pd.Timedelta(days=1) - first) / 2 if last > first else first
-    start_of_year = pd.Timestamp(year=mid.year, month=1, day=1)
-    days = 366 if pd.Timestamp(year=mid.year, month=12, day=31).dayofyear == 366 else 365
-    return mid.year + (mid - start_of_year).total_seconds() / (days * 86400)
-
-
-@dataclass(frozen=True)
-class BaselineRule:
-    """How a mission's baseline period is chosen.
-
-    The default is the latest period *published* before the White Paper (2 February 2022).
-    The sources carry no publication dates, so publication is dated as the period's last day
-    plus ``lag_months`` (the source's usual publication lag, stated per indicator in
-    config). ``period`` fixes the baseline outright.
-
-    Attributes
-    ----------
-    before : str
-        ISO date; the baseline must have been published strictly before it.
-    lag_months : int
-        Months from the end of a period to its publication.
-    period : str or None
-        An explicit baseline period (overrides the date rule).
-    fallback : {"none", "earliest"}
-        When no period was published before ``before``: ``"none"`` gives no baseline
-        (every test is ``no_data``); ``"earliest"`` uses the earliest period and says so.
-    """
-
-    before: str = WHITE_PAPER_DATE
-    lag_months: int = 0
-    period: str | None = None
-    fallback: Literal["none", "earliest"] = "none"
-
-    def __post_init__(self) -> None:
-        pd.Timestamp(self.before)  # raises on a bad date
-        if self.lag_months < 0:
-            raise ValueError(f"lag_months must be >= 0, got {self.lag_months}")
-        if self.fallback not in ("none", "earliest"):
-            raise ValueError(f"fallback must be 'none' or 'earliest', got {self.fallback!r}")
-
-    @classmethod
-    def from_config(cls, spec: dict[str, Any] | None) -> BaselineRule:
-        """Build a rule from a config mapping (keys as the attributes; all optional)."""
-        spec = dict(spec or {})
-        unknown = set(spec) - {"before", "lag_months", "period", "fallback"}
-        if unknown:
-            raise ValueError(f"unknown baseline rule keys: {sorted(unknown)}")
-        if "before" in spec:
-            spec["before"] = str(spec["before"])
-        return cls(**spec)
-
-    def describe(self) -> str:
-        """One-line statement of the rule, for tables and captions."""
-        if self.period is not None:
-            return f"fixed: {self.period}"
-        text = f"latest period published before {self.before}"
-        if self.lag_months:
-            text += f" (published {self.lag_months} months after the period ends)"
-        if self.fallback == "earliest":
-            text += "; else the earliest period"
-        return text
-
-
-def baseline_period(periods: Sequence[str], rule: BaselineRule | None = None) -> str | None:
-    """The baseline period chosen from ``periods`` by ``rule``.
-
-    A period counts as published at ``last_day + lag_months``; the baseline is the period
-    with the latest last day among those published strictly before ``rule.before``.
-
-    Parameters
-    ----------
-    periods : sequence of str
-        Periods with data (duplicates allowed).
-    rule : BaselineRule, optional
-        Defaults to ``BaselineRule()`` (published before 2 February 2022, no lag).
-
-    Returns
-    -------
-    str or None
-        ``None`` when no period qualifies and ``rule.fallback == "none"``.
-
-    Raises
-    ------
-    ValueError
-        If ``rule.period`` is given but absent from ``periods``.
-
-    Examples
-    --------
-    >>> p = ["2019-01-01/P1Y", "2020-01-01/P1Y", "2021-01-01/P1Y", "2022-01-01/P1Y"]
-    >>> baseline_period(p)
-    '2021-01-01/P1Y'
-    >>> baseline_period(p, BaselineRule(lag_months=21))  # GDHI: 2020 published Oct 2022
-    '2019-01-01/P1Y'
-    >>> baseline_period(["2022-01-01/P1Y"]) is None
-    True
-    >>> baseline_period(["2022-01-01/P1Y"], BaselineRule(fallback="earliest"))
-    '2022-01-01/P1Y'
-    """
-    rule = rule or BaselineRule()
-    unique = sorted(set(map(str, periods)), key=lambda p: period_bounds(p))
-    if rule.period is not None:
-        if rule.period not in unique:
-            raise ValueError(f"baseline period {rule.period!r} is not among {unique}")
-        return rule.period
-    cutoff = pd.Timestamp(rule.before)
-    published = [
-        p for p in unique if period_bounds(p)[1] + pd.DateOffset(months=rule.lag_months) < cutoff
-    ]
-    if published:
-        return max(published, key=lambda p: period_bounds(p)[1])
-    if rule.fallback == "earliest" and unique:
-        return unique[0]
-    return None
-
-
-def latest_period(periods: Sequence[str]) -> str | None:
-    """The newest period (latest last day), or ``None`` if there is none.
-
-    Examples
-    --------
-    >>> latest_period(["2021-04-21", "2025-04-30", "2008-04-16"])
-    '2025-04-30'
-    """
-    unique = set(map(str, periods))
-    return max(unique, key=lambda p: period_bounds(p)[1]) if unique else None
-
-
-# ---------------------------------------------------------------------------------------------
-# polarity and significance (shared with localineq.policy.targets)
-# ---------------------------------------------------------------------------------------------
-
-
-def _arr(x: Any, name: str) -> np.ndarray:
-    try:
-        if hasattr(x, "to_numpy"):
-            out = x.to_numpy(dtype=float, na_value=np.nan)
-        else:
-            out = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric: {exc}") from None
-    if out.ndim > 1:
-        raise ValueError(f"{name} must be 1-dimensional, got shape {out.shape}")
-    return np.atleast_1d(out)
-
-
-def orient(values: npt.ArrayLike, higher_is_better: bool) -> np.ndarray:
-    """Values with polarity applied: :math:`s\\,y` with :math:`s = +1` or :math:`-1`.
-
-    After orienting, a larger value is always better.
-
-    Examples
-    --------
-    >>> orient([3.0, 5.0], higher_is_better=False).tolist()
-    [-3.0, -5.0]
-    """
-    return _arr(values, "values") * (1.0 if higher_is_better else -1.0)
-
-
-def improvement(
-    baseline: npt.ArrayLike, latest: npt.ArrayLike, higher_is_better: bool
-) -> np.ndarray:
-    """Change from baseline to latest, positive when the area got better.
-
-    :math:`\\Delta_i = s\\,(y_{i,latest} - y_{i,baseline})`; NaN where either end is missing.
-
-    Examples
-    --------
-    >>> improvement([5.0, 5.0], [4.0, 6.0], higher_is_better=False).tolist()  # claimant count
-    [1.0, -1.0]
-    """
-    b, l_ = _arr(baseline, "baseline"), _arr(latest, "latest")
-    if b.shape != l_.shape:
-        raise ValueError(f"latest has shape {l_.shape} but baseline has shape {b.shape}")
-    return (l_ - b) * (1.0 if higher_is_better else -1.0)
-
-
-def z_value(level: float = 0.95) -> float:
-    """Two-sided normal critical value :math:`z_{1-\\alpha/2}` for confidence ``level``.
-
-    Examples
-    --------
-    >>> round(z_value(0.95), 4)
-    1.96
-    """
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level}")
-    return float(_sps.norm.ppf(0.5 + level / 2))
-
-
-def se_from_interval(lower: npt.ArrayLike, upper: npt.ArrayLike, level: float = 0.95) -> np.ndarray:
-    """Standard error implied by a published symmetric confidence interval.
-
-    :math:`se = (u - l) / (2 z_{1-\\alpha/2})`; NaN where either bound is missing (no
-    published interval), so that no significance is ever claimed without one.
-
-    Examples
-    --------
-    >>> se_from_interval([8.04], [11.96]).round(3).tolist()
-    [1.0]
-    """
-    lo, hi = _arr(lower, "lower"), _arr(upper, "upper")
-    if lo.shape != hi.shape:
-        raise ValueError(f"upper has shape {hi.shape} but lower has shape {lo.shape}")
-    se = (hi - lo) / (2 * z_value(level))
-    bad = se < 0
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"upper bound below lower bound at position {i}: [{lo[i]}, {hi[i]}]")
-    return se
-
-
-def significant_difference(
-    a: npt.ArrayLike,
-    se_a: npt.ArrayLike,
-    b: npt.ArrayLike,
-    se_b: npt.ArrayLike,
-    level: float = 0.95,
-) -> np.ndarray:
-    r"""Whether estimates ``a`` and ``b`` differ significantly, with combined standard errors.
-
-    .. math:: |a - b| > z_{1-\alpha/2}\,\sqrt{se_a^2 + se_b^2}
-
-    The two errors are assumed independent (covariance zero). A fixed reference (a target
-    level) has ``se = 0``. Where any input is NaN (value or interval not published) the
-    answer is ``False``: significance is claimed only where the published intervals
-    support it. Overlap of the two intervals is deliberately not the test.
-
-    Parameters
-    ----------
-    a, b : array_like
-        Estimates (broadcast together).
-    se_a, se_b : array_like
-        Their standard errors, e.g. from :func:`se_from_interval`.
-    level : float
-        Confidence level (default 0.95).
-
-    Returns
-    -------
-    numpy.ndarray of bool
-
-    Examples
-    --------
-    Intervals 10 ± 1.96 and 13 ± 1.96 overlap (11.96 > 11.04), yet the difference 3 exceeds
-    :math:`1.96\sqrt{2} = 2.77`:
-
-    >>> significant_difference(10.0, 1.0, 13.0, 1.0).tolist()
-    [True]
-    >>> significant_difference(10.0, 1.0, 12.0, 1.0).tolist()
-    [False]
-    >>> significant_difference(10.0, float("nan"), 20.0, 1.0).tolist()
-    [False]
-    """
-    a_, b_ = _arr(a, "a"), _arr(b, "b")
-    sa, sb = _arr(se_a, "se_a"), _arr(se_b, "se_b")
-    if (sa < 0).any() or (sb < 0).any():
-        raise ValueError("standard errors must be >= 0")
-    combined = np.sqrt(sa**2 + sb**2)
-    with np.errstate(invalid="ignore"):
-        out = np.abs(a_ - b_) > z_value(level) * combined
-    return np.asarray(out & np.isfinite(combined) & np.isfinite(a_ - b_), dtype=bool)
-
-
-# ---------------------------------------------------------------------------------------------
-# results
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TestResult:
-    """Outcome of one mission test on one set of areas (one lens).
-
-    Attributes
-    ----------
-    test : str
-    verdict : {"met", "failed", "no_data"}
-    n_areas : int
-        Areas offered to the test (with or without data).
-    n_met, n_failed, n_no_data : int
-        Areas by verdict (``n_met + n_failed + n_no_data == n_areas`` for area-wise tests).
-    n_failed_significant : int or None
-        Failed areas whose failure is significant at the 95% level; ``None`` where no
-        interval was published for any of them (or the test has no per-area failure).
-    population_failed : float
-        Population living in failed areas.
-    gap_baseline, gap_latest : float
-        The headline quantity at each end (a gap, a group mean, a slope; NaN if none).
-    target : float
-        The stated target (level, factor, change) or NaN.
-    areas : pandas.DataFrame
-        Per-area detail: ``area``, ``verdict``, ``significant`` and test-specific columns.
-    extra : dict
-        Further named numbers (e.g. the other gap measures).
-    """
-
-    __test__ = False  # not a pytest class
-
-    test: str
-    verdict: str
-    n_areas: int
-    n_met: int
-    n_failed: int
-    n_no_data: int
-    n_failed_significant: int | None
-    population_failed: float
-    gap_baseline: float = math.nan
-    gap_latest: float = math.nan
-    target: float = math.nan
-    areas: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    extra: dict[str, float] = field(default_factory=dict)
-
-    def as_row(self) -> dict[str, Any]:
-        """The summary numbers as a flat dict (no per-area detail)."""
-        row = {
-            "test": self.test,
-            "n_areas": self.n_areas,
-            "n_met": self.n_met,
-            "n_failed": self.n_failed,
-            "n_failed_significant": self.n_failed_significant,
-            "n_no_data": self.n_no_data,
-            "population_failed": self.population_failed,
-            "gap_baseline": self.gap_baseline,
-            "gap_latest": self.gap_latest,
-            "target": self.target,
-            "verdict": self.verdict,
-        }
-        row.update(self.extra)
-        return row
-
-
-def _inputs(n: int, x: Any, name: str, fill: float = math.nan) -> np.ndarray:
-    if x is None:
-        return np.full(n, fill)
-    arr = _arr(x, name)
-    if arr.size == 1 and n != 1:
-        arr = np.full(n, arr[0])
-    if arr.size != n:
-        raise ValueError(f"{name} has length {arr.size}, expected {n}")
-    return arr
-
-
-def _weights(n: int, w: Any, name: str = "weights") -> np.ndarray:
-    arr = _inputs(n, w, name, fill=1.0)
-    if (arr[np.isfinite(arr)] < 0).any():
-        raise ValueError(f"{name} must be non-negative")
-    return arr
-
-
-def _summarise(
-    test: str,
-    areas: pd.DataFrame,
-    population: np.ndarray,
-    significance_known: np.ndarray,
-    **kw: Any,
-) -> TestResult:
-    """Count per-area verdicts; overall verdict = met iff every area with data met."""
-    verdicts = areas["verdict"].to_numpy()
-    failed = verdicts == FAILED
-    n_met, n_failed = int((verdicts == MET).sum()), int(failed.sum())
-    n_no = int((verdicts == NO_DATA).sum())
-    verdict = NO_DATA if n_met + n_failed == 0 else (FAILED if n_failed else MET)
-    if n_failed and significance_known[failed].any():
-        n_sig: int | None = int(areas["significant"].to_numpy()[failed].sum())
-    elif n_failed:
-        n_sig = None
-    else:
-        n_sig = 0 if significance_known.any() else None
-    pop = float(np.nansum(population[failed])) if n_failed else 0.0
-    return TestResult(
-        test=test,
-        verdict=verdict,
-        n_areas=len(areas),
-        n_met=n_met,
-        n_failed=n_failed,
-        n_no_data=n_no,
-        n_failed_significant=n_sig,
-        population_failed=pop,
-        areas=areas,
-        **kw,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# the tests
-# ---------------------------------------------------------------------------------------------
 
 
 def rise_everywhere(
@@ -669,7 +202,7 @@ def gap(
     if measure == "max_min":
         return float(y.max() - y.min())
     if measure == "p90_p10":
-        from localineq.policy._stats import weighted_quantile
+        from localineq.stats.dispersion import weighted_quantile
 
         lo, hi = weighted_quantile(y, [0.1, 0.9], w)
         if not lo > 0:
@@ -894,16 +427,10 @@ def worst_improve_by(
     )
     if criterion == "mean":
         verdict = MET if s * mean_l >= s * mean_b * mult else FAILED
-        res = _replace(res, verdict=verdict, n_no_data=int((~have).sum()))
+        res = replace(res, verdict=verdict, n_no_data=int((~have).sum()))
     else:
-        res = _replace(res, n_no_data=int((~have).sum()))
+        res = replace(res, n_no_data=int((~have).sum()))
     return res
-
-
-def _replace(res: TestResult, **kw: Any) -> TestResult:
-    from dataclasses import replace
-
-    return replace(res, **kw)
 
 
 def _ols_slope(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -994,324 +521,3 @@ def trajectory_on_course(
         gap_latest=median_slope,
         target=float(target_change),
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# the two lenses
-# ---------------------------------------------------------------------------------------------
-
-
-def regional_panel(
-    frame: pd.DataFrame,
-    *,
-    region: str = "itl1_code",
-    region_name: str | None = "itl1_name",
-    area: str = "area_code",
-    value: str = "value",
-    weight: str = "weight",
-    se: str | None = "se",
-    population: str | None = "population",
-) -> pd.DataFrame:
-    r"""Regional lens: each region's value as the weighted mean of its areas' values.
-
-    For region :math:`g` in period :math:`t`, over its areas with a value,
-    :math:`\bar y_{gt} = \sum_{i \in g} p_{it} y_{it} / \sum_{i \in g} p_{it}` with
-    :math:`p_{it}` the indicator's own weight. Assuming independent errors, the region's
-    standard error is :math:`\sqrt{\sum_i (p_{it}/\sum p)^2 se_{it}^2}` (NaN if any
-    contributing area lacks one). Population sums over all the region's areas.
-
-    This reproduces a published regional *mean or rate*; for a median (pay, house-price
-    ratios) the weighted mean of local medians is not the regional median, which the
-    integration tests measure.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Long form, one row per area and period, with a ``period`` column.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``area_code`` (the region), ``area_name``, ``period``, ``value``, ``se``,
-        ``weight`` (sum), ``population`` (sum), ``n_areas``, ``n_areas_with_value``;
-        sorted by region and period.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"itl1_code": ["R", "R", "R"], "itl1_name": "Reg",
-    ...                   "area_code": list("abc"), "period": "2020",
-    ...                   "value": [10.0, 20.0, float("nan")], "weight": [3.0, 1.0, 5.0]})
-    >>> regional_panel(f, se=None, population=None)[["area_code", "value", "n_areas"]].values.tolist()
-    [['R', 12.5, 3]]
-    """
-    need = [region, area, "period", value, weight]
-    missing = [c for c in need if c not in frame.columns]
-    if missing:
-        raise ValueError(f"regional_panel: missing columns {missing}")
-    out = []
-    for (g, p), part in frame.groupby([region, "period"], sort=True):
-        ok = part[value].notna() & part[weight].notna()
-        w = part.loc[ok, weight].to_numpy(dtype=float)
-        y = part.loc[ok, value].to_numpy(dtype=float)
-        total = w.sum()
-        val = float(np.dot(w, y) / total) if ok.any() and total > 0 else math.nan
-        if se is not None and se in part.columns and ok.any() and total > 0:
-            s = part.loc[ok, se].to_numpy(dtype=float)
-            rse = float(np.sqrt(np.sum((w / total) ** 2 * s**2)))
-        else:
-            rse = math.nan
-        pop = (
-            float(part[population].sum())
-            if population is not None and population in part.columns
-            else math.nan
-        )
-        out.append(
-            {
-                "area_code": g,
-                "area_name": part[region_name].iloc[0]
-                if region_name and region_name in part
-                else g,
-                "period": p,
-                "value": val,
-                "se": rse,
-                "weight": float(total),
-                "population": pop,
-                "n_areas": int(part[area].nunique()),
-                "n_areas_with_value": int(ok.sum()),
-            }
-        )
-    return pd.DataFrame(out)
-
-
-# ---------------------------------------------------------------------------------------------
-# one test on a panel
-# ---------------------------------------------------------------------------------------------
-
-
-def _ends(panel: pd.DataFrame, baseline: str, latest: str) -> pd.DataFrame:
-    """Wide frame: one row per area with values, se, weight and population at both ends."""
-    cols = [c for c in ("value", "se", "weight", "population") if c in panel.columns]
-    areas = pd.Index(sorted(panel["area_code"].unique()), name="area_code")
-    wide = pd.DataFrame(index=areas)
-    for tag, per in (("b", baseline), ("l", latest)):
-        part = panel[panel["period"] == per].drop_duplicates("area_code").set_index("area_code")
-        for c in cols:
-            wide[f"{c}_{tag}"] = part[c].reindex(areas)
-    for c in ("se", "weight", "population"):
-        for tag in ("b", "l"):
-            if f"{c}_{tag}" not in wide:
-                wide[f"{c}_{tag}"] = math.nan
-    # population of an area: the latest published figure, else the baseline one
-    wide["pop"] = wide["population_l"].fillna(wide["population_b"])
-    return wide
-
-
-def evaluate_test(
-    panel: pd.DataFrame,
-    test: str,
-    *,
-    baseline: str | None,
-    latest: str | None,
-    higher_is_better: bool,
-    params: dict[str, Any] | None = None,
-    level: float = 0.95,
-) -> TestResult:
-    """Run one named test on a long panel of one indicator at one lens.
-
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        Columns ``area_code, period, value`` and optionally ``se``, ``weight``,
-        ``population`` (one row per area and period): the local authorities, or the
-        regions from :func:`regional_panel`.
-    test : str
-        One of :data:`TESTS`.
-    baseline, latest : str or None
-        Periods; ``None`` baseline makes every test except ``level_reached`` ``no_data``.
-    higher_is_better : bool
-    params : dict, optional
-        Test parameters: ``ties`` (rise_everywhere); ``measure``, ``share``
-        (gap_narrows); ``target`` (level_reached); ``factor``, ``share``, ``criterion``
-        (worst_improve_by); ``target_change``, ``target_year``, ``min_periods``
-        (trajectory).
-
-    Returns
-    -------
-    TestResult
-    """
-    params = dict(params or {})
-    if test not in TESTS:
-        raise ValueError(f"unknown test {test!r}; choose one of {TESTS}")
-    areas = sorted(panel["area_code"].unique())
-    if latest is None or (baseline is None and test != "level_reached"):
-        detail = pd.DataFrame({"area": areas, "verdict": NO_DATA, "significant": False})
-        return TestResult(
-            test=test,
-            verdict=NO_DATA,
-            n_areas=len(areas),
-            n_met=0,
-            n_failed=0,
-            n_no_data=len(areas),
-            n_failed_significant=None,
-            population_failed=0.0,
-            target=float(params.get("target", params.get("factor", math.nan))),
-            areas=detail,
-        )
-    wide = _ends(panel, baseline if baseline is not None else latest, latest)
-    idx = list(wide.index)
-    if test == "rise_everywhere":
-        return rise_everywhere(
-            idx,
-            wide["value_b"],
-            wide["value_l"],
-            higher_is_better,
-            population=wide["pop"],
-            se_baseline=wide["se_b"],
-            se_latest=wide["se_l"],
-            ties=params.get("ties", "failed"),
-            level=level,
-        )
-    if test == "gap_narrows":
-        wb = wide["weight_b"] if wide["weight_b"].notna().any() else None
-        wl = wide["weight_l"] if wide["weight_l"].notna().any() else None
-        return gap_narrows(
-            idx,
-            wide["value_b"],
-            wide["value_l"],
-            higher_is_better,
-            weights_baseline=wb,
-            weights_latest=wl,
-            measure=params.get("measure", "top_tenth_vs_rest"),
-            share=float(params.get("share", 0.1)),
-        )
-    if test == "level_reached":
-        return level_reached(
-            idx,
-            wide["value_l"],
-            float(params["target"]),
-            higher_is_better,
-            population=wide["pop"],
-            se_latest=wide["se_l"],
-            level=level,
-        )
-    if test == "worst_improve_by":
-        w = wide["weight_b"] if wide["weight_b"].notna().any() else None
-        return worst_improve_by(
-            idx,
-            wide["value_b"],
-            wide["value_l"],
-            float(params["factor"]),
-            higher_is_better,
-            weights=w,
-            population=wide["pop"],
-            se_baseline=wide["se_b"],
-            se_latest=wide["se_l"],
-            share=float(params.get("share", 0.1)),
-            criterion=params.get("criterion", "mean"),
-            level=level,
-        )
-    # trajectory: every period from baseline to latest
-    b_mid, l_mid = period_midyear(baseline), period_midyear(latest)  # type: ignore[arg-type]
-    mids = panel["period"].map(period_midyear)
-    part = panel[(mids >= b_mid - 1e-9) & (mids <= l_mid + 1e-9)]
-    pop = part["area_code"].map(wide["pop"])
-    return trajectory_on_course(
-        part["area_code"].tolist(),
-        part["period"].map(period_midyear),
-        part["value"],
-        baseline_year=b_mid,
-        target_change=float(params["target_change"]),
-        target_year=float(params["target_year"]),
-        higher_is_better=higher_is_better,
-        population=pop,
-        min_periods=int(params.get("min_periods", 3)),
-        level=level,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# ambition back-test
-# ---------------------------------------------------------------------------------------------
-
-
-def ambition_backtest(
-    panel: pd.DataFrame,
-    test: str,
-    *,
-    window_years: int,
-    higher_is_better: bool,
-    params: dict[str, Any] | None = None,
-    evaluate: Callable[..., TestResult] = evaluate_test,
-) -> pd.DataFrame:
-    r"""How often a test would have been met over every historical window of a given length.
-
-    A window is a pair of periods whose start years differ by exactly ``window_years``
-    (e.g. baseline → 2030). When the data span fewer years, every pair spanning the longest
-    available length is used instead, and ``window_years_used`` says so. Each window is
-    judged by :func:`evaluate_test` with its first period as baseline and its last as
-    latest. The share of windows met puts a number on "would happen anyway".
-
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        As for :func:`evaluate_test` (one lens).
-    test : str
-        Typically ``"rise_everywhere"`` or ``"gap_narrows"``.
-    window_years : int
-        Target window length in years (> 0).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per window: ``window_start``, ``window_end``, ``window_years_target``,
-        ``window_years_used``, ``verdict``, ``n_areas``, ``n_met``, ``n_failed``,
-        ``n_no_data``, ``gap_baseline``, ``gap_latest``.
-
-    Examples
-    --------
-    >>> p = pd.DataFrame({"area_code": list("aabbaabb"), "value": [1, 2, 1, 2, 2, 3, 3, 2],
-    ...                   "period": ["2000-01-01/P1Y", "2001-01-01/P1Y"] * 2
-    ...                            + ["2002-01-01/P1Y", "2003-01-01/P1Y"] * 2})
-    >>> bt = ambition_backtest(p, "rise_everywhere", window_years=1, higher_is_better=True)
-    >>> bt[["window_start", "verdict"]].values.tolist()  # 2001->2002: area a unchanged
-    [['2000-01-01/P1Y', 'met'], ['2001-01-01/P1Y', 'failed'], ['2002-01-01/P1Y', 'failed']]
-    """
-    if window_years <= 0:
-        raise ValueError(f"window_years must be > 0, got {window_years}")
-    present = panel[panel["value"].notna()]
-    periods = sorted(present["period"].unique(), key=period_bounds)
-    year = {p: period_bounds(p)[0].year for p in periods}
-    if not periods:
-        return pd.DataFrame()
-    span = max(year.values()) - min(year.values())
-    used = window_years if span >= window_years else span
-    rows = []
-    if used > 0:
-        for p0 in periods:
-            for p1 in periods:
-                if year[p1] - year[p0] != used:
-                    continue
-                r = evaluate(
-                    panel,
-                    test,
-                    baseline=p0,
-                    latest=p1,
-                    higher_is_better=higher_is_better,
-                    params=params,
-                )
-                rows.append(
-                    {
-                        "window_start": p0,
-                        "window_end": p1,
-                        "window_years_target": int(window_years),
-                        "window_years_used": int(used),
-                        "verdict": r.verdict,
-                        "n_areas": r.n_areas,
-                        "n_met": r.n_met,
-                        "n_failed": r.n_failed,
-                        "n_no_data": r.n_no_data,
-                        "gap_baseline": r.gap_baseline,
-                        "gap_latest": r.gap_latest,
-                    }
-                )
-    return pd.DataFrame(rows)

@@ -25,20 +25,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from localineq.policy.missions import (
-    FAILED,
-    MET,
-    NO_DATA,
+from localineq.policy.compare import se_from_interval
+from localineq.policy.lenses import ambition_backtest, evaluate_test, regional_panel
+from localineq.policy.missions import FAILED, MET, NO_DATA
+from localineq.policy.periods import (
     BaselineRule,
-    ambition_backtest,
     baseline_period,
-    evaluate_test,
     latest_period,
     period_bounds,
     period_midyear,
-    regional_panel,
-    se_from_interval,
 )
+from localineq.stats.convergence import beta_convergence, sigma_convergence
 
 __all__ = [
     "LENSES",
@@ -341,8 +338,6 @@ def convergence_table(
         sigma_trend_per_year, beta, beta_ci_low, beta_ci_high, beta_pvalue,
         speed_per_year, half_life_years, converging_sigma, converging_beta, note``.
     """
-    from localineq.policy._stats import beta_convergence, sigma_convergence
-
     rows = []
     for ind, frame in _indicator_frames(frames, indicators_cfg):
         panel = indicator_panel(frame, ind)
@@ -405,7 +400,7 @@ def backtest_table(
 
     The window is ``horizon - year(baseline start)`` years (e.g. 2030 - 2021 = 9 for pay);
     every pair of periods that far apart is judged at both lenses
-    (:func:`~localineq.policy.missions.ambition_backtest`). Where the data span fewer years
+    (:func:`~localineq.policy.lenses.ambition_backtest`). Where the data span fewer years
     the longest available span is used and ``window_years_used`` says so.
 
     Returns

@@ -1,0 +1,335 @@
+"""The two lenses, one test on a panel, and the ambition back-test.
+
+:func:`regional_panel` builds the regional lens from the local one; :func:`evaluate_test`
+runs one named mission test on either lens between two periods; :func:`ambition_backtest`
+runs it over every historical window of a given length.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from localineq.policy.missions import (
+    NO_DATA,
+    TESTS,
+    TestResult,
+    gap_narrows,
+    level_reached,
+    rise_everywhere,
+    trajectory_on_course,
+    worst_improve_by,
+)
+from localineq.policy.periods import period_bounds, period_midyear
+
+__all__ = ["ambition_backtest", "evaluate_test", "regional_panel"]
+
+
+def regional_panel(
+    frame: pd.DataFrame,
+    *,
+    region: str = "itl1_code",
+    region_name: str | None = "itl1_name",
+    area: str = "area_code",
+    value: str = "value",
+    weight: str = "weight",
+    se: str | None = "se",
+    population: str | None = "population",
+) -> pd.DataFrame:
+    r"""Regional lens: each region's value as the weighted mean of its areas' values.
+
+    For region :math:`g` in period :math:`t`, over its areas with a value,
+    :math:`\bar y_{gt} = \sum_{i \in g} p_{it} y_{it} / \sum_{i \in g} p_{it}` with
+    :math:`p_{it}` the indicator's own weight. Assuming independent errors, the region's
+    standard error is :math:`\sqrt{\sum_i (p_{it}/\sum p)^2 se_{it}^2}` (NaN if any
+    contributing area lacks one). Population sums over all the region's areas.
+
+    This reproduces a published regional *mean or rate*; for a median (pay, house-price
+    ratios) the weighted mean of local medians is not the regional median, which the
+    integration tests measure.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Long form, one row per area and period, with a ``period`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``area_code`` (the region), ``area_name``, ``period``, ``value``, ``se``,
+        ``weight`` (sum), ``population`` (sum), ``n_areas``, ``n_areas_with_value``;
+        sorted by region and period.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"itl1_code": ["R", "R", "R"], "itl1_name": "Reg",
+    ...                   "area_code": list("abc"), "period": "2020",
+    ...                   "value": [10.0, 20.0, float("nan")], "weight": [3.0, 1.0, 5.0]})
+    >>> regional_panel(f, se=None, population=None)[["area_code", "value", "n_areas"]].values.tolist()
+    [['R', 12.5, 3]]
+    """
+    need = [region, area, "period", value, weight]
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise ValueError(f"regional_panel: missing columns {missing}")
+    out = []
+    for (g, p), part in frame.groupby([region, "period"], sort=True):
+        ok = part[value].notna() & part[weight].notna()
+        w = part.loc[ok, weight].to_numpy(dtype=float)
+        y = part.loc[ok, value].to_numpy(dtype=float)
+        total = w.sum()
+        val = float(np.dot(w, y) / total) if ok.any() and total > 0 else math.nan
+        if se is not None and se in part.columns and ok.any() and total > 0:
+            s = part.loc[ok, se].to_numpy(dtype=float)
+            rse = float(np.sqrt(np.sum((w / total) ** 2 * s**2)))
+        else:
+            rse = math.nan
+        pop = (
+            float(part[population].sum())
+            if population is not None and population in part.columns
+            else math.nan
+        )
+        out.append(
+            {
+                "area_code": g,
+                "area_name": part[region_name].iloc[0]
+                if region_name and region_name in part
+                else g,
+                "period": p,
+                "value": val,
+                "se": rse,
+                "weight": float(total),
+                "population": pop,
+                "n_areas": int(part[area].nunique()),
+                "n_areas_with_value": int(ok.sum()),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _ends(panel: pd.DataFrame, baseline: str, latest: str) -> pd.DataFrame:
+    """Wide frame: one row per area with values, se, weight and population at both ends."""
+    cols = [c for c in ("value", "se", "weight", "population") if c in panel.columns]
+    areas = pd.Index(sorted(panel["area_code"].unique()), name="area_code")
+    wide = pd.DataFrame(index=areas)
+    for tag, per in (("b", baseline), ("l", latest)):
+        part = panel[panel["period"] == per].drop_duplicates("area_code").set_index("area_code")
+        for c in cols:
+            wide[f"{c}_{tag}"] = part[c].reindex(areas)
+    for c in ("se", "weight", "population"):
+        for tag in ("b", "l"):
+            if f"{c}_{tag}" not in wide:
+                wide[f"{c}_{tag}"] = math.nan
+    # population of an area: the latest published figure, else the baseline one
+    wide["pop"] = wide["population_l"].fillna(wide["population_b"])
+    return wide
+
+
+def evaluate_test(
+    panel: pd.DataFrame,
+    test: str,
+    *,
+    baseline: str | None,
+    latest: str | None,
+    higher_is_better: bool,
+    params: dict[str, Any] | None = None,
+    level: float = 0.95,
+) -> TestResult:
+    """Run one named test on a long panel of one indicator at one lens.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Columns ``area_code, period, value`` and optionally ``se``, ``weight``,
+        ``population`` (one row per area and period): the local authorities, or the
+        regions from :func:`regional_panel`.
+    test : str
+        One of :data:`TESTS`.
+    baseline, latest : str or None
+        Periods; ``None`` baseline makes every test except ``level_reached`` ``no_data``.
+    higher_is_better : bool
+    params : dict, optional
+        Test parameters: ``ties`` (rise_everywhere); ``measure``, ``share``
+        (gap_narrows); ``target`` (level_reached); ``factor``, ``share``, ``criterion``
+        (worst_improve_by); ``target_change``, ``target_year``, ``min_periods``
+        (trajectory).
+
+    Returns
+    -------
+    TestResult
+    """
+    params = dict(params or {})
+    if test not in TESTS:
+        raise ValueError(f"unknown test {test!r}; choose one of {TESTS}")
+    areas = sorted(panel["area_code"].unique())
+    if latest is None or (baseline is None and test != "level_reached"):
+        detail = pd.DataFrame({"area": areas, "verdict": NO_DATA, "significant": False})
+        return TestResult(
+            test=test,
+            verdict=NO_DATA,
+            n_areas=len(areas),
+            n_met=0,
+            n_failed=0,
+            n_no_data=len(areas),
+            n_failed_significant=None,
+            population_failed=0.0,
+            target=float(params.get("target", params.get("factor", math.nan))),
+            areas=detail,
+        )
+    wide = _ends(panel, baseline if baseline is not None else latest, latest)
+    idx = list(wide.index)
+    if test == "rise_everywhere":
+        return rise_everywhere(
+            idx,
+            wide["value_b"],
+            wide["value_l"],
+            higher_is_better,
+            population=wide["pop"],
+            se_baseline=wide["se_b"],
+            se_latest=wide["se_l"],
+            ties=params.get("ties", "failed"),
+            level=level,
+        )
+    if test == "gap_narrows":
+        wb = wide["weight_b"] if wide["weight_b"].notna().any() else None
+        wl = wide["weight_l"] if wide["weight_l"].notna().any() else None
+        return gap_narrows(
+            idx,
+            wide["value_b"],
+            wide["value_l"],
+            higher_is_better,
+            weights_baseline=wb,
+            weights_latest=wl,
+            measure=params.get("measure", "top_tenth_vs_rest"),
+            share=float(params.get("share", 0.1)),
+        )
+    if test == "level_reached":
+        return level_reached(
+            idx,
+            wide["value_l"],
+            float(params["target"]),
+            higher_is_better,
+            population=wide["pop"],
+            se_latest=wide["se_l"],
+            level=level,
+        )
+    if test == "worst_improve_by":
+        w = wide["weight_b"] if wide["weight_b"].notna().any() else None
+        return worst_improve_by(
+            idx,
+            wide["value_b"],
+            wide["value_l"],
+            float(params["factor"]),
+            higher_is_better,
+            weights=w,
+            population=wide["pop"],
+            se_baseline=wide["se_b"],
+            se_latest=wide["se_l"],
+            share=float(params.get("share", 0.1)),
+            criterion=params.get("criterion", "mean"),
+            level=level,
+        )
+    # trajectory: every period from baseline to latest
+    b_mid, l_mid = period_midyear(baseline), period_midyear(latest)  # type: ignore[arg-type]
+    mids = panel["period"].map(period_midyear)
+    part = panel[(mids >= b_mid - 1e-9) & (mids <= l_mid + 1e-9)]
+    pop = part["area_code"].map(wide["pop"])
+    return trajectory_on_course(
+        part["area_code"].tolist(),
+        part["period"].map(period_midyear),
+        part["value"],
+        baseline_year=b_mid,
+        target_change=float(params["target_change"]),
+        target_year=float(params["target_year"]),
+        higher_is_better=higher_is_better,
+        population=pop,
+        min_periods=int(params.get("min_periods", 3)),
+        level=level,
+    )
+
+
+def ambition_backtest(
+    panel: pd.DataFrame,
+    test: str,
+    *,
+    window_years: int,
+    higher_is_better: bool,
+    params: dict[str, Any] | None = None,
+    evaluate: Callable[..., TestResult] = evaluate_test,
+) -> pd.DataFrame:
+    r"""How often a test would have been met over every historical window of a given length.
+
+    A window is a pair of periods whose start years differ by exactly ``window_years``
+    (e.g. baseline → 2030). When the data span fewer years, every pair spanning the longest
+    available length is used instead, and ``window_years_used`` says so. Each window is
+    judged by :func:`evaluate_test` with its first period as baseline and its last as
+    latest. The share of windows met puts a number on "would happen anyway".
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        As for :func:`evaluate_test` (one lens).
+    test : str
+        Typically ``"rise_everywhere"`` or ``"gap_narrows"``.
+    window_years : int
+        Target window length in years (> 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window: ``window_start``, ``window_end``, ``window_years_target``,
+        ``window_years_used``, ``verdict``, ``n_areas``, ``n_met``, ``n_failed``,
+        ``n_no_data``, ``gap_baseline``, ``gap_latest``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"area_code": list("aabbaabb"), "value": [1, 2, 1, 2, 2, 3, 3, 2],
+    ...                   "period": ["2000-01-01/P1Y", "2001-01-01/P1Y"] * 2
+    ...                            + ["2002-01-01/P1Y", "2003-01-01/P1Y"] * 2})
+    >>> bt = ambition_backtest(p, "rise_everywhere", window_years=1, higher_is_better=True)
+    >>> bt[["window_start", "verdict"]].values.tolist()  # 2001->2002: area a unchanged
+    [['2000-01-01/P1Y', 'met'], ['2001-01-01/P1Y', 'failed'], ['2002-01-01/P1Y', 'failed']]
+    """
+    if window_years <= 0:
+        raise ValueError(f"window_years must be > 0, got {window_years}")
+    present = panel[panel["value"].notna()]
+    periods = sorted(present["period"].unique(), key=period_bounds)
+    year = {p: period_bounds(p)[0].year for p in periods}
+    if not periods:
+        return pd.DataFrame()
+    span = max(year.values()) - min(year.values())
+    used = window_years if span >= window_years else span
+    rows = []
+    if used > 0:
+        for p0 in periods:
+            for p1 in periods:
+                if year[p1] - year[p0] != used:
+                    continue
+                r = evaluate(
+                    panel,
+                    test,
+                    baseline=p0,
+                    latest=p1,
+                    higher_is_better=higher_is_better,
+                    params=params,
+                )
+                rows.append(
+                    {
+                        "window_start": p0,
+                        "window_end": p1,
+                        "window_years_target": int(window_years),
+                        "window_years_used": int(used),
+                        "verdict": r.verdict,
+                        "n_areas": r.n_areas,
+                        "n_met": r.n_met,
+                        "n_failed": r.n_failed,
+                        "n_no_data": r.n_no_data,
+                        "gap_baseline": r.gap_baseline,
+                        "gap_latest": r.gap_latest,
+                    }
+                )
+    return pd.DataFrame(rows)
