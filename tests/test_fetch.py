@@ -1,17 +1,34 @@
-"""Fetch: mirror hits, hash pins, and real HTTP downloads from a server on 127.0.0.1."""
+"""Fetch: mirror hits, hash pins, and real downloads from HTTP(S) servers on 127.0.0.1.
+
+Production accepts ``https://`` only. Tests serve plain HTTP on loopback and opt in with
+``allow_http_hosts={"127.0.0.1"}``; the HTTPS tests run a real TLS server with a throw-away
+certificate authority from ``trustme`` that only the test's SSL context trusts.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import ssl
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import trustme
 
-from localineq.data.fetch import FetchError, Source, ensure, filename_from_url, load_catalogue
+from localineq.data.fetch import (
+    FetchError,
+    PermanentFetchError,
+    Source,
+    ensure,
+    filename_from_url,
+    load_catalogue,
+)
 
 PAYLOAD = b"areacd,observation\nE06000001,1\n" * 200
+LOOPBACK = {"127.0.0.1"}
+FAST = {"backoff": 0.01, "allow_http_hosts": LOOPBACK}
 
 
 def make_source(
@@ -25,34 +42,90 @@ def make_source(
         licence="OGL-UK-3.0",
         description="demo file",
         filename="data.csv",
+        bytes=len(payload),
     )
 
 
-class Server:
-    """A loopback HTTP server whose responses follow a script: 'ok', 'fail' (500) or 'truncate'."""
+@pytest.fixture(scope="module")
+def tls():
+    """(server context, client context) for a certificate issued to 127.0.0.1."""
+    ca = trustme.CA()
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
+    client_ctx = ssl.create_default_context()
+    ca.configure_trust(client_ctx)
+    return server_ctx, client_ctx
 
-    def __init__(self, script: list[str], payload: bytes = PAYLOAD):
+
+class Server:
+    """A loopback server whose responses follow a script of actions.
+
+    'ok'; 'fail' (HTTP 500); 'missing' (HTTP 404); 'truncate' (a third of the announced body);
+    'drip' (announced body, one byte every 0.2 s); 'flood' (60 MiB, no Content-Length);
+    'huge' (announces 60 MiB); ('redirect', url) (HTTP 302).
+    """
+
+    def __init__(self, script: list, payload: bytes = PAYLOAD, tls_context=None):
         self.script = list(script)
         self.payload = payload
         self.requests = 0
+        self.sent = 0
+        self.stop = threading.Event()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server API)
                 outer.requests += 1
                 action = outer.script.pop(0) if outer.script else "ok"
-                if action == "fail":
-                    self.send_error(500, "scripted failure")
+                if isinstance(action, tuple) and action[0] == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", action[1])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if action in ("fail", "missing"):
+                    self.send_error(500 if action == "fail" else 404, "scripted failure")
                     return
                 self.send_response(200)
-                self.send_header("Content-Length", str(len(outer.payload)))
+                if action == "flood":
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.close_connection = True
+                    block = b"x" * (1 << 16)
+                    try:
+                        for _ in range(960):  # 60 MiB
+                            if outer.stop.is_set():
+                                return
+                            self.wfile.write(block)
+                            outer.sent += len(block)
+                    except OSError:
+                        pass  # the client hung up: the point of the test
+                    return
+                size = 60 << 20 if action == "huge" else len(outer.payload)
+                self.send_header("Content-Length", str(size))
                 self.end_headers()
+                if action == "drip":
+                    try:
+                        for byte in outer.payload:
+                            if outer.stop.is_set():
+                                return
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            outer.sent += 1
+                            time.sleep(0.2)
+                    except OSError:
+                        pass
+                    return
+                if action == "huge":
+                    self.close_connection = True
+                    return
                 body = (
                     outer.payload[: len(outer.payload) // 3]
                     if action == "truncate"
                     else outer.payload
                 )
                 self.wfile.write(body)
+                outer.sent += len(body)
                 if action == "truncate":
                     self.wfile.flush()
                     self.close_connection = True
@@ -61,7 +134,11 @@ class Server:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/data.csv"
+        scheme = "http"
+        if tls_context is not None:
+            self.httpd.socket = tls_context.wrap_socket(self.httpd.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.httpd.server_address[1]}/data.csv"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def __enter__(self):
@@ -69,6 +146,7 @@ class Server:
         return self
 
     def __exit__(self, *exc):
+        self.stop.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -89,6 +167,7 @@ def test_mirror_hit_copies_file_and_writes_provenance(tmp_path):
     assert dest.read_bytes() == PAYLOAD
     record = json.loads(sidecar.read_text())
     assert record["sha256"] == hashlib.sha256(PAYLOAD).hexdigest()
+    assert record["bytes"] == len(PAYLOAD)
     assert record["publisher"] == "Test publisher" and record["licence"] == "OGL-UK-3.0"
     assert record["url"] and record["retrieved_at"].endswith("Z")
 
@@ -115,7 +194,7 @@ def test_present_valid_file_needs_no_network(tmp_path):
 def test_download_from_local_server(tmp_path):
     with Server(["ok"]) as server:
         dest = tmp_path / "raw" / "data.csv"
-        origin = ensure(make_source(server.url), dest, tmp_path / "raw" / "p.json")
+        origin = ensure(make_source(server.url), dest, tmp_path / "raw" / "p.json", **FAST)
     assert origin == f"download:{server.url}"
     assert dest.read_bytes() == PAYLOAD
     assert server.requests == 1
@@ -124,7 +203,7 @@ def test_download_from_local_server(tmp_path):
 def test_download_retries_after_server_errors(tmp_path):
     with Server(["fail", "fail", "ok"]) as server:
         dest = tmp_path / "data.csv"
-        ensure(make_source(server.url), dest, tmp_path / "p.json", retries=3, timeout=5)
+        ensure(make_source(server.url), dest, tmp_path / "p.json", retries=3, timeout=5, **FAST)
     assert dest.read_bytes() == PAYLOAD
     assert server.requests == 3
 
@@ -132,26 +211,135 @@ def test_download_retries_after_server_errors(tmp_path):
 def test_truncated_response_is_retried_then_succeeds(tmp_path):
     with Server(["truncate", "ok"]) as server:
         dest = tmp_path / "data.csv"
-        ensure(make_source(server.url), dest, tmp_path / "p.json", retries=2, timeout=5)
+        ensure(make_source(server.url), dest, tmp_path / "p.json", retries=2, timeout=5, **FAST)
     assert dest.read_bytes() == PAYLOAD
 
 
 def test_persistent_truncation_fails_without_partial_file(tmp_path):
     with Server(["truncate"] * 5) as server:
         dest = tmp_path / "raw" / "data.csv"
-        with pytest.raises(FetchError, match="demo"):
-            ensure(make_source(server.url), dest, tmp_path / "raw" / "p.json", retries=1, timeout=5)
+        with pytest.raises(FetchError, match="demo") as err:
+            ensure(make_source(server.url), dest, tmp_path / "raw" / "p.json", retries=1, **FAST)
+    assert "failed after 2 attempt(s)" in str(err.value) and "truncated" in str(err.value)
     assert list((tmp_path / "raw").iterdir()) == []  # no partial or temporary file left
 
 
-def test_downloaded_bytes_with_wrong_hash_fail_clearly(tmp_path):
-    with Server(["ok"] * 5, payload=PAYLOAD + b"extra") as server:
+def test_wrong_hash_names_actual_hash_and_is_not_retried(tmp_path):
+    other = PAYLOAD.replace(b"1\n", b"2\n")  # same size: only the hash can tell
+    with Server(["ok"] * 5, payload=other) as server:
         dest = tmp_path / "raw" / "data.csv"
-        with pytest.raises(FetchError) as err:
-            ensure(make_source(server.url), dest, tmp_path / "raw" / "p.json", retries=0)
-    assert make_source().sha256 in str(err.value)
-    assert "update both `url` and `sha256`" in str(err.value)
-    assert not dest.exists()
+        with pytest.raises(PermanentFetchError) as err:
+            ensure(make_source(server.url), dest, tmp_path / "raw" / "p.json", retries=3, **FAST)
+    message = str(err.value)
+    assert make_source().sha256 in message  # the pin
+    assert hashlib.sha256(other).hexdigest() in message  # what actually arrived
+    assert "update both `url` and `sha256`" in message
+    assert server.requests == 1  # deterministic: no retry
+    assert not dest.exists() and list((tmp_path / "raw").iterdir()) == []
+
+
+def test_http_404_is_not_retried(tmp_path):
+    with Server(["missing"] * 5) as server, pytest.raises(PermanentFetchError, match="404"):
+        ensure(make_source(server.url), tmp_path / "d.csv", tmp_path / "p.json", retries=3, **FAST)
+    assert server.requests == 1
+
+
+def test_slow_drip_is_cut_off_by_the_overall_deadline(tmp_path):
+    # One byte every 0.2 s never trips the 2 s per-read timeout; the 1 s deadline must.
+    with Server(["drip"] * 5) as server:
+        started = time.monotonic()
+        with pytest.raises(PermanentFetchError, match="deadline") as err:
+            ensure(
+                make_source(server.url),
+                tmp_path / "data.csv",
+                tmp_path / "p.json",
+                timeout=2,
+                deadline=1,
+                retries=3,
+                **FAST,
+            )
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.5, elapsed  # deadline + at most one read timeout, in practice ~1 s
+    assert server.requests == 1
+    assert "demo" in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_oversized_body_stops_at_the_pinned_size(tmp_path):
+    # No Content-Length: the cap must be enforced while streaming, not after the fact.
+    with Server(["flood"] * 5) as server:
+        started = time.monotonic()
+        with pytest.raises(PermanentFetchError, match="pinned size") as err:
+            ensure(make_source(server.url), tmp_path / "d.csv", tmp_path / "p.json", **FAST)
+        elapsed = time.monotonic() - started
+        time.sleep(0.2)  # let the server notice the hang-up
+    assert server.requests == 1
+    assert server.sent < 16 << 20, server.sent  # far less than the 60 MiB offered
+    assert elapsed < 5
+    assert str(len(PAYLOAD)) in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_announced_oversize_is_refused_before_the_body(tmp_path):
+    with Server(["huge"]) as server, pytest.raises(PermanentFetchError, match="announces"):
+        ensure(make_source(server.url), tmp_path / "d.csv", tmp_path / "p.json", **FAST)
+    assert server.requests == 1
+
+
+def test_plain_http_is_refused_without_a_request(tmp_path):
+    with Server(["ok"]) as server, pytest.raises(PermanentFetchError, match="non-HTTPS"):
+        ensure(make_source(server.url), tmp_path / "d.csv", tmp_path / "p.json")
+    assert server.requests == 0
+
+
+def test_https_download_with_verified_certificate(tmp_path, tls):
+    server_ctx, client_ctx = tls
+    with Server(["ok"], tls_context=server_ctx) as server:
+        assert server.url.startswith("https://")
+        dest = tmp_path / "data.csv"
+        ensure(make_source(server.url), dest, tmp_path / "p.json", ssl_context=client_ctx)
+    assert dest.read_bytes() == PAYLOAD
+
+
+def test_untrusted_certificate_is_refused(tmp_path, tls):
+    server_ctx, _ = tls
+    with (
+        Server(["ok"] * 5, tls_context=server_ctx) as server,
+        pytest.raises(PermanentFetchError, match="CERTIFICATE_VERIFY_FAILED"),
+    ):
+        ensure(make_source(server.url), tmp_path / "d.csv", tmp_path / "p.json", **FAST)
+    assert not (tmp_path / "d.csv").exists()
+
+
+def test_redirect_to_https_is_followed(tmp_path, tls):
+    server_ctx, client_ctx = tls
+    with (
+        Server(["ok"], tls_context=server_ctx) as target,
+        Server([("redirect", target.url)], tls_context=server_ctx) as first,
+    ):
+        dest = tmp_path / "data.csv"
+        origin = ensure(make_source(first.url), dest, tmp_path / "p.json", ssl_context=client_ctx)
+    assert origin == f"download:{first.url}"
+    assert dest.read_bytes() == PAYLOAD
+    assert (first.requests, target.requests) == (1, 1)
+
+
+def test_redirect_to_http_is_refused(tmp_path, tls):
+    server_ctx, client_ctx = tls
+    with (
+        Server(["ok"]) as plain,
+        Server([("redirect", plain.url)] * 5, tls_context=server_ctx) as first,
+        pytest.raises(PermanentFetchError, match="redirect.*non-HTTPS") as err,
+    ):
+        ensure(
+            make_source(first.url),
+            tmp_path / "d.csv",
+            tmp_path / "p.json",
+            ssl_context=client_ctx,
+            retries=3,
+        )
+    assert plain.url in str(err.value)
+    assert (first.requests, plain.requests) == (1, 0)  # refused before the hop, never retried
 
 
 def test_source_without_url_needs_a_mirror(tmp_path):
@@ -164,5 +352,15 @@ def test_catalogue_pins_every_source(repo_root):
     assert len(catalogue) >= 4
     for source in catalogue.values():
         assert len(source.sha256) == 64
+        assert source.bytes and source.bytes > 0
         assert source.licence and source.publisher
         assert source.url is None or source.url.startswith("https://")
+
+
+def test_catalogue_sizes_match_the_mirror(repo_root, mirror):
+    """The size cap would refuse a correct download if a pinned `bytes` were wrong."""
+    catalogue = load_catalogue(repo_root / "config" / "sources.yaml")
+    for source in catalogue.values():
+        hits = sorted(mirror.rglob(source.filename))
+        assert hits, source.key
+        assert any(h.stat().st_size == source.bytes for h in hits), source.key

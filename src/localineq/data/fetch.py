@@ -1,33 +1,72 @@
 """Fetch pinned raw files: from a local mirror when one is given, otherwise over HTTPS.
 
-Every raw file is pinned in ``config/sources.yaml`` by URL and sha256. :func:`ensure` is the
-only entry point the pipeline uses. It never touches the network when the target file is
-already present with the pinned hash, so offline reruns work. Downloads go through
-:mod:`pooch`, which streams to a temporary file in the target folder, verifies the hash and
-only then renames it into place (atomic), retrying with a growing pause on network errors.
+Every raw file is pinned in ``config/sources.yaml`` by URL, sha256 and size in bytes.
+:func:`ensure` is the only entry point the pipeline uses. It never touches the network when
+the target file is already present with the pinned hash, so offline reruns work.
+
+Downloads use a small streaming downloader on :mod:`urllib.request` (no third-party HTTP
+stack; pooch was used before but exposes neither a size cap nor an overall deadline):
+
+* **HTTPS only**, checked for the first URL and for every redirect hop. Tests may allow plain
+  HTTP for named hosts (``allow_http_hosts={"127.0.0.1"}``); the pipeline never does.
+* **Size cap**: the download stops as soon as it exceeds the pinned ``bytes`` plus
+  :data:`SIZE_MARGIN_BYTES` (zero: the sha256 pin fixes the size exactly, so a longer body can
+  never be accepted). A ``Content-Length`` above the cap is refused before the body is read.
+* **Timeouts**: every socket read has ``timeout`` seconds; the whole download, retries and
+  pauses included, has ``deadline`` seconds. The deadline is checked before every read of at
+  most :data:`CHUNK_BYTES`, so a server dripping bytes is cut off no later than one read
+  timeout after the deadline.
+* **Retries** with a doubling pause only for transient failures (connection errors, timeouts,
+  HTTP 429/5xx, truncated bodies). A hash mismatch, an oversized body, a refused scheme or
+  another HTTP 4xx is deterministic and fails at once.
+* The body streams to a temporary file beside the target and is renamed into place only after
+  its sha256 matched (atomic); a mismatch names both hashes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import shutil
+import ssl
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pooch
 import yaml
 
 HASH_CHUNK_BYTES = 1 << 20
+#: Largest single read while downloading; the deadline is checked between reads.
+CHUNK_BYTES = 1 << 16
+#: Bytes allowed beyond the pinned size. Zero, because the sha256 pin fixes the size exactly.
+SIZE_MARGIN_BYTES = 0
+#: Cap for a source without a pinned size (the catalogue pins every size; tests may not).
+UNPINNED_MAX_BYTES = 1 << 30
+#: Per-read socket timeout and overall deadline (seconds) used by the pipeline.
+READ_TIMEOUT = 60.0
+DEADLINE = 900.0
+MAX_REDIRECTS = 5
+USER_AGENT = "localineq-fetch/0.1 (pinned official statistics)"
 
 
 class FetchError(RuntimeError):
     """A raw file could not be obtained with its pinned hash."""
+
+
+class PermanentFetchError(FetchError):
+    """A deterministic download failure that a retry cannot fix (hash, size, scheme, 4xx)."""
+
+
+class _TransientFetchError(FetchError):
+    """A download attempt failed in a way that a retry may fix (truncated body)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +81,7 @@ class Source:
     description: str
     filename: str
     landing_page: str | None = None
+    bytes: int | None = None
 
     @property
     def sidecar_name(self) -> str:
@@ -75,9 +115,12 @@ def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
         entries = yaml.safe_load(handle)["sources"]
     catalogue = {}
     for key, entry in entries.items():
-        missing = [f for f in ("sha256", "publisher", "licence", "description") if not entry.get(f)]
+        required = ("sha256", "bytes", "publisher", "licence", "description")
+        missing = [f for f in required if not entry.get(f)]
         if missing or "url" not in entry:
             raise ValueError(f"{path}: source {key!r} lacks {missing or ['url']}")
+        if not isinstance(entry["bytes"], int) or entry["bytes"] <= 0:
+            raise ValueError(f"{path}: source {key!r}: `bytes` must be a positive integer")
         url = entry["url"]
         filename = entry.get("filename") or filename_from_url(url)
         catalogue[key] = Source(
@@ -89,6 +132,7 @@ def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
             description=entry["description"],
             filename=filename,
             landing_page=entry.get("landing_page"),
+            bytes=entry["bytes"],
         )
     return catalogue
 
@@ -142,34 +186,183 @@ def _hash_mismatch_message(source: Source, actual: str, where: str) -> str:
     )
 
 
-def download(source: Source, dest: Path, *, timeout: float = 60.0, retries: int = 3) -> None:
-    """Download ``source`` to ``dest`` via pooch: timeout, retries, hash check, atomic rename."""
+def check_url(url: str, allow_http_hosts: frozenset[str] | set[str] = frozenset()) -> None:
+    """Refuse any URL that is not ``https://`` (plain HTTP only for explicitly allowed hosts).
+
+    >>> check_url("https://example.org/a.csv")
+    >>> check_url("http://example.org/a.csv")
+    Traceback (most recent call last):
+    ...
+    localineq.fetch.PermanentFetchError: refusing non-HTTPS URL 'http://example.org/a.csv' (only https:// is accepted)
+    >>> check_url("http://127.0.0.1:8000/a.csv", allow_http_hosts={"127.0.0.1"})
+    """
+    parsed = urlparse(url)
+    if parsed.scheme == "https":
+        return
+    if parsed.scheme == "http" and parsed.hostname in allow_http_hosts:
+        return
+    raise PermanentFetchError(f"refusing non-HTTPS URL {url!r} (only https:// is accepted)")
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow at most :data:`MAX_REDIRECTS` redirects, checking each hop's scheme."""
+
+    max_redirections = MAX_REDIRECTS
+
+    def __init__(self, allow_http_hosts: frozenset[str]):
+        super().__init__()
+        self.allow_http_hosts = allow_http_hosts
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        try:
+            check_url(newurl, self.allow_http_hosts)
+        except PermanentFetchError as err:
+            raise PermanentFetchError(f"redirect from {req.full_url!r}: {err}") from None
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _stream_once(
+    opener: urllib.request.OpenerDirector,
+    source: Source,
+    tmp: Path,
+    *,
+    limit: int,
+    timeout: float,
+    deadline_at: float,
+) -> tuple[str, int]:
+    """One download attempt into ``tmp``; return (sha256, bytes). Raises on any failure."""
+    remaining = deadline_at - time.monotonic()
+    if remaining <= 0:
+        raise PermanentFetchError("overall deadline reached before the request")
+    request = urllib.request.Request(source.url, headers={"User-Agent": USER_AGENT})
+    digest, total = hashlib.sha256(), 0
+    with opener.open(request, timeout=min(timeout, remaining)) as response:
+        declared = response.headers.get("Content-Length")
+        declared = int(declared) if declared and declared.isdigit() else None
+        if declared is not None and declared > limit:
+            raise PermanentFetchError(
+                f"server announces {declared} bytes, more than the pinned {limit} bytes; "
+                "nothing was downloaded"
+            )
+        with open(tmp, "wb") as out:
+            while True:
+                if time.monotonic() > deadline_at:
+                    raise PermanentFetchError(
+                        f"overall deadline reached after {total} bytes (server too slow)"
+                    )
+                chunk = response.read1(CHUNK_BYTES)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > limit:
+                    raise PermanentFetchError(
+                        f"body exceeds the pinned size of {limit} bytes; stopped after {total} bytes"
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+    if declared is not None and total < declared:
+        raise _TransientFetchError(f"truncated body: {total} of {declared} announced bytes")
+    if source.bytes is not None and total < source.bytes:
+        raise _TransientFetchError(f"short body: {total} of the pinned {source.bytes} bytes")
+    return digest.hexdigest(), total
+
+
+def _is_transient(err: BaseException) -> bool:
+    if isinstance(err, PermanentFetchError):
+        return False
+    if isinstance(err, urllib.error.HTTPError):
+        return err.code == 429 or err.code >= 500
+    if isinstance(getattr(err, "reason", err), ssl.SSLCertVerificationError):
+        return False  # an untrusted certificate does not fix itself
+    return isinstance(err, _TransientFetchError | OSError | http.client.HTTPException)
+
+
+def download(
+    source: Source,
+    dest: Path,
+    *,
+    timeout: float = READ_TIMEOUT,
+    deadline: float = DEADLINE,
+    retries: int = 3,
+    backoff: float = 1.0,
+    allow_http_hosts: frozenset[str] | set[str] = frozenset(),
+    ssl_context: ssl.SSLContext | None = None,
+) -> None:
+    """Stream ``source.url`` to ``dest``: HTTPS only, size cap, deadline, hash check, atomic.
+
+    Parameters
+    ----------
+    source : Source
+        The pinned file; ``source.bytes`` (plus :data:`SIZE_MARGIN_BYTES`) caps the size.
+    dest : Path
+        Final path; written only after the sha256 matched.
+    timeout : float
+        Seconds allowed for connecting and for each socket read.
+    deadline : float
+        Seconds allowed for the whole download, retries and pauses included.
+    retries : int
+        Further attempts after a transient failure; pauses ``backoff * 2**k`` seconds.
+    allow_http_hosts : set of str
+        Hosts for which plain ``http://`` is accepted (tests on 127.0.0.1). Empty in the pipeline.
+    ssl_context : ssl.SSLContext, optional
+        TLS settings (tests trust a throw-away certificate authority); default verification
+        otherwise.
+
+    Raises
+    ------
+    PermanentFetchError
+        Hash mismatch, oversize body, refused scheme, HTTP 4xx or deadline: not retried.
+    FetchError
+        Transient failures that persisted through every retry.
+    """
     if not source.url:
         raise FetchError(
             f"source {source.key!r} ({source.filename}) has no direct download URL; get it from "
             f"{source.landing_page or 'its publisher'} and pass its folder with --config mirror=DIR"
         )
-    fetcher = pooch.create(
-        path=dest.parent,
-        base_url="",
-        registry={dest.name: f"sha256:{source.sha256}"},
-        urls={dest.name: source.url},
-        retry_if_failed=retries,
-    )
-    downloader = pooch.HTTPDownloader(timeout=timeout, progressbar=False)
+    allow_http_hosts = frozenset(allow_http_hosts)
+    prefix = f"source {source.key!r}: download of {source.url}"
     try:
-        fetcher.fetch(dest.name, downloader=downloader)
-    except ValueError as err:  # pooch reports a hash mismatch as ValueError
-        if "hash" not in str(err).lower():
-            raise
-        raise FetchError(
-            _hash_mismatch_message(source, "the downloaded file", f"download of {source.url}")
-            + f"\n(pooch: {err})"
-        ) from err
-    except Exception as err:  # network failures after all retries
-        raise FetchError(
-            f"source {source.key!r}: download of {source.url} failed after {retries + 1} attempts: {err}"
-        ) from err
+        check_url(source.url, allow_http_hosts)
+    except PermanentFetchError as err:
+        raise PermanentFetchError(f"{prefix}: {err}") from None
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPSHandler(context=ssl_context or ssl.create_default_context()),
+        _CheckedRedirects(allow_http_hosts),
+    )
+    limit = (source.bytes if source.bytes is not None else UNPINNED_MAX_BYTES) + SIZE_MARGIN_BYTES
+    deadline_at = time.monotonic() + deadline
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    for attempt in range(retries + 1):
+        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            actual, _ = _stream_once(
+                opener, source, tmp, limit=limit, timeout=timeout, deadline_at=deadline_at
+            )
+            if actual != source.sha256:
+                raise PermanentFetchError(
+                    _hash_mismatch_message(source, actual, f"download of {source.url}")
+                )
+            os.replace(tmp, dest)
+            return
+        except PermanentFetchError as err:
+            if str(err).startswith(f"source {source.key!r}"):
+                raise
+            raise PermanentFetchError(f"{prefix}: {err}") from err
+        except Exception as err:
+            if not _is_transient(err):
+                raise PermanentFetchError(f"{prefix}: {err}") from err
+            errors.append(f"attempt {attempt + 1}: {err}")
+            pause = backoff * 2**attempt
+            if attempt == retries or time.monotonic() + pause >= deadline_at:
+                break
+            time.sleep(pause)
+        finally:
+            tmp.unlink(missing_ok=True)
+    raise FetchError(f"{prefix} failed after {len(errors)} attempt(s): " + "; ".join(errors))
 
 
 def write_provenance(source: Source, dest: Path, sidecar: Path, origin: str) -> None:
@@ -189,14 +382,13 @@ def ensure(
     dest: str | os.PathLike,
     sidecar: str | os.PathLike,
     mirror: str | os.PathLike | None = None,
-    *,
-    timeout: float = 60.0,
-    retries: int = 3,
+    **download_options,
 ) -> str:
     """Make ``dest`` hold the pinned file; return where it came from.
 
     Order: a present file with the right hash (no network) → a mirror copy with the same
-    name and hash → an HTTPS download. A wrong hash anywhere is an error, never accepted.
+    name and hash → an HTTPS download (:func:`download`; ``download_options`` are passed to
+    it). A wrong hash anywhere is an error, never accepted.
 
     Returns
     -------
@@ -219,7 +411,7 @@ def ensure(
             _copy_atomic(hit, dest)
             origin = f"mirror:{hit}"
     if origin is None:
-        download(source, dest, timeout=timeout, retries=retries)
+        download(source, dest, **download_options)
         origin = f"download:{source.url}"
     actual = sha256_of(dest)
     if actual != source.sha256:  # defensive: never leave an unverified file behind
