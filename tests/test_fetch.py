@@ -20,10 +20,12 @@ import trustme
 from localineq.data.fetch import (
     FetchError,
     PermanentFetchError,
+    RawFileMismatch,
     Source,
     ensure,
     filename_from_url,
     load_catalogue,
+    verify_raw_files,
 )
 
 PAYLOAD = b"areacd,observation\nE06000001,1\n" * 200
@@ -364,3 +366,31 @@ def test_catalogue_sizes_match_the_mirror(repo_root, mirror):
         hits = sorted(mirror.rglob(source.filename))
         assert hits, source.key
         assert any(h.stat().st_size == source.bytes for h in hits), source.key
+
+
+def test_verify_raw_files_names_file_both_hashes_and_fix(tmp_path):
+    source = make_source()
+    path = tmp_path / "demo" / "data.csv"
+    path.parent.mkdir()
+    path.write_bytes(PAYLOAD)
+    assert verify_raw_files({"demo": source}, tmp_path) == 1
+    edited = PAYLOAD.replace(b"E06000001,1", b"E06000001,2", 1)
+    path.write_bytes(edited)
+    with pytest.raises(RawFileMismatch) as err:
+        verify_raw_files({"demo": source}, tmp_path)
+    message = str(err.value)
+    assert str(path) in message and "'demo'" in message
+    assert hashlib.sha256(edited).hexdigest() in message and source.sha256 in message
+    assert "delete it" in message and "update `url`, `sha256` and `bytes`" in message
+
+
+def test_verify_raw_files_skips_missing_and_checks_sidecar(tmp_path):
+    source = make_source()
+    assert verify_raw_files({"demo": source}, tmp_path) == 0  # missing: fetch provides it
+    path = tmp_path / "demo" / "data.csv"
+    path.parent.mkdir()
+    path.write_bytes(PAYLOAD)
+    sidecar = path.with_name("data.csv.provenance.json")
+    sidecar.write_text(json.dumps({"sha256": "0" * 64}))
+    with pytest.raises(RawFileMismatch, match="records sha256 0000"):
+        verify_raw_files({"demo": source}, tmp_path)

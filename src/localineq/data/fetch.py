@@ -421,6 +421,67 @@ def ensure(
     return origin
 
 
+class RawFileMismatch(FetchError):
+    """A raw file on disk no longer has its pinned hash (edited, truncated or replaced)."""
+
+
+def verify_raw_files(
+    catalogue: Mapping[str, Source], raw_dir: str | os.PathLike = "data/raw"
+) -> int:
+    """Hash every raw file present under ``raw_dir`` and compare it with its pin.
+
+    Run at the start of every workflow invocation (dry runs included), before any rule reads
+    a raw file: an edited raw file must stop the run even when its modification time was
+    kept. Missing files are skipped here; the ``fetch`` rule provides them. A provenance
+    sidecar that records another hash than the pin is refused too, so that provenance never
+    shows a hash the file does not have.
+
+    Returns
+    -------
+    int
+        Number of raw files verified.
+
+    Raises
+    ------
+    RawFileMismatch
+        One message naming every file that differs, both hashes, and the two ways out.
+    """
+    problems, verified = [], 0
+    for key, source in catalogue.items():
+        path = raw_path(source, raw_dir)
+        if not path.is_file():
+            continue
+        actual = sha256_of(path)
+        verified += 1
+        if actual != source.sha256:
+            problems.append(
+                f"{path} (source {key!r}) has sha256 {actual}\n"
+                f"    but config/sources.yaml pins       {source.sha256}"
+            )
+            continue
+        sidecar = path.with_name(path.name + ".provenance.json")
+        if sidecar.is_file():
+            try:
+                recorded = json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
+            except ValueError:
+                recorded = "unreadable"
+            if recorded != source.sha256:
+                problems.append(
+                    f"{sidecar} (source {key!r}) records sha256 {recorded}, but the file and "
+                    f"its pin have {source.sha256}"
+                )
+    if problems:
+        raise RawFileMismatch(
+            f"{len(problems)} raw file(s) differ from their pins; raw files are never edited:\n  "
+            + "\n  ".join(problems)
+            + "\nTo restore a file, delete it (and its .provenance.json) and rerun: it is "
+            "fetched again from the mirror (--config mirror=DIR) or its publisher. To accept a "
+            "new version deliberately, check it, then update `url`, `sha256` and `bytes` of "
+            "that source in config/sources.yaml and rerun."
+        )
+    return verified
+
+
 def raw_path(source: Source, raw_dir: str | os.PathLike = "data/raw") -> Path:
     """Where the pipeline keeps a source's raw file: ``<raw_dir>/<key>/<filename>``."""
     return Path(raw_dir) / source.key / source.filename
