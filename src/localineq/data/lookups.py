@@ -16,7 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from localineq.data.readers import data_error, parse_numeric
+from localineq.data.readers import (
+    DataError,
+    check_codes,
+    data_error,
+    parse_numeric,
+    read_csv_text,
+)
 
 
 def read_itl_lookup(
@@ -32,7 +38,7 @@ def read_itl_lookup(
     error. ``itl3_split`` marks these LADs so results can say so.
     """
     primary_itl3 = primary_itl3 or {}
-    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    raw = read_csv_text(path, source, keep_default_na=True)
     needed = [
         "LAD23CD",
         "LAD23NM",
@@ -46,6 +52,8 @@ def read_itl_lookup(
     missing = [c for c in needed if c not in raw.columns]
     if missing:
         raise data_error(source, path, ",".join(missing), [1], "missing columns")
+    check_codes(raw["LAD23CD"].fillna("").str.strip(), source=source, path=path, column="LAD23CD")
+    raw["LAD23CD"] = raw["LAD23CD"].str.strip()
     counts = raw.groupby(["LAD23CD", "ITL321CD"]).size().rename("lau1_units").reset_index()
     counts["top"] = counts.groupby("LAD23CD")["lau1_units"].transform("max")
     best = counts[counts["lau1_units"] == counts["top"]]
@@ -85,7 +93,9 @@ def read_itl_lookup(
     return out.sort_values("area_code").reset_index(drop=True)
 
 
-def read_topojson_layer(path: str | os.PathLike, layer: str):
+def read_topojson_layer(
+    path: str | os.PathLike, layer: str, source: str = "els_boundaries_topojson"
+):
     """One layer of a TopoJSON file as a GeoDataFrame in EPSG:4326, with valid geometries.
 
     The ELS app's ``topo.json`` holds lon/lat coordinates but declares no CRS, so WGS 84
@@ -96,7 +106,13 @@ def read_topojson_layer(path: str | os.PathLike, layer: str):
     import geopandas as gpd
     import shapely
 
-    frame = gpd.read_file(Path(path), layer=layer)
+    try:
+        frame = gpd.read_file(Path(path), layer=layer)
+    except Exception as err:  # empty or malformed JSON, missing layer (pyogrio errors)
+        raise DataError(
+            f"source {source!r}, file {os.fspath(path)}: cannot read TopoJSON layer {layer!r}: "
+            f"{type(err).__name__}: {err}"
+        ) from err
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
     invalid = ~frame.geometry.is_valid
@@ -129,13 +145,17 @@ def read_code_changes(path: str | os.PathLike, source: str = "la_code_changes") 
     outside :data:`CODE_CHANGE_TYPES` or a non-integer ``start`` is an error naming the rows:
     a new vintage of the file must be read by a person before it changes results.
     """
-    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    raw = read_csv_text(path, source)
     needed = ["oldcd", "oldnm", "newcd", "newnm", "type", "start"]
     missing = [c for c in needed if c not in raw.columns]
     if missing:
         raise data_error(
             source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
         )
+    check_codes(raw["oldcd"].str.strip(), source=source, path=path, column="oldcd")
+    check_codes(
+        raw["newcd"].str.strip(), source=source, path=path, column="newcd", allow_empty=True
+    )
     unknown = ~raw["type"].str.strip().isin(CODE_CHANGE_TYPES)
     if unknown.any():
         raise data_error(
@@ -180,12 +200,20 @@ def read_ltla_lookup(path: str | os.PathLike, source: str = "ltla_lookup_2014") 
     ``ltla_code, ltla_name, county_code, county_name, region_code, region_name, country_code``.
     A repeated LA code is an error.
     """
-    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    raw = read_csv_text(path, source)
     needed = ["ltlacd", "ltlanm", "ctycd", "ctynm", "rgncd", "rgnnm", "ctrycd"]
     missing = [c for c in needed if c not in raw.columns]
     if missing:
         raise data_error(
             source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
+        )
+    for column in ("ltlacd", "ctycd", "rgncd", "ctrycd"):
+        check_codes(
+            raw[column].str.strip(),
+            source=source,
+            path=path,
+            column=column,
+            allow_empty=column != "ltlacd",
         )
     repeated = raw["ltlacd"].duplicated(keep=False)
     if repeated.any():
@@ -217,7 +245,7 @@ def read_iod_population(path: str | os.PathLike, source: str = "imd2019_file6") 
 
     Columns out: ``area_code, area_name, year`` (2015), ``population, population_0_15``.
     """
-    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    raw = read_csv_text(path, source)
     code, name = "Local Authority District code (2019)", "Local Authority District name (2019)"
     total = "Total population: mid 2015 (excluding prisoners)"
     children = "Dependent Children aged 0-15: mid 2015 (excluding prisoners)"
@@ -226,6 +254,7 @@ def read_iod_population(path: str | os.PathLike, source: str = "imd2019_file6") 
         raise data_error(
             source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
         )
+    check_codes(raw[code].str.strip(), source=source, path=path, column=code)
     numbers = pd.DataFrame(
         {
             "area_code": raw[code].str.strip(),
@@ -259,7 +288,7 @@ def _iod_lsoa_columns(
 
     A missing column, a blank or repeated LSOA code is an error naming the file rows.
     """
-    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    raw = read_csv_text(path, source)
     missing = [c for c in columns if c not in raw.columns]
     if missing:
         raise data_error(
@@ -272,6 +301,9 @@ def _iod_lsoa_columns(
         raise data_error(
             source, path, lsoa_column, np.flatnonzero(blank.to_numpy()) + 2, "blank LSOA code"
         )
+    for old, new in columns.items():
+        if new in ("lsoa_code", "lad19_code"):
+            check_codes(out[new], source=source, path=path, column=old)
     repeated = out["lsoa_code"].duplicated(keep=False)
     if repeated.any():
         raise data_error(
@@ -352,7 +384,7 @@ def read_mysociety_imd(
         "income_score": "income_rate",
         "employment_score": "employment_rate",
     }
-    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    raw = read_csv_text(path, source)
     missing = [c for c in columns if c not in raw.columns]
     if missing:
         raise data_error(
@@ -362,6 +394,8 @@ def read_mysociety_imd(
     rows = pd.Series(np.flatnonzero(england) + 2)
     part = raw[england].reset_index(drop=True)
     out = pd.DataFrame({"lsoa_code": part["lsoa"].str.strip()})
+    # Only England's rows are used; the other nations' small-area codes are not GSS codes.
+    check_codes(out["lsoa_code"], source=source, path=path, column="lsoa", lines=rows)
     for old in ("overall_local_score", "income_score", "employment_score"):
         numbers = parse_numeric(part[old], source=source, path=path, column=old, rows=rows)
         if numbers.isna().any():

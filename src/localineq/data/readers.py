@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from localineq.data.codes import describe_invalid, invalid_code_mask
+
 #: Markers ONS uses for values that are not available: ``[x]`` not available, ``[c]``
 #: confidential, ``[u]`` low reliability, ``[z]`` not applicable, ``:``/``..`` legacy forms.
 #: They become missing, never zero.
@@ -62,6 +64,75 @@ def data_error(source: str, path: str | os.PathLike, column: str, rows, problem:
     shown = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
     return DataError(
         f"source {source!r}, file {os.fspath(path)}, column {column!r}, row(s) {shown}: {problem}"
+    )
+
+
+def read_csv_text(
+    path: str | os.PathLike, source: str, *, keep_default_na: bool = False
+) -> pd.DataFrame:
+    """A raw CSV as text (UTF-8, optional BOM); parser failures become a :class:`DataError`.
+
+    An empty file, bytes that are not UTF-8, a malformed row or an unreadable compressed
+    file name the source and file instead of surfacing as a bare pandas error.
+    """
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=keep_default_na)
+    except pd.errors.EmptyDataError as err:
+        raise DataError(f"source {source!r}, file {os.fspath(path)}: empty file ({err})") from err
+    except UnicodeDecodeError as err:
+        raise DataError(
+            f"source {source!r}, file {os.fspath(path)}: not UTF-8 text (byte {err.start}: "
+            f"{err.reason})"
+        ) from err
+    except (pd.errors.ParserError, OSError, EOFError, ValueError) as err:
+        raise DataError(
+            f"source {source!r}, file {os.fspath(path)}: cannot be parsed as CSV: {err}"
+        ) from err
+
+
+def read_sheet_raw(path: str | os.PathLike, sheet: str, source: str) -> pd.DataFrame:
+    """One spreadsheet sheet as objects, no header; failures become a :class:`DataError`."""
+    try:
+        return pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    except Exception as err:  # empty/corrupt zip, missing sheet, openpyxl parse errors
+        raise DataError(
+            f"source {source!r}, file {os.fspath(path)}: cannot read sheet {sheet!r}: "
+            f"{type(err).__name__}: {err}"
+        ) from err
+
+
+def check_codes(
+    codes: pd.Series,
+    *,
+    source: str,
+    path: str | os.PathLike,
+    column: str,
+    lines: pd.Series | np.ndarray | None = None,
+    allow_itl: bool = False,
+    allow_empty: bool = False,
+) -> None:
+    """Refuse any value of a code column that is not a well-formed code of a known type.
+
+    ``codes`` are the stripped cell values; ``lines`` their line numbers in the file
+    (default: position + 2, one header line). Nothing is normalised here: see
+    :mod:`localineq.data.codes`.
+    """
+    bad = invalid_code_mask(codes, allow_itl=allow_itl, allow_empty=allow_empty).to_numpy()
+    if not bad.any():
+        return
+    where = np.asarray(lines)[bad] if lines is not None else np.flatnonzero(bad) + 2
+    values = codes.astype("string").fillna("").to_numpy()[bad]
+    shown = "; ".join(
+        f"line {line}: {describe_invalid(str(value))}"
+        for line, value in list(zip(where, values, strict=True))[:5]
+    )
+    raise data_error(
+        source,
+        path,
+        column,
+        where,
+        f"{int(bad.sum())} invalid area code(s): {shown}. Raw files are never edited; if the "
+        "publisher's file really has these codes, the reader needs a deliberate, documented rule",
     )
 
 
@@ -160,12 +231,16 @@ def read_els_csv(path: str | os.PathLike, source: str) -> pd.DataFrame:
     selecting local authorities is :func:`localineq.data.geography.select_local_authorities`.
     """
     # utf-8-sig strips the byte-order mark ELS files start with.
-    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    raw = read_csv_text(path, source)
+    if raw.empty:
+        raise DataError(f"source {source!r}, file {os.fspath(path)}: header but no data rows")
     missing = [c for c in ELS_COLUMNS if c not in raw.columns]
     if missing:
         raise data_error(
             source, path, ",".join(missing), [1], f"missing columns; found {list(raw.columns)}"
         )
+    area_codes = raw["areacd"].str.strip()
+    check_codes(area_codes, source=source, path=path, column="areacd", allow_itl=True)
     periods = {}
     for text in raw["period"].unique():
         try:
@@ -175,7 +250,7 @@ def read_els_csv(path: str | os.PathLike, source: str) -> pd.DataFrame:
             raise data_error(source, path, "period", rows, str(err)) from err
     tidy = pd.DataFrame(
         {
-            "area_code": raw["areacd"].str.strip(),
+            "area_code": area_codes,
             "area_name": raw["areanm"].str.strip(),
             "geography": raw["geography"],
             "indicator": raw["indicator"],
@@ -221,6 +296,7 @@ def melt_sheet(
     id_columns: list[str],
     value_column_pattern: str,
     source: str,
+    code_column: str | None = None,
 ) -> pd.DataFrame:
     """A wide spreadsheet table (one column per year or age) in long form, values parsed.
 
@@ -228,8 +304,9 @@ def melt_sheet(
     titles and notes above it). Rows without a value in ``id_columns[0]`` (blank or footnote
     rows) are not data. Returns ``id_columns`` plus ``column`` (the wide column's header) and
     ``value``; an unparseable cell is reported with its spreadsheet row and column header.
+    ``code_column``, when given, must hold valid area codes (:func:`check_codes`).
     """
-    frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    frame = read_sheet_raw(path, sheet, source)
     header = _find_header_row(frame, first_header_cell, source, path, sheet)
     table = frame.iloc[header + 1 :].copy()
     table.columns = [str(c).strip() for c in frame.iloc[header]]
@@ -239,6 +316,14 @@ def melt_sheet(
     # Spreadsheet row numbers count from 1; frame row k is spreadsheet row k + 1.
     table["_row"] = np.arange(header + 2, header + 2 + len(table))
     table = table[table[id_columns[0]].notna()]
+    if code_column is not None:
+        check_codes(
+            table[code_column].astype(str).str.strip(),
+            source=source,
+            path=f"{os.fspath(path)} [{sheet}]",
+            column=code_column,
+            lines=table["_row"].to_numpy(),
+        )
     value_columns = [c for c in table.columns if re.fullmatch(value_column_pattern, c)]
     long = table.melt(
         id_vars=[*id_columns, "_row"], value_vars=value_columns, var_name="column", value_name="raw"
@@ -268,6 +353,7 @@ def read_population_table6(
         id_columns=["LA code", "LA name"],
         value_column_pattern=r"\d{4}",
         source=source,
+        code_column="LA code",
     )
     return pd.DataFrame(
         {
@@ -288,7 +374,13 @@ def read_mye2_persons(
     """
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception as err:  # empty or corrupt workbook
+        raise DataError(
+            f"source {source!r}, file {os.fspath(path)}: cannot open workbook: "
+            f"{type(err).__name__}: {err}"
+        ) from err
     sheet = next((s for s in book.sheetnames if s.replace(" ", "").lower() == "mye2-persons"), None)
     book.close()
     if sheet is None:
@@ -300,6 +392,7 @@ def read_mye2_persons(
         id_columns=["Code", "Name", "Geography"],
         value_column_pattern=r"\d+\+?",
         source=source,
+        code_column="Code",
     )
     return pd.DataFrame(
         {
