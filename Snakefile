@@ -2,7 +2,12 @@
 # Data flows one way: config/sources.yaml → data/raw → data/processed → results.
 from snakemake.utils import min_version, validate
 
+from localineq.data.configcheck import load_yaml
+
 min_version("9.0")
+
+# Snakemake reports a YAML syntax error without its place; parse first to name line/column.
+load_yaml("config/config.yaml")
 
 
 configfile: "config/config.yaml"

@@ -9,8 +9,17 @@ rule fetch:
         "logs/fetch/{source}/{filename}.log",
     conda:
         CONDA_ENV
-    retries: 1
+    # No Snakemake-level retries: the downloader retries transient network errors itself
+    # and a hash mismatch or a missing network is not fixed by trying again.
     resources:
         downloads=1,
     script:
         "../scripts/fetch.py"
+
+
+onerror:
+    # A run that failed because raw files could not be fetched ends with one short summary
+    # naming them and the --config mirror=DIR option (localineq.data.fetch.fetch_failure_summary).
+    summary = fetch_failure_summary(SOURCES, since=RUN_STARTED)
+    if summary:
+        print("\n" + summary, file=sys.stderr)

@@ -2,7 +2,7 @@ rule prepare_hierarchy:
     """LAD23 → ITL3 → ITL2 → ITL1 lookup, one row per LAD."""
     input:
         lookup=raw("lad23_itl_lookup"),
-        code=package("data.readers", "data.lookups"),
+        code=package("data.readers", "data.lookups", "data.codes"),
     output:
         "data/processed/lad23_hierarchy.parquet",
     params:
@@ -19,7 +19,7 @@ rule prepare_population:
     """Total resident population by LA and year (Table 6 of the regional GDP workbook)."""
     input:
         workbook=raw("regional_gdp_la_workbook"),
-        code=package("data.readers", "data.lookups"),
+        code=package("data.readers", "data.lookups", "data.codes"),
     output:
         "data/processed/population.parquet",
     log:
@@ -37,7 +37,7 @@ rule prepare_boundaries:
     input:
         topojson=raw("els_boundaries_topojson"),
         hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("data.readers", "data.lookups", "data.geography"),
+        code=package("data.readers", "data.lookups", "data.codes", "data.geography"),
     output:
         "data/processed/lad23_boundaries.gpkg",
     log:
@@ -54,7 +54,7 @@ rule prepare_old_area_population:
     """Mid-2015 population of LAs on 2019 codes (weights old areas when merging onto LAD23)."""
     input:
         file6=raw(config["harmonisation"]["old_area_population"]),
-        code=package("data.readers", "data.lookups"),
+        code=package("data.readers", "data.lookups", "data.codes"),
     output:
         "data/processed/old_area_population.parquet",
     log:
@@ -71,7 +71,7 @@ rule prepare_upper_tier:
         hierarchy="data/processed/lad23_hierarchy.parquet",
         ltla_lookup=raw("ltla_lookup_2014"),
         changes=raw(config["harmonisation"]["changes"]),
-        code=package("data.readers", "data.lookups", "data.geography"),
+        code=package("data.readers", "data.lookups", "data.codes", "data.geography"),
     output:
         "data/processed/lad23_upper_tier.parquet",
     log:
@@ -88,7 +88,7 @@ rule prepare_weight_bases:
         population="data/processed/population.parquet",
         mye2=raw("mid2022_population_by_age"),
         hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("data.readers", "data.lookups", "data.weights", "data.validation"),
+        code=package("data.readers", "data.lookups", "data.codes", "data.weights", "data.validation"),
     output:
         "data/processed/weight_bases.parquet",
     params:
@@ -114,7 +114,7 @@ rule prepare_indicator:
         old_population="data/processed/old_area_population.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
         weight_bases="data/processed/weight_bases.parquet",
-        code=package("data.readers", "data.lookups", "data.geography", "data.harmonise", "data.indicators", "data.weights", "data.validation"),
+        code=package("data.readers", "data.lookups", "data.codes", "data.geography", "data.harmonise", "data.indicators", "data.weights", "data.validation"),
     output:
         rows="data/processed/indicators/{indicator}.parquet",
         weights="data/processed/weights/{indicator}.parquet",
@@ -139,7 +139,7 @@ rule prepare_lsoa_deprivation:
         file6=raw("imd2019_file6"),
         changes=raw(config["harmonisation"]["changes"]),
         hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("data.readers", "data.lookups", "data.neighbourhoods", "data.geography"),
+        code=package("data.readers", "data.lookups", "data.codes", "data.neighbourhoods", "data.geography"),
     output:
         "data/processed/lsoa_deprivation.parquet",
     params:

@@ -30,6 +30,7 @@ import http.client
 import json
 import os
 import shutil
+import socket
 import ssl
 import tempfile
 import time
@@ -193,7 +194,7 @@ def check_url(url: str, allow_http_hosts: frozenset[str] | set[str] = frozenset(
     >>> check_url("http://example.org/a.csv")
     Traceback (most recent call last):
     ...
-    localineq.fetch.PermanentFetchError: refusing non-HTTPS URL 'http://example.org/a.csv' (only https:// is accepted)
+    localineq.data.fetch.PermanentFetchError: refusing non-HTTPS URL 'http://example.org/a.csv' (only https:// is accepted)
     >>> check_url("http://127.0.0.1:8000/a.csv", allow_http_hosts={"127.0.0.1"})
     """
     parsed = urlparse(url)
@@ -274,6 +275,8 @@ def _is_transient(err: BaseException) -> bool:
         return err.code == 429 or err.code >= 500
     if isinstance(getattr(err, "reason", err), ssl.SSLCertVerificationError):
         return False  # an untrusted certificate does not fix itself
+    if isinstance(getattr(err, "reason", err), socket.gaierror):
+        return False  # host name not resolvable: almost always no network; fail fast
     return isinstance(err, _TransientFetchError | OSError | http.client.HTTPException)
 
 
@@ -353,6 +356,10 @@ def download(
                 raise
             raise PermanentFetchError(f"{prefix}: {err}") from err
         except Exception as err:
+            if isinstance(getattr(err, "reason", None), socket.gaierror):
+                raise PermanentFetchError(
+                    f"{prefix}: cannot resolve the host name (no network?): {err.reason}"
+                ) from err
             if not _is_transient(err):
                 raise PermanentFetchError(f"{prefix}: {err}") from err
             errors.append(f"attempt {attempt + 1}: {err}")
@@ -480,6 +487,47 @@ def verify_raw_files(
             "that source in config/sources.yaml and rerun."
         )
     return verified
+
+
+#: First word of the line the fetch script logs when a source cannot be fetched.
+FAILURE_MARKER = "FETCH FAILED"
+
+
+def fetch_failure_summary(
+    catalogue: Mapping[str, Source],
+    raw_dir: str | os.PathLike = "data/raw",
+    log_dir: str | os.PathLike = "logs/fetch",
+    since: float = 0.0,
+) -> str | None:
+    """A short summary for a run that stopped because raw files could not be fetched.
+
+    Reads the ``FETCH FAILED`` lines that fetch logs written after ``since`` (a Unix time)
+    contain, and lists the sources whose raw file is still missing. Returns ``None`` when no
+    fetch failed in this run, so other failures keep Snakemake's own report.
+    """
+    failed = {}
+    for log in sorted(Path(log_dir).glob("*/*.log")):
+        if log.stat().st_mtime < since:
+            continue
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if FAILURE_MARKER in line:
+                key = log.parent.name
+                reason = line.split(FAILURE_MARKER, 1)[1].strip(" :")
+                failed[key] = reason.removeprefix(f"source {key!r}: ")
+    if not failed:
+        return None
+    missing = [k for k, src in catalogue.items() if not raw_path(src, raw_dir).is_file()]
+    width = max(len(k) for k in failed)
+    lines = [
+        f"localineq: {len(failed)} raw file(s) could not be fetched:",
+        *(f"  {key:<{width}}  {reason[:160]}" for key, reason in sorted(failed.items())),
+        f"Raw files still missing ({len(missing)} of {len(catalogue)}): {', '.join(missing)}",
+        "Without network access, point the run at a folder holding copies of the pinned files",
+        "(matched by file name and sha256, any sub-folder layout):",
+        "    snakemake --cores 2 --config mirror=DIR",
+        f"Details per source: {Path(log_dir)}/<source>/<file>.log",
+    ]
+    return "\n".join(lines)
 
 
 def raw_path(source: Source, raw_dir: str | os.PathLike = "data/raw") -> Path:
