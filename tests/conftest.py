@@ -1,13 +1,28 @@
-"""Shared fixtures: repository and mirror locations."""
+"""Shared fixtures: repository and mirror locations.
+
+Integration tests read the data mirror from ``$LOCALINEQ_MIRROR`` (default
+``../shared/mirror`` beside the repository). Without a mirror they skip, unless
+``LOCALINEQ_REQUIRE_MIRROR=1`` (set by ``.ci/run``): then a missing mirror fails them, and a
+session in which no integration test passed fails as a whole, so CI can never go green on
+skipped integration tests.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MIRROR = REPO_ROOT.parent / "shared" / "mirror"
+MIRROR_ENV = "LOCALINEQ_MIRROR"
+REQUIRE_ENV = "LOCALINEQ_REQUIRE_MIRROR"
+MIRROR = Path(os.environ.get(MIRROR_ENV) or REPO_ROOT.parent / "shared" / "mirror").resolve()
+_integration = {"passed": 0, "skipped": 0}
+
+
+def _required() -> bool:
+    return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
 
 
 @pytest.fixture(scope="session")
@@ -18,5 +33,38 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     if not (MIRROR / "MANIFEST.csv").exists():
-        pytest.skip(f"no data mirror at {MIRROR}")
+        message = f"no data mirror at {MIRROR} (set {MIRROR_ENV}=DIR)"
+        if _required():
+            pytest.fail(f"{message}; {REQUIRE_ENV} is set", pytrace=False)
+        pytest.skip(message)
     return MIRROR
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that reads the mirror is an integration test."""
+    for item in items:
+        if "mirror" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.integration)
+
+
+def pytest_runtest_logreport(report):
+    if "integration" not in report.keywords:
+        return
+    if report.when == "call" and report.passed:
+        _integration["passed"] += 1
+    elif report.skipped:
+        _integration["skipped"] += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _required() and _integration["passed"] == 0 and session.testscollected:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _required() and _integration["passed"] == 0:
+        terminalreporter.write_line(
+            f"FAILED: no integration test passed ({_integration['skipped']} skipped) although "
+            f"{REQUIRE_ENV} is set; mirror: {MIRROR}",
+            red=True,
+        )
