@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from localineq.data.geography import dissolve_regions, lad23_boundaries
+from localineq.data.geography import dissolve_regions, lad23_boundaries, write_geopackage
 from localineq.data.lookups import read_topojson_layer
 
 
@@ -13,8 +13,8 @@ def main(smk) -> None:
     ltla = read_topojson_layer(smk.input.topojson, "ltla")
     lad = lad23_boundaries(ltla, pd.read_parquet(smk.input.hierarchy))
     regions = dissolve_regions(lad, "itl1")
-    lad.to_file(smk.output[0], layer="lad", driver="GPKG")
-    regions.to_file(smk.output[0], layer="itl1", driver="GPKG")
+    # Fixed metadata timestamp: byte-identical across runs.
+    write_geopackage({"lad": lad, "itl1": regions}, smk.output[0])
     logging.info("%d LAD polygons, %d ITL1 regions", len(lad), len(regions))
 
 

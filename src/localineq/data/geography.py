@@ -8,6 +8,10 @@ inconsistently (a unitary authority appears both as "County or Unitary Authority
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
 import pandas as pd
 
 #: GSS prefixes of lower-tier local authorities: English unitary authorities (E06),
@@ -199,3 +203,27 @@ def unit_hierarchy(members: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFra
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Written as the GeoPackage's ``gpkg_contents.last_change`` instead of the time of writing
+#: (GDAL's ``OGR_CURRENT_DATE``), so that the same layers give a byte-identical file.
+GPKG_FIXED_DATE = "2000-01-01T00:00:00.000Z"
+
+
+def write_geopackage(layers: Mapping[str, object], path: str | os.PathLike) -> None:
+    """Write GeoDataFrames as the layers of a new GeoPackage, byte-identical across runs.
+
+    GDAL stamps each layer's ``last_change`` with the current time; here it is
+    :data:`GPKG_FIXED_DATE`. An existing file at ``path`` is replaced, never appended to.
+    """
+    import pyogrio
+
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_FIXED_DATE})
+    try:
+        for name, frame in layers.items():
+            frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
