@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import yaml
+from localineq.data.configcheck import load_yaml
 
 HASH_CHUNK_BYTES = 1 << 20
 #: Largest single read while downloading; the deadline is checked between reads.
@@ -112,8 +112,7 @@ def filename_from_url(url: str) -> str:
 
 def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
     """Read ``sources.yaml`` into :class:`Source` records keyed by source name."""
-    with open(path, encoding="utf-8") as handle:
-        entries = yaml.safe_load(handle)["sources"]
+    entries = load_yaml(path)["sources"]  # a syntax error names its line
     catalogue = {}
     for key, entry in entries.items():
         required = ("sha256", "bytes", "publisher", "licence", "description")
