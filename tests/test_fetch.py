@@ -23,6 +23,7 @@ from localineq.data.fetch import (
     RawFileMismatch,
     Source,
     ensure,
+    fetch_failure_summary,
     filename_from_url,
     load_catalogue,
     verify_raw_files,
@@ -394,3 +395,33 @@ def test_verify_raw_files_skips_missing_and_checks_sidecar(tmp_path):
     sidecar.write_text(json.dumps({"sha256": "0" * 64}))
     with pytest.raises(RawFileMismatch, match="records sha256 0000"):
         verify_raw_files({"demo": source}, tmp_path)
+
+
+def test_failure_summary_names_sources_and_the_mirror_option(tmp_path):
+    source = make_source()
+    log = tmp_path / "logs" / "demo" / "data.csv.log"
+    log.parent.mkdir(parents=True)
+    assert fetch_failure_summary({"demo": source}, tmp_path / "raw", tmp_path / "logs") is None
+    log.write_text(
+        "ERROR:root:FETCH FAILED: source 'demo': download of https://example.org/data.csv: "
+        "cannot resolve the host name (no network?): [Errno -2] Name or service not known\n"
+    )
+    summary = fetch_failure_summary({"demo": source}, tmp_path / "raw", tmp_path / "logs")
+    lines = summary.splitlines()
+    assert lines[0] == "localineq: 1 raw file(s) could not be fetched:"
+    assert (
+        lines[1].split()
+        == ["demo", "cannot", "resolve", "the", "host", "name"] + lines[1].split()[6:]
+    )
+    assert "Raw files still missing (1 of 1): demo" in summary
+    assert "snakemake --cores 2 --config mirror=DIR" in lines[-2]
+    # Logs older than this run are ignored.
+    assert fetch_failure_summary({"demo": source}, tmp_path, tmp_path / "logs", since=2e9) is None
+
+
+def test_unresolvable_host_fails_fast_without_retry(tmp_path):
+    source = make_source("https://localineq-no-such-host.invalid/data.csv")
+    started = time.monotonic()
+    with pytest.raises(PermanentFetchError, match="cannot resolve the host name"):
+        ensure(source, tmp_path / "d.csv", tmp_path / "p.json", retries=3, backoff=1)
+    assert time.monotonic() - started < 1  # no 1+2+4 s of pauses

@@ -1,4 +1,5 @@
 # Helpers shared by all rule files (source catalogue, paths derived from config).
+import atexit
 import sys
 import time
 

@@ -20,6 +20,7 @@ rule fetch:
 onerror:
     # A run that failed because raw files could not be fetched ends with one short summary
     # naming them and the --config mirror=DIR option (localineq.data.fetch.fetch_failure_summary).
+    # Printed at exit, so that it comes after Snakemake's own closing lines.
     summary = fetch_failure_summary(SOURCES, since=RUN_STARTED)
     if summary:
-        print("\n" + summary, file=sys.stderr)
+        atexit.register(print, "\n" + summary, file=sys.stderr, flush=True)

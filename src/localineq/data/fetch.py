@@ -29,10 +29,12 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import ssl
 import tempfile
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -512,15 +514,20 @@ def fetch_failure_summary(
             if FAILURE_MARKER in line:
                 key = log.parent.name
                 reason = line.split(FAILURE_MARKER, 1)[1].strip(" :")
-                failed[key] = reason.removeprefix(f"source {key!r}: ")
+                reason = reason.removeprefix(f"source {key!r}: ")
+                failed[key] = re.sub(r"^download of \S+: ", "", reason)
     if not failed:
         return None
     missing = [k for k, src in catalogue.items() if not raw_path(src, raw_dir).is_file()]
     width = max(len(k) for k in failed)
     lines = [
         f"localineq: {len(failed)} raw file(s) could not be fetched:",
-        *(f"  {key:<{width}}  {reason[:160]}" for key, reason in sorted(failed.items())),
-        f"Raw files still missing ({len(missing)} of {len(catalogue)}): {', '.join(missing)}",
+        *(f"  {key:<{width}}  {reason[:120]}" for key, reason in sorted(failed.items())),
+        *textwrap.wrap(
+            f"Raw files still missing ({len(missing)} of {len(catalogue)}): {', '.join(missing)}",
+            width=100,
+            subsequent_indent="  ",
+        ),
         "Without network access, point the run at a folder holding copies of the pinned files",
         "(matched by file name and sha256, any sub-folder layout):",
         "    snakemake --cores 2 --config mirror=DIR",
