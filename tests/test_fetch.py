@@ -409,10 +409,7 @@ def test_failure_summary_names_sources_and_the_mirror_option(tmp_path):
     summary = fetch_failure_summary({"demo": source}, tmp_path / "raw", tmp_path / "logs")
     lines = summary.splitlines()
     assert lines[0] == "localineq: 1 raw file(s) could not be fetched:"
-    assert (
-        lines[1].split()
-        == ["demo", "cannot", "resolve", "the", "host", "name"] + lines[1].split()[6:]
-    )
+    assert lines[1].split()[:6] == ["demo", "cannot", "resolve", "the", "host", "name"]
     assert "Raw files still missing (1 of 1): demo" in summary
     assert "snakemake --cores 2 --config mirror=DIR" in lines[-2]
     # Logs older than this run are ignored.

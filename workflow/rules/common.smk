@@ -17,8 +17,8 @@ SOURCES = load_catalogue(config["sources"])
 check_config(config, SOURCES)
 INDICATORS = list(config["indicators"])
 # Every invocation, dry runs included, re-hashes the raw files present (about 0.04 s for
-# 24 MB) before any rule can read them: an edited raw file stops the run even if its
-# modification time was kept. Missing raw files are fetched by rule `fetch`.
+# 24 MB) before any job reads them; an edited raw file stops the run even if its
+# modification time was kept. Missing raw files are fetched again (rule `fetch`).
 verify_raw_files(SOURCES)
 
 

@@ -23,4 +23,4 @@ onerror:
     # Printed at exit, so that it comes after Snakemake's own closing lines.
     summary = fetch_failure_summary(SOURCES, since=RUN_STARTED)
     if summary:
-        atexit.register(print, "\n" + summary, file=sys.stderr, flush=True)
+        atexit.register(print, f"\n{summary}", file=sys.stderr, flush=True)
