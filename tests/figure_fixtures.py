@@ -174,19 +174,17 @@ def report_config() -> dict:
     }
 
 
-def build_fixture_report(root: Path, *, draw_figures: bool = True) -> Path:
-    """A complete small report under ``root/results`` (figures are tiny placeholder PNGs)."""
+def fixture_inputs():
+    """Report inputs computed from the synthetic tables (no figures drawn)."""
     from localineq.outputs.area_tables import masked_areas, top_bottom
     from localineq.outputs.decomposition_tables import decomposition_summary, uncertainty_table
-    from localineq.outputs.figure_catalogue import figure_catalogue
     from localineq.outputs.profile_tables import profile_table
-    from localineq.outputs.report import ReportInputs, build_report, write_report
+    from localineq.outputs.report import ReportInputs
 
-    config = report_config()
     frame = la_table()
     uncertainty = uncertainty_table(frame, SPECS, draws=19, seed=1)
-    inputs = ReportInputs(
-        config=config,
+    return ReportInputs(
+        config=report_config(),
         sources=SOURCES,
         summary=decomposition_summary(decomposition(frame), SPECS, uncertainty=uncertainty),
         masked=masked_areas(frame, SPECS),
@@ -195,6 +193,15 @@ def build_fixture_report(root: Path, *, draw_figures: bool = True) -> Path:
         uncertainty=uncertainty,
         tables=["results/tables/summary.csv"],
     )
+
+
+def build_fixture_report(root: Path, *, draw_figures: bool = True) -> Path:
+    """A complete small report under ``root/results`` (figures are tiny placeholder PNGs)."""
+    from localineq.outputs.figure_catalogue import figure_catalogue
+    from localineq.outputs.report import build_report, write_report
+
+    config = report_config()
+    inputs = fixture_inputs()
     if draw_figures:
         for i, entry in enumerate(
             figure_catalogue(config["indicators"], config["figures"]["headline"])
@@ -205,3 +212,13 @@ def build_fixture_report(root: Path, *, draw_figures: bool = True) -> Path:
     report = root / "results" / "report" / "index.html"
     write_report(build_report(inputs, report_path="results/report/index.html"), report)
     return report
+
+
+def build_fixture_standalone(root: Path) -> Path:
+    """The fixture report's self-contained page (figures embedded) under ``root/results``."""
+    from localineq.outputs.report import STANDALONE_PATH, build_standalone_report, write_report
+
+    build_fixture_report(root)  # draws the figures
+    target = root / STANDALONE_PATH
+    write_report(build_standalone_report(fixture_inputs(), root), target)
+    return target

@@ -10,9 +10,16 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from figure_fixtures import build_fixture_report  # noqa: E402
+from figure_fixtures import (  # noqa: E402
+    build_fixture_report,
+    build_fixture_standalone,
+    fixture_inputs,
+)
 
-from localineq.outputs import figure_catalogue, report  # noqa: E402
+from localineq.outputs import figure_catalogue, report, report_sections  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = REPO_ROOT / "src" / "localineq" / "outputs" / "templates"
 
 
 class Structure(HTMLParser):
@@ -136,6 +143,114 @@ def test_figure_html_escapes_and_links_svg():
     html = report.figure_html(entry, report_dir="results/report", number=3)
     assert "A &lt;b&gt; &amp; c" in html and 'href="../figures/s.svg"' in html
     assert html.startswith('<figure id="fig-k">') and "<figcaption>" in html
+
+
+def test_report_is_rendered_from_the_section_list():
+    inputs = fixture_inputs()
+    page = report.build_report(inputs)
+    ids = parse(page).ids
+    section_ids = [s.id for s in report_sections.SECTIONS]
+    assert [i for i in ids if i in section_ids] == section_ids  # page order = list order
+    nav = page[page.index("<nav>") : page.index("</nav>")]
+    assert [f'href="#{i}"' in nav for i in section_ids] == [True] * len(section_ids)
+
+    def skipped(state):
+        return None
+
+    def extra(state):
+        return {"version": "X<1>"}
+
+    sections = [
+        report_sections.Section("gone", "Left out", "sections/question.html.j2", skipped),
+        report_sections.Section("cite", "Cite me", "sections/cite.html.j2", extra),
+    ]
+    # a cite partial missing its table field fails loudly (StrictUndefined), not silently
+    with pytest.raises(Exception, match="figures"):
+        report.build_report(inputs, sections=sections)
+    sections[1] = report_sections.Section(
+        "cite",
+        "Cite me",
+        "sections/cite.html.j2",
+        lambda state: {**report_sections.cite_context(state), "version": "X<1>"},
+    )
+    page = report.build_report(inputs, sections=sections)
+    assert 'id="gone"' not in page and "Left out" not in page
+    assert '<section id="cite"><h2>Cite me</h2>' in page
+    assert "localineq X&lt;1&gt;:" in page  # autoescaped
+
+
+def test_values_are_escaped_in_every_partial():
+    inputs = fixture_inputs()
+    key = next(iter(inputs.sources))
+    inputs.sources = {
+        **inputs.sources,
+        key: {**inputs.sources[key], "description": '<script>alert("x")</script>'},
+    }
+    page = report.build_report(inputs)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+
+
+def test_templates_ship_as_package_data():
+    import tomllib
+
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    globs = config["package-data"]["localineq.outputs"]
+    files = [p.relative_to(TEMPLATES.parent) for p in TEMPLATES.rglob("*") if p.is_file()]
+    assert any(f.name == "base.html.j2" for f in files)
+    unshipped = [f for f in files if not any(f.match(g) for g in globs)]
+    assert unshipped == [], f"templates missing from package-data: {unshipped}"
+
+
+def test_templates_hold_no_python_formatting():
+    # numbers are formatted in report_sections, not in templates
+    for path in TEMPLATES.rglob("*.j2"):
+        text = path.read_text(encoding="utf-8")
+        assert "|format" not in text.replace(" ", "") and "|round" not in text.replace(" ", "")
+        assert "|safe" not in text.replace(" ", ""), path.name
+
+
+def test_standalone_report_embeds_every_figure_and_links_no_files(tmp_path):
+    import base64
+
+    path = build_fixture_standalone(tmp_path)
+    page = path.read_text(encoding="utf-8")
+    sources = report.referenced_images(page)
+    linked = build_fixture_report(tmp_path / "linked").read_text(encoding="utf-8")
+    assert len(sources) == len(report.referenced_images(linked)) >= 6
+    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    entries = figure_catalogue.figure_catalogue(
+        fixture_inputs().config["indicators"], ["income", "unemployment"]
+    )
+    by_png = {(tmp_path / e.png).read_bytes(): e for e in entries}
+    decoded = [base64.b64decode(s.split(",", 1)[1]) for s in sources]
+    assert all(d in by_png for d in decoded)
+    assert report.local_references(page) == []
+    assert "../" not in page
+
+
+def test_local_references_catches_files_and_hosts():
+    page = (
+        '<a href="#x">in page</a><a href="https://ons.gov.uk">source</a>'
+        '<img src="data:image/png;base64,AAAA">'
+        '<img src="../figures/a.png"><a href="../tables/t.csv">t</a>'
+        '<img src="https://example.org/a.png"><link rel="stylesheet" href="//cdn/x.css">'
+        '<script src="app.js"></script>'
+    )
+    assert report.local_references(page) == [
+        "../figures/a.png",
+        "../tables/t.csv",
+        "https://example.org/a.png",
+        "//cdn/x.css",
+        "app.js",
+    ]
+
+
+def test_png_data_uri_refuses_non_png(tmp_path):
+    bad = tmp_path / "x.png"
+    bad.write_bytes(b"GIF89a")
+    with pytest.raises(ValueError, match="not a PNG"):
+        report.png_data_uri(bad)
 
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

@@ -1,6 +1,12 @@
 # Executed notebooks and the HTML report. Notebooks read only results/ and data/processed/.
+from pathlib import Path
 
 NOTEBOOKS = list(config["report"]["notebooks"])
+
+# The report's Jinja2 templates (package data), so that editing one re-renders the pages.
+REPORT_TEMPLATES = sorted(
+    str(p) for p in Path("src/localineq/outputs/templates").rglob("*") if p.is_file()
+)
 
 # What each notebook reads (so that it reruns when its inputs change).
 NOTEBOOK_INPUTS = {
@@ -49,36 +55,64 @@ rule execute_notebook:
         "../scripts/execute_notebook.py"
 
 
+# Inputs of both report pages (the linked index.html and the self-contained one).
+REPORT_INPUTS = dict(
+    sources=config["sources"],
+    summary=RESULT_TABLES["summary_csv"],
+    masked=RESULT_TABLES["masked_csv"],
+    top_bottom=RESULT_TABLES["top_bottom_csv"],
+    profile="results/tables/profile.csv",
+    uncertainty="results/tables/decomposition_uncertainty.csv",
+    lsoa_profile="results/tables/lsoa_profile.csv",
+    figures=FIGURE_OUTPUTS,
+    notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
+    code=package("outputs.report", "outputs.report_sections", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+    templates=REPORT_TEMPLATES,
+)
+
+# Table files the report lists (and links, in index.html).
+REPORT_TABLE_FILES = [
+    "results/tables/summary.csv",
+    "results/tables/summary.md",
+    "results/tables/summary.tex",
+    "results/tables/decomposition.csv",
+    "results/tables/decomposition_uncertainty.csv",
+    "results/tables/profile.csv",
+    "results/tables/lsoa_profile.csv",
+    "results/tables/masked_las.csv",
+    "results/tables/top_bottom_las.csv",
+    *INDICATOR_TABLES,
+]
+
+
 rule report_html:
     """The citable HTML report: question, sources, method, findings with figures, limitations."""
     input:
-        sources=config["sources"],
-        summary=RESULT_TABLES["summary_csv"],
-        masked=RESULT_TABLES["masked_csv"],
-        top_bottom=RESULT_TABLES["top_bottom_csv"],
-        profile="results/tables/profile.csv",
-        uncertainty="results/tables/decomposition_uncertainty.csv",
-        lsoa_profile="results/tables/lsoa_profile.csv",
-        figures=FIGURE_OUTPUTS,
-        notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
-        code=package("outputs.report", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+        **REPORT_INPUTS,
     output:
         html="results/report/index.html",
     params:
-        tables=[
-            "results/tables/summary.csv",
-            "results/tables/summary.md",
-            "results/tables/summary.tex",
-            "results/tables/decomposition.csv",
-            "results/tables/decomposition_uncertainty.csv",
-            "results/tables/profile.csv",
-            "results/tables/lsoa_profile.csv",
-            "results/tables/masked_las.csv",
-            "results/tables/top_bottom_las.csv",
-            *INDICATOR_TABLES,
-        ],
+        tables=REPORT_TABLE_FILES,
+        standalone=False,
     log:
         "logs/report/report_html.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/report_html.py"
+
+
+rule report_standalone:
+    """The same report as one file to email or archive: figures embedded, no local links."""
+    input:
+        **REPORT_INPUTS,
+    output:
+        html="results/report/localineq-report.html",
+    params:
+        tables=REPORT_TABLE_FILES,
+        standalone=True,
+    log:
+        "logs/report/report_standalone.log",
     conda:
         CONDA_ENV
     script:
@@ -88,6 +122,7 @@ rule report_html:
 # Final outputs of the figures and report stages, for rule all (common.smk: final_outputs).
 REPORT_OUTPUTS = [
     "results/report/index.html",
+    "results/report/localineq-report.html",
     *expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
     *FIGURE_OUTPUTS,
     *RESULT_TABLES.values(),

@@ -1,11 +1,18 @@
-"""Snakemake adapter: build results/report/index.html from results tables and figures."""
+"""Snakemake adapter: render results/report/index.html, or the self-contained report, from
+results tables and figures (``params.standalone``: embed figures, link no local files)."""
 
 import logging
 
 import pandas as pd
 import yaml
 
-from localineq.outputs.report import ReportInputs, build_report, write_report
+from localineq.outputs.report import (
+    ReportInputs,
+    build_report,
+    build_standalone_report,
+    local_references,
+    write_report,
+)
 
 
 def main(smk) -> None:
@@ -24,7 +31,13 @@ def main(smk) -> None:
         notebooks=list(smk.input.notebooks),
         tables=list(smk.params.tables),
     )
-    page = build_report(inputs, report_path=smk.output.html)
+    if smk.params.standalone:
+        page = build_standalone_report(inputs, ".")
+        outside = local_references(page)
+        if outside:
+            raise ValueError(f"self-contained report still references files or hosts: {outside}")
+    else:
+        page = build_report(inputs, report_path=smk.output.html)
     write_report(page, smk.output.html)
     logging.info("wrote %s (%d characters)", smk.output.html, len(page))
 

@@ -1,0 +1,408 @@
+"""The report's sections: what each one shows, computed from the loaded results.
+
+Every section of ``results/report/index.html`` is a :class:`Section` in :data:`SECTIONS`: an
+anchor id, a heading, a Jinja2 partial under ``templates/sections/`` and a *context function*.
+The context function takes the :class:`ReportState` (loaded inputs, figure catalogue and
+numbers, link mode) and returns a plain dict of strings, numbers and lists for its partial, or
+``None`` to leave the section out. Numbers are formatted and data-driven sentence pieces are
+built here; partials hold only markup and fixed prose. See :mod:`localineq.outputs.report` for
+how to add a section.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from localineq.outputs.area_tables import MASKED_KINDS
+from localineq.outputs.figure_catalogue import FigureEntry, weight_phrase
+from localineq.outputs.tables import format_interval, summary_display
+
+LICENCE_NAMES = {
+    "OGL-UK-3.0": "Open Government Licence v3.0",
+}
+LICENCE_URLS = {
+    "OGL-UK-3.0": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
+
+#: Supporting sources listed after the indicators' own sources (geography, weights, lookups).
+SUPPORTING_SOURCES = (
+    "els_boundaries_topojson",
+    "lad23_itl_lookup",
+    "regional_gdp_la_workbook",
+    "mid2022_population_by_age",
+    "la_code_changes",
+    "ltla_lookup_2014",
+    "imd2019_scores_mysociety",
+    "imd2019_file1",
+    "imd2019_file6",
+)
+
+
+@dataclass
+class ReportInputs:
+    """Everything the report needs, already loaded.
+
+    ``extra`` holds further named tables for sections added later (e.g. ``"scorecard"``), so a
+    new section needs no new field here; its rule passes the table and its context function
+    reads ``state.inputs.extra.get(name)``.
+    """
+
+    config: Mapping[str, Any]
+    sources: Mapping[str, Mapping[str, Any]]
+    summary: pd.DataFrame
+    masked: pd.DataFrame
+    top_bottom: pd.DataFrame
+    profile: pd.DataFrame | None = None
+    uncertainty: pd.DataFrame | None = None
+    lsoa_profile: pd.DataFrame | None = None
+    notebooks: Sequence[str] = field(default_factory=list)
+    tables: Sequence[str] = field(default_factory=list)
+    extra: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+
+@dataclass
+class ReportState:
+    """What every context function sees.
+
+    ``link(path)`` is the href of a repository-relative file from the report's folder, or
+    ``None`` in the self-contained report (which links no local files); ``image(path)`` is the
+    ``src`` of a figure (a relative path, or a ``data:`` URI when embedded).
+    """
+
+    inputs: ReportInputs
+    catalogue: list[FigureEntry]
+    headline: list[str]
+    version: str
+    link: Callable[[str], str | None]
+    image: Callable[[str], str]
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        return self.inputs.config
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Figure numbers in catalogue order (1-based)."""
+        return {entry.key: i + 1 for i, entry in enumerate(self.catalogue)}
+
+    def figure(self, key: str) -> dict[str, Any]:
+        """Context of the catalogue's figure ``key`` for the ``figure`` macro."""
+        entry = next(e for e in self.catalogue if e.key == key)
+        return figure_context(entry, self, number=self.numbers[key])
+
+
+@dataclass(frozen=True)
+class Section:
+    """One report section: ``<section id=id><h2>title</h2>{partial}</section>``."""
+
+    id: str
+    title: str
+    template: str
+    context: Callable[[ReportState], Mapping[str, Any] | None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared pieces
+# ---------------------------------------------------------------------------------------------
+def relative_link(target: str, report_dir: str) -> str:
+    """POSIX relative path from directory ``report_dir`` to ``target`` (both repo-relative)."""
+    return posixpath.relpath(target, report_dir)
+
+
+def figure_context(entry: FigureEntry, state: ReportState, *, number: int) -> dict[str, Any]:
+    """Fields of the ``figure`` macro for one catalogue entry."""
+    return {
+        "id": entry.key,
+        "number": number,
+        "title": entry.title,
+        "caption": entry.caption,
+        "alt": entry.alt or entry.title,
+        "src": state.image(entry.png),
+        "png": entry.png,
+        "svg": entry.svg,
+        "png_href": state.link(entry.png),
+        "svg_href": state.link(entry.svg),
+    }
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def table_context(
+    frame: pd.DataFrame, *, caption: str | None = None, numeric: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Fields of the ``table`` macro: caption, columns (name, numeric) and rows of text."""
+    return {
+        "caption": caption,
+        "columns": [{"name": str(c), "numeric": c in numeric} for c in frame.columns],
+        "rows": [[_cell(v) for v in row] for row in frame.itertuples(index=False)],
+    }
+
+
+def used_sources(config: Mapping[str, Any], sources: Mapping[str, Any]) -> list[str]:
+    """Source keys the analysis uses: each indicator's source, then geography and weights."""
+    keys = [str(spec["source"]) for spec in config["indicators"].values()]
+    ordered = []
+    for key in [*keys, *SUPPORTING_SOURCES]:
+        if key in sources and key not in ordered:
+            ordered.append(key)
+    return ordered
+
+
+def source_context(key: str, src: Mapping[str, Any]) -> dict[str, Any]:
+    """One row of the sources table: licences split into linked names and the rest."""
+    text = str(src.get("licence", ""))
+    licences = []
+    for token, name in LICENCE_NAMES.items():
+        if token in text:
+            licences.append({"name": name, "url": LICENCE_URLS[token]})
+            text = text.replace(token, "").strip(" ;,")
+    url = str(src.get("url") or src.get("landing_page") or "")
+    return {
+        "description": src.get("description", key),
+        "publisher": src.get("publisher", ""),
+        "licences": licences,
+        "licence_rest": text,
+        "file": src.get("filename") or key,
+        "url": url if url.startswith("http") else None,
+        "location": url,
+        "sha256": str(src.get("sha256", ""))[:16],
+    }
+
+
+def finding_context(row: pd.Series, weighting: str) -> dict[str, Any]:
+    """Fields of the ``finding`` macro: the between and within shares of one indicator."""
+    unweighted = row.get("between_share_unweighted")
+    between_unweighted = None
+    if row["weighting"] != "unweighted" and unweighted is not None and not math.isnan(unweighted):
+        between_unweighted = format_interval(
+            unweighted,
+            row["between_share_unweighted_lower"],
+            row["between_share_unweighted_upper"],
+        )
+    return {
+        "period_label": row["period_label"],
+        "n_areas": int(row["n_areas"]),
+        "between": format_interval(
+            row["between_share"], row["between_share_lower"], row["between_share_upper"]
+        ),
+        "within": f"{100 * (1 - row['between_share']):.0f}%",
+        "weighting": weighting,
+        "title": str(row["title"]).lower(),
+        "between_unweighted": between_unweighted,
+    }
+
+
+def masked_context(masked: pd.DataFrame, indicator: str, n: int = 6) -> list[dict[str, Any]]:
+    """Masked areas of one indicator by kind: count, description, first ``n`` names."""
+    part = masked[masked["indicator"] == indicator]
+    out = []
+    for kind, description in MASKED_KINDS.items():
+        rows = part[part["kind"] == kind]
+        if rows.empty:
+            continue
+        names = [
+            f"{r.area_name} ({str(r.itl1_name).replace(' (England)', '')})"
+            for r in rows.head(n).itertuples()
+        ]
+        out.append(
+            {
+                "count": len(rows),
+                "description": description,
+                "names": names,
+                "more": len(rows) - n if len(rows) > n else 0,
+            }
+        )
+    return out
+
+
+def lsoa_shares(profile: pd.DataFrame | None) -> list[str]:
+    """``"71% for the IMD score"`` pieces: Theil T share between LSOAs within LAs."""
+    if profile is None or profile.empty:
+        return []
+    within = profile[
+        (profile["level"] == "within lad23")
+        & (profile["measure"] == "theil_t")
+        & (profile["weighting"] == "population")
+    ].set_index("indicator")["share"]
+    names = {"imd_score": "the IMD score", "income_rate": "the income-deprivation rate"}
+    return [f"{100 * within[k]:.0f}% for {v}" for k, v in names.items() if k in within.index]
+
+
+# ---------------------------------------------------------------------------------------------
+# Context functions, one per section
+# ---------------------------------------------------------------------------------------------
+def no_context(state: ReportState) -> dict[str, Any]:
+    """For sections of fixed prose."""
+    return {}
+
+
+def key_findings_context(state: ReportState) -> dict[str, Any]:
+    summary = state.inputs.summary
+    key = None
+    if not summary.empty:
+        within = 1 - summary["between_share"]
+        key = {
+            "majority": int((within > 0.5).sum()),
+            "n": len(summary),
+            "median": f"{100 * within.median():.0f}%",
+            "low": f"{100 * within.min():.0f}",
+            "high": f"{100 * within.max():.0f}%",
+        }
+    profile = state.inputs.profile
+    keys = ["shares", "trend"] + ([] if profile is None or profile.empty else ["profile"])
+    return {
+        "key": key,
+        "figures": [state.figure(k) for k in keys],
+        "lsoa_found": lsoa_shares(state.inputs.lsoa_profile),
+        "lsoa_figure": state.figure("lsoa_profile"),
+    }
+
+
+def data_context(state: ReportState) -> dict[str, Any]:
+    specs = state.config["indicators"]
+    sources = state.inputs.sources
+    indicators = pd.DataFrame(
+        {
+            "Key": list(specs),
+            "Indicator": [s["title"] for s in specs.values()],
+            "Unit": [s["unit"] for s in specs.values()],
+            "Polarity": [
+                "higher is better" if s["higher_is_better"] else "lower is better"
+                for s in specs.values()
+            ],
+            "Weight": [s.get("weight", "") for s in specs.values()],
+        }
+    )
+    return {
+        "sources": [source_context(k, sources[k]) for k in used_sources(state.config, sources)],
+        "indicators": table_context(indicators, caption="Indicators analysed (config/config.yaml)"),
+    }
+
+
+def findings_context(state: ReportState) -> dict[str, Any]:
+    specs = state.config["indicators"]
+    weight_bases = state.config.get("weight_bases")
+    summary = state.inputs.summary
+    by_key = summary.set_index("indicator") if not summary.empty else pd.DataFrame()
+    numbers = state.numbers
+    indicators = []
+    for key in state.headline:
+        spec = specs[key]
+        finding = None
+        if key in by_key.index:
+            finding = finding_context(by_key.loc[key], weight_phrase(spec, weight_bases))
+        indicators.append(
+            {
+                "key": key,
+                "title": spec["title"],
+                "finding": finding,
+                "masked": masked_context(state.inputs.masked, key),
+                "figures": [
+                    figure_context(e, state, number=numbers[e.key])
+                    for e in state.catalogue
+                    if e.indicator == key
+                ],
+            }
+        )
+    others = [k for k in specs if k not in state.headline and k in by_key.index]
+    return {
+        "indicators": indicators,
+        "others": [
+            finding_context(by_key.loc[k], weight_phrase(specs[k], weight_bases)) for k in others
+        ],
+    }
+
+
+def tables_context(state: ReportState) -> dict[str, Any]:
+    inputs = state.inputs
+    tables = []
+    if not inputs.summary.empty:
+        tables.append(
+            table_context(
+                summary_display(inputs.summary),
+                caption=(
+                    "Table 1. Between- and within-region shares of inequality between local "
+                    "authorities (Theil T, latest period), with 95% bootstrap intervals."
+                ),
+                numeric=["LAs", "Theil T (weighted)"],
+            )
+        )
+    if not inputs.masked.empty:
+        shown = inputs.masked[inputs.masked["indicator"].isin(state.headline)]
+        display = pd.DataFrame(
+            {
+                "Indicator": shown["title"],
+                "Local authority": shown["area_name"],
+                "Region": shown["itl1_name"].str.replace(" (England)", "", regex=False),
+                "Kind": shown["kind"].map(
+                    {
+                        "hidden_low": "worst fifth, region ≥ UK",
+                        "hidden_high": "best fifth, region < UK",
+                    }
+                ),
+                "Value": shown["value"].map(lambda v: f"{v:,.1f}"),
+                "Region average": shown["region_mean"].map(lambda v: f"{v:,.1f}"),
+            }
+        )
+        tables.append(
+            table_context(
+                display,
+                caption=(
+                    "Table 2. Masked local authorities for the headline indicators: in the "
+                    "worst national fifth while their region is at or better than the UK "
+                    "average, or in the best fifth while their region is worse (all "
+                    "indicators: results/tables/masked_las.csv)."
+                ),
+                numeric=["Value", "Region average"],
+            )
+        )
+    return {
+        "tables": tables,
+        "table_files": [{"path": t, "href": state.link(t)} for t in inputs.tables],
+        "notebooks": [{"path": n, "href": state.link(n)} for n in inputs.notebooks],
+    }
+
+
+def cite_context(state: ReportState) -> dict[str, Any]:
+    numbers = state.numbers
+    figures = pd.DataFrame(
+        {
+            "Figure": [f"Figure {numbers[e.key]}" for e in state.catalogue],
+            "Title": [e.title for e in state.catalogue],
+            "PNG": [e.png for e in state.catalogue],
+            "SVG": [e.svg for e in state.catalogue],
+        }
+    )
+    tables = None
+    if state.inputs.tables:
+        tables = table_context(
+            pd.DataFrame({"Table file": list(state.inputs.tables)}), caption="Tables"
+        )
+    return {
+        "version": state.version,
+        "figures": table_context(figures, caption="Figures and their stable paths"),
+        "tables": tables,
+    }
+
+
+#: The report's sections, in page order. Insert new ones where they belong in the story.
+SECTIONS: list[Section] = [
+    Section("question", "The question", "sections/question.html.j2", no_context),
+    Section("key-findings", "Key findings", "sections/key_findings.html.j2", key_findings_context),
+    Section("data", "Data and sources", "sections/data.html.j2", data_context),
+    Section("method", "Method", "sections/method.html.j2", no_context),
+    Section("findings", "Findings by indicator", "sections/findings.html.j2", findings_context),
+    Section("tables", "Tables", "sections/tables.html.j2", tables_context),
+    Section("limitations", "Limitations", "sections/limitations.html.j2", no_context),
+    Section("cite", "How to cite", "sections/cite.html.j2", cite_context),
+]
