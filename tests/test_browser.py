@@ -17,12 +17,17 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from figure_fixtures import build_fixture_report  # noqa: E402
+from figure_fixtures import build_fixture_report, build_fixture_standalone  # noqa: E402
 
-from localineq.outputs.report import missing_images, referenced_images  # noqa: E402
+from localineq.outputs.report import (  # noqa: E402
+    local_references,
+    missing_images,
+    referenced_images,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REAL_REPORT = REPO_ROOT / "results" / "report" / "index.html"
+REAL_STANDALONE = REPO_ROOT / "results" / "report" / "localineq-report.html"
 
 
 def chromium_binary() -> str | None:
@@ -35,6 +40,9 @@ def chromium_binary() -> str | None:
 
 CHROMIUM = chromium_binary()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+
+# No name resolves: any request for another host fails instead of leaving the machine.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND"
 
 FLAGS = [
     "--headless",
@@ -56,6 +64,11 @@ window.addEventListener("load", () => {
   document.body.setAttribute("data-images", String(images.length));
   document.body.setAttribute("data-figures", String(document.querySelectorAll("figure figcaption").length));
   document.body.setAttribute("data-broken", JSON.stringify(broken));
+  const widths = images.map((i) => i.naturalWidth);
+  document.body.setAttribute("data-widths", JSON.stringify(widths));
+  // every fetch the page made (data: URIs are not fetched and never listed)
+  const fetched = performance.getEntriesByType("resource").map((e) => e.name);
+  document.body.setAttribute("data-requests", JSON.stringify(fetched));
 });
 </script>"""
 
@@ -65,20 +78,30 @@ def run_chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
-def probe_page(report: Path, workdir: Path) -> Path:
-    """A copy of the report with a <base> pointing at its folder and the probe script."""
+def probe_page(report: Path, workdir: Path, *, base: bool = True) -> Path:
+    """A copy of the report with the probe script (and a <base> pointing at its folder)."""
     page = report.read_text(encoding="utf-8")
-    base = f'<base href="{report.parent.resolve().as_uri()}/">'
-    page = page.replace("<head>", f"<head>\n{base}", 1).replace("</body>", f"{PROBE}\n</body>", 1)
+    if base:
+        tag = f'<base href="{report.parent.resolve().as_uri()}/">'
+        page = page.replace("<head>", f"<head>\n{tag}", 1)
+    page = page.replace("</body>", f"{PROBE}\n</body>", 1)
     probe = workdir / "probe.html"
     probe.write_text(page, encoding="utf-8")
     return probe
 
 
-def rendered_state(report: Path, workdir: Path) -> dict:
-    probe = probe_page(report, workdir)
+def _attr(attrs: dict, name: str):
+    return json.loads(attrs[name].replace("&quot;", '"'))
+
+
+def rendered_state(
+    report: Path, workdir: Path, *, base: bool = True, offline: bool = False
+) -> dict:
+    probe = probe_page(report, workdir, base=base)
+    network = [OFFLINE] if offline else []
     run = run_chromium(
-        ["--virtual-time-budget=20000", "--dump-dom", probe.as_uri()], workdir / "profile-dom"
+        [*network, "--virtual-time-budget=20000", "--dump-dom", probe.as_uri()],
+        workdir / "profile-dom",
     )
     assert run.returncode == 0, run.stderr[-2000:]
     body = re.search(r"<body([^>]*)>", run.stdout)
@@ -89,7 +112,9 @@ def rendered_state(report: Path, workdir: Path) -> dict:
         "dom": run.stdout,
         "images": int(attrs["data-images"]),
         "figures": int(attrs["data-figures"]),
-        "broken": json.loads(attrs["data-broken"].replace("&quot;", '"')),
+        "broken": _attr(attrs, "data-broken"),
+        "widths": _attr(attrs, "data-widths"),
+        "requests": _attr(attrs, "data-requests"),
     }
 
 
@@ -133,3 +158,45 @@ def test_browser_notices_a_broken_image(tmp_path):
 @pytest.mark.skipif(not REAL_REPORT.exists(), reason="the pipeline has not built the report yet")
 def test_real_report_renders_with_all_images(tmp_path):
     check_report(REAL_REPORT, tmp_path, min_figures=6)
+
+
+def check_standalone(report: Path, workdir: Path, *, min_figures: int) -> None:
+    """The page alone in an empty folder, offline: every image decodes, nothing is fetched."""
+    page = report.read_text(encoding="utf-8")
+    assert local_references(page) == []
+    alone = workdir / "alone"
+    alone.mkdir()
+    copy = alone / report.name
+    shutil.copyfile(report, copy)
+    probe_dir = workdir / "probe"
+    probe_dir.mkdir()
+    state = rendered_state(copy, probe_dir, base=False, offline=True)
+    assert state["images"] == len(referenced_images(page)) >= min_figures
+    assert state["broken"] == []
+    assert all(w > 0 for w in state["widths"]), state["widths"]
+    # the probe page is the only document; it made no further request of any kind
+    assert state["requests"] == []
+    assert "How to cite" in state["dom"]
+
+
+def test_fixture_standalone_renders_offline(tmp_path):
+    report = build_fixture_standalone(tmp_path / "site")
+    check_standalone(report, tmp_path, min_figures=6)
+
+
+def test_offline_probe_notices_a_request(tmp_path):
+    # the check can fail: an image that needs a host is reported as broken and as a request
+    report = build_fixture_standalone(tmp_path / "site")
+    page = report.read_text(encoding="utf-8")
+    first = referenced_images(page)[0]
+    report.write_text(page.replace(first, "https://example.org/x.png", 1), encoding="utf-8")
+    state = rendered_state(report, tmp_path, base=False, offline=True)
+    assert state["broken"] == ["https://example.org/x.png"]
+    assert state["requests"] == ["https://example.org/x.png"]
+
+
+@pytest.mark.skipif(
+    not REAL_STANDALONE.exists(), reason="the pipeline has not built the report yet"
+)
+def test_real_standalone_renders_offline(tmp_path):
+    check_standalone(REAL_STANDALONE, tmp_path, min_figures=6)
