@@ -27,6 +27,7 @@ wildcard_constraints:
 include: "workflow/rules/fetch.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/analyse.smk"
+include: "workflow/rules/missions.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 

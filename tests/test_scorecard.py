@@ -209,3 +209,21 @@ def test_sentences_quote_both_lenses(frames):
 def test_check_missions_refuses_unknown_names(change, message):
     with pytest.raises(ValueError, match=message):
         check_missions({**MISSIONS, **change}, SPECS)
+
+
+def test_scorecard_figure_sets_the_lenses_side_by_side(frames):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from localineq.outputs.missions import scorecard_cell_text, scorecard_figure
+
+    sc = scorecard(frames, MISSIONS, SPECS)
+    fig = scorecard_figure(sc, MISSIONS["labels"])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "By region (ITL1)" in texts and "By local authority" in texts
+    assert "Mission 1: Pay" in texts and "Mission 9: Level" in texts
+    # pay at the local lens: LA c fell, significantly
+    local = sc[(sc.indicator == "pay") & (sc.test == "rise_everywhere") & (sc.lens == "local")]
+    assert scorecard_cell_text(local.iloc[0]) == "failed: 1 of 6 fell short (1 sig.)"
+    assert "failed: 1 of 6 fell short (1 sig.)" in texts
+    assert any("Levelling Up the United Kingdom" in t.get_text() for t in fig.axes[0].texts)

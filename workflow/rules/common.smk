@@ -50,5 +50,6 @@ def final_outputs():
         "results/figures/lsoa_profile.png",
         "results/figures/dotplot_regions.png",
         "results/notebooks/01_first_result.html",
+        *MISSION_OUTPUTS,  # mission scorecard tables and figure (workflow/rules/missions.smk)
         *REPORT_OUTPUTS,  # figures, result tables, notebooks, report (workflow/rules/report.smk)
     ]

@@ -27,6 +27,11 @@ NOTEBOOK_INPUTS = {
         "data/processed/lad23_boundaries.gpkg",
         *INDICATOR_TABLES,
     ],
+    "04_mission_scorecard": [
+        "results/tables/mission_scorecard.csv",
+        "results/tables/ambition_backtest.csv",
+        "results/tables/la_indicators.csv",
+    ],
 }
 
 

@@ -1,0 +1,80 @@
+# Levelling-Up mission scorecard: every declared mission test by region and by local authority,
+# convergence at both lenses, the ambition back-test, and the figure that sets the lenses side
+# by side (issue 11). Tables are read from the analysis-ready exports only.
+
+MISSIONS = config["missions"]
+MISSION_TABLES = {
+    "scorecard": "results/tables/mission_scorecard.csv",
+    "convergence": "results/tables/convergence.csv",
+    "backtest": "results/tables/ambition_backtest.csv",
+}
+MISSION_OUTPUTS = [
+    *MISSION_TABLES.values(),
+    "results/figures/mission_scorecard.png",
+    "results/figures/mission_scorecard.svg",
+]
+
+
+rule mission_tables:
+    """Mission scorecard (mission x indicator x test x lens), convergence and ambition back-test."""
+    input:
+        lad="results/tables/la_indicators.csv",
+        upper="results/tables/upper_tier_indicators.csv",
+        code=package(
+            "policy.periods",
+            "policy.compare",
+            "policy.results",
+            "policy.missions",
+            "policy.lenses",
+            "policy.scorecard",
+            "stats.convergence",
+            "stats.dispersion",
+        ),
+    output:
+        scorecard=report(
+            MISSION_TABLES["scorecard"],
+            caption="../report/mission_scorecard_table.rst",
+            category="Missions",
+        ),
+        convergence=report(
+            MISSION_TABLES["convergence"],
+            caption="../report/convergence.rst",
+            category="Missions",
+        ),
+        backtest=report(
+            MISSION_TABLES["backtest"],
+            caption="../report/ambition_backtest.rst",
+            category="Missions",
+        ),
+    params:
+        missions=MISSIONS,
+        specs={k: dict(v) for k, v in config["indicators"].items()},
+        min_periods=MISSIONS.get("convergence_min_periods", 5),
+    log:
+        "logs/missions/mission_tables.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/mission_tables.py"
+
+
+rule figure_mission_scorecard:
+    """Regional and local verdicts side by side for every mission test."""
+    input:
+        scorecard=MISSION_TABLES["scorecard"],
+        code=package("outputs.missions", "outputs.figures"),
+    output:
+        png=report(
+            "results/figures/mission_scorecard.png",
+            caption="../report/mission_scorecard.rst",
+            category="Missions",
+        ),
+        svg="results/figures/mission_scorecard.svg",
+    params:
+        labels=dict(MISSIONS.get("labels", {})),
+    log:
+        "logs/missions/figure_mission_scorecard.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/figure_mission_scorecard.py"

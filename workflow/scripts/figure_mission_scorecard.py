@@ -1,0 +1,20 @@
+"""Snakemake adapter: regional and local verdicts side by side, per mission."""
+
+import logging
+
+import pandas as pd
+
+from localineq.outputs.figures import save_figure
+from localineq.outputs.missions import scorecard_figure
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    table = pd.read_csv(smk.input.scorecard)
+    fig = scorecard_figure(table, dict(smk.params.labels))
+    save_figure(fig, smk.output.png, smk.output.svg)
+    logging.info("%d scorecard rows drawn", len(table))
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821
