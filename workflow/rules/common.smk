@@ -2,6 +2,7 @@
 import atexit
 import sys
 import time
+from pathlib import Path
 
 from localineq.data.configcheck import check_config
 from localineq.data.fetch import fetch_failure_summary, load_catalogue, raw_path, verify_raw_files
@@ -20,6 +21,13 @@ INDICATORS = list(config["indicators"])
 # 24 MB) before any job reads them; an edited raw file stops the run even if its
 # modification time was kept. Missing raw files are fetched again (rule `fetch`).
 verify_raw_files(SOURCES)
+MISSING_RAW = [str(raw_path(src)) for src in SOURCES.values() if not raw_path(src).is_file()]
+if MISSING_RAW and any(Path("data/processed").glob("*.*")):
+    print(
+        f"localineq: {len(MISSING_RAW)} raw file(s) missing: {', '.join(MISSING_RAW)}. "
+        "`snakemake` (rule all) fetches them again and reruns every step that reads them.",
+        file=sys.stderr,
+    )
 
 
 def raw(key):
@@ -52,4 +60,8 @@ def final_outputs():
         "results/notebooks/01_first_result.html",
         *MISSION_OUTPUTS,  # mission scorecard tables and figure (workflow/rules/missions.smk)
         *REPORT_OUTPUTS,  # figures, result tables, notebooks, report (workflow/rules/report.smk)
+        # The raw files themselves: Snakemake does not look at a missing input of a job whose
+        # outputs are up to date, so a deleted raw file would otherwise never be fetched again.
+        # Requested here, it is fetched and everything that reads it reruns.
+        *(raw(key) for key in SOURCES),
     ]

@@ -462,9 +462,11 @@ def verify_raw_files(
         actual = sha256_of(path)
         verified += 1
         if actual != source.sha256:
+            empty = " — the file is EMPTY" if path.stat().st_size == 0 else ""
             problems.append(
-                f"{path} (source {key!r}) has sha256 {actual}\n"
-                f"    but config/sources.yaml pins       {source.sha256}"
+                f"{path} (source {key!r}){empty}\n"
+                f"      the file has sha256      {actual}\n"
+                f"      config/sources.yaml pins {source.sha256}"
             )
             continue
         sidecar = path.with_name(path.name + ".provenance.json")
