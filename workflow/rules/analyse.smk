@@ -134,3 +134,105 @@ rule lsoa_profile_table:
         CONDA_ENV
     script:
         "../scripts/table_lsoa_profile.py"
+
+
+# Spatial structure (issue 13): weights, Moran's I, LISA clusters. Upper-tier indicators
+# (healthy life expectancy) use their own units' weights.
+SPATIAL = config["spatial"]
+SPATIAL_TIERS = {"lad": LAD_INDICATORS, "upper": UPPER_TIER_INDICATORS}
+SPATIAL_WEIGHTS = {
+    "lad": "results/tables/spatial_weights.gal",
+    "upper": "results/tables/spatial_weights_upper_tier.gal",
+}
+SPATIAL_INPUTS = {
+    **{f"{t}_weights": SPATIAL_WEIGHTS[t] for t, keys in SPATIAL_TIERS.items() if keys},
+    **{
+        f"{t}_indicators": f"results/tables/{'la' if t == 'lad' else 'upper_tier'}_indicators.csv"
+        for t, keys in SPATIAL_TIERS.items()
+        if keys
+    },
+}
+
+
+rule spatial_weights:
+    """Queen contiguity of LAD23s and of upper-tier units (islands joined), as GAL files."""
+    input:
+        boundaries="data/processed/lad23_boundaries.gpkg",
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        code=package("stats.spatial", "outputs.spatial_tables", "outputs.maps", "data.indicators"),
+    output:
+        **{t: SPATIAL_WEIGHTS[t] for t, keys in SPATIAL_TIERS.items() if keys},
+    params:
+        k_islands=SPATIAL["island_neighbours"],
+        upper_specs={k: dict(config["indicators"][k]) for k in UPPER_TIER_INDICATORS},
+    log:
+        "logs/analyse/spatial_weights.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/spatial_weights.py"
+
+
+rule spatial_autocorrelation:
+    """Global Moran's I, raw and within-region, latest period and every period with enough areas."""
+    input:
+        **SPATIAL_INPUTS,
+        code=package("stats.spatial", "outputs.spatial_tables", "outputs.area_tables"),
+    output:
+        report(
+            "results/tables/spatial_autocorrelation.csv",
+            caption="../report/spatial_autocorrelation.rst",
+            category="Tables",
+        ),
+    params:
+        tiers=SPATIAL_TIERS,
+        settings=dict(SPATIAL),
+    log:
+        "logs/analyse/spatial_autocorrelation.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/spatial_autocorrelation.py"
+
+
+rule spatial_lisa:
+    """LISA of every indicator's latest period (FDR), and lagging clusters crossing ITL1 borders."""
+    input:
+        **SPATIAL_INPUTS,
+        boundaries="data/processed/lad23_boundaries.gpkg",
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        population="data/processed/population.parquet",
+        code=package("stats.spatial", "outputs.spatial_tables", "outputs.area_tables", "data.indicators"),
+    output:
+        lisa=report(
+            "results/tables/lisa_clusters.csv",
+            caption="../report/lisa_clusters.rst",
+            category="Tables",
+        ),
+        cross_border=report(
+            "results/tables/cross_border_clusters.csv",
+            caption="../report/cross_border_clusters.rst",
+            category="Tables",
+        ),
+    params:
+        tiers=SPATIAL_TIERS,
+        specs={k: dict(v) for k, v in config["indicators"].items()},
+        settings=dict(SPATIAL),
+    log:
+        "logs/analyse/spatial_lisa.log",
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1500,
+    script:
+        "../scripts/spatial_lisa.py"
+
+
+SPATIAL_TABLES = [
+    *(SPATIAL_WEIGHTS[t] for t, keys in SPATIAL_TIERS.items() if keys),
+    "results/tables/spatial_autocorrelation.csv",
+    "results/tables/lisa_clusters.csv",
+    "results/tables/cross_border_clusters.csv",
+]

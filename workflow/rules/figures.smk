@@ -302,3 +302,36 @@ rule figure_lsoa_profile:
         CONDA_ENV
     script:
         "../scripts/figure_lsoa_profile.py"
+
+
+rule figure_lisa_map:
+    """LISA cluster map of a headline indicator (latest period), ITL1 boundaries overlaid."""
+    input:
+        lisa="results/tables/lisa_clusters.csv",
+        boundaries="data/processed/lad23_boundaries.gpkg",
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        code=package("outputs.maps", "outputs.figures", "data.indicators"),
+    output:
+        png=report(
+            "results/figures/lisa_map_{indicator}.png",
+            caption="../report/lisa_map.rst",
+            category="Figures",
+            subcategory="{indicator}",
+        ),
+        svg="results/figures/lisa_map_{indicator}.svg",
+    wildcard_constraints:
+        indicator="|".join(HEADLINE),
+    params:
+        spec=lambda wildcards: SPECS[wildcards.indicator],
+    log:
+        "logs/figures/lisa_map_{indicator}.log",
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1500,
+    script:
+        "../scripts/figure_lisa_map.py"
+
+
+LISA_MAPS = [f"results/figures/lisa_map_{k}.{ext}" for k in HEADLINE for ext in ("png", "svg")]

@@ -422,3 +422,87 @@ def _signed(value: float, decimals: int) -> str:
     if value < 0:
         return f"−{text}"
     return "0"
+
+
+#: Source line of the LISA maps (no population weights are involved).
+LISA_SOURCE = (
+    "Source: ONS Explore Local Statistics; local Moran's I with PySAL esda. "
+    "Open Government Licence v3.0."
+)
+#: LISA class → colour: red = lagging, blue = leading; dark = cluster, light = outlier.
+LISA_COLOURS = {
+    "lagging cluster": "#b2182b",
+    "lagging outlier": "#f4a582",
+    "leading cluster": "#2166ac",
+    "leading outlier": "#92c5de",
+    "not significant": "#f2f2f2",
+}
+
+
+def lisa_map(
+    lad: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    lisa: pd.DataFrame,
+    *,
+    title: str,
+    period_label: str,
+    higher_is_better: bool,
+    fdr_alpha: float,
+    permutations: int,
+    source: str | None = None,
+    members: pd.DataFrame | None = None,
+    area_label: str = "Local authorities (2023 boundaries)",
+) -> plt.Figure:
+    """LISA cluster map: each area's polarity-aware local Moran class, ITL1 boundaries overlaid.
+
+    ``lisa`` holds ``area_code, lisa_class`` (see :func:`localineq.stats.spatial.local_moran`):
+    a *lagging cluster* is a significant low-low area when higher is better (high-high when
+    lower is better), an *outlier* differs from its neighbours. Areas without a value are
+    hatched grey.
+    """
+    lad, regions = _prepare(lad, regions, lisa, "lisa_class", members)
+    unknown = set(lad["lisa_class"].dropna()) - set(LISA_COLOURS)
+    if unknown:
+        raise ValueError(f"unknown LISA classes {sorted(unknown)}")
+    colours = lad["lisa_class"].map(LISA_COLOURS).astype("object")
+    colours = colours.where(colours.notna(), None)
+    fig = plt.figure(figsize=MAP_FIGSIZE)
+    main, inset = _inset_axes(fig)
+    _draw((main, inset), lad, regions, colours, london_bounds=_london_bounds(lad))
+    counts = lad["lisa_class"].value_counts()
+    handles = [
+        Patch(
+            facecolor=colour,
+            edgecolor="0.6" if name == "not significant" else "none",
+            linewidth=0.4,
+            label=f"{name[0].upper()}{name[1:]} ({counts.get(name, 0)})",
+        )
+        for name, colour in LISA_COLOURS.items()
+    ]
+    if colours.isna().any():
+        handles.append(
+            Patch(facecolor=NO_DATA_COLOUR, edgecolor="0.6", hatch="////", label="No data")
+        )
+    handles.append(plt.Line2D([], [], color=REGION_EDGE, lw=1, label="ITL1 region boundary"))
+    worse, better = ("low", "high") if higher_is_better else ("high", "low")
+    main.legend(
+        handles=handles,
+        title=(
+            f"Local Moran's I, FDR {fdr_alpha:g}\n"
+            f"lagging = {worse} among {worse}\nleading = {better} among {better}"
+        ),
+        loc="upper left",
+        bbox_to_anchor=LEGEND_ANCHOR,
+        bbox_transform=fig.transFigure,
+        fontsize=8,
+        title_fontsize=8,
+        frameon=False,
+        alignment="left",
+    )
+    _titles(
+        fig,
+        f"{title}, {period_label}: where lagging places cluster",
+        f"{area_label}; queen contiguity, {permutations:,} conditional permutations",
+    )
+    add_source_line(fig, source or LISA_SOURCE, extra=OS_LINE, y=-0.01)
+    return fig

@@ -1,0 +1,44 @@
+"""Snakemake adapter: LISA cluster map of one headline indicator's latest period."""
+
+import logging
+
+import geopandas as gpd
+import pandas as pd
+
+from localineq.data.indicators import analysis_units
+from localineq.outputs.figures import save_figure
+from localineq.outputs.maps import lisa_map
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    key = smk.wildcards.indicator
+    spec = dict(smk.params.spec)
+    lisa = pd.read_csv(smk.input.lisa, dtype={"area_code": str, "period": str})
+    lisa = lisa[lisa["indicator"] == key]
+    if lisa.empty:
+        raise ValueError(f"no LISA rows for {key} in {smk.input.lisa}")
+    members, _ = analysis_units(
+        spec, pd.read_parquet(smk.input.hierarchy), pd.read_parquet(smk.input.upper_tier)
+    )
+    upper = spec.get("tier", "lad") == "upper"
+    fig = lisa_map(
+        gpd.read_file(smk.input.boundaries, layer="lad"),
+        gpd.read_file(smk.input.boundaries, layer="itl1"),
+        lisa,
+        title=spec["title"],
+        period_label=str(lisa["period_label"].iloc[0]),
+        higher_is_better=bool(spec["higher_is_better"]),
+        fdr_alpha=float(lisa["fdr_alpha"].iloc[0]),
+        permutations=int(lisa["permutations"].iloc[0]),
+        members=members,
+        area_label="Upper-tier local authorities (2023)"
+        if upper
+        else "Local authorities (2023 boundaries)",
+    )
+    save_figure(fig, smk.output.png, smk.output.svg)
+    logging.info("%s: %s", key, lisa["lisa_class"].value_counts().to_dict())
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

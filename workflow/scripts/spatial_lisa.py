@@ -1,0 +1,60 @@
+"""Snakemake adapter: LISA clusters of every indicator's latest period, cross-border clusters."""
+
+import logging
+
+import geopandas as gpd
+import pandas as pd
+
+from localineq.data.indicators import analysis_units
+from localineq.outputs.area_tables import read_indicator_tables
+from localineq.outputs.spatial_tables import cross_border, lisa_tables, read_gal, unit_population
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    settings = dict(smk.params.settings)
+    specs = {k: dict(v) for k, v in smk.params.specs.items()}
+    hierarchy = pd.read_parquet(smk.input.hierarchy)
+    upper_tier = pd.read_parquet(smk.input.upper_tier)
+    population = pd.read_parquet(smk.input.population)
+    regions = gpd.read_file(smk.input.boundaries, layer="itl1")
+    region_names = dict(zip(regions["itl1_code"], regions["itl1_name"], strict=True))
+    areas, clusters = [], []
+    for tier, indicators in smk.params.tiers.items():
+        if not indicators:
+            continue
+        frame = read_indicator_tables([getattr(smk.input, f"{tier}_indicators")])
+        members = None
+        if tier == "upper":
+            members, _ = analysis_units(specs[indicators[0]], hierarchy, upper_tier)
+        lisa, found = lisa_tables(
+            frame[frame["indicator"].isin(indicators)],
+            read_gal(getattr(smk.input, f"{tier}_weights")),
+            specs,
+            population=unit_population(population, members),
+            permutations=int(settings["local_permutations"]),
+            seed=int(settings["seed"]),
+            alpha=float(settings["fdr_alpha"]),
+            region_names=region_names,
+        )
+        areas.append(lisa)
+        clusters.append(found)
+    lisa = pd.concat(areas, ignore_index=True)
+    found = pd.concat(clusters, ignore_index=True)
+    crossing = cross_border(found)
+    for indicator, rows in crossing.groupby("indicator"):
+        top = rows.iloc[0]
+        logging.info(
+            "%s: %d cross-border lagging cluster(s); largest %s (%s; population %.0f)",
+            indicator,
+            len(rows),
+            top["area_names"],
+            top["regions"],
+            top["population"],
+        )
+    lisa.to_csv(smk.output.lisa, index=False, lineterminator="\n")
+    crossing.to_csv(smk.output.cross_border, index=False, lineterminator="\n")
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

@@ -1,0 +1,48 @@
+"""Snakemake adapter: queen contiguity weights of LAD23s and of upper-tier units, as GAL files."""
+
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from localineq.data.indicators import analysis_units
+from localineq.outputs.spatial_tables import unit_weights
+from localineq.stats.spatial import gal_text
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    lad = gpd.read_file(smk.input.boundaries, layer="lad")
+    hierarchy = pd.read_parquet(smk.input.hierarchy)
+    upper_tier = pd.read_parquet(smk.input.upper_tier)
+    k = int(smk.params.k_islands)
+    # Every upper-tier indicator must analyse the same units (one weights file serves them).
+    members = None
+    for key, spec in smk.params.upper_specs.items():
+        found, _ = analysis_units(dict(spec), hierarchy, upper_tier)
+        found = found.sort_values("area_code", ignore_index=True)
+        if members is not None and not found.equals(members):
+            raise ValueError(f"upper-tier indicator {key} has other units than the first one")
+        members = found
+    outputs = {
+        "lad": (smk.output.lad, None),
+        "upper": (getattr(smk.output, "upper", None), members),
+    }
+    for tier, (path, unit_members) in outputs.items():
+        if path is None:
+            continue
+        w = unit_weights(lad, unit_members, k_islands=k)
+        Path(path).write_text(gal_text(w), encoding="utf-8")
+        logging.info(
+            "%s: %d units, %d neighbour pairs, %d components, islands after the rule: %s",
+            tier,
+            w.n,
+            sum(w.cardinalities.values()) // 2,
+            w.n_components,
+            w.islands,
+        )
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821
