@@ -236,3 +236,31 @@ SPATIAL_TABLES = [
     "results/tables/lisa_clusters.csv",
     "results/tables/cross_border_clusters.csv",
 ]
+
+
+rule la_targets:
+    """Targets for every local authority (HLE on its own tier), levelling-down alarms; reference check."""
+    input:
+        indicators=[
+            "results/tables/la_indicators.csv",
+            "results/tables/upper_tier_indicators.csv",
+        ],
+        code=package("policy.targets", "policy.reference", "policy.periods", "policy.compare", "outputs.area_tables"),
+    output:
+        targets=report(
+            "results/tables/la_targets.csv",
+            caption="../report/la_targets.rst",
+            category="Tables",
+        ),
+        reference_check="results/tables/reference_check.csv",
+    params:
+        specs={k: dict(v) for k, v in config["indicators"].items()},
+        targets=dict(config["targets"]),
+        reference=dict(config.get("reference", {})),
+        missions=dict(config.get("missions", {})),
+    log:
+        "logs/analyse/la_targets.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/table_targets.py"

@@ -4,19 +4,27 @@ import logging
 
 import pandas as pd
 
+from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.tables import write_result_tables
+from localineq.policy.reference import references_for
 
 
 def main(smk) -> None:
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    specs = {k: dict(v) for k, v in smk.params.specs.items()}
+    frame = read_indicator_tables(list(smk.input.indicators))
+    references = references_for(frame, list(specs), dict(smk.params.reference))
+    logging.info("references: %s", references)
     written = write_result_tables(
         decomposition=pd.read_csv(smk.input.decomposition),
         uncertainty=pd.read_csv(smk.input.uncertainty),
         indicator_tables=list(smk.input.indicators),
-        specs={k: dict(v) for k, v in smk.params.specs.items()},
+        specs=specs,
         outputs=dict(smk.output),
         measure=smk.params.measure,
         top_n=int(smk.params.top_n),
+        references=references,
+        persistence_periods=int(smk.params.persistence_periods),
     )
     for name, rows in written.items():
         logging.info("%s: %d rows", name, rows)

@@ -18,8 +18,12 @@ import numpy as np
 import pandas as pd
 
 from localineq.data.readers import parse_period
+from localineq.policy.compare import se_from_interval, significant_difference
+from localineq.policy.reference import group_reference, reference_label
 
 Specs = Mapping[str, Mapping[str, Any]]
+#: A reference statistic for every indicator (``"mean"`` or ``"median"``), or one for all.
+References = Mapping[str, str] | str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,18 +96,28 @@ def performance_quintile(values: pd.Series, *, higher_is_better: bool) -> pd.Ser
     return quintile.astype("Int64")
 
 
-def regional_gaps(frame: pd.DataFrame, *, weight: str = "weight") -> pd.DataFrame:
-    """Each area's regional (ITL1) and national averages and its gap to its own region.
+def _reference_of(references: References, indicator: str) -> str:
+    return references if isinstance(references, str) else references.get(indicator, "mean")
 
-    Works per ``indicator`` × ``period``. Averages are weighted by :func:`analysis_weights`
-    (population-weighted for population-weighted indicators). Areas without a value are
-    dropped.
+
+def regional_gaps(
+    frame: pd.DataFrame, *, weight: str = "weight", reference: References = "mean"
+) -> pd.DataFrame:
+    """Each area's regional (ITL1) and national references and its gap to its own region.
+
+    Works per ``indicator`` × ``period``. Means are weighted by :func:`analysis_weights`
+    (population-weighted for population-weighted indicators). ``reference`` chooses, per
+    indicator, the point gaps are measured from: the weighted mean or the weighted median
+    (:func:`localineq.policy.reference.group_reference`), which a few extreme areas cannot
+    pull. Areas without a value are dropped.
 
     Returns
     -------
     pandas.DataFrame
-        The input columns plus ``region_mean``, ``national_mean``, ``gap`` (value −
-        region_mean) and ``region_gap`` (region_mean − national_mean).
+        The input columns plus ``region_mean``, ``national_mean`` (weighted means),
+        ``region_reference``, ``national_reference`` (the chosen reference), ``reference``
+        (its name), ``gap`` (value − region_reference) and ``region_gap``
+        (region_reference − national_reference).
 
     Examples
     --------
@@ -112,9 +126,13 @@ def regional_gaps(frame: pd.DataFrame, *, weight: str = "weight") -> pd.DataFram
     ...                   "weight": [1.0, 1.0, 1.0, 3.0]})
     >>> regional_gaps(f)[["region_mean", "gap"]].to_dict("list")
     {'region_mean': [2.0, 2.0, 6.5, 6.5], 'gap': [-1.0, 1.0, -1.5, 0.5]}
+    >>> regional_gaps(f, reference="median")[["region_reference", "gap"]].to_dict("list")
+    {'region_reference': [1.0, 1.0, 7.0, 7.0], 'gap': [0.0, 2.0, -2.0, 0.0]}
     """
     parts = []
-    for _, part in frame[frame["value"].notna()].groupby(["indicator", "period"], sort=True):
+    for (indicator, _), part in frame[frame["value"].notna()].groupby(
+        ["indicator", "period"], sort=True
+    ):
         part = part.copy()
         w = analysis_weights(part, weight)
         part["_w"] = w
@@ -122,11 +140,20 @@ def regional_gaps(frame: pd.DataFrame, *, weight: str = "weight") -> pd.DataFram
         sums = part.groupby("itl1_code")[["_w", "_wy"]].transform("sum")
         part["region_mean"] = sums["_wy"] / sums["_w"]
         part["national_mean"] = part["_wy"].sum() / part["_w"].sum()
-        part["gap"] = part["value"] - part["region_mean"]
-        part["region_gap"] = part["region_mean"] - part["national_mean"]
+        method = _reference_of(reference, str(indicator))
+        weights = pd.Series(w, index=part.index)
+        part["region_reference"] = group_reference(
+            part["value"], part["itl1_code"], weights, method
+        )
+        part["national_reference"] = group_reference(part["value"], None, weights, method)
+        weighted = not (weight not in part.columns or part[weight].isna().all())
+        part["reference"] = reference_label(method, weighted=weighted)
+        part["gap"] = part["value"] - part["region_reference"]
+        part["region_gap"] = part["region_reference"] - part["national_reference"]
         parts.append(part.drop(columns=["_w", "_wy"]))
     if not parts:
-        return frame.iloc[0:0].assign(region_mean=[], national_mean=[], gap=[], region_gap=[])
+        empty = ["region_mean", "national_mean", "region_reference", "national_reference"]
+        return frame.iloc[0:0].assign(**{c: [] for c in empty}, reference=[], gap=[], region_gap=[])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -143,53 +170,114 @@ MASKED_COLUMNS = [
     "area_name",
     "itl1_name",
     "value",
+    "lower",
+    "upper",
     "quintile",
     "region_mean",
     "national_mean",
+    "reference",
+    "region_reference",
+    "national_reference",
     "gap",
+    "significant",
+    "evidence",
+    "persistence",
+    "periods_checked",
     "unit",
 ]
 
 #: Kinds of masked areas, with a plain-language description.
 MASKED_KINDS = {
-    "hidden_low": "in the worst national fifth, in a region at or better than the UK average",
-    "hidden_high": "in the best national fifth, in a region worse than the UK average",
+    "hidden_low": "in the worst national fifth, in a region at or better than the UK reference",
+    "hidden_high": "in the best national fifth, in a region worse than the UK reference",
 }
 
 
-def masked_areas(frame: pd.DataFrame, specs: Specs, *, weight: str = "weight") -> pd.DataFrame:
-    """Local authorities whose regional average points the wrong way.
+def _masked_in_period(part: pd.DataFrame, better: bool) -> pd.DataFrame:
+    """Masked rows of one indicator × period (output of :func:`regional_gaps`), with kind."""
+    part = part.assign(quintile=performance_quintile(part["value"], higher_is_better=better))
+    sign = 1.0 if better else -1.0
+    region_ok = sign * part["region_gap"] >= 0
+    hidden_low = part[(part["quintile"] == 1) & region_ok].assign(kind="hidden_low")
+    hidden_high = part[(part["quintile"] == 5) & ~region_ok].assign(kind="hidden_high")
+    return pd.concat([hidden_low, hidden_high])
+
+
+def masked_areas(
+    frame: pd.DataFrame,
+    specs: Specs,
+    *,
+    weight: str = "weight",
+    reference: References = "mean",
+    persistence_periods: int = 5,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    r"""Local authorities whose regional average points the wrong way, with the evidence.
 
     * ``hidden_low``: in the *worst* national quintile of LAs (polarity-aware) while their
-      ITL1 region's average is at or better than the national average;
-    * ``hidden_high``: in the *best* national quintile while their region's average is worse
-      than the national average.
+      ITL1 region's reference is at or better than the national reference;
+    * ``hidden_high``: in the *best* national quintile while their region's reference is
+      worse than the national reference.
 
-    Uses each indicator's latest period. Averages are weighted as in :func:`regional_gaps`;
-    quintiles count local authorities (each LA one unit).
+    Uses each indicator's latest period; references as in :func:`regional_gaps` (the
+    ``reference`` column names the one used); quintiles count local authorities.
+
+    Evidence columns:
+
+    * ``significant``: the authority's published 95% interval excludes its region's
+      reference, i.e. :math:`|y - R_g| > z_{0.975}\,se` with :math:`se` from the interval
+      (:func:`localineq.policy.compare.significant_difference`, the reference treated as
+      fixed); ``False`` where no interval is published;
+    * ``evidence``: ``interval`` or ``not published``;
+    * ``persistence``: in how many of the indicator's last ``persistence_periods`` periods
+      with values (``periods_checked``, fewer if the series is shorter) the authority was
+      masked in the same way.
 
     Returns
     -------
     pandas.DataFrame
-        :data:`MASKED_COLUMNS`, sorted by indicator, kind, and from most to least extreme.
+        :data:`MASKED_COLUMNS`, sorted by indicator and kind, then significant first, most
+        persistent first, and from most to least extreme.
     """
-    latest = regional_gaps(latest_period(frame), weight=weight)
+    if persistence_periods < 1:
+        raise ValueError("persistence_periods must be >= 1")
+    present = frame[frame["value"].notna()]
     rows = []
-    for indicator, part in latest.groupby("indicator", sort=True):
+    for indicator, ind in present.groupby("indicator", sort=True):
         spec = specs[indicator]
         better = bool(spec["higher_is_better"])
-        part = part.assign(quintile=performance_quintile(part["value"], higher_is_better=better))
-        sign = 1.0 if better else -1.0
-        region_ok = sign * part["region_gap"] >= 0
-        hidden_low = part[(part["quintile"] == 1) & region_ok].assign(kind="hidden_low")
-        hidden_high = part[(part["quintile"] == 5) & ~region_ok].assign(kind="hidden_high")
-        hidden_low = hidden_low.sort_values("value", ascending=better, kind="stable")
-        hidden_high = hidden_high.sort_values("value", ascending=not better, kind="stable")
-        rows += [
-            _described(chosen, spec, MASKED_COLUMNS)
-            for chosen in (hidden_low, hidden_high)
-            if not chosen.empty
+        periods = sorted(ind["period"].unique())[-persistence_periods:]
+        gaps = regional_gaps(ind[ind["period"].isin(periods)], weight=weight, reference=reference)
+        history = pd.concat(
+            [_masked_in_period(p, better) for _, p in gaps.groupby("period", sort=True)]
+        )
+        counts = history.groupby(["area_code", "kind"]).size()
+        latest = history[history["period"] == periods[-1]].copy()
+        if latest.empty:
+            continue
+        lower = latest["lci_95"] if "lci_95" in latest else pd.Series(np.nan, latest.index)
+        upper = latest["uci_95"] if "uci_95" in latest else pd.Series(np.nan, latest.index)
+        se = se_from_interval(lower, upper, level)
+        latest["lower"], latest["upper"] = lower, upper
+        latest["significant"] = significant_difference(
+            latest["value"], se, latest["region_reference"], 0.0, level
+        )
+        latest["evidence"] = np.where(np.isfinite(se), "interval", "not published")
+        latest["persistence"] = [
+            counts[(a, k)] for a, k in zip(latest["area_code"], latest["kind"], strict=True)
         ]
+        latest["periods_checked"] = len(periods)
+        latest["_o"] = latest["value"] * (1.0 if better else -1.0)
+        for kind in MASKED_KINDS:
+            chosen = latest[latest["kind"] == kind]
+            ascending = kind == "hidden_low"
+            chosen = chosen.sort_values(
+                ["significant", "persistence", "_o"],
+                ascending=[False, False, ascending],
+                kind="stable",
+            )
+            if not chosen.empty:
+                rows.append(_described(chosen, spec, MASKED_COLUMNS))
     if not rows:
         return pd.DataFrame(columns=MASKED_COLUMNS)
     return pd.concat(rows, ignore_index=True)

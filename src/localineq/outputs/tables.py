@@ -193,8 +193,11 @@ MASKED_DISPLAY_HEADERS = {
     "area_name": "Area",
     "itl1_name": "Region",
     "value": "Value",
-    "region_mean": "Region average",
-    "national_mean": "UK average",
+    "region_reference": "Region reference",
+    "national_reference": "UK reference",
+    "reference": "Reference",
+    "significant": "Interval excludes region",
+    "persistence": "Masked in last periods",
     "unit": "Unit",
 }
 TOP_BOTTOM_DISPLAY_HEADERS = {
@@ -218,15 +221,21 @@ def write_result_tables(
     outputs: Mapping[str, str],
     measure: str = "theil_t",
     top_n: int = 5,
+    references: Mapping[str, str] | None = None,
+    persistence_periods: int = 5,
 ) -> dict[str, int]:
     """Write the summary (CSV, Markdown, LaTeX), masked LAs and best/worst LAs (CSV, Markdown).
 
     ``outputs`` maps ``summary_csv, summary_md, summary_tex, masked_csv, masked_md,
-    top_bottom_csv, top_bottom_md`` to paths. Returns the number of rows of each table.
+    top_bottom_csv, top_bottom_md`` to paths. ``references`` gives each indicator's reference
+    for the masked list (``"mean"`` or ``"median"``; default mean). Returns the number of rows
+    of each table.
     """
     frame = read_indicator_tables(indicator_tables)
     summary = decomposition_summary(decomposition, specs, uncertainty=uncertainty, measure=measure)
-    masked = masked_areas(frame, specs)
+    masked = masked_areas(
+        frame, specs, reference=dict(references or {}), persistence_periods=persistence_periods
+    )
     best_worst = top_bottom(frame, specs, n=top_n)
     csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
     summary.to_csv(outputs["summary_csv"], **csv)
@@ -246,6 +255,14 @@ def write_result_tables(
         kind=masked["kind"].map(
             {"hidden_low": "worst fifth, region ≥ UK", "hidden_high": "best fifth, region < UK"}
         )
+    )
+    masked_view = masked_view.assign(
+        significant=masked_view["significant"]
+        .map({True: "yes", False: "no"})
+        .where(masked_view["evidence"] == "interval", "no interval published"),
+        persistence=masked_view["persistence"].astype(str)
+        + " of "
+        + masked_view["periods_checked"].astype(str),
     )[list(MASKED_DISPLAY_HEADERS)]
     _write_text(
         outputs["masked_md"],

@@ -1,0 +1,551 @@
+r"""Targets for every local authority, high performers included, and levelling-down alarms.
+
+A regional target can be met while strong local authorities slip back ("levelling down").
+This module sets one target per authority and indicator, from rules declared once in
+``config/config.yaml`` (``targets:``, a default and per-indicator overrides):
+
+Benchmark :math:`B` (fixed at the baseline period)
+    ``top_quintile`` (default): the threshold of the best fifth of authorities at baseline,
+    :math:`B = s\,Q_{0.8}(s\,y_{\cdot,0})` with :math:`s = \pm 1` the polarity and
+    :math:`Q` the type-1 quantile over authorities (each authority one unit, as targets are
+    set for authorities); ``uk_median``: :math:`Q_{0.5}` of the same values;
+    ``region_best_quartile``: :math:`s\,Q_{0.75}` of the authority's own region only;
+    ``level``: a stated value (a mission's own level, e.g. 90% at key stage 2).
+Below the benchmark at baseline (:math:`s\,y_0 < s\,B`)
+    close a share :math:`\lambda` of the gap by the horizon :math:`T` (2030):
+    :math:`y^*_T = y_0 + \lambda (B - y_0)`. Milestones lie on the straight line from
+    :math:`(t_0, y_0)` to :math:`(T, y^*_T)`:
+    :math:`m(t) = y_0 + \frac{t - t_0}{T - t_0} (y^*_T - y_0)`, clipped to
+    :math:`[t_0, T]`; times are period mid-points (:func:`~localineq.policy.periods.
+    period_midyear`) and :math:`T` is the middle of the horizon year.
+    Status: ``met`` if :math:`s\,y_t \ge s\,y^*_T`, ``on_track`` if :math:`s\,y_t \ge s\,m(t)`,
+    else ``off_track``.
+High performers (:math:`s\,y_0 \ge s\,B`; a tie with the benchmark counts as at it)
+    a floor, never a stretch target: not below their baseline, and not falling further
+    behind the UK trend than a tolerance :math:`\tau`:
+    :math:`f_t = \max\{s\,y_0,\; s\,y_0 + s\,(R_t - R_0) - \tau\}` in oriented terms, with
+    :math:`R` the UK reference (weighted mean or median over authorities with values at
+    both ends) and :math:`\tau = \text{tolerance} \times |R_0|`. ``target_2030`` is the
+    baseline value. :math:`s\,y_t < f_t` is a **levelling-down alarm** (status
+    ``levelling_down``), else ``met``.
+Missing baseline or latest value
+    ``no_data`` (never met, never an alarm).
+Significance (the scorecard's rule, :func:`~localineq.policy.compare.significant_difference`)
+    An alarm is significant when :math:`|y_t - f_t| > z_{0.975}\sqrt{se_t^2 + se_0^2}`
+    (the floor is built from the baseline value, so it carries its error; the UK trend is
+    treated as fixed). An ``off_track`` status is significant when the shortfall against the
+    milestone exceeds :math:`z_{0.975}\sqrt{se_t^2 + ((1 - \phi) se_0)^2}` with
+    :math:`\phi = \lambda (t - t_0) / (T - t_0)` the weight of the benchmark in the
+    milestone. Standard errors come from published 95% intervals
+    (:func:`~localineq.policy.compare.se_from_interval`); without them nothing is
+    significant and ``evidence`` says ``not published``. Errors are assumed independent.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from localineq.policy.compare import orient, se_from_interval, significant_difference
+from localineq.policy.periods import BaselineRule, baseline_period, latest_period, period_midyear
+from localineq.policy.reference import group_reference, reference_label
+from localineq.stats.dispersion import weighted_quantile
+
+__all__ = [
+    "BENCHMARKS",
+    "STATUSES",
+    "TARGET_COLUMNS",
+    "TargetRule",
+    "benchmark_values",
+    "classify",
+    "indicator_targets",
+    "polarity_rank",
+    "targets_table",
+]
+
+#: Benchmark kinds accepted in config.
+BENCHMARKS: tuple[str, ...] = ("top_quintile", "uk_median", "region_best_quartile", "level")
+#: Status of an authority against its target, in reporting order.
+STATUSES: tuple[str, ...] = ("met", "on_track", "off_track", "levelling_down", "no_data")
+
+TARGET_COLUMNS: tuple[str, ...] = (
+    "area_code",
+    "area_name",
+    "itl1_code",
+    "itl1_name",
+    "unit_of_analysis",
+    "indicator",
+    "higher_is_better",
+    "baseline_period",
+    "baseline",
+    "latest_period",
+    "latest",
+    "benchmark_rule",
+    "benchmark",
+    "high_performer",
+    "gap_share",
+    "target_2030",
+    "milestone_latest",
+    "floor_latest",
+    "status",
+    "significant",
+    "evidence",
+    "rank_baseline",
+    "rank_latest",
+    "n_ranked_latest",
+    "reference",
+    "region_reference_latest",
+    "uk_reference_baseline",
+    "uk_reference_latest",
+    "uk_change",
+)
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """The target rule of one indicator (see the module docstring for the formulas).
+
+    Attributes
+    ----------
+    benchmark : {"top_quintile", "uk_median", "region_best_quartile", "level"}
+    level : float or None
+        The stated level when ``benchmark == "level"``.
+    gap_share : float
+        Share :math:`\\lambda \\in (0, 1]` of the gap to the benchmark closed by the horizon.
+    horizon : int
+        Target year (the middle of it is the target time).
+    milestone_every : int
+        Years between interim milestones counted back from the horizon.
+    trend_tolerance : float
+        :math:`\\tau` as a share of the UK reference's baseline level.
+    ambition : str
+        Where the numbers come from (a mission's own ambition, or the default).
+    baseline : BaselineRule
+    """
+
+    benchmark: str = "top_quintile"
+    level: float | None = None
+    gap_share: float = 0.5
+    horizon: int = 2030
+    milestone_every: int = 2
+    trend_tolerance: float = 0.02
+    ambition: str = "default"
+    baseline: BaselineRule = field(default_factory=BaselineRule)
+
+    def __post_init__(self) -> None:
+        if self.benchmark not in BENCHMARKS:
+            raise ValueError(f"benchmark must be one of {BENCHMARKS}, got {self.benchmark!r}")
+        if (self.benchmark == "level") != (self.level is not None):
+            raise ValueError("a 'level' benchmark needs `level`, and only it takes one")
+        if not 0 < self.gap_share <= 1:
+            raise ValueError(f"gap_share must lie in (0, 1], got {self.gap_share}")
+        if self.milestone_every < 1:
+            raise ValueError("milestone_every must be >= 1 year")
+        if self.trend_tolerance < 0:
+            raise ValueError("trend_tolerance must be >= 0")
+
+    @property
+    def horizon_time(self) -> float:
+        """Decimal year of the horizon: the middle of the horizon year."""
+        return self.horizon + 0.5
+
+    def milestone_years(self, start: float) -> list[int]:
+        """Milestone years after ``start`` (decimal year), counted back from the horizon.
+
+        >>> TargetRule().milestone_years(2021.5)
+        [2022, 2024, 2026, 2028, 2030]
+        """
+        years = range(self.horizon, math.floor(start), -self.milestone_every)
+        return sorted(y for y in years if y + 0.5 > start)
+
+    def describe(self) -> str:
+        """One line for tables and captions."""
+        bench = f"level {self.level:g}" if self.benchmark == "level" else self.benchmark
+        return (
+            f"benchmark {bench} at baseline; close {self.gap_share:.0%} of the gap by "
+            f"{self.horizon}; floor: baseline and UK trend - {self.trend_tolerance:.0%} "
+            f"({self.ambition})"
+        )
+
+    @classmethod
+    def from_config(
+        cls,
+        targets_cfg: Mapping[str, Any] | None,
+        indicator: str,
+        missions_cfg: Mapping[str, Any] | None = None,
+    ) -> TargetRule:
+        """The rule of ``indicator``: ``targets.default`` updated by ``targets.overrides``.
+
+        The baseline rule starts from the mission scorecard's (``missions.baseline`` and
+        ``missions.publication_lag_months``, where declared) so both tables share one
+        baseline, then ``targets.default.baseline`` and the override's ``baseline``.
+        """
+        cfg = dict(targets_cfg or {})
+        spec: dict[str, Any] = dict(cfg.get("default", {}) or {})
+        spec.update((cfg.get("overrides", {}) or {}).get(indicator, {}) or {})
+        base: dict[str, Any] = dict((missions_cfg or {}).get("baseline", {}) or {})
+        lag = ((missions_cfg or {}).get("publication_lag_months", {}) or {}).get(indicator)
+        if lag is not None:
+            base["lag_months"] = int(lag)
+        base.update((cfg.get("default", {}) or {}).get("baseline", {}) or {})
+        base.update(spec.pop("baseline", {}) or {})
+        allowed = {f for f in cls.__dataclass_fields__ if f != "baseline"}
+        unknown = set(spec) - allowed
+        if unknown:
+            raise ValueError(f"unknown target keys for {indicator}: {sorted(unknown)}")
+        return cls(**spec, baseline=BaselineRule.from_config(base))
+
+
+def polarity_rank(values: pd.Series, higher_is_better: bool) -> pd.Series:
+    """Rank 1 = best (polarity-aware); ties share the best rank; missing values unranked.
+
+    >>> polarity_rank(pd.Series([3.0, 1.0, 3.0, None]), higher_is_better=False).tolist()
+    [2.0, 1.0, 2.0, nan]
+    """
+    oriented = values if higher_is_better else -values
+    return oriented.rank(ascending=False, method="min")
+
+
+def benchmark_values(
+    baseline: pd.Series, regions: pd.Series, rule: TargetRule, higher_is_better: bool
+) -> pd.Series:
+    """The benchmark of each authority in raw units (see the module docstring).
+
+    Examples
+    --------
+    >>> b = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0]); r = pd.Series(list("aabbb"))
+    >>> benchmark_values(b, r, TargetRule(), True).tolist()
+    [4.0, 4.0, 4.0, 4.0, 4.0]
+    >>> benchmark_values(b, r, TargetRule(), False).tolist()  # lower is better
+    [2.0, 2.0, 2.0, 2.0, 2.0]
+    >>> benchmark_values(b, r, TargetRule(benchmark="region_best_quartile"), True).tolist()
+    [2.0, 2.0, 5.0, 5.0, 5.0]
+    """
+    s = 1.0 if higher_is_better else -1.0
+    out = pd.Series(math.nan, index=baseline.index)
+    if rule.benchmark == "level":
+        return out.fillna(float(rule.level))  # type: ignore[arg-type]
+    oriented = s * baseline
+    if rule.benchmark in ("top_quintile", "uk_median"):
+        q = 0.8 if rule.benchmark == "top_quintile" else 0.5
+        ok = oriented.dropna()
+        if not ok.empty:
+            out[:] = s * float(weighted_quantile(ok.to_numpy(), q))
+        return out
+    for _, idx in oriented.groupby(regions, sort=False).groups.items():
+        ok = oriented[idx].dropna()
+        if not ok.empty:
+            out[idx] = s * float(weighted_quantile(ok.to_numpy(), 0.75))
+    return out
+
+
+def classify(
+    baseline: Any,
+    latest: Any,
+    benchmark: Any,
+    *,
+    higher_is_better: bool,
+    gap_share: float,
+    t_baseline: float,
+    t_latest: float,
+    t_horizon: float,
+    uk_change: float = 0.0,
+    tolerance: float = 0.0,
+    se_baseline: Any = None,
+    se_latest: Any = None,
+) -> pd.DataFrame:
+    """Target, milestone, floor, status and significance of each authority (raw units).
+
+    Parameters
+    ----------
+    baseline, latest, benchmark : array_like
+        Values at baseline and latest, and each authority's benchmark.
+    higher_is_better : bool
+    gap_share : float
+        :math:`\\lambda`.
+    t_baseline, t_latest, t_horizon : float
+        Decimal years of the baseline, latest and horizon.
+    uk_change : float
+        :math:`R_t - R_0`, the UK reference's change in raw units.
+    tolerance : float
+        :math:`\\tau` in raw units (>= 0).
+    se_baseline, se_latest : array_like, optional
+        Standard errors (NaN or omitted = no published interval).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``high_performer, target_2030, milestone_latest, floor_latest, status,
+        significant, evidence``.
+
+    Examples
+    --------
+    Higher is better, benchmark 80, halve the gap by 2030.5 from 2020.5, latest 2025.5:
+
+    >>> r = classify([60.0, 60.0, 85.0, 85.0], [75.0, 66.0, 84.0, 86.0], [80.0] * 4,
+    ...              higher_is_better=True, gap_share=0.5, t_baseline=2020.5,
+    ...              t_latest=2025.5, t_horizon=2030.5)
+    >>> r[["target_2030", "milestone_latest", "status"]].values.tolist()
+    [[70.0, 65.0, 'met'], [70.0, 65.0, 'on_track'], [85.0, 85.0, 'levelling_down'], [85.0, 85.0, 'met']]
+    """
+    s = 1.0 if higher_is_better else -1.0
+    y0 = np.asarray(baseline, dtype=float)
+    n = y0.size
+    yt = np.broadcast_to(np.asarray(latest, dtype=float), (n,)).astype(float)
+    bench = np.broadcast_to(np.asarray(benchmark, dtype=float), (n,)).astype(float)
+    se0 = np.full(n, math.nan) if se_baseline is None else np.asarray(se_baseline, float)
+    set_ = np.full(n, math.nan) if se_latest is None else np.asarray(se_latest, float)
+    if tolerance < 0:
+        raise ValueError("tolerance must be >= 0")
+    if not t_horizon > t_baseline:
+        raise ValueError(f"horizon {t_horizon} must come after the baseline {t_baseline}")
+    o0, ot, oB = orient(y0, higher_is_better), orient(yt, higher_is_better), s * bench
+    have = np.isfinite(o0) & np.isfinite(ot) & np.isfinite(oB)
+    with np.errstate(invalid="ignore"):
+        high = have & (o0 >= oB)
+    frac = float(np.clip((t_latest - t_baseline) / (t_horizon - t_baseline), 0.0, 1.0))
+
+    target = np.where(high, y0, y0 + gap_share * (bench - y0))
+    milestone = np.where(high, y0, y0 + frac * (target - y0))
+    o_floor = np.maximum(o0, o0 + s * uk_change - tolerance)
+    floor = np.where(high, s * o_floor, math.nan)
+
+    status = np.full(n, "no_data", dtype=object)
+    with np.errstate(invalid="ignore"):
+        below = have & ~high
+        status[below] = np.where(
+            ot[below] >= s * target[below],
+            "met",
+            np.where(ot[below] >= s * milestone[below], "on_track", "off_track"),
+        )
+        status[high] = np.where(ot[high] < o_floor[high], "levelling_down", "met")
+
+    evidence = np.where(np.isfinite(se0) & np.isfinite(set_), "interval", "not published")
+    sig_alarm = significant_difference(yt, set_, np.where(high, floor, yt), se0)
+    phi = gap_share * frac
+    sig_short = significant_difference(yt, set_, milestone, (1.0 - phi) * se0)
+    significant = np.where(
+        status == "levelling_down", sig_alarm, np.where(status == "off_track", sig_short, False)
+    )
+    return pd.DataFrame(
+        {
+            "high_performer": np.where(have, high, pd.NA),
+            "target_2030": np.where(np.isfinite(o0) & np.isfinite(oB), target, math.nan),
+            "milestone_latest": np.where(have, milestone, math.nan),
+            "floor_latest": floor,
+            "status": status,
+            "significant": significant.astype(bool),
+            "evidence": np.where(have, evidence, "not published"),
+        }
+    )
+
+
+def _ends(panel: pd.DataFrame, period: str | None, suffix: str) -> pd.DataFrame:
+    if period is None:
+        return pd.DataFrame(columns=[f"value_{suffix}", f"se_{suffix}", f"weight_{suffix}"])
+    rows = panel[panel["period"] == period].drop_duplicates("area_code").set_index("area_code")
+    return pd.DataFrame(
+        {
+            f"value_{suffix}": rows["value"],
+            f"se_{suffix}": se_from_interval(rows["lci_95"], rows["uci_95"]),
+            f"weight_{suffix}": rows["weight"],
+        },
+        index=rows.index,
+    )
+
+
+def indicator_targets(
+    panel: pd.DataFrame, spec: Mapping[str, Any], rule: TargetRule, reference: str = "mean"
+) -> pd.DataFrame:
+    """:data:`TARGET_COLUMNS` for one indicator: one row per area of its own tier.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        The indicator's rows of ``la_indicators`` (or ``upper_tier_indicators``): one per
+        area and period with ``area_code, area_name, itl1_code, itl1_name, indicator,
+        period, value, lci_95, uci_95, weight`` (``unit_of_analysis`` optional).
+    spec : mapping
+        The indicator's config entry (``higher_is_better``).
+    rule : TargetRule
+    reference : {"mean", "median"}
+        Statistic of the UK trend and of the regional reference reported beside each row.
+    """
+    key = str(panel["indicator"].iloc[0])
+    better = bool(spec["higher_is_better"])
+    areas = panel.drop_duplicates("area_code").set_index("area_code")
+    areas = areas[["area_name", "itl1_code", "itl1_name"]].sort_index()
+    periods = panel.loc[panel["value"].notna(), "period"].astype(str).tolist()
+    base_p = baseline_period(periods, rule.baseline) if periods else None
+    last_p = latest_period(periods)
+    if base_p == last_p:  # one period only: no change to judge
+        base_p = None
+    wide = areas.join(_ends(panel, base_p, "b")).join(_ends(panel, last_p, "l"))
+    unit = str(panel["unit_of_analysis"].iloc[0]) if "unit_of_analysis" in panel else "LAD23"
+
+    both = wide["value_b"].notna() & wide["value_l"].notna()
+    if not both.any():
+        both = pd.Series(False, index=wide.index)
+
+    def uk(col: str, wcol: str) -> float:
+        ref = group_reference(wide.loc[both, col], None, wide.loc[both, wcol], reference)
+        return float(ref.iloc[0]) if len(ref) else math.nan
+
+    uk_b, uk_l = uk("value_b", "weight_b"), uk("value_l", "weight_l")
+    uk_change = uk_l - uk_b  # matched areas: the UK trend of the floor
+
+    def uk_all(col: str, wcol: str) -> float:  # reported beside each row: every area
+        have = wide[col].notna()
+        ref = group_reference(wide.loc[have, col], None, wide.loc[have, wcol], reference)
+        return float(ref.iloc[0]) if len(ref) else math.nan
+
+    bench = benchmark_values(wide["value_b"], wide["itl1_code"], rule, better)
+    if base_p is not None and last_p is not None:
+        t0, tl = period_midyear(base_p), period_midyear(last_p)
+        res = classify(
+            wide["value_b"],
+            wide["value_l"],
+            bench,
+            higher_is_better=better,
+            gap_share=rule.gap_share,
+            t_baseline=t0,
+            t_latest=tl,
+            t_horizon=rule.horizon_time,
+            uk_change=uk_change if np.isfinite(uk_change) else 0.0,
+            tolerance=rule.trend_tolerance * abs(uk_b) if np.isfinite(uk_b) else 0.0,
+            se_baseline=wide["se_b"],
+            se_latest=wide["se_l"],
+        )
+        res.index = wide.index
+    else:
+        res = pd.DataFrame(
+            {
+                "high_performer": pd.NA,
+                "target_2030": math.nan,
+                "milestone_latest": math.nan,
+                "floor_latest": math.nan,
+                "status": "no_data",
+                "significant": False,
+                "evidence": "not published",
+            },
+            index=wide.index,
+        )
+    latest_rows = wide["value_l"]
+    region_ref = group_reference(
+        latest_rows, wide["itl1_code"], wide["weight_l"].where(latest_rows.notna()), reference
+    )
+    out = pd.DataFrame(
+        {
+            "area_code": wide.index,
+            "area_name": wide["area_name"].to_numpy(),
+            "itl1_code": wide["itl1_code"].to_numpy(),
+            "itl1_name": wide["itl1_name"].to_numpy(),
+            "unit_of_analysis": unit,
+            "indicator": key,
+            "higher_is_better": better,
+            "baseline_period": base_p,
+            "baseline": wide["value_b"].to_numpy(),
+            "latest_period": last_p,
+            "latest": wide["value_l"].to_numpy(),
+            "benchmark_rule": rule.describe(),
+            "benchmark": bench.to_numpy(),
+            "gap_share": rule.gap_share,
+            "rank_baseline": polarity_rank(wide["value_b"], better).to_numpy(),
+            "rank_latest": polarity_rank(wide["value_l"], better).to_numpy(),
+            "n_ranked_latest": int(wide["value_l"].notna().sum()),
+            "reference": reference_label(reference),
+            "region_reference_latest": region_ref.to_numpy(),
+            "uk_reference_baseline": uk_all("value_b", "weight_b"),
+            "uk_reference_latest": uk_all("value_l", "weight_l"),
+            "uk_change": uk_change,
+        }
+    )
+    for col in res.columns:
+        out[col] = res[col].to_numpy()
+    for col in ("rank_baseline", "rank_latest"):
+        out[col] = out[col].astype("Int64")
+    out = out[list(TARGET_COLUMNS)]
+    if base_p is not None:
+        t0 = period_midyear(base_p)
+        span = rule.horizon_time - t0
+        for year in rule.milestone_years(t0):
+            frac = min(1.0, (year + 0.5 - t0) / span)
+            path = out["baseline"] + frac * (out["target_2030"] - out["baseline"])
+            out[f"milestone_{year}"] = path.where(out["status"] != "no_data")
+    return out
+
+
+def targets_table(
+    frame: pd.DataFrame,
+    indicators_cfg: Mapping[str, Mapping[str, Any]],
+    targets_cfg: Mapping[str, Any] | None,
+    references: Mapping[str, str] | None = None,
+    missions_cfg: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """``la_targets``: :func:`indicator_targets` for every indicator in ``frame``.
+
+    ``frame`` stacks ``la_indicators`` and ``upper_tier_indicators``: each indicator stays
+    on its own tier (healthy life expectancy on upper-tier areas, never on districts).
+    Rows are sorted by indicator (config order) and area code.
+    """
+    lad_rows = frame[frame["area_code"].str.match(r"^[EWSN]\d{8}$")]
+    if "unit_of_analysis" in frame:
+        lad_rows = lad_rows[lad_rows["unit_of_analysis"].eq("LAD23")]
+    all_lads = lad_rows.drop_duplicates("area_code").set_index("area_code")
+    all_lads = all_lads[["area_name", "itl1_code", "itl1_name"]].sort_index()
+    parts = []
+    for key in indicators_cfg:
+        panel = frame[frame["indicator"] == key]
+        if panel.empty:
+            continue
+        rule = TargetRule.from_config(targets_cfg, key, missions_cfg)
+        ref = (references or {}).get(key, "mean")
+        part = indicator_targets(panel, indicators_cfg[key], rule, ref)
+        if indicators_cfg[key].get("tier", "lad") == "lad":
+            part = _every_lad(part, all_lads)
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=list(TARGET_COLUMNS))
+    columns = list(TARGET_COLUMNS) + sorted({c for p in parts for c in p} - set(TARGET_COLUMNS))
+    with warnings.catch_warnings():  # all-missing columns (e.g. no floor) are expected
+        warnings.simplefilter("ignore", FutureWarning)
+        return pd.concat([p.reindex(columns=columns) for p in parts], ignore_index=True)
+
+
+def _every_lad(part: pd.DataFrame, all_lads: pd.DataFrame) -> pd.DataFrame:
+    """Add a ``no_data`` row for every LAD23 an indicator does not cover (another nation)."""
+    missing = all_lads.index.difference(pd.Index(part["area_code"]))
+    if missing.empty:
+        return part
+    first = part.iloc[0]
+    extra = all_lads.loc[missing].reset_index()
+    for col in (
+        "unit_of_analysis",
+        "indicator",
+        "higher_is_better",
+        "baseline_period",
+        "latest_period",
+        "benchmark_rule",
+        "gap_share",
+        "reference",
+        "uk_reference_baseline",
+        "uk_reference_latest",
+        "uk_change",
+    ):
+        extra[col] = first[col]
+    extra["status"] = "no_data"
+    extra["significant"] = False
+    extra["evidence"] = "not published"
+    extra["n_ranked_latest"] = first["n_ranked_latest"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        out = pd.concat([part, extra.reindex(columns=part.columns)], ignore_index=True)
+    for col in ("rank_baseline", "rank_latest"):
+        out[col] = out[col].astype("Int64")
+    return out.sort_values("area_code", kind="stable").reset_index(drop=True)
