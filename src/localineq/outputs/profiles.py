@@ -1,0 +1,357 @@
+"""One self-contained HTML profile page per local authority, and an index.
+
+``results/profiles/<LAD23CD>.html`` shows, for every indicator, the authority's latest value,
+its region's and the UK's reference (the statistic each row names: population-weighted mean or
+median, as chosen in ``config.yaml: reference``), its rank, the change since the target
+baseline with an inline SVG sparkline (drawn here as a polyline, no plotting library), its
+target status (``results/tables/la_targets.csv``), whether regional averages mask it and
+whether that is significant (``results/tables/masked_las.csv``), the sources with their
+licences, and how to cite the page. ``index.html`` lists the authorities by region with a
+name filter (a few lines of inline script). Pages make no request to any other host: styles
+and graphics are inline; the only links are to sibling pages and to licence texts.
+
+Healthy life expectancy is published for upper-tier areas in England: a district's page shows
+the value of its county, labelled as such, and never as a district value or rank.
+
+Templates (Jinja2, autoescaped) live in ``localineq/outputs/templates/profiles/``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from localineq.data.readers import parse_period
+from localineq.policy.periods import period_midyear
+
+__all__ = [
+    "STATUS_LABELS",
+    "build_profiles",
+    "fmt_value",
+    "render_profiles",
+    "sparkline_svg",
+]
+
+STATUS_LABELS = {
+    "met": "Met",
+    "on_track": "On track",
+    "off_track": "Off track",
+    "levelling_down": "Levelling-down alarm",
+    "no_data": "No data",
+}
+MASKED_LABELS = {
+    "hidden_low": "Masked: in the worst fifth, in a region at or above the UK reference",
+    "hidden_high": "Masked: in the best fifth, in a region below the UK reference",
+}
+LICENCE_URLS = {
+    "OGL-UK-3.0": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
+
+
+def fmt_value(value: Any, unit: str = "") -> str:
+    """A value for display: thousands separated, fewer decimals for larger numbers.
+
+    >>> fmt_value(24569.0, "£ per head"), fmt_value(7.123, "score"), fmt_value(float("nan"))
+    ('£24,569', '7.12', '–')
+    >>> fmt_value(61.04, "%"), fmt_value(-1.5, "years")
+    ('61.0%', '-1.50')
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    v = float(value)
+    text = f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.1f}" if abs(v) >= 100 else f"{v:.2f}"
+    if unit == "%":
+        text = f"{v:.1f}%"
+    elif unit.startswith("£"):
+        text = ("-£" if v < 0 else "£") + text.lstrip("-")
+    return text
+
+
+def sparkline_svg(
+    times: Iterable[float],
+    values: Iterable[float],
+    *,
+    width: int = 120,
+    height: int = 28,
+    pad: float = 3.0,
+    label: str = "",
+    baseline_time: float | None = None,
+) -> Markup:
+    """An inline SVG sparkline: a polyline over time, a dot at the latest value.
+
+    x is proportional to time (period mid-points), y to value between the series' own
+    minimum (bottom) and maximum (top); missing values break nothing (they are skipped). A
+    faint vertical line marks the target baseline. The element carries
+    ``class="sparkline"`` and an accessible label with the first and last values.
+
+    Examples
+    --------
+    >>> svg = sparkline_svg([2020, 2021, 2022], [1.0, 3.0, 2.0], width=20, height=10, pad=0)
+    >>> 'points="0.0,10.0 10.0,0.0 20.0,5.0"' in svg
+    True
+    >>> "<svg" in sparkline_svg([], [])  # no data: an empty, labelled frame
+    True
+    """
+    t = np.asarray(list(times), dtype=float)
+    y = np.asarray(list(values), dtype=float)
+    ok = np.isfinite(t) & np.isfinite(y)
+    t, y = t[ok], y[ok]
+    head = (
+        f'<svg class="sparkline" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{Markup.escape(label)}">'
+    )
+    if t.size == 0:
+        return Markup(head + "<title>no data</title></svg>")
+    t0, t1 = float(t.min()), float(t.max())
+    lo, hi = float(y.min()), float(y.max())
+    xs = pad + (t - t0) / (t1 - t0) * (width - 2 * pad) if t1 > t0 else np.full(t.size, width / 2)
+    ys = pad + (hi - y) / (hi - lo) * (height - 2 * pad) if hi > lo else np.full(y.size, height / 2)
+    points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys, strict=True))
+    parts = [head, f"<title>{Markup.escape(label)}</title>"]
+    if baseline_time is not None and t1 > t0 and t0 <= baseline_time <= t1:
+        bx = pad + (baseline_time - t0) / (t1 - t0) * (width - 2 * pad)
+        parts.append(f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="0" y2="{height}" class="spark-base"/>')
+    parts.append(f'<polyline points="{points}" fill="none" class="spark-line"/>')
+    parts.append(f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="2.2" class="spark-dot"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@cache
+def _midyear(period: str) -> float:
+    return period_midyear(period)
+
+
+def _series(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    """(indicator, area) → (times, values) in time order, from long indicator rows."""
+    rows = frame[frame["value"].notna()][["indicator", "area_code", "period", "value"]]
+    rows = rows.assign(t=rows["period"].map(_midyear)).sort_values(
+        ["indicator", "area_code", "t"], kind="stable"
+    )
+    keys = list(zip(rows["indicator"].astype(str), rows["area_code"].astype(str), strict=True))
+    t, y = rows["t"].to_numpy(), rows["value"].to_numpy(dtype=float)
+    starts = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]] + [len(keys)]
+    return {keys[a]: (t[a:b], y[a:b]) for a, b in itertools.pairwise(starts) if b > a}
+
+
+@cache
+def _period_label(period: str) -> str:
+    return parse_period(period).label
+
+
+def _label(period: Any) -> str:
+    return _period_label(period) if isinstance(period, str) and period else "–"
+
+
+def _change_text(row: Mapping[str, Any], unit: str) -> tuple[str, str]:
+    """("+1.20 since 2021", "better"|"worse"|"unchanged"|"") from a targets row."""
+    b, lt = row.get("baseline"), row.get("latest")
+    if b is None or lt is None or not (np.isfinite(float(b)) and np.isfinite(float(lt))):
+        return "–", ""
+    diff = float(lt) - float(b)
+    better = bool(row["higher_is_better"])
+    direction = "unchanged" if diff == 0 else ("better" if (diff > 0) == better else "worse")
+    sign = "+" if diff > 0 else ""
+    amount = f"{diff:.1f} pp" if unit == "%" else fmt_value(diff, unit)
+    text = f"{sign}{amount} since {_label(row['baseline_period'])}"
+    return text, direction
+
+
+def _sources(specs: Mapping[str, Mapping[str, Any]], catalogue: Mapping[str, Any]) -> list:
+    seen: dict[str, dict[str, Any]] = {}
+    for spec in specs.values():
+        src = catalogue.get(spec["source"])
+        if src is None:
+            continue
+        entry = seen.setdefault(
+            src.key,
+            {
+                "publisher": src.publisher,
+                "description": src.description,
+                "licence": src.licence,
+                "licence_url": LICENCE_URLS.get(src.licence),
+                "indicators": [],
+            },
+        )
+        entry["indicators"].append(spec["title"])
+    return list(seen.values())
+
+
+def build_profiles(
+    indicators: pd.DataFrame,
+    targets: pd.DataFrame,
+    masked: pd.DataFrame,
+    upper_tier: pd.DataFrame,
+    specs: Mapping[str, Mapping[str, Any]],
+    catalogue: Mapping[str, Any],
+    version: str = "",
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Template contexts: one per local authority (LAD23), and the index's.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        ``la_indicators`` and ``upper_tier_indicators`` stacked (long rows).
+    targets : pandas.DataFrame
+        ``la_targets`` (one row per area of each indicator's own tier).
+    masked : pandas.DataFrame
+        ``masked_las``.
+    upper_tier : pandas.DataFrame
+        ``area_code → unit_code, unit_name``: each LAD23's upper-tier unit.
+    specs : mapping
+        Indicator config entries (title, unit, mission, tier, source).
+    catalogue : mapping
+        Source records (publisher, licence, description) by source key.
+    """
+    series = _series(indicators)
+    unit_of = upper_tier.set_index("area_code")
+    by_area_ind = {
+        (str(r["indicator"]), str(r["area_code"])): r for r in targets.to_dict("records")
+    }
+    masked_of = {(str(r["indicator"]), str(r["area_code"])): r for r in masked.to_dict("records")}
+    lads = (
+        indicators[indicators["area_code"].str.match(r"^[EWSN]\d{8}$")]
+        .loc[lambda d: d["unit_of_analysis"].eq("LAD23")]
+        .drop_duplicates("area_code")[["area_code", "area_name", "itl1_code", "itl1_name"]]
+        .sort_values("area_code")
+    )
+    sources = _sources(specs, catalogue)
+    pages = []
+    for lad in lads.to_dict("records"):
+        code = lad["area_code"]
+        rows = []
+        for key, spec in specs.items():
+            upper = spec.get("tier", "lad") != "lad"
+            unit_code, unit_name = code, lad["area_name"]
+            combined = (spec.get("combined_areas") or {}).get(code)
+            if upper and (combined or code) in unit_of.index:
+                unit_code = str(unit_of.at[combined or code, "unit_code"])
+                unit_name = str(unit_of.at[combined or code, "unit_name"])
+            t = by_area_ind.get((key, unit_code))
+            if t is None:
+                continue
+            m = masked_of.get((key, unit_code))
+            times, values = series.get((key, unit_code), (np.array([]), np.array([])))
+            change, direction = _change_text(t, spec["unit"])
+            base_p = t["baseline_period"]
+            base_t = _midyear(base_p) if isinstance(base_p, str) and base_p else None
+            rank = t["rank_latest"]
+            rank_text = (
+                f"{int(rank)} of {int(t['n_ranked_latest'])}"
+                if rank is not None and np.isfinite(rank)
+                else "–"
+            )
+            rows.append(
+                {
+                    "key": key,
+                    "title": spec["title"],
+                    "mission": spec.get("mission", ""),
+                    "unit": spec["unit"],
+                    "polarity": "higher is better"
+                    if spec["higher_is_better"]
+                    else "lower is better",
+                    "value": fmt_value(t["latest"], spec["unit"]),
+                    "period": _label(t["latest_period"]),
+                    "region": fmt_value(t["region_reference_latest"], spec["unit"]),
+                    "uk": fmt_value(t["uk_reference_latest"], spec["unit"]),
+                    "reference": t["reference"],
+                    "rank": rank_text,
+                    "change": change,
+                    "direction": direction,
+                    "sparkline": sparkline_svg(
+                        times,
+                        values,
+                        label=f"{spec['title']}: {len(values)} periods",
+                        baseline_time=base_t,
+                    ),
+                    "target": fmt_value(t["target_2030"], spec["unit"]),
+                    "status": t["status"],
+                    "status_label": STATUS_LABELS[t["status"]],
+                    "status_significant": bool(t["significant"]),
+                    "evidence": t["evidence"],
+                    "masked": MASKED_LABELS.get(m["kind"], "") if m else "",
+                    "masked_significant": bool(m["significant"]) if m else False,
+                    "masked_evidence": m["evidence"] if m else "",
+                    "masked_persistence": (
+                        f"{int(m['persistence'])} of {int(m['periods_checked'])}" if m else ""
+                    ),
+                    "upper_tier_note": (
+                        f"Published for {unit_name} only (ONS combines {lad['area_name']} "
+                        "with it): not a value of this authority"
+                        if upper and combined
+                        else f"Published for {unit_name} (upper-tier area), not for districts"
+                        if upper and unit_code != code
+                        else ""
+                    ),
+                }
+            )
+        pages.append(
+            {
+                "code": code,
+                "name": lad["area_name"],
+                "region": lad["itl1_name"],
+                "rows": rows,
+                "sources": sources,
+                "version": version,
+                "n_alarms": sum(r["status"] == "levelling_down" for r in rows),
+                "n_masked": sum(bool(r["masked"]) for r in rows),
+            }
+        )
+    regions: dict[str, list[dict[str, Any]]] = {}
+    for page in sorted(pages, key=lambda p: (p["region"], p["name"])):
+        regions.setdefault(page["region"], []).append(
+            {
+                "code": page["code"],
+                "name": page["name"],
+                "n_alarms": page["n_alarms"],
+                "n_masked": page["n_masked"],
+            }
+        )
+    index = {"regions": regions, "n_pages": len(pages), "version": version}
+    return pages, index
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("localineq.outputs", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_profiles(
+    pages: list[dict[str, Any]], index: Mapping[str, Any], out_dir: str | Path
+) -> list[Path]:
+    """Write ``<code>.html`` for every page and ``index.html`` into ``out_dir``.
+
+    Files are written only through the templates; the output is byte-identical for the same
+    inputs (no timestamps). Returns the paths written, index last.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    env = _environment()
+    page_t = env.get_template("profiles/profile.html.j2")
+    css = env.get_template("profiles/style.css.j2").render()
+    written = []
+    for page in pages:
+        path = out / f"{page['code']}.html"
+        path.write_text(page_t.render(css=css, **page), encoding="utf-8", newline="\n")
+        written.append(path)
+    path = out / "index.html"
+    index_t = env.get_template("profiles/index.html.j2")
+    path.write_text(index_t.render(css=css, **index), encoding="utf-8", newline="\n")
+    written.append(path)
+    return written
