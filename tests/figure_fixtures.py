@@ -180,6 +180,7 @@ def fixture_inputs():
     from localineq.outputs.decomposition_tables import decomposition_summary, uncertainty_table
     from localineq.outputs.profile_tables import profile_table
     from localineq.outputs.report import ReportInputs
+    from localineq.policy.targets import targets_table
 
     frame = la_table()
     uncertainty = uncertainty_table(frame, SPECS, draws=19, seed=1)
@@ -192,6 +193,11 @@ def fixture_inputs():
         profile=profile_table(frame, hierarchy(), SPECS),
         uncertainty=uncertainty,
         tables=["results/tables/summary.csv"],
+        extra={
+            "la_targets": targets_table(
+                frame, SPECS, {"default": {"baseline": {"fallback": "earliest"}}}
+            )
+        },
     )
 
 
@@ -209,6 +215,9 @@ def build_fixture_report(root: Path, *, draw_figures: bool = True) -> Path:
             target = root / entry.png
             target.parent.mkdir(parents=True, exist_ok=True)
             write_png(target, colour=["#1b6ca8", "#d95f02", "#7570b3"][i % 3])
+        from localineq.outputs.target_sections import TARGET_FIGURE
+
+        write_png(root / TARGET_FIGURE.png, colour="#009e73")
     report = root / "results" / "report" / "index.html"
     write_report(build_report(inputs, report_path="results/report/index.html"), report)
     return report

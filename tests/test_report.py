@@ -17,6 +17,7 @@ from figure_fixtures import (  # noqa: E402
 )
 
 from localineq.outputs import figure_catalogue, report, report_sections  # noqa: E402
+from localineq.outputs.target_sections import TARGET_FIGURE  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = REPO_ROOT / "src" / "localineq" / "outputs" / "templates"
@@ -222,6 +223,7 @@ def test_standalone_report_embeds_every_figure_and_links_no_files(tmp_path):
     entries = figure_catalogue.figure_catalogue(
         fixture_inputs().config["indicators"], ["income", "unemployment"]
     )
+    entries.append(TARGET_FIGURE)  # the targets section's status map
     by_png = {(tmp_path / e.png).read_bytes(): e for e in entries}
     decoded = [base64.b64decode(s.split(",", 1)[1]) for s in sources]
     assert all(d in by_png for d in decoded)

@@ -61,6 +61,9 @@ def final_outputs():
         *MISSION_OUTPUTS,  # mission scorecard tables and figure (workflow/rules/missions.smk)
         *SPATIAL_TABLES,  # weights, Moran's I, LISA, cross-border clusters (analyse.smk)
         *LISA_MAPS,  # LISA cluster maps of the headline indicators (figures.smk)
+        "results/tables/la_targets.csv",
+        "results/tables/reference_check.csv",
+        "results/profiles",
         *REPORT_OUTPUTS,  # figures, result tables, notebooks, report (workflow/rules/report.smk)
         # The raw files themselves: Snakemake does not look at a missing input of a job whose
         # outputs are up to date, so a deleted raw file would otherwise never be fetched again.

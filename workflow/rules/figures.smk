@@ -120,7 +120,7 @@ rule result_tables:
         decomposition="results/tables/decomposition.csv",
         uncertainty="results/tables/decomposition_uncertainty.csv",
         indicators=INDICATOR_TABLES,
-        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "policy.reference", "policy.compare"),
     output:
         summary_csv=report(
             RESULT_TABLES["summary_csv"], caption="../report/summary.rst", category="Tables"
@@ -141,6 +141,8 @@ rule result_tables:
         specs=SPECS,
         measure=FIGURES["measure"],
         top_n=FIGURES["top_n"],
+        reference=dict(config.get("reference", {})),
+        persistence_periods=config.get("masked", {}).get("persistence_periods", 5),
     log:
         "logs/figures/result_tables.log",
     conda:
@@ -156,7 +158,7 @@ rule figure_maps:
         boundaries="data/processed/lad23_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("outputs.maps", "outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "data.indicators"),
+        code=package("outputs.maps", "outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "data.indicators", "policy.reference"),
     output:
         map_png=report(
             "results/figures/map_{indicator}.png",
@@ -177,6 +179,7 @@ rule figure_maps:
     params:
         spec=lambda wildcards: SPECS[wildcards.indicator],
         settings={k: FIGURES[k] for k in ("map_scheme", "map_classes")},
+        reference=dict(config.get("reference", {})),
     log:
         "logs/figures/maps_{indicator}.log",
     conda:
@@ -335,3 +338,36 @@ rule figure_lisa_map:
 
 
 LISA_MAPS = [f"results/figures/lisa_map_{k}.{ext}" for k in HEADLINE for ext in ("png", "svg")]
+
+
+# Target status of every authority for the headline indicators (issue 12).
+TARGET_FIGURE = {
+    "png": "results/figures/target_status.png",
+    "svg": "results/figures/target_status.svg",
+}
+
+
+rule figure_target_status:
+    """Map of every authority's 2030 target status for the headline indicators."""
+    input:
+        targets="results/tables/la_targets.csv",
+        boundaries="data/processed/lad23_boundaries.gpkg",
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        code=package("outputs.target_figures", "outputs.maps", "outputs.figures", "data.indicators"),
+    output:
+        png=report(
+            TARGET_FIGURE["png"],
+            caption="../report/target_status.rst",
+            category="Figures",
+        ),
+        svg=TARGET_FIGURE["svg"],
+    params:
+        specs=SPECS,
+        headline=HEADLINE,
+    log:
+        "logs/figures/target_status.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/figure_target_status.py"

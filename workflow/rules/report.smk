@@ -69,9 +69,11 @@ REPORT_INPUTS = dict(
     profile="results/tables/profile.csv",
     uncertainty="results/tables/decomposition_uncertainty.csv",
     lsoa_profile="results/tables/lsoa_profile.csv",
+    la_targets="results/tables/la_targets.csv",
+    target_figure=TARGET_FIGURE["png"],
     figures=FIGURE_OUTPUTS,
     notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
-    code=package("outputs.report", "outputs.report_sections", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+    code=package("outputs.report", "outputs.report_sections", "outputs.target_sections", "outputs.target_figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     templates=REPORT_TEMPLATES,
 )
 
@@ -86,6 +88,8 @@ REPORT_TABLE_FILES = [
     "results/tables/lsoa_profile.csv",
     "results/tables/masked_las.csv",
     "results/tables/top_bottom_las.csv",
+    "results/tables/la_targets.csv",
+    "results/tables/reference_check.csv",
     *INDICATOR_TABLES,
 ]
 
@@ -130,7 +134,35 @@ REPORT_OUTPUTS = [
     "results/report/localineq-report.html",
     *expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
     *FIGURE_OUTPUTS,
+    *TARGET_FIGURE.values(),
     *RESULT_TABLES.values(),
     "results/tables/decomposition_uncertainty.csv",
     "results/tables/profile.csv",
 ]
+
+
+rule profiles:
+    """One self-contained HTML page per local authority (LAD23) plus an index grouped by region."""
+    input:
+        indicators=INDICATOR_TABLES,
+        targets="results/tables/la_targets.csv",
+        masked=RESULT_TABLES["masked_csv"],
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        sources=config["sources"],
+        code=package("outputs.profiles", "outputs.area_tables", "policy.periods"),
+        templates=[
+            "src/localineq/outputs/templates/profiles/base.html.j2",
+            "src/localineq/outputs/templates/profiles/profile.html.j2",
+            "src/localineq/outputs/templates/profiles/index.html.j2",
+            "src/localineq/outputs/templates/profiles/style.css.j2",
+        ],
+    output:
+        profiles=directory("results/profiles"),
+    params:
+        specs=SPECS,
+    log:
+        "logs/report/profiles.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/render_profiles.py"

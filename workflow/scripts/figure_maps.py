@@ -9,6 +9,7 @@ from localineq.data.indicators import analysis_units
 from localineq.outputs.area_tables import latest_period, read_indicator_tables, regional_gaps
 from localineq.outputs.figures import save_figure
 from localineq.outputs.maps import choropleth, gap_map
+from localineq.policy.reference import references_for
 
 
 def main(smk) -> None:
@@ -17,7 +18,8 @@ def main(smk) -> None:
     spec = dict(smk.params.spec)
     frame = read_indicator_tables(smk.input.indicators)
     latest = latest_period(frame[frame["indicator"] == key])
-    gaps = regional_gaps(latest)
+    reference = references_for(frame, [key], dict(smk.params.reference))[key]
+    gaps = regional_gaps(latest, reference=reference)
     lad = gpd.read_file(smk.input.boundaries, layer="lad")
     regions = gpd.read_file(smk.input.boundaries, layer="itl1")
     members, _ = analysis_units(
@@ -44,7 +46,12 @@ def main(smk) -> None:
         **common,
     )
     save_figure(fig, smk.output.map_png, smk.output.map_svg)
-    save_figure(gap_map(lad, regions, gaps, **common), smk.output.gap_png, smk.output.gap_svg)
+    label = str(gaps["reference"].iloc[0])
+    save_figure(
+        gap_map(lad, regions, gaps, reference=label, **common),
+        smk.output.gap_png,
+        smk.output.gap_svg,
+    )
     logging.info("%s: %d areas mapped", key, len(latest))
 
 

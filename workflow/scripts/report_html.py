@@ -30,6 +30,7 @@ def main(smk) -> None:
         lsoa_profile=pd.read_csv(smk.input.lsoa_profile),
         notebooks=list(smk.input.notebooks),
         tables=list(smk.params.tables),
+        extra={"la_targets": pd.read_csv(smk.input.la_targets, dtype={"area_code": str})},
     )
     if smk.params.standalone:
         page = build_standalone_report(inputs, ".")

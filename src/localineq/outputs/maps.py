@@ -346,11 +346,13 @@ def gap_map(
     source: str | None = None,
     members: pd.DataFrame | None = None,
     area_label: str = "Local authorities (2023 boundaries)",
+    reference: str = "average",
 ) -> plt.Figure:
-    """Each LA's gap to its own ITL1 region's average, on a diverging palette centred at 0.
+    """Each LA's gap to its own ITL1 region's reference, on a diverging palette centred at 0.
 
-    ``gaps`` holds ``area_code, gap`` with ``gap = value − regional average`` in the
-    indicator's unit. The palette is oriented by polarity: blue is always *better* than the
+    ``gaps`` holds ``area_code, gap`` with ``gap = value − regional reference`` in the
+    indicator's unit; ``reference`` names it in the legend and subtitle (e.g.
+    ``"population-weighted median"``, see :mod:`localineq.policy.reference`). The palette is oriented by polarity: blue is always *better* than the
     region's average, red always *worse*; the colour bar says so in words.
     """
     lad, regions = _prepare(lad, regions, gaps, "gap", members)
@@ -379,7 +381,7 @@ def gap_map(
     bar.outline.set_linewidth(0.5)
     top, bottom = ("better", "worse") if higher_is_better else ("worse", "better")
     bar.ax.set_title(
-        f"Gap to own region ({unit})\n▲ {top} than region average",
+        f"Gap to own region ({unit})\n▲ {top} than region {reference}",
         fontsize=8,
         loc="left",
         pad=5,
@@ -388,7 +390,7 @@ def gap_map(
     bar.ax.text(
         0.0,
         -0.03,
-        f"▼ {bottom} than region average",
+        f"▼ {bottom} than region {reference}",
         transform=bar.ax.transAxes,
         fontsize=8,
         va="top",
@@ -409,7 +411,7 @@ def gap_map(
     _titles(
         fig,
         f"{title}, {period_label}: gap to own region",
-        f"{area_label}: value minus the ITL1 region's (weighted) average",
+        f"{area_label}: value minus the ITL1 region's {reference}",
     )
     add_source_line(fig, source, extra=OS_LINE, y=-0.01)
     return fig

@@ -339,6 +339,10 @@ def tables_context(state: ReportState) -> dict[str, Any]:
         )
     if not inputs.masked.empty:
         shown = inputs.masked[inputs.masked["indicator"].isin(state.headline)]
+        # significant and persistent cases first (masked_las.csv: issue 12)
+        shown = shown.sort_values(
+            ["significant", "persistence"], ascending=[False, False], kind="stable"
+        )
         display = pd.DataFrame(
             {
                 "Indicator": shown["title"],
@@ -351,7 +355,16 @@ def tables_context(state: ReportState) -> dict[str, Any]:
                     }
                 ),
                 "Value": shown["value"].map(lambda v: f"{v:,.1f}"),
-                "Region average": shown["region_mean"].map(lambda v: f"{v:,.1f}"),
+                "Region reference": shown["region_reference"].map(lambda v: f"{v:,.1f}"),
+                "Reference": shown["reference"],
+                "Interval excludes region": [
+                    ("yes" if sig else "no") if ev == "interval" else "no interval published"
+                    for sig, ev in zip(shown["significant"], shown["evidence"], strict=True)
+                ],
+                "Masked in recent periods": [
+                    f"{p} of {n}"
+                    for p, n in zip(shown["persistence"], shown["periods_checked"], strict=True)
+                ],
             }
         )
         tables.append(
@@ -360,10 +373,13 @@ def tables_context(state: ReportState) -> dict[str, Any]:
                 caption=(
                     "Table 2. Masked local authorities for the headline indicators: in the "
                     "worst national fifth while their region is at or better than the UK "
-                    "average, or in the best fifth while their region is worse (all "
-                    "indicators: results/tables/masked_las.csv)."
+                    "reference, or in the best fifth while their region is worse; cases "
+                    "whose published 95% interval excludes the region's reference, then the "
+                    "most persistent, first. The reference (population-weighted mean or "
+                    "median) is named per row (all indicators: "
+                    "results/tables/masked_las.csv)."
                 ),
-                numeric=["Value", "Region average"],
+                numeric=["Value", "Region reference"],
             )
         )
     return {
@@ -396,12 +412,25 @@ def cite_context(state: ReportState) -> dict[str, Any]:
 
 
 #: The report's sections, in page order. Insert new ones where they belong in the story.
+def _targets_context(state: ReportState) -> Mapping[str, Any] | None:
+    """Targets for high performers (issue 12), from :mod:`localineq.outputs.target_sections`."""
+    from localineq.outputs.target_sections import targets_context  # it imports this module
+
+    return targets_context(state)
+
+
 SECTIONS: list[Section] = [
     Section("question", "The question", "sections/question.html.j2", no_context),
     Section("key-findings", "Key findings", "sections/key_findings.html.j2", key_findings_context),
     Section("data", "Data and sources", "sections/data.html.j2", data_context),
     Section("method", "Method", "sections/method.html.j2", no_context),
     Section("findings", "Findings by indicator", "sections/findings.html.j2", findings_context),
+    Section(
+        "targets",
+        "Targets for high performers",
+        "sections/targets.html.j2",
+        lambda state: _targets_context(state),
+    ),
     Section("tables", "Tables", "sections/tables.html.j2", tables_context),
     Section("limitations", "Limitations", "sections/limitations.html.j2", no_context),
     Section("cite", "How to cite", "sections/cite.html.j2", cite_context),

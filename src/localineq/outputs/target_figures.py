@@ -1,0 +1,136 @@
+"""Figures and report pieces of the local targets (issue 12).
+
+* :func:`status_map`: small multiples, one map per headline indicator, each authority coloured
+  by its target status in ``results/tables/la_targets.csv`` (healthy life expectancy on its
+  upper-tier areas, dissolved from their districts — never coloured district by district).
+* :func:`status_counts` and :func:`alarm_list`: the report's tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import Patch
+
+from localineq.outputs.maps import (
+    NO_DATA_COLOUR,
+    REGION_EDGE,
+    SIMPLIFY_METRES,
+    to_bng,
+    unit_polygons,
+)
+from localineq.policy.targets import STATUSES
+
+__all__ = ["STATUS_COLOURS", "alarm_list", "status_counts", "status_map"]
+
+#: Status colours (colour-blind-safe: Okabe-Ito blue / sky blue / orange / vermillion).
+STATUS_COLOURS = {
+    "met": "#0072B2",
+    "on_track": "#56B4E9",
+    "off_track": "#E69F00",
+    "levelling_down": "#D55E00",
+    "no_data": NO_DATA_COLOUR,
+}
+STATUS_NAMES = {
+    "met": "met",
+    "on_track": "on track",
+    "off_track": "off track",
+    "levelling_down": "levelling-down alarm",
+    "no_data": "no data",
+}
+
+
+def status_counts(targets: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """Authorities by status for every indicator (config order), with significant alarms.
+
+    >>> t = pd.DataFrame({"indicator": ["x", "x", "x"], "status": ["met", "levelling_down",
+    ...                   "levelling_down"], "significant": [False, True, False]})
+    >>> c = status_counts(t, {"x": {"title": "X"}}).iloc[0]
+    >>> [int(c[k]) for k in ("met", "levelling_down", "alarms_significant", "areas")]
+    [1, 2, 1, 3]
+    """
+    rows = []
+    for key, spec in specs.items():
+        part = targets[targets["indicator"] == key]
+        if part.empty:
+            continue
+        counts = part["status"].value_counts()
+        row: dict[str, Any] = {"indicator": key, "title": spec["title"]}
+        row.update({s: int(counts.get(s, 0)) for s in STATUSES})
+        alarms = part["status"] == "levelling_down"
+        row["alarms_significant"] = int((alarms & part["significant"].astype(bool)).sum())
+        row["areas"] = len(part)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def alarm_list(targets: pd.DataFrame) -> pd.DataFrame:
+    """Levelling-down alarms: significant first, then by indicator and the size of the fall.
+
+    The fall is :math:`s\\,(y_t - f_t)` below the floor (oriented, so larger = worse).
+    """
+    alarms = targets[targets["status"] == "levelling_down"].copy()
+    sign = alarms["higher_is_better"].map({True: 1.0, False: -1.0}).astype(float)
+    alarms["shortfall"] = sign * (alarms["floor_latest"] - alarms["latest"])
+    return alarms.sort_values(
+        ["significant", "indicator", "shortfall"], ascending=[False, True, False], kind="stable"
+    ).reset_index(drop=True)
+
+
+def status_map(
+    lad: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    targets: pd.DataFrame,
+    indicators: Sequence[str],
+    specs: Mapping[str, Mapping[str, Any]],
+    members: Mapping[str, pd.DataFrame],
+) -> plt.Figure:
+    """One map per indicator, areas coloured by target status (:data:`STATUS_COLOURS`).
+
+    ``members[key]`` maps LAD23 → the indicator's unit (``area_code, unit_code``); units that
+    are not districts (counties for healthy life expectancy) are dissolved from them.
+    """
+    n = len(indicators)
+    cols = min(n, 2)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 6.4 * rows), squeeze=False)
+    regions_bng = to_bng(regions).assign(geometry=lambda d: d.geometry.simplify(SIMPLIFY_METRES))
+    for ax, key in zip(axes.ravel(), indicators, strict=False):
+        part = targets[targets["indicator"] == key][["area_code", "status", "latest_period"]]
+        shapes = lad
+        if not set(part["area_code"]) <= set(lad["area_code"]):
+            shapes = unit_polygons(lad, members[key])
+        joined = to_bng(shapes.merge(part, on="area_code", how="left"))
+        joined["status"] = joined["status"].fillna("no_data")
+        joined = joined.assign(geometry=joined.geometry.simplify(SIMPLIFY_METRES))
+        for status in STATUSES:
+            sel = joined[joined["status"] == status]
+            if not sel.empty:
+                sel.plot(ax=ax, color=STATUS_COLOURS[status], edgecolor="white", linewidth=0.1)
+        regions_bng.boundary.plot(ax=ax, color=REGION_EDGE, linewidth=0.5)
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        spec = specs[key]
+        counts = part["status"].value_counts()
+        ax.set_title(
+            f"{spec['title']}\n{int(counts.get('levelling_down', 0))} levelling-down alarms, "
+            f"{int(counts.get('off_track', 0))} off track",
+            fontsize=8.5,
+            loc="left",
+        )
+    for ax in axes.ravel()[n:]:
+        ax.set_axis_off()
+    handles = [Patch(color=STATUS_COLOURS[s], label=STATUS_NAMES[s]) for s in STATUSES]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
+    fig.suptitle(
+        "Target status of every local authority (2030 targets; baseline to latest period)",
+        fontsize=11,
+        x=0.02,
+        ha="left",
+    )
+    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    return fig

@@ -1,0 +1,116 @@
+"""The report section "Targets for high performers" (issue 12).
+
+Context function :func:`targets_context` for ``templates/sections/targets.html.j2``: counts of
+authorities by target status per indicator, the levelling-down alarms (significant ones
+first), the status map, and the rules in one sentence. It reads ``la_targets`` from
+``state.inputs.extra["la_targets"]`` and leaves the section out when the table is absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from localineq.outputs.figure_catalogue import FigureEntry
+from localineq.outputs.report_sections import ReportState, figure_context, table_context
+from localineq.outputs.target_figures import alarm_list, status_counts
+
+__all__ = ["TARGET_FIGURE", "targets_context"]
+
+#: The status map (workflow/rules/figures.smk: figure_target_status).
+TARGET_FIGURE = FigureEntry(
+    key="target_status",
+    stem="target_status",
+    title="Target status of every local authority, headline indicators",
+    caption=(
+        "Each authority's status against its 2030 target (results/tables/la_targets.csv): "
+        "met, on track or off track against the straight-line path from its baseline, or a "
+        "levelling-down alarm where an authority at or above the benchmark at baseline fell "
+        "below its floor. Healthy life expectancy is shown on its upper-tier areas. Source: ONS "
+        "Explore Local Statistics, Open Government Licence v3.0; contains OS data © Crown "
+        "copyright and database right."
+    ),
+    alt="Maps of the UK, one per headline indicator, local authorities coloured by target status.",
+)
+
+
+def _fmt(v: Any) -> str:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return ""
+    if f != f:
+        return ""
+    return f"{f:,.0f}" if abs(f) >= 1000 else f"{f:,.2f}"
+
+
+def targets_context(state: ReportState) -> Mapping[str, Any] | None:
+    """Counts by status, the alarms and the status map; ``None`` without ``la_targets``."""
+    targets = state.inputs.extra.get("la_targets")
+    if targets is None or targets.empty:
+        return None
+    specs = state.config["indicators"]
+    counts = status_counts(targets, specs)
+    count_view = pd.DataFrame(
+        {
+            "Indicator": counts["title"],
+            "Areas": counts["areas"],
+            "Met": counts["met"],
+            "On track": counts["on_track"],
+            "Off track": counts["off_track"],
+            "Levelling-down alarms": counts["levelling_down"],
+            "of which significant": counts["alarms_significant"],
+            "No data": counts["no_data"],
+        }
+    )
+    alarms = alarm_list(targets)
+    alarm_view = pd.DataFrame(
+        {
+            "Indicator": alarms["indicator"].map(lambda k: specs[k]["title"]),
+            "Area": alarms["area_name"],
+            "Region": alarms["itl1_name"].str.replace(" (England)", "", regex=False),
+            "Baseline": [
+                f"{_fmt(v)} ({p})"
+                for v, p in zip(alarms["baseline"], alarms["baseline_period"], strict=True)
+            ],
+            "Latest": [
+                f"{_fmt(v)} ({p})"
+                for v, p in zip(alarms["latest"], alarms["latest_period"], strict=True)
+            ],
+            "Floor": alarms["floor_latest"].map(_fmt),
+            "Significant": [
+                ("yes" if s else "no") if e == "interval" else "no interval published"
+                for s, e in zip(alarms["significant"], alarms["evidence"], strict=True)
+            ],
+        }
+    )
+    cfg = state.config.get("targets", {}).get("default", {})
+    figure = figure_context(TARGET_FIGURE, state, number=len(state.catalogue) + 1)
+    n_alarms = int(counts["levelling_down"].sum())
+    n_sig = int(counts["alarms_significant"].sum())
+    return {
+        "share": f"{float(cfg.get('gap_share', 0.5)):.0%}",
+        "horizon": cfg.get("horizon", 2030),
+        "tolerance": f"{float(cfg.get('trend_tolerance', 0.02)):.0%}",
+        "benchmark": str(cfg.get("benchmark", "top_quintile")).replace("_", " "),
+        "n_alarms": n_alarms,
+        "n_significant": n_sig,
+        "counts": table_context(
+            count_view,
+            caption="Local authorities by target status (healthy life expectancy: upper-tier areas).",
+            numeric=list(count_view.columns[1:]),
+        ),
+        "alarms": table_context(
+            alarm_view,
+            caption=(
+                "Levelling-down alarms: high performers below their floor; significant ones "
+                "(published 95% intervals, combined standard errors) first."
+            ),
+            numeric=["Floor"],
+        ),
+        "figure": figure,
+        "table_href": state.link("results/tables/la_targets.csv"),
+        "profiles_href": state.link("results/profiles/index.html"),
+    }

@@ -1,0 +1,34 @@
+"""Snakemake adapter: map of every authority's target status for the headline indicators."""
+
+import logging
+
+import geopandas as gpd
+import pandas as pd
+
+from localineq.data.indicators import analysis_units
+from localineq.outputs.figures import save_figure
+from localineq.outputs.target_figures import status_map
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    specs = {k: dict(v) for k, v in smk.params.specs.items()}
+    headline = list(smk.params.headline)
+    hierarchy = pd.read_parquet(smk.input.hierarchy)
+    upper = pd.read_parquet(smk.input.upper_tier)
+    members = {k: analysis_units(specs[k], hierarchy, upper)[0] for k in headline}
+    targets = pd.read_csv(smk.input.targets, dtype={"area_code": str})
+    fig = status_map(
+        gpd.read_file(smk.input.boundaries, layer="lad"),
+        gpd.read_file(smk.input.boundaries, layer="itl1"),
+        targets,
+        headline,
+        specs,
+        members,
+    )
+    save_figure(fig, smk.output.png, smk.output.svg)
+    logging.info("status map of %s", headline)
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821
