@@ -43,7 +43,11 @@ def load_yaml(path: str | os.PathLike) -> Any:
         if mark and opened and opened.line != mark.line:
             where += f" (the construct began on line {opened.line + 1})"
         lines = text.splitlines()
-        shown = f"\n    {lines[mark.line]}" if mark and mark.line < len(lines) else ""
+        shown = ""
+        if opened and mark and opened.line != mark.line and opened.line < len(lines):
+            shown += f"\n    line {opened.line + 1}: {lines[opened.line]}"
+        if mark and mark.line < len(lines):
+            shown += f"\n    line {mark.line + 1}: {lines[mark.line]}"
         detail = " ".join(str(p) for p in (err.context, err.problem) if p)
         raise ConfigError(f"{os.fspath(path)}{where}: YAML syntax error: {detail}{shown}") from None
     except yaml.YAMLError as err:
