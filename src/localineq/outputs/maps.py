@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import geopandas as gpd
-import mapclassify
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -56,6 +55,10 @@ def class_breaks(values: Sequence[float], *, scheme: str = "quantiles", k: int =
     >>> class_breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], k=2).tolist()
     [5.5, 10.0]
     """
+    # Imported here, not at module level: mapclassify takes seconds to import and only
+    # classed choropleths need it (issue 14).
+    import mapclassify
+
     data = np.asarray(values, dtype="float64")
     data = data[np.isfinite(data)]
     if data.size == 0:
