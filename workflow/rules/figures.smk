@@ -45,10 +45,40 @@ RESULT_TABLES = {
 }
 
 
+# Indicators drawn on their own (maps, dot plots). Each gets its own slice of the export, so
+# that editing one indicator reruns only its own figures, not every indicator's.
+DRAWN = sorted(set(HEADLINE) | {FIGURES["headline_indicator"]})
+
+
+rule export_drawn_indicator:
+    """One drawn indicator's rows of the analysis-ready export (same rows and format)."""
+    input:
+        rows=["data/processed/indicators/{indicator}.parquet"],
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        code=package("data.indicators", "data.validation"),
+    output:
+        csv="data/processed/exports/{indicator}.csv",
+        parquet="data/processed/exports/{indicator}.parquet",
+    wildcard_constraints:
+        indicator="|".join(DRAWN),
+    params:
+        specs=lambda wildcards: {wildcards.indicator: SPECS[wildcards.indicator]},
+        code_set=lambda wildcards: "LAD23"
+        if SPECS[wildcards.indicator].get("tier", "lad") == "lad"
+        else "UTLA23/LAD23 unit",
+    log:
+        "logs/figures/export_{indicator}.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/export_indicators.py"
+
+
 rule figure_dotplot:
     """Dot plot of LAs by region against regional and UK averages (the first result's indicator)."""
     input:
-        indicators=INDICATOR_TABLES,
+        indicators=f"data/processed/exports/{FIGURES['headline_indicator']}.csv",
         code=package("outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     output:
         png=report(
@@ -154,7 +184,7 @@ rule result_tables:
 rule figure_maps:
     """Choropleth of a headline indicator and its gap-to-region map (latest period)."""
     input:
-        indicators=INDICATOR_TABLES,
+        indicators="data/processed/exports/{indicator}.csv",
         boundaries="data/processed/lad23_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
@@ -193,7 +223,7 @@ rule figure_maps:
 rule figure_dotplot_indicator:
     """Dot plot by region of a headline indicator (latest period)."""
     input:
-        indicators=INDICATOR_TABLES,
+        indicators="data/processed/exports/{indicator}.csv",
         code=package("outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     output:
         png=report(

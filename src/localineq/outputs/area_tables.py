@@ -327,13 +327,39 @@ def top_bottom(frame: pd.DataFrame, specs: Specs, *, n: int = 5) -> pd.DataFrame
     return pd.concat(parts, ignore_index=True)
 
 
+#: Column types of the exports; without them a column of whole numbers (GDHI) or of years
+#: (period labels) would parse as integers when read without other indicators' rows.
+EXPORT_DTYPES = {
+    **dict.fromkeys(
+        [
+            "area_code",
+            "area_name",
+            "itl1_code",
+            "itl1_name",
+            "indicator",
+            "title",
+            "unit",
+            "period",
+            "period_label",
+            "weight_basis",
+            "status",
+            "harmonisation",
+            "unit_of_analysis",
+        ],
+        str,
+    ),
+    **dict.fromkeys(["value", "lci_95", "uci_95", "weight"], "float64"),
+}
+
+
 def read_indicator_tables(paths: Sequence[str]) -> pd.DataFrame:
     """Stack the analysis-ready exports (``la_indicators.csv``, ``upper_tier_indicators.csv``).
 
-    Codes and periods are read as strings; rows keep the exports' order.
+    Text columns are read as strings and measurements as floats, so one indicator's rows read
+    alone (``data/processed/exports/<key>.csv``) parse exactly as they do within the whole
+    table; rows keep the exports' order.
     """
-    dtypes = {"area_code": str, "period": str, "indicator": str, "itl1_code": str}
-    frames = [pd.read_csv(path, dtype=dtypes) for path in paths]
+    frames = [pd.read_csv(path, dtype=EXPORT_DTYPES) for path in paths]
     frames = [f for f in frames if not f.empty]
     if not frames:
         raise ValueError(f"no indicator rows in {list(paths)}")
