@@ -1,0 +1,204 @@
+"""Whole-pipeline benchmark: cold run, raw-parse floor and no-op run, in one sitting.
+
+Usage (from the repository root, in the project's environment)::
+
+    python benchmarks/pipeline.py [--mirror ../shared/mirror] [--cores 2] [--noop-runs 3]
+
+1. **Cold run**: clones this repository's HEAD into a fresh temporary directory and runs
+   ``snakemake --cores N --config mirror=...`` there (every raw file is copied from the mirror
+   and verified, every rule runs). The clone's own ``src/`` is put first on ``PYTHONPATH`` so
+   the code measured is the code committed.
+2. **Raw-parse floor**: a fresh interpreter imports the project's readers and reads every
+   pinned raw file of ``config/sources.yaml`` once (the clone's ``data/raw``), with the same
+   reader the pipeline uses; its wall time includes interpreter start-up and imports, as each
+   pipeline job's does.
+3. **No-op run**: the same ``snakemake`` command again with nothing to do (median of
+   ``--noop-runs`` runs).
+
+It then reads every rule's ``benchmark:`` file (``benchmarks/results/``, written by
+Snakemake) and prints the ratios cold/floor, the top rules by wall time and the largest peak
+resident memory (``max_rss``) of any job. Goals (issue 14): cold/floor ≤ 3, no-op ≤ 2 s,
+peak RSS ≤ 1 GB per job. The load average before and after is printed because the machine may
+be shared: compare ratios from one sitting, not seconds across days.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+GOAL_RATIO = 3.0
+GOAL_NOOP_S = 2.0
+GOAL_RSS_MB = 1024.0
+
+
+def read_all_raw(root: Path) -> dict[str, float]:
+    """Read every pinned raw file under ``root/data/raw`` once with the project's readers.
+
+    Returns seconds per source. A source without a reader here is an error, so a new source
+    cannot silently drop out of the floor.
+    """
+    import yaml
+
+    from localineq.data.fetch import load_catalogue, raw_path
+    from localineq.data.lookups import (
+        read_code_changes,
+        read_iod_lsoa_lookup,
+        read_iod_lsoa_population,
+        read_itl_lookup,
+        read_ltla_lookup,
+        read_mysociety_imd,
+        read_topojson_layer,
+    )
+    from localineq.data.readers import read_els_csv, read_mye2_persons, read_population_table6
+
+    config = yaml.safe_load((root / "config/config.yaml").read_text())
+    readers = {
+        "els_boundaries_topojson": lambda p: read_topojson_layer(p, "ltla"),
+        "lad23_itl_lookup": lambda p: read_itl_lookup(
+            p, primary_itl3=dict(config["geography"]["primary_itl3"])
+        ),
+        "la_code_changes": read_code_changes,
+        "ltla_lookup_2014": read_ltla_lookup,
+        "regional_gdp_la_workbook": read_population_table6,
+        "mid2022_population_by_age": read_mye2_persons,
+        "imd2019_file1": read_iod_lsoa_lookup,
+        "imd2019_file6": read_iod_lsoa_population,
+        "imd2019_scores_mysociety": read_mysociety_imd,
+    }
+    seconds = {}
+    for key, source in load_catalogue(root / "config/sources.yaml").items():
+        path = root / raw_path(source)
+        if key.startswith("els_") and key not in readers:
+            reader = lambda p, key=key: read_els_csv(p, source=key)  # noqa: E731
+        elif key in readers:
+            reader = readers[key]
+        else:
+            raise KeyError(f"no reader for source {key!r}: add it to benchmarks/pipeline.py")
+        start = time.perf_counter()
+        reader(path)
+        seconds[key] = time.perf_counter() - start
+    return seconds
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], quiet: bool = True) -> float:
+    """Wall seconds of ``cmd``; output discarded unless it fails."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=quiet, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stderr.write((proc.stdout or "") + (proc.stderr or ""))
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    return elapsed
+
+
+def read_benchmarks(root: Path) -> list[dict[str, object]]:
+    """One row per job from Snakemake's benchmark TSVs under ``root/benchmarks/results``."""
+    rows = []
+    for path in sorted((root / "benchmarks/results").rglob("*.tsv")):
+        with path.open() as handle:
+            record = next(csv.DictReader(handle, delimiter="\t"))
+        rss = record.get("max_rss", "NA")
+        rows.append(
+            {
+                "job": str(path.relative_to(root / "benchmarks/results").with_suffix("")),
+                "s": float(record["s"]),
+                "max_rss": float(rss) if rss not in ("NA", "-", "") else float("nan"),
+                "cpu_time": float(record.get("cpu_time", "nan") or "nan"),
+            }
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirror", default=str(REPO.parent / "shared" / "mirror"))
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--noop-runs", type=int, default=3)
+    parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary clone")
+    parser.add_argument("--floor-only", metavar="ROOT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.floor_only:  # the child interpreter of step 2
+        seconds = read_all_raw(Path(args.floor_only))
+        print(f"{sum(seconds.values()):.3f} {len(seconds)}")
+        return
+
+    mirror = str(Path(args.mirror).resolve())
+    load_before = os.getloadavg()
+    tmp = Path(tempfile.mkdtemp(prefix="localineq-bench-"))
+    clone = tmp / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True
+    ).stdout.strip()
+    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(clone / "src"), env.get("PYTHONPATH")]))
+    snakemake = [
+        sys.executable, "-m", "snakemake", "--cores", str(args.cores),
+        "--config", f"mirror={mirror}",
+    ]  # fmt: skip
+
+    print(f"commit {head}, {args.cores} cores, clone in {clone}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}")
+    cold = run(snakemake, clone, env)
+    print(f"cold run:        {cold:8.1f} s")
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--floor-only", str(clone)],
+        cwd=clone, env=env, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    floor = time.perf_counter() - start
+    reading, n_files = float(out[0]), int(out[1])
+    print(
+        f"raw-parse floor: {floor:8.1f} s  ({n_files} files; {reading:.1f} s reading, rest start-up)"
+    )
+    noops = [run(snakemake, clone, env) for _ in range(args.noop_runs)]
+    noop = statistics.median(noops)
+    print(f"no-op run:       {noop:8.2f} s  (median of {' '.join(f'{x:.2f}' for x in noops)})")
+    load_after = os.getloadavg()
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in load_after)}")
+
+    jobs = read_benchmarks(clone)
+    total = sum(j["s"] for j in jobs)
+    print(f"\n{len(jobs)} jobs, {total:.1f} s summed job wall time ({total / cold:.2f} per cold s)")
+    print(f"top {args.top} jobs by wall time (s, max_rss MB):")
+    for job in sorted(jobs, key=lambda j: -j["s"])[: args.top]:
+        print(f"  {job['s']:7.2f}  {job['max_rss']:7.1f}  {job['job']}")
+    by_rule: dict[str, list[float]] = {}
+    for job in jobs:
+        by_rule.setdefault(job["job"].split("/")[0], []).append(job["s"])
+    print("wall time by rule (s, jobs):")
+    for rule, times in sorted(by_rule.items(), key=lambda kv: -sum(kv[1]))[: args.top]:
+        print(f"  {sum(times):7.2f}  {len(times):3d}  {rule}")
+    peak = max(jobs, key=lambda j: j["max_rss"]) if jobs else None
+
+    ratio = cold / floor
+    print("\nsummary")
+    print(f"  cold / floor = {cold:.1f} / {floor:.1f} = {ratio:.2f}  (goal ≤ {GOAL_RATIO:g})")
+    print(f"  no-op        = {noop:.2f} s  (goal ≤ {GOAL_NOOP_S:g} s)")
+    if peak:
+        print(
+            f"  peak RSS     = {peak['max_rss']:.0f} MB in {peak['job']}"
+            f"  (goal ≤ {GOAL_RSS_MB:.0f} MB)"
+        )
+    met = ratio <= GOAL_RATIO and noop <= GOAL_NOOP_S and peak and peak["max_rss"] <= GOAL_RSS_MB
+    print(f"  goals {'met' if met else 'NOT met'}")
+    if args.keep:
+        print(f"kept {clone}")
+    else:
+        subprocess.run(["rm", "-rf", str(tmp)], check=True)
+
+
+if __name__ == "__main__":
+    main()
