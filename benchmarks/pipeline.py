@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -90,15 +91,21 @@ def read_all_raw(root: Path) -> dict[str, float]:
     return seconds
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str], quiet: bool = True) -> float:
-    """Wall seconds of ``cmd``; output discarded unless it fails."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user + system, all descendants) and stdout of ``cmd``."""
+    cpu = _children_cpu()
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=quiet, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.stderr.write((proc.stdout or "") + (proc.stderr or ""))
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    return elapsed
+    return elapsed, _children_cpu() - cpu, proc.stdout
 
 
 def read_benchmarks(root: Path) -> list[dict[str, object]]:
@@ -151,19 +158,16 @@ def main() -> None:
 
     print(f"commit {head}, {args.cores} cores, clone in {clone}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}")
-    cold = run(snakemake, clone, env)
-    print(f"cold run:        {cold:8.1f} s")
-    start = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--floor-only", str(clone)],
-        cwd=clone, env=env, capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
-    floor = time.perf_counter() - start
-    reading, n_files = float(out[0]), int(out[1])
+    cold, cold_cpu, _ = run(snakemake, clone, env)
+    print(f"cold run:        {cold:8.1f} s wall, {cold_cpu:7.1f} s CPU")
+    floor_cmd = [sys.executable, str(Path(__file__).resolve()), "--floor-only", str(clone)]
+    floor, floor_cpu, out = run(floor_cmd, clone, env)
+    reading, n_files = float(out.split()[0]), int(out.split()[1])
     print(
-        f"raw-parse floor: {floor:8.1f} s  ({n_files} files; {reading:.1f} s reading, rest start-up)"
+        f"raw-parse floor: {floor:8.1f} s wall, {floor_cpu:7.1f} s CPU"
+        f"  ({n_files} files; {reading:.1f} s reading, the rest start-up and imports)"
     )
-    noops = [run(snakemake, clone, env) for _ in range(args.noop_runs)]
+    noops = [run(snakemake, clone, env)[0] for _ in range(args.noop_runs)]
     noop = statistics.median(noops)
     print(f"no-op run:       {noop:8.2f} s  (median of {' '.join(f'{x:.2f}' for x in noops)})")
     load_after = os.getloadavg()
@@ -186,6 +190,10 @@ def main() -> None:
     ratio = cold / floor
     print("\nsummary")
     print(f"  cold / floor = {cold:.1f} / {floor:.1f} = {ratio:.2f}  (goal ≤ {GOAL_RATIO:g})")
+    print(
+        f"  CPU cold / floor = {cold_cpu:.1f} / {floor_cpu:.1f} = {cold_cpu / floor_cpu:.2f}"
+        "  (less sensitive to other users' load than wall time)"
+    )
     print(f"  no-op        = {noop:.2f} s  (goal ≤ {GOAL_NOOP_S:g} s)")
     if peak:
         print(
