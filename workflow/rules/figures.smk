@@ -78,7 +78,7 @@ rule export_drawn_indicator:
 rule figure_dotplot:
     """Dot plot of LAs by region against regional and UK averages (the first result's indicator)."""
     input:
-        indicators=f"data/processed/exports/{FIGURES['headline_indicator']}.csv",
+        indicators=[f"data/processed/exports/{FIGURES['headline_indicator']}.csv"],
         code=package("outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     output:
         png=report(
@@ -184,7 +184,7 @@ rule result_tables:
 rule figure_maps:
     """Choropleth of a headline indicator and its gap-to-region map (latest period)."""
     input:
-        indicators="data/processed/exports/{indicator}.csv",
+        indicators=["data/processed/exports/{indicator}.csv"],
         boundaries="data/processed/lad23_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
@@ -223,7 +223,7 @@ rule figure_maps:
 rule figure_dotplot_indicator:
     """Dot plot by region of a headline indicator (latest period)."""
     input:
-        indicators="data/processed/exports/{indicator}.csv",
+        indicators=["data/processed/exports/{indicator}.csv"],
         code=package("outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     output:
         png=report(
