@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,7 @@ SPECS = {
     "claims": {"title": "Claims", "higher_is_better": False},
 }
 MISSIONS = {
+    "source": "Levelling Up the United Kingdom, HM Government, 2 February 2022",
     "horizon": 2030,
     "baseline": {"before": "2022-02-02"},
     "publication_lag_months": {"pay": 0, "claims": 0},
@@ -90,12 +92,14 @@ MISSIONS = {
         {
             "number": 1,
             "short": "Pay",
+            "wording": "Pay will have risen in every area.",
             "indicators": ["pay", "claims"],
             "tests": [{"test": "rise_everywhere"}, {"test": "gap_narrows"}],
         },
         {
             "number": 9,
             "short": "Level",
+            "wording": "Pay will reach 500 everywhere.",
             "indicators": ["pay"],
             "baseline": {"lag_months": 13},
             "tests": [{"test": "level_reached", "target": 500}],
@@ -227,3 +231,26 @@ def test_scorecard_figure_sets_the_lenses_side_by_side(frames):
     assert scorecard_cell_text(local.iloc[0]) == "failed: 1 of 6 fell short (1 sig.)"
     assert "failed: 1 of 6 fell short (1 sig.)" in texts
     assert any("Levelling Up the United Kingdom" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_report_section_quotes_each_mission_near_the_top(frames):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from figure_fixtures import fixture_inputs
+
+    from localineq.outputs.report import build_report
+
+    inputs = fixture_inputs()
+    inputs.config = {**inputs.config, "missions": MISSIONS}
+    card = scorecard(frames, MISSIONS, SPECS)
+    inputs.extra = {"scorecard": card, "backtest": backtest_table(frames, MISSIONS, SPECS)}
+    page = build_report(inputs, report_path="results/report/index.html")
+    section = page[page.index('<section id="missions">') : page.index('<section id="data">')]
+    assert page.index('id="missions"') < page.index('id="findings"')
+    assert "<h2>Mission scorecard: regional lens vs local lens</h2>" in section
+    # one quotable sentence per mission: regional verdict, then LAs and people that failed
+    assert "All 2 regions met “pay rose”; 1 local authorities (108 people) did not" in section
+    assert "Mission 9 (Level)" in section
+    assert "results/figures/mission_scorecard.png" in section
+    assert "Ambition back-test" in section

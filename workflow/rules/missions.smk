@@ -8,11 +8,8 @@ MISSION_TABLES = {
     "convergence": "results/tables/convergence.csv",
     "backtest": "results/tables/ambition_backtest.csv",
 }
-MISSION_OUTPUTS = [
-    *MISSION_TABLES.values(),
-    "results/figures/mission_scorecard.png",
-    "results/figures/mission_scorecard.svg",
-]
+MISSION_FIGURES = ["results/figures/mission_scorecard.png", "results/figures/mission_scorecard.svg"]
+MISSION_OUTPUTS = [*MISSION_TABLES.values(), *MISSION_FIGURES]
 
 
 rule mission_tables:
@@ -65,11 +62,11 @@ rule figure_mission_scorecard:
         code=package("outputs.missions", "outputs.figures"),
     output:
         png=report(
-            "results/figures/mission_scorecard.png",
+            MISSION_FIGURES[0],
             caption="../report/mission_scorecard.rst",
             category="Missions",
         ),
-        svg="results/figures/mission_scorecard.svg",
+        svg=MISSION_FIGURES[1],
     params:
         labels=dict(MISSIONS.get("labels", {})),
     log:

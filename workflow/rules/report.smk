@@ -71,9 +71,12 @@ REPORT_INPUTS = dict(
     lsoa_profile="results/tables/lsoa_profile.csv",
     la_targets="results/tables/la_targets.csv",
     target_figure=TARGET_FIGURE["png"],
+    scorecard=MISSION_TABLES["scorecard"],
+    backtest=MISSION_TABLES["backtest"],
+    mission_figures=MISSION_FIGURES,
     figures=FIGURE_OUTPUTS,
     notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
-    code=package("outputs.report", "outputs.report_sections", "outputs.target_sections", "outputs.target_figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+    code=package("outputs.report", "outputs.report_sections", "outputs.target_sections", "outputs.target_figures", "outputs.missions", "policy.scorecard", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     templates=REPORT_TEMPLATES,
 )
 
@@ -90,6 +93,7 @@ REPORT_TABLE_FILES = [
     "results/tables/top_bottom_las.csv",
     "results/tables/la_targets.csv",
     "results/tables/reference_check.csv",
+    *MISSION_TABLES.values(),
     *INDICATOR_TABLES,
 ]
 

@@ -30,7 +30,14 @@ def main(smk) -> None:
         lsoa_profile=pd.read_csv(smk.input.lsoa_profile),
         notebooks=list(smk.input.notebooks),
         tables=list(smk.params.tables),
-        extra={"la_targets": pd.read_csv(smk.input.la_targets, dtype={"area_code": str})},
+        extra={
+            "la_targets": pd.read_csv(smk.input.la_targets, dtype={"area_code": str}),
+            **{
+                name: pd.read_csv(smk.input[name])
+                for name in ("scorecard", "backtest")
+                if hasattr(smk.input, name)
+            },
+        },
     )
     if smk.params.standalone:
         page = build_standalone_report(inputs, ".")

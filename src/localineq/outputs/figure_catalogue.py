@@ -81,14 +81,35 @@ def weight_phrase(spec: Mapping[str, Any], weight_bases: Mapping[str, Any] | Non
     return f"weighted by {description or basis.replace('_', ' ')}"
 
 
+MISSION_FIGURE = FigureEntry(
+    key="mission_scorecard",
+    stem="mission_scorecard",
+    title="Levelling-Up missions tested by region and by local authority",
+    caption=(
+        "Each mission test of results/tables/mission_scorecard.csv on the same data through two "
+        "lenses: ITL1 regions (population-weighted from their local authorities with each "
+        "indicator's own weights) and local authorities (upper-tier areas for healthy life "
+        "expectancy). Blue: met; orange: failed; grey: no data. Cells give the areas that fell "
+        "short (of them significantly, where 95% intervals are published) or, for gap tests, "
+        "the gap at baseline and latest. Baseline: the latest period published before the "
+        "White Paper (2 February 2022)."
+    ),
+    alt="Grid of mission tests with the regional and local verdicts side by side.",
+)
+
+
 def figure_catalogue(
-    specs: Specs, headline: Sequence[str], weight_bases: Mapping[str, Any] | None = None
+    specs: Specs,
+    headline: Sequence[str],
+    weight_bases: Mapping[str, Any] | None = None,
+    *,
+    missions: bool = False,
 ) -> list[FigureEntry]:
     """All figures the pipeline publishes, in report order.
 
-    Three overview figures across every indicator, then for each headline indicator a
-    choropleth, a map of the gap to its region and a dot plot by region. ``weight_bases``
-    (config) words the weighting in captions.
+    Four overview figures across every indicator, the mission scorecard (when ``missions``),
+    then for each headline indicator a choropleth, a map of the gap to its region and a dot
+    plot by region. ``weight_bases`` (config) words the weighting in captions.
     """
     entries = [
         FigureEntry(
@@ -144,6 +165,8 @@ def figure_catalogue(
             alt="Stacked horizontal bars of the share of LSOA deprivation inequality at each level.",
         ),
     ]
+    if missions:
+        entries.append(MISSION_FIGURE)
     for key in headline:
         spec = specs[key]
         title = str(spec["title"])

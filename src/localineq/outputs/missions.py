@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
+from localineq.data.readers import parse_period
 from localineq.outputs.figures import add_source_note
+from localineq.policy.scorecard import mission_sentences
 
-__all__ = ["VERDICT_COLOURS", "TEST_LABELS", "scorecard_cell_text", "scorecard_figure"]
+if TYPE_CHECKING:
+    from localineq.outputs.report_sections import ReportState
+
+__all__ = [
+    "TEST_LABELS",
+    "VERDICT_COLOURS",
+    "missions_context",
+    "scorecard_cell_text",
+    "scorecard_figure",
+]
 
 #: Verdict fill colours (colour-blind safe: blue met, orange failed, grey no data).
 VERDICT_COLOURS = {"met": "#2c7bb6", "failed": "#e66101", "no_data": "#d9d9d9"}
@@ -146,3 +158,99 @@ def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = Non
     )
     add_source_note(ax, MISSIONS_SOURCE, offset=-22)
     return fig
+
+
+def _period_label(period: str) -> str:
+    return parse_period(period).label if period else ""
+
+
+def missions_context(state: ReportState) -> dict[str, Any] | None:
+    """Context of the report section "Mission scorecard: regional lens vs local lens".
+
+    Reads ``state.inputs.extra["scorecard"]`` (and ``"backtest"``); ``None`` leaves the
+    section out when the scorecard is not passed. Gives one quotable sentence per mission
+    (:func:`localineq.policy.scorecard.mission_sentences`), the verdict table at both lenses,
+    and the ambition back-test of the "rise everywhere" tests.
+    """
+    from localineq.outputs.report_sections import table_context
+
+    card = state.inputs.extra.get("scorecard")
+    if card is None or card.empty:
+        return None
+    cfg = state.config["missions"]
+    labels = dict(cfg.get("labels", {}))
+    sentences = mission_sentences(card, cfg, labels, period_label=_period_label)
+    missions = []
+    for m in cfg["declared"]:
+        num = int(m["number"])
+        if num in sentences:
+            missions.append(
+                {
+                    "number": num,
+                    "short": m["short"],
+                    "wording": m.get("wording", ""),
+                    "sentence": sentences[num].removeprefix(f"Mission {num}: "),
+                }
+            )
+    wide = []
+    for (num, ind, test), part in card.groupby(["mission", "indicator", "test"], sort=False):
+        by_lens = part.set_index("lens")
+        if not {"regional", "local"} <= set(by_lens.index):
+            continue
+        reg, loc = by_lens.loc["regional"], by_lens.loc["local"]
+        base = reg["baseline_period"] if isinstance(reg["baseline_period"], str) else ""
+        wide.append(
+            {
+                "Mission": num,
+                "Indicator": labels.get(ind, ind),
+                "Test": TEST_LABELS.get(test, test),
+                "Baseline → latest": f"{_period_label(base) or '—'} → "
+                f"{_period_label(str(reg['latest_period']))}",
+                "By region": scorecard_cell_text(reg),
+                "By local authority": scorecard_cell_text(loc),
+                "People in failing areas": f"{loc['population_failed']:,.0f}"
+                if test not in ("gap_narrows",) and loc["n_failed"]
+                else "",
+            }
+        )
+    backtest = state.inputs.extra.get("backtest")
+    bt_rows = []
+    if backtest is not None and not backtest.empty:
+        for (num, ind, test), part in backtest.groupby(
+            ["mission", "indicator", "test"], sort=False
+        ):
+            by_lens = part.set_index("lens")
+            if not {"regional", "local"} <= set(by_lens.index):
+                continue
+            reg, loc = by_lens.loc["regional"], by_lens.loc["local"]
+            if not reg["n_windows"]:
+                continue
+            used, target = int(reg["window_years_used"]), int(reg["window_years_target"])
+            bt_rows.append(
+                {
+                    "Mission": num,
+                    "Indicator": labels.get(ind, ind)
+                    + (" (nominal)" if reg["price_basis"] == "nominal" else ""),
+                    "Test": TEST_LABELS.get(test, test),
+                    "Window (years)": f"{used}" if used == target else f"{used} (of {target})",
+                    "Windows": int(reg["n_windows"]),
+                    "Met by region": f"{int(reg['n_met'])} ({reg['share_met']:.0%})",
+                    "Met by local authority": f"{int(loc['n_met'])} ({loc['share_met']:.0%})",
+                }
+            )
+    numeric = ["Mission", "Windows"]
+    return {
+        "source": cfg["source"],
+        "missions": missions,
+        "table": table_context(
+            pd.DataFrame(wide), caption="Every mission test at both lenses", numeric=["Mission"]
+        ),
+        "backtest": table_context(
+            pd.DataFrame(bt_rows),
+            caption="Ambition back-test: historical windows as long as baseline → 2030",
+            numeric=numeric,
+        )
+        if bt_rows
+        else None,
+        "figure": state.figure("mission_scorecard"),
+    }

@@ -130,7 +130,12 @@ def _state(inputs: ReportInputs, report_path: str, embed_from: Path | None) -> R
     config = inputs.config
     headline = headline_indicators(config)
     report_dir = posixpath.dirname(report_path)
-    catalogue = figure_catalogue(config["indicators"], headline, config.get("weight_bases"))
+    catalogue = figure_catalogue(
+        config["indicators"],
+        headline,
+        config.get("weight_bases"),
+        missions="scorecard" in inputs.extra,
+    )
     if embed_from is None:
 
         def link(path: str) -> str | None:

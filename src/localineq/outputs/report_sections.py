@@ -21,6 +21,7 @@ import pandas as pd
 
 from localineq.outputs.area_tables import MASKED_KINDS
 from localineq.outputs.figure_catalogue import FigureEntry, weight_phrase
+from localineq.outputs.missions import missions_context
 from localineq.outputs.tables import format_interval, summary_display
 
 LICENCE_NAMES = {
@@ -422,6 +423,12 @@ def _targets_context(state: ReportState) -> Mapping[str, Any] | None:
 SECTIONS: list[Section] = [
     Section("question", "The question", "sections/question.html.j2", no_context),
     Section("key-findings", "Key findings", "sections/key_findings.html.j2", key_findings_context),
+    Section(
+        "missions",
+        "Mission scorecard: regional lens vs local lens",
+        "sections/missions.html.j2",
+        missions_context,
+    ),
     Section("data", "Data and sources", "sections/data.html.j2", data_context),
     Section("method", "Method", "sections/method.html.j2", no_context),
     Section("findings", "Findings by indicator", "sections/findings.html.j2", findings_context),
