@@ -7,6 +7,7 @@ Every expected number below is worked out by hand in the comments, not by the co
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -417,3 +418,31 @@ def test_masked_with_median_reference_names_it():
     assert row["region_reference"] == 15.0  # median of 15, 15, 15, 15, 4
     assert row["reference"] == "population-weighted median"
     assert math.isclose(row["gap"], 4.0 - 15.0)
+
+
+# ----------------------------------------------------------------------------------------------
+# the pipeline's tables, when built
+# ----------------------------------------------------------------------------------------------
+
+RESULTS = Path(__file__).resolve().parents[1] / "results" / "tables"
+
+
+@pytest.mark.skipif(not (RESULTS / "la_targets.csv").exists(), reason="pipeline not run yet")
+def test_real_la_targets_cover_every_lad23_and_keep_hle_upper_tier():
+    targets = pd.read_csv(RESULTS / "la_targets.csv", dtype={"area_code": str})
+    lad = pd.read_csv(RESULTS / "la_indicators.csv", dtype={"area_code": str})
+    upper = pd.read_csv(RESULTS / "upper_tier_indicators.csv", dtype={"area_code": str})
+    lad_codes = set(lad["area_code"])
+    assert len(lad_codes) == 361
+    for key in lad["indicator"].unique():
+        rows = targets[targets["indicator"] == key]
+        assert set(rows["area_code"]) == lad_codes and len(rows) == 361, key
+    for key in upper["indicator"].unique():
+        rows = targets[targets["indicator"] == key]
+        assert set(rows["area_code"]) == set(upper["area_code"]), key
+        # never on districts: no shire-district (E07) code carries an upper-tier value
+        assert not rows["area_code"].str.startswith("E07").any()
+    assert set(targets["status"]) <= {"met", "on_track", "off_track", "levelling_down", "no_data"}
+    masked = pd.read_csv(RESULTS / "masked_las.csv")
+    assert {"significant", "evidence", "persistence", "reference"} <= set(masked.columns)
+    assert set(masked["evidence"]) <= {"interval", "not published"}
