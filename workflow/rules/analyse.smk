@@ -11,6 +11,12 @@ rule decompose_indicator:
         measures=config["analysis"]["measures"],
         weightings=config["analysis"]["weightings"],
         weight_basis=lambda wildcards: config["indicators"][wildcards.indicator]["weight"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/decompose_indicator/{indicator}.tsv"
     log:
         "logs/analyse/decompose_{indicator}.log",
     conda:
@@ -29,6 +35,12 @@ rule decomposition_table:
             caption="../report/decomposition.rst",
             category="Tables",
         ),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/decomposition_table.tsv"
     log:
         "logs/analyse/decomposition_table.log",
     conda:
@@ -54,6 +66,12 @@ rule export_la_indicators:
     params:
         specs={k: dict(config["indicators"][k]) for k in LAD_INDICATORS},
         code_set="LAD23",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/export_la_indicators.tsv"
     log:
         "logs/analyse/export_la_indicators.log",
     conda:
@@ -75,6 +93,12 @@ rule export_upper_tier_indicators:
     params:
         specs={k: dict(config["indicators"][k]) for k in UPPER_TIER_INDICATORS},
         code_set="UTLA23/LAD23 unit",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/export_upper_tier_indicators.tsv"
     log:
         "logs/analyse/export_upper_tier_indicators.log",
     conda:
@@ -91,6 +115,12 @@ rule harmonisation_table:
         "results/tables/harmonisation.csv",
     params:
         indicators=INDICATORS,
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/harmonisation_table.tsv"
     log:
         "logs/analyse/harmonisation_table.log",
     conda:
@@ -107,6 +137,12 @@ rule indicator_catalogue:
         "results/tables/indicator_catalogue.csv",
     params:
         specs={k: dict(v) for k, v in config["indicators"].items()},
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/indicator_catalogue.tsv"
     log:
         "logs/analyse/indicator_catalogue.log",
     conda:
@@ -128,6 +164,12 @@ rule lsoa_profile_table:
         ),
     params:
         measures=["theil_t", "theil_l", "variance"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/lsoa_profile_table.tsv"
     log:
         "logs/analyse/lsoa_profile_table.log",
     conda:
@@ -166,6 +208,12 @@ rule spatial_weights:
     params:
         k_islands=SPATIAL["island_neighbours"],
         upper_specs={k: dict(config["indicators"][k]) for k in UPPER_TIER_INDICATORS},
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/spatial_weights.tsv"
     log:
         "logs/analyse/spatial_weights.log",
     conda:
@@ -188,6 +236,12 @@ rule spatial_autocorrelation:
     params:
         tiers=SPATIAL_TIERS,
         settings=dict(SPATIAL),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/spatial_autocorrelation.tsv"
     log:
         "logs/analyse/spatial_autocorrelation.log",
     conda:
@@ -220,12 +274,16 @@ rule spatial_lisa:
         tiers=SPATIAL_TIERS,
         specs={k: dict(v) for k, v in config["indicators"].items()},
         settings=dict(SPATIAL),
+    benchmark:
+        "benchmarks/results/spatial_lisa.tsv"
     log:
         "logs/analyse/spatial_lisa.log",
     conda:
         CONDA_ENV
+    threads: 1
     resources:
         mem_mb=1500,
+        runtime=15,
     script:
         "../scripts/spatial_lisa.py"
 
@@ -258,6 +316,12 @@ rule la_targets:
         targets=dict(config["targets"]),
         reference=dict(config.get("reference", {})),
         missions=dict(config.get("missions", {})),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/la_targets.tsv"
     log:
         "logs/analyse/la_targets.log",
     conda:

@@ -5,14 +5,19 @@ rule fetch:
         provenance="data/raw/{source}/{filename}.provenance.json",
     wildcard_constraints:
         filename=r"[^/]+?",
+    benchmark:
+        "benchmarks/results/fetch/{source}/{filename}.tsv"
     log:
         "logs/fetch/{source}/{filename}.log",
     conda:
         CONDA_ENV
     # No Snakemake-level retries: the downloader retries transient network errors itself
     # and a hash mismatch or a missing network is not fixed by trying again.
+    threads: 1
     resources:
         downloads=1,
+        mem_mb=1000,
+        runtime=10,
     script:
         "../scripts/fetch.py"
 

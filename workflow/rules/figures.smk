@@ -67,6 +67,12 @@ rule export_drawn_indicator:
         code_set=lambda wildcards: "LAD23"
         if SPECS[wildcards.indicator].get("tier", "lad") == "lad"
         else "UTLA23/LAD23 unit",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/export_drawn_indicator/{indicator}.tsv"
     log:
         "logs/figures/export_{indicator}.log",
     conda:
@@ -90,6 +96,12 @@ rule figure_dotplot:
     params:
         indicator=FIGURES["headline_indicator"],
         spec=SPECS[FIGURES["headline_indicator"]],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/figure_dotplot.tsv"
     log:
         "logs/figures/dotplot_regions.log",
     conda:
@@ -113,6 +125,12 @@ rule decomposition_uncertainty:
         specs=SPECS,
         measures=[FIGURES["measure"]],
         settings=dict(FIGURES["uncertainty"]),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/decomposition_uncertainty.tsv"
     log:
         "logs/figures/decomposition_uncertainty.log",
     conda:
@@ -136,6 +154,12 @@ rule profile_table:
     params:
         specs=SPECS,
         measure=FIGURES["measure"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/profile_table.tsv"
     log:
         "logs/figures/profile_table.log",
     conda:
@@ -173,6 +197,12 @@ rule result_tables:
         top_n=FIGURES["top_n"],
         reference=dict(config.get("reference", {})),
         persistence_periods=config.get("masked", {}).get("persistence_periods", 5),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/result_tables.tsv"
     log:
         "logs/figures/result_tables.log",
     conda:
@@ -210,12 +240,16 @@ rule figure_maps:
         spec=lambda wildcards: SPECS[wildcards.indicator],
         settings={k: FIGURES[k] for k in ("map_scheme", "map_classes")},
         reference=dict(config.get("reference", {})),
+    benchmark:
+        "benchmarks/results/figure_maps/{indicator}.tsv"
     log:
         "logs/figures/maps_{indicator}.log",
     conda:
         CONDA_ENV
+    threads: 1
     resources:
         mem_mb=1500,
+        runtime=15,
     script:
         "../scripts/figure_maps.py"
 
@@ -238,6 +272,12 @@ rule figure_dotplot_indicator:
     params:
         indicator=lambda wildcards: wildcards.indicator,
         spec=lambda wildcards: SPECS[wildcards.indicator],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/figure_dotplot_indicator/{indicator}.tsv"
     log:
         "logs/figures/dotplot_{indicator}.log",
     conda:
@@ -259,6 +299,12 @@ rule figure_shares:
             subcategory="Across indicators",
         ),
         svg="results/figures/between_within_shares.svg",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/figure_shares.tsv"
     log:
         "logs/figures/between_within_shares.log",
     conda:
@@ -283,6 +329,12 @@ rule figure_trend:
     params:
         specs=SPECS,
         measure=FIGURES["measure"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/figure_trend.tsv"
     log:
         "logs/figures/within_share_trend.log",
     conda:
@@ -306,6 +358,12 @@ rule figure_profile:
         svg="results/figures/localisation_profile.svg",
     params:
         specs=SPECS,
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/figure_profile.tsv"
     log:
         "logs/figures/localisation_profile.log",
     conda:
@@ -329,6 +387,12 @@ rule figure_lsoa_profile:
         svg="results/figures/lsoa_profile.svg",
     params:
         measures=["theil_t", "theil_l"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/figure_lsoa_profile.tsv"
     log:
         "logs/figures/lsoa_profile.log",
     conda:
@@ -357,12 +421,16 @@ rule figure_lisa_map:
         indicator="|".join(HEADLINE),
     params:
         spec=lambda wildcards: SPECS[wildcards.indicator],
+    benchmark:
+        "benchmarks/results/figure_lisa_map/{indicator}.tsv"
     log:
         "logs/figures/lisa_map_{indicator}.log",
     conda:
         CONDA_ENV
+    threads: 1
     resources:
         mem_mb=1500,
+        runtime=15,
     script:
         "../scripts/figure_lisa_map.py"
 
@@ -395,6 +463,12 @@ rule figure_target_status:
     params:
         specs=SPECS,
         headline=HEADLINE,
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/figure_target_status.tsv"
     log:
         "logs/figures/target_status.log",
     conda:

@@ -47,6 +47,12 @@ rule mission_tables:
         missions=MISSIONS,
         specs={k: dict(v) for k, v in config["indicators"].items()},
         min_periods=MISSIONS.get("convergence_min_periods", 5),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/mission_tables.tsv"
     log:
         "logs/missions/mission_tables.log",
     conda:
@@ -69,6 +75,12 @@ rule figure_mission_scorecard:
         svg=MISSION_FIGURES[1],
     params:
         labels=dict(MISSIONS.get("labels", {})),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/figure_mission_scorecard.tsv"
     log:
         "logs/missions/figure_mission_scorecard.log",
     conda:

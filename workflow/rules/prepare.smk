@@ -7,6 +7,12 @@ rule prepare_hierarchy:
         "data/processed/lad23_hierarchy.parquet",
     params:
         primary_itl3=config["geography"]["primary_itl3"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/prepare_hierarchy.tsv"
     log:
         "logs/prepare/hierarchy.log",
     conda:
@@ -22,12 +28,16 @@ rule prepare_population:
         code=package("data.readers", "data.lookups", "data.codes"),
     output:
         "data/processed/population.parquet",
+    benchmark:
+        "benchmarks/results/prepare_population.tsv"
     log:
         "logs/prepare/population.log",
     conda:
         CONDA_ENV
+    threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=1000,
+        runtime=10,
     script:
         "../scripts/prepare_population.py"
 
@@ -40,12 +50,16 @@ rule prepare_boundaries:
         code=package("data.readers", "data.lookups", "data.codes", "data.geography"),
     output:
         "data/processed/lad23_boundaries.gpkg",
+    benchmark:
+        "benchmarks/results/prepare_boundaries.tsv"
     log:
         "logs/prepare/boundaries.log",
     conda:
         CONDA_ENV
+    threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=1000,
+        runtime=10,
     script:
         "../scripts/prepare_boundaries.py"
 
@@ -57,6 +71,12 @@ rule prepare_old_area_population:
         code=package("data.readers", "data.lookups", "data.codes"),
     output:
         "data/processed/old_area_population.parquet",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/prepare_old_area_population.tsv"
     log:
         "logs/prepare/old_area_population.log",
     conda:
@@ -74,6 +94,12 @@ rule prepare_upper_tier:
         code=package("data.readers", "data.lookups", "data.codes", "data.geography"),
     output:
         "data/processed/lad23_upper_tier.parquet",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/prepare_upper_tier.tsv"
     log:
         "logs/prepare/upper_tier.log",
     conda:
@@ -93,12 +119,16 @@ rule prepare_weight_bases:
         "data/processed/weight_bases.parquet",
     params:
         bases={k: v["ages"] for k, v in config["weight_bases"].items()},
+    benchmark:
+        "benchmarks/results/prepare_weight_bases.tsv"
     log:
         "logs/prepare/weight_bases.log",
     conda:
         CONDA_ENV
+    threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=1000,
+        runtime=10,
     script:
         "../scripts/prepare_weight_bases.py"
 
@@ -122,6 +152,12 @@ rule prepare_indicator:
     params:
         spec=lambda wildcards: dict(config["indicators"][wildcards.indicator]),
         target_year=config["harmonisation"]["target_year"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/prepare_indicator/{indicator}.tsv"
     log:
         "logs/prepare/indicator_{indicator}.log",
     conda:
@@ -144,11 +180,15 @@ rule prepare_lsoa_deprivation:
         "data/processed/lsoa_deprivation.parquet",
     params:
         target_year=config["harmonisation"]["target_year"],
+    benchmark:
+        "benchmarks/results/prepare_lsoa_deprivation.tsv"
     log:
         "logs/prepare/lsoa_deprivation.log",
     conda:
         CONDA_ENV
+    threads: 1
     resources:
-        mem_mb=1500,
+        mem_mb=1000,
+        runtime=10,
     script:
         "../scripts/prepare_lsoa_deprivation.py"

@@ -50,12 +50,16 @@ rule execute_notebook:
         ),
     wildcard_constraints:
         notebook="|".join(NOTEBOOKS),
+    benchmark:
+        "benchmarks/results/execute_notebook/{notebook}.tsv"
     log:
         "logs/report/notebook_{notebook}.log",
     conda:
         CONDA_ENV
+    threads: 1
     resources:
         mem_mb=2000,
+        runtime=20,
     script:
         "../scripts/execute_notebook.py"
 
@@ -107,6 +111,12 @@ rule report_html:
     params:
         tables=REPORT_TABLE_FILES,
         standalone=False,
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/report_html.tsv"
     log:
         "logs/report/report_html.log",
     conda:
@@ -124,6 +134,12 @@ rule report_standalone:
     params:
         tables=REPORT_TABLE_FILES,
         standalone=True,
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/report_standalone.tsv"
     log:
         "logs/report/report_standalone.log",
     conda:
@@ -164,6 +180,12 @@ rule profiles:
         profiles=directory("results/profiles"),
     params:
         specs=SPECS,
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=15,
+    benchmark:
+        "benchmarks/results/profiles.tsv"
     log:
         "logs/report/profiles.log",
     conda:
