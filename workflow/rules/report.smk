@@ -8,6 +8,9 @@ REPORT_TEMPLATES = sorted(
     str(p) for p in Path("src/localineq/outputs/templates").rglob("*") if p.is_file()
 )
 
+# nbconvert template of the notebooks' HTML (lab + figure alt text), package data.
+NOTEBOOK_TEMPLATE = [t for t in REPORT_TEMPLATES if "/localineq_lab/" in t]
+
 # What each notebook reads (so that it reruns when its inputs change).
 NOTEBOOK_INPUTS = {
     "01_first_result": [
@@ -41,6 +44,7 @@ rule execute_notebook:
         notebook="notebooks/{notebook}.ipynb",
         data=lambda wildcards: NOTEBOOK_INPUTS.get(wildcards.notebook, []),
         code=package("outputs.notebooks", "outputs.figures", "outputs.maps", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+        template=NOTEBOOK_TEMPLATE,
     output:
         ipynb="results/notebooks/{notebook}.ipynb",
         html=report(

@@ -2,22 +2,82 @@
 
 Notebooks only read ``results/`` and ``data/processed/``. Execution metadata that changes
 from run to run (timestamps) is stripped so the executed files are stable.
+
+Figures always show: the kernel runs with matplotlib's inline backend whatever ``MPLBACKEND``
+the pipeline has. Quiet by design: the kernel talks to the client over IPC sockets in a private temporary folder,
+not TCP (ipykernel warns that TCP is unencrypted), and every figure carries alt text. Give a
+figure cell an ``"alt"`` entry in its cell metadata; :func:`execute_notebook` copies it onto the
+cell's PNG outputs. The HTML uses ``templates/localineq_lab``, nbconvert's lab template plus
+that alt text; the lab template drops alt text and warns.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+#: nbconvert template folder shipped with the package (``templates/localineq_lab``).
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+#: The kernel's matplotlib backend (figures become PNG outputs of their cell).
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+#: Alt text of a figure whose cell gives none (tests on the executed notebooks forbid it).
+NO_ALT = "Figure without a description (add an 'alt' entry to the cell metadata)"
 
 
 def _strip_volatile_metadata(notebook: nbformat.NotebookNode) -> None:
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
     notebook.metadata.pop("widgets", None)
+
+
+def add_alt_text(notebook: nbformat.NotebookNode) -> list[int]:
+    """Give every PNG output the alt text of its cell (``cell.metadata["alt"]``).
+
+    Outputs that already have alt text keep it. Returns the indices of cells with a figure but
+    no alt text; their figures get :data:`NO_ALT`.
+    """
+    missing = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if "image/png" not in output.get("data", {}):
+                continue
+            meta = output.setdefault("metadata", {}).setdefault("image/png", {})
+            if meta.get("alt"):
+                continue
+            alt = cell.metadata.get("alt")
+            if not alt:
+                missing.append(index)
+            meta["alt"] = alt or NO_ALT
+    return missing
+
+
+def figures_without_alt(notebook: nbformat.NotebookNode) -> list[int]:
+    """Indices of cells whose PNG outputs have no alt text of their own."""
+    return sorted(
+        {
+            index
+            for index, cell in enumerate(notebook.cells)
+            if cell.cell_type == "code"
+            for output in cell.get("outputs", [])
+            if "image/png" in output.get("data", {})
+            and output.get("metadata", {}).get("image/png", {}).get("alt", NO_ALT) == NO_ALT
+        }
+    )
+
+
+def html_exporter() -> HTMLExporter:
+    """nbconvert's HTML exporter with the package's lab template (alt text on figures)."""
+    return HTMLExporter(
+        extra_template_basedirs=[os.fspath(TEMPLATE_DIR)], template_name="localineq_lab"
+    )
 
 
 def error_outputs(notebook: nbformat.NotebookNode) -> list[str]:
@@ -45,15 +105,23 @@ def execute_notebook(
     never yields a published result.
     """
     notebook = nbformat.read(source, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": os.fspath(working_dir)}},
-    )
-    client.execute()
+    with tempfile.TemporaryDirectory(prefix="localineq-kernel-") as sockets:
+        # IPC sockets in a private folder: nothing listens on the network
+        config = Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
+        client = NotebookClient(
+            notebook,
+            config=config,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": os.fspath(working_dir)}},
+        )
+        # figures show inline even when the caller runs with MPLBACKEND=Agg (as the pipeline
+        # and CI do); otherwise pyplot figures would silently vanish from the notebooks
+        env = {**os.environ, "MPLBACKEND": INLINE_BACKEND}
+        client.execute(env=env)
     _strip_volatile_metadata(notebook)
+    add_alt_text(notebook)
     Path(executed).parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, executed)
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
+    body, _ = html_exporter().from_notebook_node(notebook)
     Path(html).write_text(body, encoding="utf-8")
