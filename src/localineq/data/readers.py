@@ -153,12 +153,19 @@ def parse_numeric(
     >>> parse_numeric(pd.Series(["1,234", "[x]", " 5.5 ", None]), source="s", path="f",
     ...               column="c").tolist()
     [1234.0, nan, 5.5, nan]
+    >>> float(parse_numeric(pd.Series(["60.099999999999994"]), source="s", path="f", column="c")[0])
+    60.099999999999994
     """
     text = values.astype("string").str.strip()
     missing = text.isna() | text.isin(SUPPRESSION_MARKERS)
     cleaned = text.where(~missing).str.replace(",", "", regex=False)
-    numbers = pd.to_numeric(cleaned, errors="coerce")
+    numbers = pd.to_numeric(cleaned, errors="coerce").astype("float64")
     bad = numbers.isna() & ~missing
+    # Python's float() rounds correctly; pandas < 3 reads some 17-digit decimals one unit in the
+    # last place off (published "60.099999999999994" became 60.1), so parse them here to get
+    # the same numbers whatever the pandas version.
+    ok = numbers.notna().to_numpy()
+    numbers[ok] = [float(t) for t in cleaned[ok]]
     if bad.any():
         where = rows[bad].tolist() if rows is not None else np.flatnonzero(bad) + row_offset
         examples = text[bad].head(3).tolist()

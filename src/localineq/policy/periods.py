@@ -80,7 +80,7 @@ def period_midyear(period: str) -> float:
     first, last = period_bounds(period)
     mid = first + (last + pd.Timedelta(days=1) - first) / 2 if last > first else first
     start_of_year = pd.Timestamp(year=mid.year, month=1, day=1)
-    days = 366 if pd.Timestamp(year=mid.year, month=12, day=31).dayofyear == 366 else 365
+    days = 366 if pd.Timestamp(year=mid.year, month=12, day=31).day_of_year == 366 else 365
     return mid.year + (mid - start_of_year).total_seconds() / (days * 86400)
 
 
