@@ -23,3 +23,16 @@ def test_environment_matches_pyproject(repo_root):
     assert {name: conda.get(name) for name in wanted} == wanted
     pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip_section
+
+
+def test_citation_matches_the_package(repo_root):
+    project = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]
+    citation = yaml.safe_load((repo_root / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["cff-version"] == "1.2.0" and citation["type"] == "software"
+    assert str(citation["version"]) == project["version"]
+    assert citation["license"] == project["license"]
+    assert citation["title"].startswith(project["name"])
+    # how to cite the data the results rest on
+    assert "Open Government Licence" in citation["message"]
+    data = [r for r in citation["references"] if r["type"] == "data"]
+    assert data and all(r["authors"] and r["url"].startswith("https://") for r in data)
