@@ -196,9 +196,47 @@ def fixture_inputs():
         extra={
             "la_targets": targets_table(
                 frame, SPECS, {"default": {"baseline": {"fallback": "earliest"}}}
-            )
+            ),
+            **spatial_extra(),
         },
     )
+
+
+def spatial_extra() -> dict[str, pd.DataFrame]:
+    """Hand-written spatial tables (Moran's I, LISA, cross-border clusters) for the report."""
+    moran = pd.DataFrame(
+        {
+            "indicator": ["income", "income", "unemployment", "unemployment"],
+            "period": "2023",
+            "period_label": "2023",
+            "variant": ["raw", "within_region"] * 2,
+            "I": [0.42, 0.18, 0.05, -0.01],
+            "p_value": [0.001, 0.01, 0.3, 0.6],
+            "n": 40,
+        }
+    )
+    lisa = pd.DataFrame(
+        {
+            "indicator": ["income"] * 3 + ["unemployment"],
+            "area_code": ["E06000001", "E06000002", "E06000003", "E06000001"],
+            "lisa_class": ["lagging cluster"] * 3 + ["not significant"],
+            "lagging_cluster": [1, 1, 2, None],
+        }
+    )
+    crossing = pd.DataFrame(
+        {
+            "indicator": ["income"],
+            "cluster": [1],
+            "area_names": ["Hartlepool; Middlesbrough"],
+            "regions": ["North East (England); Yorkshire and The Humber"],
+            "population": [240000.0],
+        }
+    )
+    return {
+        "spatial_autocorrelation": moran,
+        "lisa_clusters": lisa,
+        "cross_border_clusters": crossing,
+    }
 
 
 def build_fixture_report(root: Path, *, draw_figures: bool = True) -> Path:

@@ -207,7 +207,7 @@ def test_unit_polygons_dissolve_members():
 def test_figure_catalogue_has_stable_unique_paths():
     entries = figure_catalogue(SPECS, ["income"])
     stems = [e.stem for e in entries]
-    assert len(stems) == len(set(stems)) == 7  # 4 overview figures + 3 per headline indicator
+    assert len(stems) == len(set(stems)) == 8  # 4 overview figures + 4 per headline indicator
     assert entries[0].png == "results/figures/between_within_shares.png"
     assert all(e.caption and e.title for e in entries)
 

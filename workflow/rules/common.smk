@@ -60,7 +60,6 @@ def final_outputs():
         "results/notebooks/01_first_result.html",
         *MISSION_OUTPUTS,  # mission scorecard tables and figure (workflow/rules/missions.smk)
         *SPATIAL_TABLES,  # weights, Moran's I, LISA, cross-border clusters (analyse.smk)
-        *LISA_MAPS,  # LISA cluster maps of the headline indicators (figures.smk)
         "results/tables/la_targets.csv",
         "results/tables/reference_check.csv",
         "results/profiles",

@@ -29,7 +29,7 @@ FIGURE_STEMS = [
     "localisation_profile",
     "lsoa_profile",
 ] + [
-    f"{kind}_{key}" for key in HEADLINE for kind in ("map", "gap_map", "dotplot")
+    f"{kind}_{key}" for key in HEADLINE for kind in ("map", "gap_map", "dotplot", "lisa_map")
 ]
 FIGURE_OUTPUTS = [f"results/figures/{s}.{ext}" for s in FIGURE_STEMS for ext in ("png", "svg")]
 
@@ -433,9 +433,6 @@ rule figure_lisa_map:
         runtime=15,
     script:
         "../scripts/figure_lisa_map.py"
-
-
-LISA_MAPS = [f"results/figures/lisa_map_{k}.{ext}" for k in HEADLINE for ext in ("png", "svg")]
 
 
 # Target status of every authority for the headline indicators (issue 12).

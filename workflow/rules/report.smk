@@ -82,9 +82,12 @@ REPORT_INPUTS = dict(
     scorecard=MISSION_TABLES["scorecard"],
     backtest=MISSION_TABLES["backtest"],
     mission_figures=MISSION_FIGURES,
+    spatial_autocorrelation="results/tables/spatial_autocorrelation.csv",
+    lisa_clusters="results/tables/lisa_clusters.csv",
+    cross_border_clusters="results/tables/cross_border_clusters.csv",
     figures=FIGURE_OUTPUTS,
     notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
-    code=package("outputs.report", "outputs.report_sections", "outputs.target_sections", "outputs.target_figures", "outputs.missions", "policy.scorecard", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+    code=package("outputs.report", "outputs.report_sections", "outputs.spatial_report", "outputs.target_sections", "outputs.target_figures", "outputs.missions", "policy.scorecard", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
     templates=REPORT_TEMPLATES,
 )
 
@@ -103,6 +106,7 @@ REPORT_TABLE_FILES = [
     "results/tables/reference_check.csv",
     *MISSION_TABLES.values(),
     *INDICATOR_TABLES,
+    *SPATIAL_TABLES,
 ]
 
 

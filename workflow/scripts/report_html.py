@@ -37,6 +37,10 @@ def main(smk) -> None:
                 for name in ("scorecard", "backtest")
                 if hasattr(smk.input, name)
             },
+            **{
+                name: pd.read_csv(getattr(smk.input, name), dtype={"period": str})
+                for name in ("spatial_autocorrelation", "lisa_clusters", "cross_border_clusters")
+            },
         },
     )
     if smk.params.standalone:

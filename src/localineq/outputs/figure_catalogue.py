@@ -109,7 +109,8 @@ def figure_catalogue(
 
     Four overview figures across every indicator, the mission scorecard (when ``missions``),
     then for each headline indicator a choropleth, a map of the gap to its region and a dot
-    plot by region. ``weight_bases`` (config) words the weighting in captions.
+    plot by region, and last a LISA cluster map per headline indicator (shown in the report's
+    spatial section). ``weight_bases`` (config) words the weighting in captions.
     """
     entries = [
         FigureEntry(
@@ -214,4 +215,28 @@ def figure_catalogue(
                 alt=f"Dot plot of local authorities by region, {title}.",
             ),
         ]
+    # The LISA cluster maps follow all per-indicator figures: the report shows them together
+    # in its spatial section, after the findings.
+    for key in headline:
+        spec = specs[key]
+        title = str(spec["title"])
+        polarity = "higher is better" if spec["higher_is_better"] else "lower is better"
+        entries.append(
+            FigureEntry(
+                key=f"lisa_map_{key}",
+                stem=f"lisa_map_{key}",
+                indicator=key,
+                kind="lisa_map",
+                title=f"{title}: where lagging places cluster",
+                caption=(
+                    f"Local Moran's I (LISA) class of each area, {title.lower()}, latest period "
+                    f"({polarity}). Dark red: a lagging cluster (a worse-off area among worse-off "
+                    "neighbours); light red: a worse-off area among better-off ones; blue: the "
+                    "same for leading areas. Queen contiguity (islands joined to their nearest "
+                    "areas), conditional permutations, significance after Benjamini-Hochberg "
+                    f"false discovery rate control. {MAP_NOTE}"
+                ),
+                alt=f"Map of local clusters of lagging and leading areas, {title}.",
+            )
+        )
     return entries

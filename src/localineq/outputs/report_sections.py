@@ -311,7 +311,7 @@ def findings_context(state: ReportState) -> dict[str, Any]:
                 "figures": [
                     figure_context(e, state, number=numbers[e.key])
                     for e in state.catalogue
-                    if e.indicator == key
+                    if e.indicator == key and e.kind != "lisa_map"  # in the spatial section
                 ],
             }
         )
@@ -420,6 +420,13 @@ def _targets_context(state: ReportState) -> Mapping[str, Any] | None:
     return targets_context(state)
 
 
+def _spatial_context(state: ReportState) -> Mapping[str, Any] | None:
+    """Spatial structure (issue 13), from :mod:`localineq.outputs.spatial_report`."""
+    from localineq.outputs.spatial_report import spatial_context  # it imports this module
+
+    return spatial_context(state)
+
+
 SECTIONS: list[Section] = [
     Section("question", "The question", "sections/question.html.j2", no_context),
     Section("key-findings", "Key findings", "sections/key_findings.html.j2", key_findings_context),
@@ -437,6 +444,12 @@ SECTIONS: list[Section] = [
         "Targets for high performers",
         "sections/targets.html.j2",
         lambda state: _targets_context(state),
+    ),
+    Section(
+        "spatial",
+        "Spatial structure: do lagging places cluster across regional borders?",
+        "sections/spatial.html.j2",
+        lambda state: _spatial_context(state),
     ),
     Section("tables", "Tables", "sections/tables.html.j2", tables_context),
     Section("limitations", "Limitations", "sections/limitations.html.j2", no_context),
