@@ -28,6 +28,8 @@ include: "workflow/rules/fetch.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/analyse.smk"
 include: "workflow/rules/missions.smk"
+include: "workflow/rules/tables.smk"
+include: "workflow/rules/maps.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 

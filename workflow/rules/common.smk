@@ -6,6 +6,7 @@ from pathlib import Path
 
 from localineq.data.configcheck import check_config
 from localineq.data.fetch import fetch_failure_summary, load_catalogue, raw_path, verify_raw_files
+from localineq.outputs.figure_catalogue import headline_indicators
 
 RUN_STARTED = time.time()
 
@@ -17,6 +18,28 @@ SOURCES = load_catalogue(config["sources"])
 # Names in config must refer to sources and indicators that exist (one message listing all).
 check_config(config, SOURCES)
 INDICATORS = list(config["indicators"])
+
+# Shared by the output stages (tables, maps, figures, report): the headline indicators, figure
+# settings, indicator specs and the analysis-ready exports (analyse.smk) they draw on.
+HEADLINE = headline_indicators(config)
+FIGURES = config["figures"]
+# Analysis-ready exports: LAD23 indicators and upper-tier (county) indicators.
+INDICATOR_TABLES = [
+    path
+    for path, present in (
+        (
+            "results/tables/la_indicators.csv",
+            any(v.get("tier", "lad") == "lad" for v in config["indicators"].values()),
+        ),
+        (
+            "results/tables/upper_tier_indicators.csv",
+            any(v.get("tier", "lad") != "lad" for v in config["indicators"].values()),
+        ),
+    )
+    if present
+]
+SPECS = {k: dict(v) for k, v in config["indicators"].items()}
+
 # Every invocation, dry runs included, re-hashes the raw files present (about 0.04 s for
 # 24 MB) before any job reads them; an edited raw file stops the run even if its
 # modification time was kept. Missing raw files are fetched again (rule `fetch`).

@@ -1,0 +1,118 @@
+# Maps (localineq.outputs.maps, target_figures): choropleths and gap-to-region maps of the
+# headline indicators, LISA cluster maps and the target-status map. PNG (200 dpi) + SVG under
+# results/figures/ with stable names.
+
+rule figure_maps:
+    """Choropleth of a headline indicator and its gap-to-region map (latest period)."""
+    input:
+        indicators=["data/processed/exports/{indicator}.csv"],
+        boundaries="data/processed/lad23_boundaries.gpkg",
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        code=package("outputs.maps", "outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "data.indicators", "policy.reference"),
+    output:
+        map_png=report(
+            "results/figures/map_{indicator}.png",
+            caption="../report/map.rst",
+            category="Figures",
+            subcategory="{indicator}",
+        ),
+        map_svg="results/figures/map_{indicator}.svg",
+        gap_png=report(
+            "results/figures/gap_map_{indicator}.png",
+            caption="../report/gap_map.rst",
+            category="Figures",
+            subcategory="{indicator}",
+        ),
+        gap_svg="results/figures/gap_map_{indicator}.svg",
+    wildcard_constraints:
+        indicator="|".join(HEADLINE),
+    params:
+        spec=lambda wildcards: SPECS[wildcards.indicator],
+        settings={k: FIGURES[k] for k in ("map_scheme", "map_classes")},
+        reference=dict(config.get("reference", {})),
+    benchmark:
+        "benchmarks/results/figure_maps/{indicator}.tsv"
+    log:
+        "logs/figures/maps_{indicator}.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=15,
+    script:
+        "../scripts/figure_maps.py"
+
+
+rule figure_lisa_map:
+    """LISA cluster map of a headline indicator (latest period), ITL1 boundaries overlaid."""
+    input:
+        lisa="results/tables/lisa_clusters.csv",
+        boundaries="data/processed/lad23_boundaries.gpkg",
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        code=package("outputs.maps", "outputs.figures", "data.indicators"),
+    output:
+        png=report(
+            "results/figures/lisa_map_{indicator}.png",
+            caption="../report/lisa_map.rst",
+            category="Figures",
+            subcategory="{indicator}",
+        ),
+        svg="results/figures/lisa_map_{indicator}.svg",
+    wildcard_constraints:
+        indicator="|".join(HEADLINE),
+    params:
+        spec=lambda wildcards: SPECS[wildcards.indicator],
+    benchmark:
+        "benchmarks/results/figure_lisa_map/{indicator}.tsv"
+    log:
+        "logs/figures/lisa_map_{indicator}.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=15,
+    script:
+        "../scripts/figure_lisa_map.py"
+
+
+# Target status of every authority for the headline indicators (issue 12).
+TARGET_FIGURE = {
+    "png": "results/figures/target_status.png",
+    "svg": "results/figures/target_status.svg",
+}
+
+
+rule figure_target_status:
+    """Map of every authority's 2030 target status for the headline indicators."""
+    input:
+        targets="results/tables/la_targets.csv",
+        boundaries="data/processed/lad23_boundaries.gpkg",
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        code=package("outputs.target_figures", "outputs.maps", "outputs.figures", "data.indicators"),
+    output:
+        png=report(
+            TARGET_FIGURE["png"],
+            caption="../report/target_status.rst",
+            category="Figures",
+        ),
+        svg=TARGET_FIGURE["svg"],
+    params:
+        specs=SPECS,
+        headline=HEADLINE,
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/figure_target_status.tsv"
+    log:
+        "logs/figures/target_status.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/figure_target_status.py"
