@@ -216,7 +216,19 @@ def test_bootstrap_intervals_and_shapes(data, measure):
     stats.append("between_share")
     assert list(r.draws.columns) == stats and r.draws.shape == (300, len(stats))
     assert list(r.ci.index) == stats
-    assert list(r.ci.columns) == ["estimate", "lower", "upper", "se", "bias"]
+    assert list(r.ci.columns) == [
+        "estimate",
+        "lower",
+        "upper",
+        "se",
+        "bias",
+        "percentile_lower",
+        "percentile_upper",
+        "z0",
+        "acceleration",
+        "alpha_lower",
+        "alpha_upper",
+    ]
     assert r.estimate.total == decompose(y, g, w, measure=measure).total
     for s in ("total", "within", "between_share"):
         lo, hi = r.interval(s)
@@ -391,3 +403,80 @@ def test_intervals_report_the_shift_of_the_draws():
         assert result.ci.loc[statistic, "bias"] == pytest.approx(expected, rel=1e-12)
     # Resampling areas within groups adds noise to group means: the between part rises.
     assert result.ci.loc["between", "bias"] > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# BCa intervals
+# ---------------------------------------------------------------------------------------------
+
+
+def test_bca_reduces_to_the_percentile_interval_without_bias_or_acceleration():
+    from localineq.stats.bootstrap import bca_interval
+
+    draws = np.random.default_rng(0).normal(size=2001)
+    est = float(np.median(draws))
+    symmetric = np.concatenate([-np.arange(1.0, 6.0), np.arange(1.0, 6.0)])  # a = 0
+    d = bca_interval(draws, est, symmetric, 0.9)
+    assert d["z0"] == pytest.approx(0.0, abs=1e-3) and d["acceleration"] == 0.0
+    lo, hi = np.quantile(draws, [0.05, 0.95])
+    assert d["lower"] == pytest.approx(lo, abs=2e-3) and d["upper"] == pytest.approx(hi, abs=2e-3)
+
+
+def test_bca_moves_against_the_bias_of_the_draws():
+    from localineq.stats.bootstrap import bca_interval
+
+    # Draws shifted upwards from the estimate (as for a between share): BCa reaches lower.
+    draws = np.random.default_rng(1).normal(loc=0.3, size=4000)
+    d = bca_interval(draws, 0.0, np.zeros(3), 0.95)
+    pct = np.quantile(draws, [0.025, 0.975])
+    assert d["z0"] < 0 and d["lower"] < pct[0] and d["upper"] < pct[1]
+    assert d["lower"] <= 0.0 <= d["upper"]
+
+
+def test_bca_is_undefined_when_every_draw_lies_on_one_side():
+    from localineq.stats.bootstrap import bca_interval
+
+    d = bca_interval(np.arange(1.0, 50.0), 0.0, np.arange(5.0))
+    assert np.isnan(d["lower"]) and np.isnan(d["upper"])
+
+
+def test_jackknife_matches_leaving_each_area_out():
+    from localineq.stats._core import _prepare
+    from localineq.stats._simulation import _sort_units
+    from localineq.stats.bootstrap import _jackknife
+
+    rng = np.random.default_rng(5)
+    y = rng.lognormal(size=40)
+    g = np.repeat(list("abcd"), 10)
+    w = rng.uniform(1, 3, size=40)
+    for measure in MEASURES:
+        u = _sort_units(_prepare(y, g, w, measure), measure)
+        jack = _jackknife(u, measure)["between_share"]
+        loo = [
+            decompose(np.delete(y, i), np.delete(g, i), np.delete(w, i), measure=measure)
+            for i in u.order
+        ]
+        np.testing.assert_allclose(jack, [r.between_share for r in loo], rtol=1e-9, atol=1e-12)
+
+
+def test_bca_coverage_of_the_between_share_on_a_known_population():
+    """Monte Carlo: samples of 50 areas per region from a known population of 4 regions;
+    the 95% BCa interval of the between share should cover the population value in about
+    95% of samples (measured: 0.92 over 200 samples; the raw percentile range covers less)."""
+    rng = np.random.default_rng(42)
+    size = 40000
+    mult = np.array([1.0, 1.1, 1.25, 1.4])
+    pop_y = np.concatenate([m * rng.lognormal(0.0, 0.5, size) for m in mult])
+    pop_g = np.repeat(np.arange(4), size)
+    truth = decompose(pop_y, pop_g).between_share
+    reps, n = 120, 50
+    bca_hits = pct_hits = 0
+    for rep in range(reps):
+        idx = np.concatenate([rng.integers(0, size, n) + k * size for k in range(4)])
+        ci = bootstrap(pop_y[idx], pop_g[idx], draws=199, seed=rep).ci.loc["between_share"]
+        bca_hits += ci["lower"] <= truth <= ci["upper"]
+        pct_hits += ci["percentile_lower"] <= truth <= ci["percentile_upper"]
+    coverage = bca_hits / reps
+    # Binomial sd at 0.95 with 120 samples is 0.02: 0.85 flags a broken interval.
+    assert 0.85 <= coverage <= 1.0, coverage
+    assert bca_hits >= pct_hits - 3

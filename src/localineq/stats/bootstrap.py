@@ -6,6 +6,7 @@ See :mod:`localineq.stats._simulation` for the shared seeding contract.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -18,12 +19,14 @@ from localineq.stats._simulation import (
     _check_level,
     _components_from_moments,
     _generator,
+    _gini_components,
     _gini_components_counts,
     _plan,
     _resample_positions,
     _run,
     _SimulationResult,
     _sort_units,
+    _Sorted,
     _summarise,
     _unit_f,
 )
@@ -41,8 +44,13 @@ class BootstrapResult(_SimulationResult):
         The point estimate on the data.
     ci : pandas.DataFrame
         Index ``statistic`` (``total``, ``between``, ``within``, [``overlap`` for Gini,]
-        ``between_share``), columns ``estimate``, ``lower``, ``upper`` (percentile interval),
-        ``se`` (standard deviation of the draws) and ``bias`` (mean draw − estimate).
+        ``between_share``), columns ``estimate``, ``lower``, ``upper`` (the bias-corrected and
+        accelerated, BCa, confidence interval; see :func:`bca_interval`), ``se`` (standard
+        deviation of the draws), ``bias`` (mean draw − estimate), ``percentile_lower`` and
+        ``percentile_upper`` (the raw percentile range of the draws, not bias-corrected),
+        ``z0`` and ``acceleration`` (the BCa constants) and ``alpha_lower``/``alpha_upper``
+        (the draw quantiles BCa picked). ``lower``/``upper`` are NaN when BCa is undefined
+        (every draw on one side of the estimate).
     draws : pandas.DataFrame
         One row per bootstrap draw, one column per statistic.
     level : float
@@ -60,18 +68,21 @@ def bootstrap(
     level: float = 0.95,
     n_jobs: int | None = 1,
 ) -> BootstrapResult:
-    r"""Stratified bootstrap of a decomposition, with percentile confidence intervals.
+    r"""Stratified bootstrap of a decomposition, with BCa confidence intervals.
 
     Scheme: in each draw, the areas of every group are resampled with replacement *within
     that group*, keeping each group's number of areas :math:`n_g` (a stratified bootstrap;
     groups are treated as fixed strata, areas as the sampled units). Each resampled area
     carries its own value and weight; weight shares are renormalised in every draw, so with
     unequal weights a group's weight share :math:`v_g` varies between draws. The statistic is
-    recomputed on each draw and the interval for each of ``total``, ``between``, ``within``
-    and ``between_share`` (and ``overlap`` for Gini) is the percentile interval
-    :math:`[q_{(1-\text{level})/2}, q_{(1+\text{level})/2}]` of the draws (numpy's default
-    linear interpolation). Percentile intervals inherit the bootstrap's bias: between-group
-    inequality is biased upwards in small groups.
+    recomputed on each draw. The confidence interval for each of ``total``, ``between``,
+    ``within`` and ``between_share`` (and ``overlap`` for Gini) is the bias-corrected and
+    accelerated (BCa) interval of :func:`bca_interval`, with the acceleration from a
+    leave-one-area-out jackknife. The raw percentile range
+    :math:`[q_{(1-\text{level})/2}, q_{(1+\text{level})/2}]` of the draws is kept as
+    ``percentile_lower``/``percentile_upper``: it inherits the bootstrap's bias (between-group
+    inequality is biased upwards in small groups), so it is not a confidence interval for
+    the estimate.
 
     Implementation: units are sorted by group, and by value within group. For each chunk of
     draws a ``(rows, n)`` matrix of resampled positions is drawn at once (one
@@ -138,6 +149,114 @@ def bootstrap(
 
     parts = _run(work, _plan(seed, draws), n_jobs)
     ci, table = _summarise(estimate, parts, level)
+    jack = _jackknife(u, measure)
+    ci = ci.rename(columns={"lower": "percentile_lower", "upper": "percentile_upper"})
+    bca = {
+        c: bca_interval(table[c].to_numpy(), float(ci.loc[c, "estimate"]), jack[c], level)
+        for c in ci.index
+    }
+    for key in ("lower", "upper", "z0", "acceleration", "alpha_lower", "alpha_upper"):
+        ci[key] = [bca[c][key] for c in ci.index]
+    ci = ci[
+        ["estimate", "lower", "upper", "se", "bias", "percentile_lower", "percentile_upper"]
+        + ["z0", "acceleration", "alpha_lower", "alpha_upper"]
+    ]
     return BootstrapResult(
         measure=measure, estimate=estimate, ci=ci, draws=table, level=level, n_draws=draws
     )
+
+
+def _jackknife(u: _Sorted, measure: str) -> dict[str, np.ndarray]:
+    """Leave-one-area-out components (one row per area) of the sorted units ``u``.
+
+    Additive measures: the group sums of :math:`w`, :math:`wy`, :math:`wf(y)` less the left-out
+    area's terms give every component (shape ``(n, k)``, no loop). Gini: the ``(n, n)`` weight
+    matrix with a zero diagonal, through the same row-wise Gini components as the draws.
+    Weight shares are renormalised implicitly (every formula divides by the weight total).
+    """
+    n = u.y.size
+    group = np.repeat(np.arange(u.sizes.size), u.sizes)
+    if measure in ADDITIVE_MEASURES:
+        terms = [u.w, u.w * u.y, u.w * _unit_f(u.y, measure)]
+        sums = []
+        for t in terms:
+            full = np.add.reduceat(t, u.starts)
+            rows = np.tile(full, (n, 1))
+            rows[np.arange(n), group] -= t
+            sums.append(rows)
+        parts = _components_from_moments(sums[0], sums[1], sums[2], measure)
+    else:
+        W = np.tile(u.w, (n, 1))
+        W[np.arange(n), np.arange(n)] = 0.0
+        parts = _gini_components(np.broadcast_to(u.y, (n, n)), W, u.starts, u.sizes)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        parts["between_share"] = np.where(
+            parts["total"] != 0, parts["between"] / parts["total"], np.nan
+        )
+    return parts
+
+
+def bca_interval(
+    draws: npt.ArrayLike, estimate: float, jackknife: npt.ArrayLike, level: float = 0.95
+) -> dict[str, float]:
+    r"""Bias-corrected and accelerated (BCa) bootstrap interval (Efron 1987).
+
+    With :math:`B` finite draws :math:`\theta^*_b`, the estimate :math:`\hat\theta` and
+    leave-one-out estimates :math:`\hat\theta_{(i)}` with mean :math:`\bar\theta_{(\cdot)}`:
+
+    * bias correction :math:`z_0 = \Phi^{-1}\big((\#\{\theta^*_b<\hat\theta\} +
+      \tfrac12\#\{\theta^*_b=\hat\theta\})/B\big)`;
+    * acceleration :math:`a = \sum_i d_i^3 / \big(6 (\sum_i d_i^2)^{3/2}\big)`,
+      :math:`d_i = \bar\theta_{(\cdot)} - \hat\theta_{(i)}`;
+    * for :math:`z_\alpha = \Phi^{-1}(\alpha)`, :math:`\alpha\in\{(1-\text{level})/2,
+      (1+\text{level})/2\}`, the adjusted level
+      :math:`\alpha' = \Phi\big(z_0 + (z_0+z_\alpha)/(1-a(z_0+z_\alpha))\big)`, and the
+      interval ends are the :math:`\alpha'` quantiles of the draws.
+
+    With :math:`z_0 = a = 0` this is the percentile interval. BCa respects monotone
+    transformations and corrects the median bias of the draws, so unlike the percentile range
+    it is centred on the estimate's side of a skewed bootstrap distribution. It contains the
+    estimate whenever :math:`\alpha'_{lo} < \Phi(z_0) < \alpha'_{hi}` (with :math:`a=0`:
+    whenever :math:`|z_0| < z_{(1+\text{level})/2}`); callers should still check.
+
+    Returns
+    -------
+    dict
+        ``lower``, ``upper``, ``z0``, ``acceleration``, ``alpha_lower``, ``alpha_upper``. The
+        ends are NaN when :math:`z_0` is infinite (every draw on one side of the estimate) or
+        :math:`1-a(z_0+z_\alpha) \le 0`.
+
+    Examples
+    --------
+    >>> d = bca_interval(np.arange(1, 100), 50.0, np.arange(10.0))
+    >>> round(d["z0"], 12), round(d["acceleration"], 12), d["lower"] < 50 < d["upper"]
+    (0.0, 0.0, True)
+    """
+    x = np.asarray(draws, dtype="float64")
+    x = x[np.isfinite(x)]
+    jack = np.asarray(jackknife, dtype="float64")
+    jack = jack[np.isfinite(jack)]
+    nan = {"lower": np.nan, "upper": np.nan}
+    norm = NormalDist()
+    out = {"z0": np.nan, "acceleration": np.nan, "alpha_lower": np.nan, "alpha_upper": np.nan}
+    if x.size == 0 or not np.isfinite(estimate):
+        return {**nan, **out}
+    p0 = (np.sum(x < estimate) + 0.5 * np.sum(x == estimate)) / x.size
+    d = jack.mean() - jack if jack.size else np.zeros(1)
+    ss = float(np.sum(d * d))
+    a = float(np.sum(d**3) / (6.0 * ss**1.5)) if ss > 0 else 0.0
+    out["acceleration"] = a
+    if not 0.0 < p0 < 1.0:
+        return {**nan, **out}
+    z0 = norm.inv_cdf(float(p0))
+    out["z0"] = z0
+    alphas = []
+    for alpha in ((1 - level) / 2, (1 + level) / 2):
+        z = z0 + norm.inv_cdf(alpha)
+        denom = 1.0 - a * z
+        if denom <= 0:
+            return {**nan, **out}
+        alphas.append(norm.cdf(z0 + z / denom))
+    out["alpha_lower"], out["alpha_upper"] = alphas
+    lo, hi = np.quantile(x, alphas)
+    return {"lower": float(lo), "upper": float(hi), **out}
