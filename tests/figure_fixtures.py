@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,12 +19,14 @@ SPECS = {
         "unit": "£ per head",
         "higher_is_better": True,
         "weight": "population",
+        "nations": ["E"],
     },
     "unemployment": {
         "title": "Unemployment rate",
         "unit": "%",
         "higher_is_better": False,
         "weight": "working_age",
+        "nations": ["E"],
     },
 }
 
@@ -82,22 +85,27 @@ def la_table(periods: tuple[str, ...] = ("2021-01-01/P1Y", "2022-01-01/P1Y")) ->
     return pd.DataFrame(rows)
 
 
+MEASURES = ("theil_t", "gini")
+
+
 def decomposition(la: pd.DataFrame) -> pd.DataFrame:
-    """Decomposition rows (ITL1, Theil T) computed from :func:`la_table`."""
+    """Decomposition rows (ITL1, Theil T and Gini) computed from :func:`la_table`."""
     from localineq.stats.decomposition import decompose
 
     rows = []
     for (indicator, period), part in la.groupby(["indicator", "period"]):
-        for weighting in ("population", "unweighted"):
-            w = part["weight"].to_numpy() if weighting == "population" else None
-            d = decompose(part["value"].to_numpy(), part["itl1_code"].to_numpy(), weights=w)
+        for weighting, measure in itertools.product(("weighted", "unweighted"), MEASURES):
+            w = part["weight"].to_numpy() if weighting == "weighted" else None
+            d = decompose(
+                part["value"].to_numpy(), part["itl1_code"].to_numpy(), weights=w, measure=measure
+            )
             rows.append(
                 {
                     "indicator": indicator,
                     "period": period,
                     "period_label": period[:4],
                     "level": "itl1",
-                    "measure": "theil_t",
+                    "measure": measure,
                     "weighting": weighting,
                     "n_areas": len(part),
                     "n_missing": 0,
@@ -106,7 +114,10 @@ def decomposition(la: pd.DataFrame) -> pd.DataFrame:
                     "total": d.total,
                     "between": d.between,
                     "within": d.within,
+                    "overlap": d.overlap if measure == "gini" else np.nan,
                     "between_share": d.between_share,
+                    "unit_of_analysis": "LAD23",
+                    "weight_basis": SPECS[indicator]["weight"] if w is not None else "equal",
                 }
             )
     return pd.DataFrame(rows)
@@ -177,13 +188,19 @@ def report_config() -> dict:
 def fixture_inputs():
     """Report inputs computed from the synthetic tables (no figures drawn)."""
     from localineq.outputs.area_tables import masked_areas, top_bottom
-    from localineq.outputs.decomposition_tables import decomposition_summary, uncertainty_table
+    from localineq.outputs.decomposition_tables import decomposition_summary
+    from localineq.outputs.multilevel_tables import icc_table
     from localineq.outputs.profile_tables import profile_table
     from localineq.outputs.report import ReportInputs
+    from localineq.outputs.uncertainty_tables import uncertainty_table
     from localineq.policy.targets import targets_table
 
     frame = la_table()
     uncertainty = uncertainty_table(frame, SPECS, draws=19, seed=1)
+    icc = pd.concat(
+        [icc_table(part, indicator=key) for key, part in frame.groupby("indicator")],
+        ignore_index=True,
+    )
     return ReportInputs(
         config=report_config(),
         sources=SOURCES,
@@ -198,6 +215,8 @@ def fixture_inputs():
                 frame, SPECS, {"default": {"baseline": {"fallback": "earliest"}}}
             ),
             **spatial_extra(),
+            "icc": icc,
+            "decomposition": decomposition(frame),
         },
     )
 

@@ -40,23 +40,46 @@ def test_rows_weights_and_missing_counts(data, population):
         population,
         indicator="demo",
         measures=["theil_t", "variance"],
-        weightings=["population", "unweighted"],
+        weightings=["weighted", "unweighted"],
         weight_basis="working_age",
     )
     assert list(table.columns) == DECOMPOSITION_COLUMNS
     assert len(table) == 2 * 2 * 2
     latest = table[table["period_label"] == "2022"]
     assert (latest["n_areas"] == 3).all() and (latest["n_missing"] == 1).all()
-    weighted = latest[latest["weighting"] == "population"]
+    weighted = latest[latest["weighting"] == "weighted"]
     # 2022 has no population: the nearest year (2021) is used and reported.
     assert (weighted["weight_year_min"] == 2021).all()
     assert set(weighted["weight_basis"]) == {"working_age"}
     assert set(latest.loc[latest["weighting"] == "unweighted", "weight_basis"]) == {"equal"}
     # Weighted 2021 mean by hand: (1*10 + 3*20 + 2*30 + 2*40) / 8.
-    mean_2021 = table[(table["period_label"] == "2021") & (table["weighting"] == "population")]
+    mean_2021 = table[(table["period_label"] == "2021") & (table["weighting"] == "weighted")]
     assert mean_2021["mean"].iloc[0] == pytest.approx(210 / 8)
     variance_2021 = mean_2021[mean_2021["measure"] == "variance"].iloc[0]
     values, w = np.array([10, 20, 30, 40.0]), np.array([1, 3, 2, 2.0]) / 8
     assert variance_2021["total"] == pytest.approx(np.sum(w * (values - 210 / 8) ** 2))
     gap = table["between"] + table["within"] - table["total"]
     assert np.allclose(gap, 0, atol=1e-12)
+
+
+def test_gini_rows_carry_the_overlap_term(data, population):
+    table = decomposition_table(
+        data, population, indicator="demo", measures=["gini", "theil_t"], weightings=["weighted"]
+    )
+    gini = table[table["measure"] == "gini"]
+    assert gini["overlap"].notna().all()
+    parts = gini["between"] + gini["within"] + gini["overlap"]
+    assert np.allclose(parts, gini["total"], atol=1e-12)
+    # 2021 by hand: the weighted Gini of (10, 20, 30, 40) with weights (1, 3, 2, 2) / 8 is
+    # sum_ij w_i w_j |y_i - y_j| / (2 mu).
+    y, w = np.array([10, 20, 30, 40.0]), np.array([1, 3, 2, 2.0]) / 8
+    expected = np.sum(np.outer(w, w) * np.abs(y[:, None] - y[None, :])) / (2 * np.dot(w, y))
+    assert gini[gini["period_label"] == "2021"]["total"].iloc[0] == pytest.approx(expected)
+    assert table.loc[table["measure"] == "theil_t", "overlap"].isna().all()
+
+
+def test_unknown_weighting_is_refused(data, population):
+    with pytest.raises(ValueError, match="weighting must be one of"):
+        decomposition_table(
+            data, population, indicator="demo", measures=["theil_t"], weightings=["population"]
+        )

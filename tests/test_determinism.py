@@ -18,6 +18,7 @@ from localineq.outputs import (  # noqa: E402
     figures,
     maps,
     tables,
+    uncertainty_tables,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +36,7 @@ def render_all(folder: Path) -> dict[str, str]:
     summary = decomposition_tables.decomposition_summary(
         decomposition(frame),
         SPECS,
-        uncertainty=decomposition_tables.uncertainty_table(frame, SPECS, draws=29, seed=5),
+        uncertainty=uncertainty_tables.uncertainty_table(frame, SPECS, draws=29, seed=5),
     )
     lad, regions = boundaries()
     income = latest[latest["indicator"] == "income"]
@@ -85,7 +86,7 @@ def test_tables_are_byte_identical_across_runs(tmp_path):
         outputs = {n: str(tmp_path / f"{run}_{n}") for n in names}
         tables.write_result_tables(
             decomposition=decomposition(frame),
-            uncertainty=decomposition_tables.uncertainty_table(
+            uncertainty=uncertainty_tables.uncertainty_table(
                 frame, SPECS, draws=29, seed=11, permutations=29
             ),
             indicator_tables=[str(source)],

@@ -23,6 +23,7 @@ from localineq.outputs import (  # noqa: E402
     profile_tables,
 )
 from localineq.outputs.figure_catalogue import figure_catalogue, headline_indicators  # noqa: E402
+from localineq.outputs.uncertainty_tables import uncertainty_table  # noqa: E402
 
 
 def all_text(fig: plt.Figure) -> str:
@@ -40,7 +41,7 @@ def png_dpi(path: Path) -> float:
 @pytest.fixture(scope="module")
 def summary():
     frame = la_table()
-    uncertainty = decomposition_tables.uncertainty_table(frame, SPECS, draws=49, seed=1)
+    uncertainty = uncertainty_table(frame, SPECS, draws=49, seed=1)
     return decomposition_tables.decomposition_summary(
         decomposition(frame), SPECS, uncertainty=uncertainty
     )
@@ -74,14 +75,17 @@ def test_between_within_shares_draws_every_indicator_with_intervals(summary):
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(labels) == len(summary)
     assert any("Household income" in label for label in labels)
-    assert "95% bootstrap interval" in [t.get_text() for t in ax.get_legend().get_texts()]
+    # Coverage is marked on every label.
+    assert all("[England, 3 regions]" in label for label in labels)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "95% confidence interval (BCa bootstrap)" in legend
     assert "Open Government Licence" in all_text(fig)
     plt.close(fig)
 
 
 def test_between_within_shares_without_intervals(summary):
-    fig = figures.between_within_shares(summary.assign(between_share_lower=np.nan))
-    assert "95% bootstrap interval" not in all_text(fig)
+    fig = figures.between_within_shares(summary.assign(between_share_ci_lower=np.nan))
+    assert "confidence interval" not in all_text(fig)
     plt.close(fig)
 
 
@@ -93,6 +97,26 @@ def test_within_share_trend_one_panel_per_indicator():
     for ax in visible:
         assert ax.get_ylim() == (0.0, 100.0)
         assert len(ax.get_lines()) == 2  # weighted and unweighted
+        assert "no trend" not in all_text(fig)
+
+
+def test_within_share_trend_draws_short_series_as_points_with_a_note():
+    dec = decomposition(la_table(periods=("2021-01-01/P1Y", "2022-01-01/P1Y")))
+    fig = figures.within_share_trend(dec, SPECS, ncols=4)
+    for ax in [a for a in fig.axes if a.get_visible()]:
+        assert all(line.get_linestyle() == "None" for line in ax.get_lines())
+    assert "2 periods: no trend" in all_text(fig)
+    plt.close(fig)
+
+
+def test_dotplot_axis_has_thousands_separators():
+    data = la_table().query("indicator == 'income' and period == '2022-01-01/P1Y'")
+    data = data.assign(value=data["value"] * 1000)
+    fig = figures.dotplot_by_region(data, title="Income", unit="£ per head", period_label="2022")
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert any("," in t for t in ticks), ticks
+    plt.close(fig)
     plt.close(fig)
 
 

@@ -55,7 +55,7 @@ def test_decomposition_table_is_complete_and_additive(built):
     }
     assert required <= set(table.columns)
     gdhi = table[(table["indicator"] == "gdhi_per_head") & (table["measure"] == "theil_t")]
-    assert set(gdhi["weighting"]) == {"population", "unweighted"}
+    assert set(gdhi["weighting"]) == {"weighted", "unweighted"}
     assert gdhi["period"].nunique() >= 20
     assert (gdhi["n_areas"] == 361).all()
     additive = table[table["measure"].isin(["theil_t", "theil_l", "variance"])]
@@ -65,9 +65,9 @@ def test_decomposition_table_is_complete_and_additive(built):
 
 
 def test_figure_and_notebook_exist(built):
-    png = built / "results" / "figures" / "dotplot_regions.png"
+    png = built / "results" / "figures" / "dotplot_gdhi_per_head.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert (built / "results" / "figures" / "dotplot_regions.svg").stat().st_size > 0
+    assert (built / "results" / "figures" / "dotplot_gdhi_per_head.svg").stat().st_size > 0
     html = (built / "results" / "notebooks" / "01_first_result.html").read_text()
     assert "between" in html and "Traceback" not in html
 

@@ -105,6 +105,18 @@ def test_sections_the_report_promises(built):
         assert phrase.lower() in page.lower()
 
 
+def test_icc_gini_section_and_honest_interval_wording(built):
+    _, page = built
+    assert 'id="icc-gini"' in page
+    section = page[page.index('id="icc-gini"') :]
+    assert "ICC, ITL1" in section and "Gini overlap" in section
+    assert "95% confidence interval" in page and "BCa" in page
+    assert "percentile intervals" not in page.lower()
+    assert "sensitivity" in page
+    # Titles keep their case in running text.
+    assert "“Household income per head”" in page
+
+
 def test_sources_licences_and_attribution(built):
     _, page = built
     assert "Open Government Licence v3.0" in page

@@ -13,7 +13,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from figure_fixtures import SPECS, decomposition, hierarchy, la_table  # noqa: E402
 
-from localineq.outputs import area_tables, decomposition_tables, profile_tables, tables  # noqa: E402
+from localineq.outputs import (  # noqa: E402
+    area_tables,
+    decomposition_tables,
+    profile_tables,
+    tables,
+    uncertainty_tables,
+)
 
 
 def test_performance_quintile_respects_polarity():
@@ -93,28 +99,45 @@ def test_top_bottom_is_polarity_aware_and_stable():
     assert table.equals(area_tables.top_bottom(frame.sample(frac=1, random_state=3), SPECS, n=3))
 
 
-def test_decomposition_summary_latest_period_and_intervals_matched_by_weighting_class():
+def test_decomposition_summary_latest_period_and_intervals_matched_by_weighting():
     frame = la_table()
     dec = decomposition(frame)
-    uncertainty = decomposition_tables.uncertainty_table(frame, SPECS, draws=49, seed=1)
-    # The uncertainty table names the weight basis ("working_age"); the decomposition says
-    # "population" for the weighted variant: intervals must still be matched.
-    assert "working_age" in set(uncertainty["weighting"])
+    uncertainty = uncertainty_tables.uncertainty_table(frame, SPECS, draws=49, seed=1)
+    assert set(uncertainty["weighting"]) == {"weighted", "unweighted"}
+    assert set(uncertainty["weight_basis"]) == {"population", "working_age", "equal"}
     summary = decomposition_tables.decomposition_summary(dec, SPECS, uncertainty=uncertainty)
     assert list(summary["indicator"]) == list(SPECS)
     assert set(summary["period"]) == {"2022-01-01/P1Y"}
-    assert summary[["between_share_lower", "between_share_upper"]].notna().all().all()
-    assert summary["between_share_unweighted_lower"].notna().all()
+    assert summary[["between_share_ci_lower", "between_share_ci_upper"]].notna().all().all()
+    assert summary["between_share_unweighted_ci_lower"].notna().all()
+    assert set(summary["ci_method"]) == {"bca"}
     assert np.allclose(summary["within_share"], 1 - summary["between_share"])
-    latest = dec[(dec["period"] == "2022-01-01/P1Y") & (dec["weighting"] == "population")]
+    # The summary names each indicator's own weight basis, as the catalogue does.
+    assert dict(zip(summary["indicator"], summary["weight_basis"], strict=True)) == {
+        k: v["weight"] for k, v in SPECS.items()
+    }
+    assert set(summary["nations"]) == {"E"} and set(summary["n_regions"]) == {3}
+    latest = dec[
+        (dec["period"] == "2022-01-01/P1Y")
+        & (dec["weighting"] == "weighted")
+        & (dec["measure"] == "theil_t")
+    ]
     expected = latest.set_index("indicator")["between_share"]
     assert np.allclose(summary.set_index("indicator")["between_share"], expected[list(SPECS)])
+    # Every confidence interval in the summary contains its estimate.
+    for prefix in ("between_share", "between_share_unweighted"):
+        est, lo, hi = (
+            summary[prefix],
+            summary[f"{prefix}_ci_lower"],
+            summary[f"{prefix}_ci_upper"],
+        )
+        assert ((lo <= est) & (est <= hi)).all()
 
 
 def test_decomposition_summary_without_uncertainty_has_missing_intervals():
     frame = la_table()
     summary = decomposition_tables.decomposition_summary(decomposition(frame), SPECS)
-    assert summary["between_share_lower"].isna().all()
+    assert summary["between_share_ci_lower"].isna().all()
 
 
 def test_summary_of_an_unweighted_indicator_uses_the_unweighted_row():
@@ -123,7 +146,7 @@ def test_summary_of_an_unweighted_indicator_uses_the_unweighted_row():
     summary = decomposition_tables.decomposition_summary(decomposition(frame), specs).set_index(
         "indicator"
     )
-    assert summary.loc["income", "weighting"] == "unweighted"
+    assert summary.loc["income", "weight_basis"] == "equal"
     assert (
         summary.loc["income", "between_share"] == summary.loc["income", "between_share_unweighted"]
     )
@@ -131,17 +154,81 @@ def test_summary_of_an_unweighted_indicator_uses_the_unweighted_row():
 
 def test_uncertainty_table_is_reproducible_and_complete():
     frame = la_table()
-    first = decomposition_tables.uncertainty_table(frame, SPECS, draws=49, seed=7, permutations=19)
-    second = decomposition_tables.uncertainty_table(frame, SPECS, draws=49, seed=7, permutations=19)
+    first = uncertainty_tables.uncertainty_table(frame, SPECS, draws=49, seed=7, permutations=19)
+    second = uncertainty_tables.uncertainty_table(frame, SPECS, draws=49, seed=7, permutations=19)
     pd.testing.assert_frame_equal(first, second)
-    assert list(first.columns) == decomposition_tables.UNCERTAINTY_COLUMNS
+    assert list(first.columns) == uncertainty_tables.UNCERTAINTY_COLUMNS
     # Measurement error only where intervals are published (unemployment in the fixture).
     methods = first.groupby("indicator")["method"].unique()
-    assert set(methods["income"]) == {"bootstrap"}
-    assert set(methods["unemployment"]) == {"bootstrap", "measurement_error"}
-    share = first[(first["statistic"] == "between_share") & (first["method"] == "bootstrap")]
-    assert share["p_value"].between(0, 1).all()
-    assert (share["lower"] <= share["upper"]).all()
+    assert set(methods["income"]) == {"bootstrap", "permutation"}
+    assert set(methods["unemployment"]) == set(uncertainty_tables.UNCERTAINTY_METHODS)
+
+
+def test_uncertainty_table_keeps_intervals_sensitivity_and_p_values_apart():
+    frame = la_table()
+    table = uncertainty_tables.uncertainty_table(frame, SPECS, draws=49, seed=7, permutations=19)
+    boot = table["method"] == "bootstrap"
+    sens = table["method"] == "measurement_error_sensitivity"
+    perm = table["method"] == "permutation"
+    # p-values on permutation rows only, each with its number of permutations.
+    assert table.loc[perm, "p_value"].between(0, 1).all()
+    assert table.loc[~perm, "p_value"].isna().all()
+    assert (table.loc[perm, "permutations"] == 19).all()
+    assert (table.loc[perm, "statistic"] == "between_share").all()
+    # Confidence intervals only on bootstrap rows; the sensitivity has its own columns.
+    assert table.loc[~boot, ["ci_lower", "ci_upper"]].isna().all().all()
+    assert table.loc[sens, ["sensitivity_lower", "sensitivity_upper"]].notna().all().all()
+    assert table.loc[~sens, ["sensitivity_lower", "sensitivity_upper"]].isna().all().all()
+    assert (table.loc[boot, "ci_method"] == "bca").all()
+    # Every row presented as a confidence interval contains its estimate.
+    assert uncertainty_tables.ci_contains_estimate(table).all()
+    assert table.loc[boot, "ci_lower"].notna().all()
+
+
+def test_ci_contains_estimate_flags_an_interval_that_excludes_its_estimate():
+    table = pd.DataFrame(
+        {
+            "estimate": [0.5, 0.5, 0.5, 0.5],
+            "ci_lower": [0.4, 0.55, np.nan, 0.5],
+            "ci_upper": [0.6, 0.7, np.nan, 0.5],
+        }
+    )
+    assert uncertainty_tables.ci_contains_estimate(table).tolist() == [True, False, True, True]
+
+
+def test_bootstrap_rows_never_present_an_interval_that_excludes_its_estimate():
+    class Fake:
+        ci = pd.DataFrame(
+            {
+                "estimate": [1.0, 1.0, 1.0, 0.5],
+                "lower": [0.9, 1.1, np.nan, 0.4],
+                "upper": [1.2, 1.3, np.nan, 0.6],
+                "se": 0.1,
+                "bias": 0.0,
+                "percentile_lower": 0.0,
+                "percentile_upper": 2.0,
+                "alpha_lower": [0.02, 0.02, np.nan, 0.0001],
+                "alpha_upper": [0.97, 0.97, np.nan, 0.97],
+            },
+            index=["total", "between", "within", "between_share"],
+        )
+        n_draws = 999
+
+    rows = pd.DataFrame(uncertainty_tables._bootstrap_rows(Fake()))
+    assert rows["ci_lower"].notna().tolist() == [True, False, False, True]
+    assert "excludes the estimate" in rows.loc[1, "ci_note"]
+    assert "undefined" in rows.loc[2, "ci_note"]
+    # An end set by the extreme draws is kept, with a note saying so.
+    assert rows.loc[0, "ci_note"] == ""
+    assert rows.loc[3, "ci_note"].startswith("lower end is the 0.0100% quantile (0.1 of 999")
+
+
+@pytest.mark.parametrize(
+    ("p", "m", "text"),
+    [(0.001, 999, "≤ 0.001"), (0.002, 999, "0.002"), (1 / 20, 19, "≤ 0.050"), (0.5, 19, "0.500")],
+)
+def test_p_value_label_prints_the_floor_as_a_bound(p, m, text):
+    assert uncertainty_tables.p_value_label(p, m) == text
 
 
 def test_profile_table_components_add_up():
@@ -183,7 +270,7 @@ def test_write_result_tables(tmp_path):
     outputs = {n: str(tmp_path / f"{n}.out") for n in names}
     counts = tables.write_result_tables(
         decomposition=decomposition(frame),
-        uncertainty=decomposition_tables.uncertainty_table(frame, SPECS, draws=19, seed=1),
+        uncertainty=uncertainty_tables.uncertainty_table(frame, SPECS, draws=19, seed=1),
         indicator_tables=[str(source)],
         specs=SPECS,
         outputs=outputs,
@@ -191,5 +278,7 @@ def test_write_result_tables(tmp_path):
     assert counts["summary"] == 2 and counts["top_bottom"] == 20
     assert all(Path(p).stat().st_size > 0 for p in outputs.values())
     assert "Household income per head" in Path(outputs["summary_md"]).read_text()
+    assert "England, 3 regions" in Path(outputs["summary_md"]).read_text()
+    assert "£" in Path(outputs["top_bottom_md"]).read_text()
     assert r"\label{tab:decomposition-summary}" in Path(outputs["summary_tex"]).read_text()
     assert "\r" not in Path(outputs["summary_csv"]).read_text()

@@ -25,6 +25,41 @@ rule decompose_indicator:
         "../scripts/decompose_indicator.py"
 
 
+rule icc_indicator:
+    """Intraclass correlation (random-intercept model) of one indicator, every period, ITL1 and ITL3."""
+    input:
+        data="data/processed/indicators/{indicator}.parquet",
+        code=package("outputs.multilevel_tables", "stats.multilevel", "stats._core"),
+    output:
+        "data/processed/icc/{indicator}.csv",
+    params:
+        levels=["itl1", "itl3"],
+    log:
+        "logs/analyse/icc_{indicator}.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/icc_indicator.py"
+
+
+rule icc_table:
+    """All indicators' ICCs in one citable table."""
+    input:
+        expand("data/processed/icc/{indicator}.csv", indicator=INDICATORS),
+    output:
+        report(
+            "results/tables/icc.csv",
+            caption="../report/icc.rst",
+            category="Tables",
+        ),
+    log:
+        "logs/analyse/icc_table.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/concat_tables.py"
+
+
 rule decomposition_table:
     """All indicators' decompositions in one citable table."""
     input:

@@ -73,13 +73,14 @@ def indicator_source(wildcards):
 def final_outputs():
     return [
         "results/tables/decomposition.csv",
+        "results/tables/icc.csv",
         "results/tables/la_indicators.csv",
         "results/tables/upper_tier_indicators.csv",
         "results/tables/harmonisation.csv",
         "results/tables/indicator_catalogue.csv",
         "results/tables/lsoa_profile.csv",
         "results/figures/lsoa_profile.png",
-        "results/figures/dotplot_regions.png",
+        f"results/figures/dotplot_{config['figures']['headline_indicator']}.png",
         "results/notebooks/01_first_result.html",
         *MISSION_OUTPUTS,  # mission scorecard tables and figure (workflow/rules/missions.smk)
         *SPATIAL_TABLES,  # weights, Moran's I, LISA, cross-border clusters (analyse.smk)

@@ -14,35 +14,6 @@ FIGURE_STEMS = [
 FIGURE_OUTPUTS = [f"results/figures/{s}.{ext}" for s in FIGURE_STEMS for ext in ("png", "svg")]
 
 
-rule figure_dotplot:
-    """Dot plot of LAs by region against regional and UK averages (the first result's indicator)."""
-    input:
-        indicators=[f"data/processed/exports/{FIGURES['headline_indicator']}.csv"],
-        code=package("outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
-    output:
-        png=report(
-            "results/figures/dotplot_regions.png",
-            caption="../report/dotplot_regions.rst",
-            category="Figures",
-        ),
-        svg="results/figures/dotplot_regions.svg",
-    params:
-        indicator=FIGURES["headline_indicator"],
-        spec=SPECS[FIGURES["headline_indicator"]],
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/figure_dotplot.tsv"
-    log:
-        "logs/figures/dotplot_regions.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/figure_dotplot_indicator.py"
-
-
 rule figure_dotplot_indicator:
     """Dot plot by region of a headline indicator (latest period)."""
     input:

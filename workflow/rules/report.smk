@@ -15,7 +15,7 @@ NOTEBOOK_TEMPLATE = [t for t in REPORT_TEMPLATES if "/localineq_lab/" in t]
 NOTEBOOK_INPUTS = {
     "01_first_result": [
         "results/tables/decomposition.csv",
-        "results/figures/dotplot_regions.png",
+        f"results/figures/dotplot_{config['figures']['headline_indicator']}.png",
     ],
     "02_indicators": [
         "results/tables/decomposition.csv",
@@ -85,9 +85,11 @@ REPORT_INPUTS = dict(
     spatial_autocorrelation="results/tables/spatial_autocorrelation.csv",
     lisa_clusters="results/tables/lisa_clusters.csv",
     cross_border_clusters="results/tables/cross_border_clusters.csv",
+    icc="results/tables/icc.csv",
+    decomposition="results/tables/decomposition.csv",
     figures=FIGURE_OUTPUTS,
     notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
-    code=package("outputs.report", "outputs.report_sections", "outputs.spatial_report", "outputs.target_sections", "outputs.target_figures", "outputs.missions", "policy.scorecard", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+    code=package("outputs.report", "outputs.report_sections", "outputs.spatial_report", "outputs.target_sections", "outputs.target_figures", "outputs.missions", "policy.scorecard", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "outputs.figure_catalogue", "outputs.uncertainty_tables"),
     templates=REPORT_TEMPLATES,
 )
 
@@ -98,6 +100,7 @@ REPORT_TABLE_FILES = [
     "results/tables/summary.tex",
     "results/tables/decomposition.csv",
     "results/tables/decomposition_uncertainty.csv",
+    "results/tables/icc.csv",
     "results/tables/profile.csv",
     "results/tables/lsoa_profile.csv",
     "results/tables/masked_las.csv",

@@ -50,10 +50,10 @@ rule export_drawn_indicator:
 
 
 rule decomposition_uncertainty:
-    """Bootstrap and measurement-error intervals of each indicator's latest decomposition."""
+    """BCa bootstrap intervals, measurement-error sensitivity and permutation p-values of each indicator's latest decomposition."""
     input:
         indicators=INDICATOR_TABLES,
-        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition"),
+        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.uncertainty_tables", "outputs.profile_tables", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition"),
     output:
         report(
             "results/tables/decomposition_uncertainty.csv",

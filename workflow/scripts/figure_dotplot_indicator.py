@@ -19,9 +19,10 @@ def main(smk) -> None:
         unit=spec["unit"],
         period_label=str(latest["period_label"].iloc[0]),
         higher_is_better=bool(spec["higher_is_better"]),
-        area_label="upper-tier authority"
+        area_label="area" if spec.get("tier", "lad") == "upper" else "local authority",
+        areas_label="upper-tier authorities in England, local authorities elsewhere"
         if spec.get("tier", "lad") == "upper"
-        else "local authority",
+        else "local authorities",
     )
     save_figure(fig, smk.output.png, smk.output.svg)
     logging.info("%s: %d areas", key, len(latest))

@@ -32,7 +32,7 @@ def main(smk) -> None:
         higher_is_better=bool(spec["higher_is_better"]),
         period_label=str(latest["period_label"].iloc[0]),
         members=members,
-        area_label="Upper-tier local authorities (2023)"
+        area_label="Upper-tier authorities in England, local authorities elsewhere (2023)"
         if upper
         else "Local authorities (2023 boundaries)",
     )

@@ -41,6 +41,8 @@ def main(smk) -> None:
                 name: pd.read_csv(getattr(smk.input, name), dtype={"period": str})
                 for name in ("spatial_autocorrelation", "lisa_clusters", "cross_border_clusters")
             },
+            "icc": pd.read_csv(smk.input.icc),
+            "decomposition": pd.read_csv(smk.input.decomposition),
         },
     )
     if smk.params.standalone:

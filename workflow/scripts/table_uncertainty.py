@@ -1,9 +1,9 @@
-"""Snakemake adapter: bootstrap and measurement-error intervals of the latest decompositions."""
+"""Snakemake adapter: confidence intervals, measurement-error sensitivity and permutation p-values."""
 
 import logging
 
 from localineq.outputs.area_tables import read_indicator_tables
-from localineq.outputs.decomposition_tables import uncertainty_table
+from localineq.outputs.uncertainty_tables import uncertainty_table
 
 
 def main(smk) -> None:

@@ -385,8 +385,10 @@ def indicator_catalogue(
                 "source": spec["source"],
                 "unit": spec["unit"],
                 "higher_is_better": spec["higher_is_better"],
-                "weight_basis": spec["weight"],
+                # "equal" for an indicator analysed unweighted, as in every results table.
+                "weight_basis": "equal" if spec["weight"] == "unweighted" else spec["weight"],
                 "weight_note": spec.get("weight_note", ""),
+                "period_note": spec.get("period_note", ""),
                 "unit_of_analysis": frame["unit_of_analysis"].iloc[0],
                 "nations": "".join(spec.get("nations", [])),
                 "n_periods": len(periods),

@@ -364,3 +364,16 @@ def read_indicator_tables(paths: Sequence[str]) -> pd.DataFrame:
     if not frames:
         raise ValueError(f"no indicator rows in {list(paths)}")
     return pd.concat(frames, ignore_index=True)
+
+
+NATION_SETS = {"EWSN": "UK", "EWS": "GB", "EW": "England and Wales", "E": "England"}
+
+
+def coverage_label(nations: str, n_regions: int | None = None) -> str:
+    """Which nations an indicator covers, and how many ITL1 regions, for labels and captions.
+
+    >>> coverage_label("EWSN", 12), coverage_label("E", 9), coverage_label("ES")
+    ('UK, 12 regions', 'England, 9 regions', 'E+S')
+    """
+    name = NATION_SETS.get(str(nations), "+".join(str(nations)))
+    return name if n_regions is None else f"{name}, {int(n_regions)} regions"

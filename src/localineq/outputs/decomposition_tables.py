@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from localineq.data.weights import nearest_year_weights
-from localineq.outputs.area_tables import Specs, analysis_weights, latest_period, period_label
+from localineq.outputs.area_tables import Specs
 from localineq.stats.decomposition import decompose
 
 DECOMPOSITION_COLUMNS = [
@@ -29,10 +29,14 @@ DECOMPOSITION_COLUMNS = [
     "total",
     "between",
     "within",
+    "overlap",
     "between_share",
     "unit_of_analysis",
     "weight_basis",
 ]
+
+#: The ``weighting`` switch: the indicator's own weight basis, or every area equal.
+WEIGHTINGS = ("weighted", "unweighted")
 
 
 def decomposition_table(
@@ -56,11 +60,13 @@ def decomposition_table(
         Long ``area_code, year, population`` table (weights; see
         :func:`localineq.data.weights.nearest_year_weights`).
     measures, weightings
-        Measure names for :func:`localineq.stats.decomposition.decompose`; weightings ``"population"``
-        (w_i = p_i / Σp) and/or ``"unweighted"`` (every area counts equally).
+        Measure names for :func:`localineq.stats.decomposition.decompose` (``gini`` adds the
+        ``overlap`` term; NaN for the additive measures); weightings ``"weighted"``
+        (w_i = p_i / Σp, p the indicator's weight basis) and/or ``"unweighted"`` (every area
+        counts equally).
     weight_basis
-        Which population ``population`` holds (e.g. ``working_age``); reported per row, with
-        ``"equal"`` on unweighted rows.
+        Which population ``population`` holds (e.g. ``working_age``); reported per row in
+        ``weight_basis``, with ``"equal"`` on unweighted rows.
 
     Returns
     -------
@@ -77,7 +83,9 @@ def decomposition_table(
             present["area_code"], int(present["reference_year"].iloc[0]), population
         )
         for weighting in weightings:
-            w = weights["weight"].to_numpy() if weighting == "population" else None
+            if weighting not in WEIGHTINGS:
+                raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+            w = weights["weight"].to_numpy() if weighting == "weighted" else None
             for measure in measures:
                 result = decompose(
                     present["value"].to_numpy(dtype="float64"),
@@ -106,6 +114,7 @@ def decomposition_table(
                         "total": result.total,
                         "between": result.between,
                         "within": result.within,
+                        "overlap": result.overlap if measure == "gini" else math.nan,
                         "between_share": result.between_share,
                         "unit_of_analysis": frame["unit_of_analysis"].iloc[0]
                         if "unit_of_analysis" in frame
@@ -117,26 +126,17 @@ def decomposition_table(
 
 
 # ---------------------------------------------------------------------------------------------
-# Decomposition summary, uncertainty and profile
+# Decomposition summary
 # ---------------------------------------------------------------------------------------------
-def weighted_label(weightings: Sequence[str], spec: Mapping[str, Any]) -> str | None:
-    """Which ``weighting`` value of a decomposition table is the indicator's weighted one.
+def weight_basis_of(spec: Mapping[str, Any]) -> str:
+    """The indicator's weight basis as tables print it: its ``weight`` key, ``"equal"`` when
+    the indicator is analysed unweighted.
 
-    The indicator's own ``weight`` if present and not ``"unweighted"``, else ``"population"``,
-    else the first non-``"unweighted"`` label (sorted), else ``None``.
-
-    >>> weighted_label(["population", "unweighted"], {"weight": "working_age"})
-    'population'
-    >>> weighted_label(["unweighted"], {"weight": "unweighted"}) is None
-    True
+    >>> weight_basis_of({"weight": "working_age"}), weight_basis_of({"weight": "unweighted"})
+    ('working_age', 'equal')
     """
-    available = sorted({str(w) for w in weightings} - {"unweighted"})
-    own = str(spec.get("weight", ""))
-    if own in available:
-        return own
-    if "population" in available:
-        return "population"
-    return available[0] if available else None
+    own = str(spec.get("weight", "population"))
+    return "equal" if own == "unweighted" else own
 
 
 SUMMARY_COLUMNS = [
@@ -144,28 +144,27 @@ SUMMARY_COLUMNS = [
     "title",
     "unit",
     "higher_is_better",
+    "nations",
+    "unit_of_analysis",
     "period",
     "period_label",
+    "period_note",
     "measure",
     "n_areas",
-    "n_groups",
-    "weighting",
+    "n_regions",
+    "weight_basis",
     "total",
     "between_share",
-    "between_share_lower",
-    "between_share_upper",
+    "ci_method",
+    "between_share_ci_lower",
+    "between_share_ci_upper",
+    "ci_note",
     "within_share",
     "total_unweighted",
     "between_share_unweighted",
-    "between_share_unweighted_lower",
-    "between_share_unweighted_upper",
+    "between_share_unweighted_ci_lower",
+    "between_share_unweighted_ci_upper",
 ]
-
-
-def _weighting_class(weighting: str) -> str:
-    """``"unweighted"`` or ``"weighted"``: tables label the weighted variant differently
-    (``population`` in the decomposition, the weight basis in the uncertainty table)."""
-    return "unweighted" if str(weighting) == "unweighted" else "weighted"
 
 
 def decomposition_summary(
@@ -180,12 +179,15 @@ def decomposition_summary(
     Parameters
     ----------
     decomposition
-        Rows of ``results/tables/decomposition.csv`` (ITL1 level).
+        Rows of ``results/tables/decomposition.csv`` (ITL1 level; ``weighting`` is
+        ``weighted`` or ``unweighted``).
     specs
         Indicator config entries; indicators absent from ``decomposition`` are skipped.
     uncertainty
-        Optional bootstrap table from :func:`uncertainty_table`; its ``between_share`` rows
-        supply ``*_lower``/``*_upper``. Missing intervals stay missing.
+        Optional table from :func:`localineq.outputs.uncertainty_tables.uncertainty_table`;
+        its bootstrap ``between_share`` rows supply the confidence intervals
+        (``*_ci_lower``/``*_ci_upper``, BCa) and the weighted interval's ``ci_note``. Missing
+        intervals stay missing.
     measure
         Which measure to summarise.
 
@@ -193,14 +195,16 @@ def decomposition_summary(
     -------
     pandas.DataFrame
         :data:`SUMMARY_COLUMNS`, in the order of ``specs``. ``total``, ``between_share`` and
-        ``within_share = 1 − between_share`` are for the indicator's own weighting, named in
-        ``weighting`` (see :func:`weighted_label`; ``"unweighted"`` for an indicator analysed
-        unweighted); the ``*_unweighted`` columns treat every LA equally.
+        ``within_share = 1 − between_share`` are weighted by the indicator's ``weight_basis``
+        (the same value as in ``indicator_catalogue.csv``; ``equal`` for an indicator analysed
+        unweighted); the ``*_unweighted`` columns treat every area equally. ``nations`` and
+        ``n_regions`` say what each row covers: indicators covering different nations are not
+        shares of the same whole.
     """
     table = decomposition[decomposition["measure"] == measure]
     if "level" in table.columns:
         table = table[table["level"] == "itl1"]
-    intervals: dict[tuple[str, str, str], tuple[float, float]] = {}
+    intervals: dict[tuple[str, str, str], tuple[float, float, str, str]] = {}
     if uncertainty is not None and not uncertainty.empty:
         shares = uncertainty[
             (uncertainty["statistic"] == "between_share")
@@ -208,9 +212,12 @@ def decomposition_summary(
             & (uncertainty["method"] == "bootstrap")
         ]
         for row in shares.itertuples(index=False):
-            intervals[(row.indicator, row.period, _weighting_class(row.weighting))] = (
-                row.lower,
-                row.upper,
+            note = row.ci_note if isinstance(row.ci_note, str) else ""
+            intervals[(row.indicator, row.period, row.weighting)] = (
+                row.ci_lower,
+                row.ci_upper,
+                row.ci_method,
+                note,
             )
     rows = []
     for indicator, spec in specs.items():
@@ -221,216 +228,42 @@ def decomposition_summary(
         period = str(present["period"].max())
         latest = rows_of[rows_of["period"] == period].set_index("weighting")
         own_unweighted = str(spec.get("weight", "")) == "unweighted"
-        weighted = None if own_unweighted else weighted_label(latest.index, spec)
+        main = "unweighted" if own_unweighted or "weighted" not in latest.index else "weighted"
         row: dict[str, Any] = {
             "indicator": indicator,
             "title": spec["title"],
             "unit": spec["unit"],
             "higher_is_better": bool(spec["higher_is_better"]),
+            "nations": "".join(spec.get("nations", [])),
+            "unit_of_analysis": str(latest["unit_of_analysis"].iloc[0])
+            if "unit_of_analysis" in latest.columns
+            else "LAD23",
             "period": period,
             "period_label": str(latest["period_label"].iloc[0]),
+            "period_note": str(spec.get("period_note", "")),
             "measure": measure,
             "n_areas": int(latest["n_areas"].max()),
-            "n_groups": int(latest["n_groups"].max()),
-            "weighting": weighted if weighted is not None else "unweighted",
+            "n_regions": int(latest["n_groups"].max()),
+            "weight_basis": weight_basis_of(spec) if main == "weighted" else "equal",
         }
-        main = weighted if weighted is not None else "unweighted"
         row["total"] = float(latest.loc[main, "total"])
         row["between_share"] = float(latest.loc[main, "between_share"])
-        row["between_share_lower"], row["between_share_upper"] = intervals.get(
-            (indicator, period, _weighting_class(main)), (math.nan, math.nan)
+        lo, hi, method, note = intervals.get(
+            (indicator, period, main), (math.nan, math.nan, "", "")
         )
+        row["ci_method"] = method
+        row["between_share_ci_lower"], row["between_share_ci_upper"] = lo, hi
+        row["ci_note"] = note
         row["within_share"] = 1.0 - row["between_share"]
         if "unweighted" in latest.index:
             row["total_unweighted"] = float(latest.loc["unweighted", "total"])
             row["between_share_unweighted"] = float(latest.loc["unweighted", "between_share"])
-            lo, hi = intervals.get((indicator, period, "unweighted"), (math.nan, math.nan))
+            lo, hi, _, _ = intervals.get(
+                (indicator, period, "unweighted"), (math.nan, math.nan, "", "")
+            )
         else:
             row["total_unweighted"] = row["between_share_unweighted"] = math.nan
             lo = hi = math.nan
-        row["between_share_unweighted_lower"], row["between_share_unweighted_upper"] = lo, hi
+        row["between_share_unweighted_ci_lower"], row["between_share_unweighted_ci_upper"] = lo, hi
         rows.append(row)
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-
-
-UNCERTAINTY_COLUMNS = [
-    "indicator",
-    "period",
-    "period_label",
-    "level",
-    "measure",
-    "weighting",
-    "method",
-    "statistic",
-    "estimate",
-    "lower",
-    "upper",
-    "se",
-    "bias",
-    "ci_level",
-    "draws",
-    "seed",
-    "n_areas",
-    "n_uncertain",
-    "p_value",
-]
-
-#: Methods of :func:`uncertainty_table`: resampling areas within regions, and simulating each
-#: area's value from its published 95% interval (sampling error of survey-based estimates).
-UNCERTAINTY_METHODS = ("bootstrap", "measurement_error")
-
-
-def _weighting_name(spec: Mapping[str, Any]) -> str:
-    own = str(spec.get("weight", "population"))
-    return "population" if own == "unweighted" else own
-
-
-def _uncertainty_rows(
-    part: pd.DataFrame,
-    *,
-    weights: np.ndarray | None,
-    measure: str,
-    draws: int,
-    seed: int,
-    level: float,
-    permutations: int,
-) -> list[dict[str, Any]]:
-    from localineq.stats.bootstrap import bootstrap
-    from localineq.stats.measurement_error import measurement_error
-    from localineq.stats.permutation import permutation_test
-
-    values = part["value"].to_numpy(dtype="float64")
-    groups = part["itl1_code"].to_numpy()
-    results: list[tuple[str, Any, int]] = [
-        (
-            "bootstrap",
-            bootstrap(
-                values,
-                groups,
-                weights=weights,
-                measure=measure,
-                draws=draws,
-                seed=seed,
-                level=level,
-            ),
-            0,
-        )
-    ]
-    if {"lci_95", "uci_95"} <= set(part.columns):
-        lower = part["lci_95"].to_numpy(dtype="float64")
-        upper = part["uci_95"].to_numpy(dtype="float64")
-        both = np.isfinite(lower) & np.isfinite(upper)
-        if both.any():
-            # Half-published bounds carry no usable interval: treat the area as exact.
-            lower = np.where(both, lower, np.nan)
-            upper = np.where(both, upper, np.nan)
-            error = measurement_error(
-                values,
-                lower,
-                upper,
-                groups,
-                weights=weights,
-                measure=measure,
-                draws=draws,
-                seed=seed,
-                level=level,
-                truncate=True,
-            )
-            results.append(("measurement_error", error, int(error.n_uncertain)))
-    p_value = math.nan
-    if permutations > 0:
-        test = permutation_test(
-            values, groups, weights=weights, measure=measure, permutations=permutations, seed=seed
-        )
-        p_value = float(test.pvalue)
-    rows = []
-    for method, result, n_uncertain in results:
-        for statistic in ("total", "between", "within", "between_share"):
-            ci = result.ci.loc[statistic]
-            rows.append(
-                {
-                    "method": method,
-                    "statistic": statistic,
-                    "estimate": float(ci["estimate"]),
-                    "lower": float(ci["lower"]),
-                    "upper": float(ci["upper"]),
-                    "se": float(ci["se"]),
-                    "bias": float(ci["bias"]),
-                    "n_uncertain": n_uncertain,
-                    "p_value": p_value
-                    if statistic == "between_share" and method == "bootstrap"
-                    else math.nan,
-                }
-            )
-    return rows
-
-
-def uncertainty_table(
-    frame: pd.DataFrame,
-    specs: Specs,
-    *,
-    measures: Sequence[str] = ("theil_t",),
-    draws: int = 999,
-    seed: int = 20240601,
-    level: float = 0.95,
-    permutations: int = 0,
-    weight: str = "weight",
-) -> pd.DataFrame:
-    """Uncertainty of each indicator's latest between/within decomposition.
-
-    Two methods from :mod:`localineq.stats`, both with ``draws`` replicates and a fixed
-    ``seed`` so reruns agree:
-
-    * ``bootstrap`` — local authorities resampled within regions
-      (:func:`~localineq.stats.bootstrap.bootstrap`): how much the split depends on which areas
-      happen to make up each region;
-    * ``measurement_error`` — each LA's value simulated from its published 95% interval
-      (:func:`~localineq.stats.measurement_error.measurement_error`, truncated to positive values): the
-      sampling error of survey-based estimates. Only when some areas publish intervals.
-
-    Both the weighted variant (the indicator's own weight) and the unweighted one are
-    reported. With ``permutations > 0`` the bootstrap's ``between_share`` rows also carry the
-    permutation-test p-value of the between component (null: region labels exchangeable).
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`UNCERTAINTY_COLUMNS`; one row per indicator × measure × weighting × method ×
-        statistic (``total``, ``between``, ``within``, ``between_share``).
-    """
-    rows: list[dict[str, Any]] = []
-    for indicator, part in latest_period(frame).groupby("indicator", sort=True):
-        if indicator not in specs:
-            continue
-        part = part.sort_values("area_code").reset_index(drop=True)
-        spec = specs[indicator]
-        period = str(part["period"].iloc[0])
-        variants: list[tuple[str, np.ndarray | None]] = []
-        if str(spec.get("weight", "population")) != "unweighted":
-            variants.append((_weighting_name(spec), analysis_weights(part, weight)))
-        variants.append(("unweighted", None))
-        for weighting, weights in variants:
-            for measure in measures:
-                common = {
-                    "indicator": indicator,
-                    "period": period,
-                    "period_label": period_label(period),
-                    "level": "itl1",
-                    "measure": measure,
-                    "weighting": weighting,
-                    "ci_level": level,
-                    "draws": draws,
-                    "seed": seed,
-                    "n_areas": len(part),
-                }
-                for row in _uncertainty_rows(
-                    part,
-                    weights=weights,
-                    measure=measure,
-                    draws=draws,
-                    seed=seed,
-                    level=level,
-                    permutations=permutations,
-                ):
-                    rows.append({**common, **row})
-    return pd.DataFrame(rows, columns=UNCERTAINTY_COLUMNS)

@@ -98,6 +98,22 @@ MISSION_FIGURE = FigureEntry(
 )
 
 
+def units_phrase(spec: Mapping[str, Any]) -> tuple[str, str]:
+    """Singular and plural names of an indicator's units of analysis.
+
+    >>> units_phrase({})
+    ('local authority', 'local authorities')
+    >>> units_phrase({"tier": "upper"})[1]
+    'upper-tier authorities in England, local authorities elsewhere'
+    """
+    if spec.get("tier", "lad") == "upper":
+        return (
+            "upper-tier authority in England, local authority elsewhere",
+            "upper-tier authorities in England, local authorities elsewhere",
+        )
+    return "local authority", "local authorities"
+
+
 def figure_catalogue(
     specs: Specs,
     headline: Sequence[str],
@@ -118,12 +134,15 @@ def figure_catalogue(
             stem="between_within_shares",
             title="Between- and within-region shares of inequality, by indicator",
             caption=(
-                "Share of the inequality between local authorities (Theil T weighted by each "
-                "indicator's own weight basis, latest period) that lies between the twelve ITL1 "
-                "regions (dark) and within them "
-                "(light). Black segments: 95% bootstrap intervals (areas resampled within "
-                "regions). Orange diamonds: the unweighted between share, counting every local "
-                "authority once."
+                "Share of the inequality between areas (Theil T weighted by each indicator's "
+                "weight basis, latest period) that lies between ITL1 regions (dark) and within "
+                "them (light). Indicators cover different nations and so different numbers of "
+                "regions (UK 12, GB 11, England and Wales 10, England 9): the bars are grouped by "
+                "coverage and each label names it. Black segments: 95% confidence intervals (BCa "
+                "bootstrap, areas resampled within regions). Orange diamonds: the unweighted "
+                "between share, counting every area once. Areas are local authorities, except "
+                "for healthy life expectancy (upper-tier authorities in England, local "
+                "authorities elsewhere)."
             ),
             alt="Horizontal bars, one per indicator, split into between-region and within-region shares.",
         ),
@@ -132,9 +151,11 @@ def figure_catalogue(
             stem="within_share_trend",
             title="The within-region share over time",
             caption=(
-                "Share of the inequality between local authorities (Theil T) that lies within ITL1 "
-                "regions, for every published period of each indicator; solid: weighted by the "
-                "indicator's own weight, dashed: unweighted."
+                "Share of the inequality between areas (Theil T) that lies within ITL1 regions, "
+                "for every published period of each indicator; each panel names the nations "
+                "covered and the number of regions. Solid: weighted by the indicator's weight "
+                "basis, dashed: unweighted. Indicators with fewer than three periods are drawn as "
+                "points with a note, not as a trend."
             ),
             alt="Small multiple line charts of the within-region share over time, one per indicator.",
         ),
@@ -171,6 +192,7 @@ def figure_catalogue(
     for key in headline:
         spec = specs[key]
         title = str(spec["title"])
+        one, many = units_phrase(spec)
         polarity = "higher is better" if spec["higher_is_better"] else "lower is better"
         weighted = weight_phrase(spec, weight_bases)
         entries += [
@@ -179,13 +201,13 @@ def figure_catalogue(
                 stem=f"map_{key}",
                 indicator=key,
                 kind="map",
-                title=f"{title}: map by local authority",
+                title=f"{title}: map by {one}" if one == "local authority" else f"{title}: map",
                 caption=(
-                    f"{title} ({spec['unit']}; {polarity}) by local authority, latest period, in "
+                    f"{title} ({spec['unit']}; {polarity}) by area ({many}), latest period, in "
                     f"five quantile classes on the colour-blind-safe cividis palette (darker = worse). "
                     f"Hatched grey: no published value. {MAP_NOTE}"
                 ),
-                alt=f"Choropleth map of {title} by local authority.",
+                alt=f"Choropleth map of {title} by area ({many}).",
             ),
             FigureEntry(
                 key=f"gap_map_{key}",
@@ -194,25 +216,25 @@ def figure_catalogue(
                 kind="gap_map",
                 title=f"{title}: gap to own region",
                 caption=(
-                    f"Each local authority's {title.lower()} minus its ITL1 region's average "
-                    f"({weighted}; {spec['unit']}), latest period. Blue: better "
+                    f"{title}: each area's value minus its ITL1 region's average "
+                    f"({weighted}; {spec['unit']}; areas are {many}), latest period. Blue: better "
                     f"than its own region, red: worse ({polarity}); classes are symmetric around "
                     f"zero. {MAP_NOTE}"
                 ),
-                alt=f"Diverging map of each local authority's gap to its regional average, {title}.",
+                alt=f"Diverging map of each area's gap to its regional average, {title}.",
             ),
             FigureEntry(
                 key=f"dotplot_{key}",
                 stem=f"dotplot_{key}",
                 indicator=key,
                 kind="dotplot",
-                title=f"{title}: local authorities by region",
+                title=f"{title}: {many} by region",
                 caption=(
-                    f"Each dot is a local authority's {title.lower()} (latest period); orange bars "
+                    f"{title}: each dot is one area ({one}; latest period); orange bars "
                     f"are regional averages ({weighted}) and the dashed line the UK "
                     "average. The spread of dots inside a region is what its average hides."
                 ),
-                alt=f"Dot plot of local authorities by region, {title}.",
+                alt=f"Dot plot of {many} by region, {title}.",
             ),
         ]
     # The LISA cluster maps follow all per-indicator figures: the report shows them together
@@ -229,7 +251,7 @@ def figure_catalogue(
                 kind="lisa_map",
                 title=f"{title}: where lagging places cluster",
                 caption=(
-                    f"Local Moran's I (LISA) class of each area, {title.lower()}, latest period "
+                    f"Local Moran's I (LISA) class of each area for “{title}”, latest period "
                     f"({polarity}). Dark red: a lagging cluster (a worse-off area among worse-off "
                     "neighbours); light red: a worse-off area among better-off ones; blue: the "
                     "same for leading areas. Queen contiguity (islands joined to their nearest "

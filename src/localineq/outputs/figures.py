@@ -12,6 +12,8 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
+from localineq.outputs.area_tables import coverage_label
+
 SOURCE_LINE = (
     "Source: ONS Explore Local Statistics; ONS population estimates (weights). "
     "Open Government Licence v3.0."
@@ -92,13 +94,16 @@ def dotplot_by_region(
     weight: str | None = "weight",
     higher_is_better: bool | None = None,
     area_label: str = "local authority",
+    areas_label: str | None = None,
 ) -> plt.Figure:
     """Strip plot: each LA's value by ITL1 region, with the regional and UK averages.
 
     ``frame`` needs ``value, itl1_code, itl1_name`` and, when weighted, a ``weight`` column.
     Regions are ordered by their average so the spread inside each is easy to compare.
     ``higher_is_better`` (optional) adds the indicator's polarity to the axis label;
-    ``area_label`` names the units (e.g. ``"upper-tier authority"``).
+    ``area_label`` names one unit in the legend; ``areas_label`` the units in the title (by
+    default ``area_label`` with "authority" made plural), e.g. ``"upper-tier authorities in
+    England, local authorities elsewhere"``. The value axis has thousands separators.
     """
     data = frame.dropna(subset=["value"])
     means = weighted_group_means(data, "itl1_name", weight)
@@ -119,7 +124,8 @@ def dotplot_by_region(
     ax.set_xlabel(f"{unit}{polarity}")
     ax.set_title(
         _short(
-            f"{title}, {period_label}: {area_label.replace('authority', 'authorities')} by region",
+            f"{title}, {period_label}: "
+            f"{areas_label or area_label.replace('authority', 'authorities')} by region",
             80,
         ),
         loc="left",
@@ -131,10 +137,22 @@ def dotplot_by_region(
         plt.Line2D([], [], color="0.3", ls="--", label="UK average"),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=False)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(thousands_tick))
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
     add_source_note(ax, offset=-36)
     return fig
+
+
+def thousands_tick(value: float, _position: object = None) -> str:
+    """Axis tick with thousands separators, decimals only where the ticks need them.
+
+    >>> thousands_tick(25000.0), thousands_tick(2.5), thousands_tick(-1500.0)
+    ('25,000', '2.5', '-1,500')
+    """
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.6g}" if abs(value) < 1000 else f"{value:,.1f}"
 
 
 def _short(title: str, width: int = 34) -> str:
@@ -161,19 +179,33 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
     """Between- and within-region shares of inequality between LAs, one bar per indicator.
 
     ``summary`` is :func:`localineq.outputs.decomposition_tables.decomposition_summary`. Each bar splits 100% of
-    the (weighted) Theil T into the part between ITL1 regions (dark) and within them (light);
-    the black whisker is the bootstrap interval of the between share when available, and
-    the orange diamond the unweighted between share (each LA counting once).
+    the Theil T (weighted by the indicator's weight basis) into the part between ITL1 regions
+    (dark) and within them (light); the black whisker is the 95% confidence interval (BCa
+    bootstrap) of the between share when available, and the orange diamond the unweighted
+    between share (each area counting once). Indicators are grouped by coverage (UK, GB,
+    England and Wales, England; each label names it and the number of regions), because
+    shares over 12, 11 or 9 regions are not shares of the same whole.
     """
-    data = summary.sort_values(
-        ["between_share", "indicator"], ascending=[True, True], kind="stable"
+    order = {"EWSN": 0, "EWS": 1, "EW": 2, "E": 3}
+    data = summary.assign(
+        _coverage=summary["nations"].map(lambda v: order.get(str(v), 4))
+        if "nations" in summary.columns
+        else 0
+    ).sort_values(
+        ["_coverage", "between_share", "indicator"],
+        ascending=[False, True, True],
+        kind="stable",
     )
     n = len(data)
-    fig, ax = plt.subplots(figsize=(9, 0.42 * n + 1.8))
+    fig, ax = plt.subplots(figsize=(9, 0.55 * n + 1.8))
     positions = np.arange(n)
     between = 100 * data["between_share"].to_numpy(dtype="float64")
     ax.barh(
-        positions, between, color=WEIGHTED_COLOUR, height=0.62, label="Between regions (weighted)"
+        positions,
+        between,
+        color=WEIGHTED_COLOUR,
+        height=0.62,
+        label="Between regions (weighted by weight basis)",
     )
     ax.barh(
         positions,
@@ -181,21 +213,20 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
         left=between,
         color=WITHIN_COLOUR,
         height=0.62,
-        label="Within regions (weighted)",
+        label="Within regions (weighted by weight basis)",
     )
-    lower = 100 * data["between_share_lower"].to_numpy(dtype="float64")
-    upper = 100 * data["between_share_upper"].to_numpy(dtype="float64")
+    lower = 100 * data["between_share_ci_lower"].to_numpy(dtype="float64")
+    upper = 100 * data["between_share_ci_upper"].to_numpy(dtype="float64")
     has_ci = np.isfinite(lower) & np.isfinite(upper)
     if has_ci.any():
-        # Drawn as a segment, not an error bar: a percentile interval need not contain the
-        # estimate (the bootstrap of a between-group component is biased upwards).
+        # Drawn as a segment, not a symmetric error bar: the BCa interval is asymmetric.
         ax.hlines(
             positions[has_ci],
             lower[has_ci],
             upper[has_ci],
             color="black",
             lw=1.1,
-            label="95% bootstrap interval",
+            label="95% confidence interval (BCa bootstrap)",
         )
         for edge in (lower, upper):
             ax.plot(
@@ -217,18 +248,32 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
     for y, share in zip(positions, between, strict=True):
         if share >= 7:
             ax.text(1.0, y, f"{share:.0f}%", va="center", ha="left", fontsize=7, color="white")
-    labels = [
-        f"{_short(t, 44)} ({p})" for t, p in zip(data["title"], data["period_label"], strict=True)
+    if "nations" in data.columns:
+        coverage = [
+            coverage_label(c, r) for c, r in zip(data["nations"], data["n_regions"], strict=True)
+        ]
+    else:
+        coverage = [""] * n
+    notes = data["period_note"].fillna("") if "period_note" in data.columns else [""] * n
+    periods = [
+        f"{p}, {q}" if q else str(p) for p, q in zip(data["period_label"], notes, strict=True)
     ]
-    ax.set_yticks(positions, labels, fontsize=8)
+    labels = [
+        f"{_short(t, 44)} ({p})" + (f"\n[{c}]" if c else "")
+        for t, p, c in zip(data["title"], periods, coverage, strict=True)
+    ]
+    ax.set_yticks(positions, labels, fontsize=7.5)
+    groups = data["_coverage"].to_numpy()
+    for y in np.flatnonzero(groups[1:] != groups[:-1]):
+        ax.axhline(y + 0.5, color="0.5", lw=0.8, ls=":")
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, n - 0.4)
-    ax.set_xlabel("Share of inequality between local authorities (Theil T), %")
+    ax.set_xlabel("Share of inequality between areas (Theil T), %")
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8, frameon=False)
     ax.set_title(
-        "How much of the inequality between local authorities lies between regions?",
+        "How much of the inequality between areas lies between regions?",
         loc="left",
         fontsize=11,
         pad=34,
@@ -236,6 +281,10 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
     add_source_note(ax)
 
     return fig
+
+
+#: Fewer periods than this are drawn as points with a note, not as a line.
+MIN_TREND_PERIODS = 3
 
 
 def within_share_trend(
@@ -247,12 +296,11 @@ def within_share_trend(
 ) -> plt.Figure:
     """Small multiples: the within-region share of inequality over time, one panel per indicator.
 
-    Uses rows of ``decomposition`` with ``measure`` at ITL1 level; the weighted series is the
-    indicator's own weighting (see :func:`localineq.outputs.decomposition_tables.weighted_label`), with the unweighted
-    series dashed.
+    Uses rows of ``decomposition`` with ``measure`` at ITL1 level; the weighted series
+    (``weighting = weighted``, by the indicator's own weight basis) is solid, the unweighted
+    series dashed. An indicator with fewer than :data:`MIN_TREND_PERIODS` periods is drawn as
+    points without lines, with a note in its panel: two points are not a trend.
     """
-    from localineq.outputs.decomposition_tables import weighted_label
-
     table = decomposition[(decomposition["measure"] == measure)]
     if "level" in table.columns:
         table = table[table["level"] == "itl1"]
@@ -266,31 +314,43 @@ def within_share_trend(
         ax.set_visible(False)
     for ax, key in zip(axes.flat, keys, strict=False):
         rows = table[(table["indicator"] == key) & (table["n_areas"] > 0)].sort_values("period")
-        own_unweighted = str(specs[key].get("weight", "")) == "unweighted"
-        weighted = (
-            None if own_unweighted else weighted_label(rows["weighting"].unique(), specs[key])
-        )
+        n_periods = rows["period"].nunique()
         for weighting, style in (
-            (weighted, dict(color=WEIGHTED_COLOUR, ls="-")),
+            ("weighted", dict(color=WEIGHTED_COLOUR, ls="-")),
             ("unweighted", dict(color=UNWEIGHTED_COLOUR, ls="--")),
         ):
             series = rows[rows["weighting"] == weighting]
-            if weighting is None or series.empty:
+            if series.empty:
                 continue
             x = [parse_start_year(p) for p in series["period"]]
+            if n_periods < MIN_TREND_PERIODS:
+                style = {**style, "ls": "none"}
             ax.plot(
                 x,
                 100 * (1 - series["between_share"].to_numpy(dtype="float64")),
                 lw=1.4,
                 marker="o" if len(x) < 8 else None,
-                ms=3,
+                ms=3 if n_periods >= MIN_TREND_PERIODS else 4,
                 **style,
+            )
+        if n_periods < MIN_TREND_PERIODS:
+            ax.text(
+                0.03,
+                0.05,
+                f"{n_periods} period{'s' if n_periods != 1 else ''}: no trend",
+                transform=ax.transAxes,
+                fontsize=6.5,
+                color="0.35",
             )
         years = [parse_start_year(p) for p in rows["period"]]
         if years and max(years) - min(years) < 2:
             # One or two close periods: a sensible window rather than matplotlib's default span.
             ax.set_xlim(min(years) - 1.5, max(years) + 1.5)
-        ax.set_title(_short(specs[key]["title"], 30), fontsize=8, loc="left")
+        covered = coverage_label(
+            "".join(specs[key].get("nations", [])),
+            int(rows["n_groups"].max()) if "n_groups" in rows.columns and len(rows) else None,
+        )
+        ax.set_title(f"{_short(specs[key]['title'], 30)}\n[{covered}]", fontsize=7.5, loc="left")
         ax.set_ylim(0, 100)
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, integer=True))
@@ -301,10 +361,14 @@ def within_share_trend(
         ax.set_ylabel("Within regions, %", fontsize=8)
     handles = [
         plt.Line2D(
-            [], [], color=WEIGHTED_COLOUR, lw=1.4, label="Weighted (indicator's own weight)"
+            [],
+            [],
+            color=WEIGHTED_COLOUR,
+            lw=1.4,
+            label="Weighted (by the indicator's weight basis)",
         ),
         plt.Line2D(
-            [], [], color=UNWEIGHTED_COLOUR, lw=1.4, ls="--", label="Unweighted (each LA once)"
+            [], [], color=UNWEIGHTED_COLOUR, lw=1.4, ls="--", label="Unweighted (each area once)"
         ),
     ]
     fig.suptitle(
@@ -399,7 +463,7 @@ def localisation_profile(profile: pd.DataFrame, specs: dict) -> plt.Figure:
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, n - 0.4)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
-    ax.set_xlabel("Share of inequality between local authorities (Theil T), %")
+    ax.set_xlabel("Share of inequality between areas (Theil T), %")
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(
         "Where does inequality between local authorities sit? ITL1 → ITL2 → ITL3 → LA",

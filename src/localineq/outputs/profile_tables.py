@@ -11,7 +11,7 @@ import pandas as pd
 
 from localineq.data.neighbourhoods import LSOA_INDICATORS, LSOA_LEVELS
 from localineq.outputs.area_tables import Specs, analysis_weights, latest_period, period_label
-from localineq.outputs.decomposition_tables import _weighting_name
+from localineq.outputs.decomposition_tables import weight_basis_of
 
 #: Geographic levels of the localisation profile, coarsest first, as columns of the LA table.
 PROFILE_LEVELS = ("itl1", "itl2", "itl3")
@@ -30,6 +30,7 @@ PROFILE_COLUMNS = [
     "period_label",
     "measure",
     "weighting",
+    "weight_basis",
     "n_areas",
     "order",
     "component",
@@ -96,7 +97,8 @@ def profile_table(
                     "period": period,
                     "period_label": period_label(period),
                     "measure": measure,
-                    "weighting": _weighting_name(spec) if weighted else "unweighted",
+                    "weighting": "weighted" if weighted else "unweighted",
+                    "weight_basis": weight_basis_of(spec) if weighted else "equal",
                     "n_areas": len(part),
                     "order": order,
                     "component": comp.name,
@@ -123,6 +125,7 @@ LSOA_PROFILE_COLUMNS = [
     "indicator",
     "measure",
     "weighting",
+    "weight_basis",
     "order",
     "level",
     "component",
@@ -178,10 +181,10 @@ def lsoa_profile(
         for measure in measures:
             if measure in ("theil_t", "theil_l") and not positive:
                 continue
-            for weighting in ("population", "unweighted"):
+            for weighting in ("weighted", "unweighted"):
                 weights = (
                     table["population"].to_numpy(dtype="float64")
-                    if weighting == "population"
+                    if weighting == "weighted"
                     else None
                 )
                 result = profile(
@@ -197,6 +200,7 @@ def lsoa_profile(
                             "indicator": indicator,
                             "measure": measure,
                             "weighting": weighting,
+                            "weight_basis": "population" if weighting == "weighted" else "equal",
                             "order": int(comp.level),
                             "level": comp.name,
                             "component": LSOA_COMPONENT_LABELS.get(comp.name, comp.name),

@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from localineq.outputs.area_tables import MASKED_KINDS
-from localineq.outputs.figure_catalogue import FigureEntry, weight_phrase
+from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
+from localineq.outputs.figure_catalogue import FigureEntry, units_phrase, weight_phrase
 from localineq.outputs.missions import missions_context
-from localineq.outputs.tables import format_interval, summary_display
+from localineq.outputs.tables import format_interval, format_value, summary_display
 
 LICENCE_NAMES = {
     "OGL-UK-3.0": "Open Government Licence v3.0",
@@ -180,25 +180,34 @@ def source_context(key: str, src: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def finding_context(row: pd.Series, weighting: str) -> dict[str, Any]:
-    """Fields of the ``finding`` macro: the between and within shares of one indicator."""
+def finding_context(
+    row: pd.Series, weighting: str, spec: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Fields of the ``finding`` macro: the between and within shares of one indicator, with
+    95% confidence intervals (BCa), its coverage and its units of analysis."""
     unweighted = row.get("between_share_unweighted")
     between_unweighted = None
-    if row["weighting"] != "unweighted" and unweighted is not None and not math.isnan(unweighted):
+    if row.get("weight_basis") != "equal" and unweighted is not None and not math.isnan(unweighted):
         between_unweighted = format_interval(
             unweighted,
-            row["between_share_unweighted_lower"],
-            row["between_share_unweighted_upper"],
+            row["between_share_unweighted_ci_lower"],
+            row["between_share_unweighted_ci_upper"],
         )
+    note = row.get("period_note")
+    period = str(row["period_label"])
+    if isinstance(note, str) and note:
+        period = f"{period} ({note})"
     return {
-        "period_label": row["period_label"],
+        "period_label": period,
         "n_areas": int(row["n_areas"]),
+        "units": units_phrase(spec or {})[1],
+        "coverage": coverage_label(str(row.get("nations", "")), int(row["n_regions"])),
         "between": format_interval(
-            row["between_share"], row["between_share_lower"], row["between_share_upper"]
+            row["between_share"], row["between_share_ci_lower"], row["between_share_ci_upper"]
         ),
         "within": f"{100 * (1 - row['between_share']):.0f}%",
         "weighting": weighting,
-        "title": str(row["title"]).lower(),
+        "title": str(row["title"]),
         "between_unweighted": between_unweighted,
     }
 
@@ -233,7 +242,7 @@ def lsoa_shares(profile: pd.DataFrame | None) -> list[str]:
     within = profile[
         (profile["level"] == "within lad23")
         & (profile["measure"] == "theil_t")
-        & (profile["weighting"] == "population")
+        & (profile["weighting"] == "weighted")
     ].set_index("indicator")["share"]
     names = {"imd_score": "the IMD score", "income_rate": "the income-deprivation rate"}
     return [f"{100 * within[k]:.0f}% for {v}" for k, v in names.items() if k in within.index]
@@ -281,7 +290,12 @@ def data_context(state: ReportState) -> dict[str, Any]:
                 "higher is better" if s["higher_is_better"] else "lower is better"
                 for s in specs.values()
             ],
-            "Weight": [s.get("weight", "") for s in specs.values()],
+            "Coverage": [coverage_label("".join(s.get("nations", []))) for s in specs.values()],
+            "Units": [units_phrase(s)[1] for s in specs.values()],
+            "Weight basis": [
+                "equal" if s.get("weight") == "unweighted" else s.get("weight", "")
+                for s in specs.values()
+            ],
         }
     )
     return {
@@ -301,7 +315,7 @@ def findings_context(state: ReportState) -> dict[str, Any]:
         spec = specs[key]
         finding = None
         if key in by_key.index:
-            finding = finding_context(by_key.loc[key], weight_phrase(spec, weight_bases))
+            finding = finding_context(by_key.loc[key], weight_phrase(spec, weight_bases), spec)
         indicators.append(
             {
                 "key": key,
@@ -319,7 +333,8 @@ def findings_context(state: ReportState) -> dict[str, Any]:
     return {
         "indicators": indicators,
         "others": [
-            finding_context(by_key.loc[k], weight_phrase(specs[k], weight_bases)) for k in others
+            finding_context(by_key.loc[k], weight_phrase(specs[k], weight_bases), specs[k])
+            for k in others
         ],
     }
 
@@ -332,10 +347,13 @@ def tables_context(state: ReportState) -> dict[str, Any]:
             table_context(
                 summary_display(inputs.summary),
                 caption=(
-                    "Table 1. Between- and within-region shares of inequality between local "
-                    "authorities (Theil T, latest period), with 95% bootstrap intervals."
+                    "Table 1. Between- and within-region shares of inequality between areas "
+                    "(Theil T, latest period), weighted by each indicator's weight basis and "
+                    "unweighted, with 95% confidence intervals (BCa bootstrap). Coverage "
+                    "differs between indicators (UK 12 regions, GB 11, England and Wales 10, "
+                    "England 9)."
                 ),
-                numeric=["LAs", "Theil T (weighted)"],
+                numeric=["Areas", "Theil T, weighted"],
             )
         )
     if not inputs.masked.empty:
@@ -355,8 +373,14 @@ def tables_context(state: ReportState) -> dict[str, Any]:
                         "hidden_high": "best fifth, region < UK",
                     }
                 ),
-                "Value": shown["value"].map(lambda v: f"{v:,.1f}"),
-                "Region reference": shown["region_reference"].map(lambda v: f"{v:,.1f}"),
+                "Value": [
+                    format_value(v, u) for v, u in zip(shown["value"], shown["unit"], strict=True)
+                ],
+                "Region reference": [
+                    format_value(v, u)
+                    for v, u in zip(shown["region_reference"], shown["unit"], strict=True)
+                ],
+                "Unit": shown["unit"],
                 "Reference": shown["reference"],
                 "Interval excludes region": [
                     ("yes" if sig else "no") if ev == "interval" else "no interval published"
@@ -387,6 +411,69 @@ def tables_context(state: ReportState) -> dict[str, Any]:
         "tables": tables,
         "table_files": [{"path": t, "href": state.link(t)} for t in inputs.tables],
         "notebooks": [{"path": n, "href": state.link(n)} for n in inputs.notebooks],
+    }
+
+
+def _pct(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else f"{100 * float(value):.0f}%"
+
+
+def _icc_text(by_level: pd.DataFrame, level: str) -> str:
+    if level not in by_level.index:
+        return "–"
+    fit = by_level.loc[level]
+    flag = "" if bool(fit["converged"]) else " (not converged)"
+    return f"{float(fit['icc']):.2f}{flag}"
+
+
+def icc_gini_context(state: ReportState) -> dict[str, Any] | None:
+    """ICC (ITL1, ITL3) and the Gini's between/within/overlap split of each indicator's latest
+    period, beside its Theil T between share; ``None`` when neither table was passed
+    (``extra["icc"]``, ``extra["decomposition"]``)."""
+    icc = state.inputs.extra.get("icc")
+    dec = state.inputs.extra.get("decomposition")
+    summary = state.inputs.summary
+    if icc is None or dec is None or summary.empty:
+        return None
+    rows = []
+    for row in summary.itertuples(index=False):
+        own = icc[(icc["indicator"] == row.indicator) & (icc["period"] == row.period)]
+        by_level = own.set_index("level") if not own.empty else pd.DataFrame()
+        gini = dec[
+            (dec["indicator"] == row.indicator)
+            & (dec["period"] == row.period)
+            & (dec["measure"] == "gini")
+            & (dec["weighting"] == ("unweighted" if row.weight_basis == "equal" else "weighted"))
+            & (dec["level"] == "itl1")
+        ]
+
+        g = gini.iloc[0] if not gini.empty else None
+        rows.append(
+            {
+                "Indicator": row.title,
+                "Period": row.period_label,
+                "Theil T between share": _pct(row.between_share),
+                "ICC, ITL1": _icc_text(by_level, "itl1"),
+                "ICC, ITL3": _icc_text(by_level, "itl3"),
+                "Gini": "" if g is None else f"{float(g['total']):.3f}",
+                "Gini between": "" if g is None else _pct(g["between"] / g["total"]),
+                "Gini within": "" if g is None else _pct(g["within"] / g["total"]),
+                "Gini overlap": "" if g is None else _pct(g["overlap"] / g["total"]),
+            }
+        )
+    table = pd.DataFrame(rows)
+    return {
+        "table": table_context(
+            table,
+            caption=(
+                "Table 3. Three views of the same split, latest period: the Theil T between "
+                "share (weighted by the weight basis), the ICC of a random-intercept model with "
+                "areas grouped by ITL1 region and by ITL3 area (every area equal; "
+                "results/tables/icc.csv), and the Gini (weighted) split into between, within "
+                "and overlap parts (results/tables/decomposition.csv, measure gini)."
+            ),
+            numeric=[c for c in table.columns if c not in ("Indicator", "Period")],
+        )
     }
 
 
@@ -452,6 +539,9 @@ SECTIONS: list[Section] = [
         lambda state: _spatial_context(state),
     ),
     Section("tables", "Tables", "sections/tables.html.j2", tables_context),
+    Section(
+        "icc-gini", "What the ICC and the Gini add", "sections/icc_gini.html.j2", icc_gini_context
+    ),
     Section("limitations", "Limitations", "sections/limitations.html.j2", no_context),
     Section("cite", "How to cite", "sections/cite.html.j2", cite_context),
 ]

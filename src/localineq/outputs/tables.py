@@ -149,29 +149,81 @@ def format_interval(estimate: float, lower: float, upper: float, *, percent: boo
     return text
 
 
+def format_value(value: float, unit: str) -> str:
+    """A value written as its unit asks: currency with separators, years with one decimal,
+    percentages with a % sign, rates per 100,000 as whole numbers with separators.
+
+    >>> format_value(19338.0, "£ per head"), format_value(728.5, "£ per week")
+    ('£19,338', '£728.50')
+    >>> format_value(54.04, "years"), format_value(73.15, "%"), format_value(6.91, "ratio")
+    ('54.0', '73.2%', '6.91')
+    >>> format_value(3456.7, "per 100,000 population"), format_value(float("nan"), "%")
+    ('3,457', '')
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    v = float(value)
+    unit = str(unit)
+    if unit.startswith("£"):
+        return f"£{v:,.0f}" if abs(v) >= 1000 else f"£{v:,.2f}"
+    if unit == "years":
+        return f"{v:.1f}"
+    if unit == "%":
+        return f"{v:.1f}%"
+    if unit.startswith("per "):
+        return f"{v:,.0f}"
+    return f"{v:,.2f}"
+
+
+def format_values(frame: pd.DataFrame, columns: Sequence[str], unit: str = "unit") -> pd.DataFrame:
+    """``frame`` with ``columns`` written by :func:`format_value` in each row's ``unit``."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = [format_value(v, u) for v, u in zip(frame[column], frame[unit], strict=True)]
+    return out
+
+
 def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
-    """Human-readable version of :func:`decomposition_summary` for Markdown/LaTeX/HTML."""
+    """Human-readable version of :func:`decomposition_summary` for Markdown/LaTeX/HTML.
+
+    Shares are percentages with their 95% confidence interval (BCa bootstrap) in brackets;
+    ``Coverage`` names the nations and number of regions of each indicator.
+    """
+    from localineq.outputs.area_tables import coverage_label
+
     return pd.DataFrame(
         {
             "Indicator": summary["title"],
-            "Period": summary["period_label"],
-            "LAs": summary["n_areas"].astype(int),
-            "Between regions (weighted)": [
-                format_interval(r.between_share, r.between_share_lower, r.between_share_upper)
+            "Period": [
+                f"{label} ({note})" if isinstance(note, str) and note else label
+                for label, note in zip(
+                    summary["period_label"],
+                    summary.get("period_note", pd.Series("", index=summary.index)),
+                    strict=True,
+                )
+            ],
+            "Coverage": [
+                coverage_label(n, r)
+                for n, r in zip(summary["nations"], summary["n_regions"], strict=True)
+            ],
+            "Areas": summary["n_areas"].astype(int),
+            "Weight basis": summary["weight_basis"],
+            "Between regions, weighted (95% CI)": [
+                format_interval(r.between_share, r.between_share_ci_lower, r.between_share_ci_upper)
                 for r in summary.itertuples()
             ],
-            "Within regions (weighted)": [
+            "Within regions, weighted": [
                 f"{100 * (1 - r.between_share):.0f}%" for r in summary.itertuples()
             ],
-            "Between regions (unweighted)": [
+            "Between regions, unweighted (95% CI)": [
                 format_interval(
                     r.between_share_unweighted,
-                    r.between_share_unweighted_lower,
-                    r.between_share_unweighted_upper,
+                    r.between_share_unweighted_ci_lower,
+                    r.between_share_unweighted_ci_upper,
                 )
                 for r in summary.itertuples()
             ],
-            "Theil T (weighted)": summary["total"].round(5),
+            "Theil T, weighted": summary["total"].round(5),
         }
     )
 
@@ -181,9 +233,11 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 SUMMARY_CAPTION = (
-    "Share of the inequality between local authorities (Theil T, latest period) that lies between "
-    "ITL1 regions, weighted by each indicator's own weight and unweighted, with 95% bootstrap "
-    "intervals. Source: ONS; Open Government Licence v3.0."
+    "Share of the inequality between areas (Theil T, latest period) that lies between ITL1 "
+    "regions, weighted by each indicator's weight basis and unweighted, with 95% confidence "
+    "intervals (BCa bootstrap). Coverage differs (UK 12 regions, GB 11, England and Wales 10, "
+    "England 9), so the shares are not of the same whole. Source: ONS; Open Government Licence "
+    "v3.0."
 )
 
 MASKED_DISPLAY_HEADERS = {
@@ -240,14 +294,14 @@ def write_result_tables(
     csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
     summary.to_csv(outputs["summary_csv"], **csv)
     display = summary_display(summary)
-    _write_text(outputs["summary_md"], to_markdown(display, decimals={"Theil T (weighted)": 4}))
+    _write_text(outputs["summary_md"], to_markdown(display, decimals={"Theil T, weighted": 4}))
     _write_text(
         outputs["summary_tex"],
         to_latex(
             display,
             caption=SUMMARY_CAPTION,
             label="tab:decomposition-summary",
-            decimals={"Theil T (weighted)": 4},
+            decimals={"Theil T, weighted": 4},
         ),
     )
     masked.to_csv(outputs["masked_csv"], **csv)
@@ -264,6 +318,7 @@ def write_result_tables(
         + " of "
         + masked_view["periods_checked"].astype(str),
     )[list(MASKED_DISPLAY_HEADERS)]
+    masked_view = format_values(masked_view, ["value", "region_mean", "national_mean"])
     _write_text(
         outputs["masked_md"],
         to_markdown(masked_view, decimals=2, headers=MASKED_DISPLAY_HEADERS),
@@ -272,7 +327,7 @@ def write_result_tables(
     _write_text(
         outputs["top_bottom_md"],
         to_markdown(
-            best_worst[list(TOP_BOTTOM_DISPLAY_HEADERS)],
+            format_values(best_worst[list(TOP_BOTTOM_DISPLAY_HEADERS)], ["value"]),
             decimals=2,
             headers=TOP_BOTTOM_DISPLAY_HEADERS,
         ),

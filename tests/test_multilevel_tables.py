@@ -1,0 +1,45 @@
+"""ICC table: one row per period and level, convergence flag, levels that do not nest left out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from localineq.outputs.multilevel_tables import ICC_COLUMNS, icc_table
+
+
+def _frame() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    rows = []
+    for period in ("2021-01-01/P1Y", "2022-01-01/P1Y"):
+        for r in range(4):
+            for j in range(6):
+                rows.append(
+                    {
+                        "area_code": f"E06{r * 6 + j:06d}",
+                        "period": period,
+                        "period_label": period[:4],
+                        "value": 10.0 * r + rng.normal(),
+                        "itl1_code": f"R{r}",
+                        "itl3_code": f"R{r}{j // 3}",
+                        "unit_of_analysis": "LAD23",
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_icc_table_rows_and_values():
+    table = icc_table(_frame(), indicator="x")
+    assert list(table.columns) == ICC_COLUMNS
+    assert len(table) == 4 and set(table["level"]) == {"itl1", "itl3"}
+    itl1 = table[table["level"] == "itl1"]
+    # Regions 10 apart with unit noise: almost all variance lies between them.
+    assert (itl1["icc"] > 0.95).all() and itl1["converged"].all()
+    assert set(table["n_groups"]) == {4, 8}
+
+
+def test_icc_table_leaves_out_a_level_the_units_do_not_nest_in():
+    frame = _frame()
+    frame.loc[frame.index[:3], "itl3_code"] = None
+    table = icc_table(frame, indicator="x")
+    assert set(table.loc[table["period"] == "2021-01-01/P1Y", "level"]) == {"itl1"}
