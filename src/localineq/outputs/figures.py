@@ -372,7 +372,7 @@ def within_share_trend(
         ),
     ]
     fig.suptitle(
-        "Share of inequality between local authorities that lies within regions, over time",
+        "Share of inequality between areas that lies within regions, over time",
         x=0.01,
         ha="left",
         fontsize=11,
