@@ -318,7 +318,7 @@ def write_result_tables(
         + " of "
         + masked_view["periods_checked"].astype(str),
     )[list(MASKED_DISPLAY_HEADERS)]
-    masked_view = format_values(masked_view, ["value", "region_mean", "national_mean"])
+    masked_view = format_values(masked_view, ["value", "region_reference", "national_reference"])
     _write_text(
         outputs["masked_md"],
         to_markdown(masked_view, decimals=2, headers=MASKED_DISPLAY_HEADERS),
