@@ -34,6 +34,12 @@ rule icc_indicator:
         "data/processed/icc/{indicator}.csv",
     params:
         levels=["itl1", "itl3"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/icc_indicator/{indicator}.tsv"
     log:
         "logs/analyse/icc_{indicator}.log",
     conda:
@@ -52,6 +58,12 @@ rule icc_table:
             caption="../report/icc.rst",
             category="Tables",
         ),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/icc_table.tsv"
     log:
         "logs/analyse/icc_table.log",
     conda:
