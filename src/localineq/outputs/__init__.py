@@ -1,7 +1,12 @@
-"""Stage 4, outputs: result tables, figures, maps, notebooks and the report.
+"""Stage 4, outputs: result tables, figures, maps, notebooks, the report and profile pages.
 
-``area_tables``, ``decomposition_tables`` and ``profile_tables`` compute the citable tables;
-``tables`` writes them as CSV, Markdown and LaTeX; ``figures`` and ``maps`` draw them;
-``notebooks`` executes the narrative notebooks; ``report`` renders the HTML report. Outputs may
-import ``localineq.data``, ``localineq.stats`` and ``localineq.policy``; nothing imports outputs.
+Tables: ``area_tables``, ``decomposition_tables``, ``uncertainty_tables``,
+``multilevel_tables``, ``profile_tables`` and ``spatial_tables`` compute the citable tables;
+``tables`` writes them as CSV, Markdown and LaTeX. Pictures: ``figure_catalogue`` names every
+figure; ``figures``, ``maps``, ``missions`` (the scorecard figure) and ``target_figures`` draw
+them. Pages: ``report`` renders the HTML report from the Jinja2 templates in ``templates/``,
+with one context function per section (``report_sections``, ``target_sections``,
+``spatial_report``); ``profiles`` renders one page per authority; ``notebooks`` executes the
+narrative notebooks. Outputs may import ``localineq.data``, ``localineq.stats`` and
+``localineq.policy``; nothing imports outputs.
 """
