@@ -527,16 +527,16 @@ SECTIONS: list[Section] = [
     Section("method", "Method", "sections/method.html.j2", no_context),
     Section("findings", "Findings by indicator", "sections/findings.html.j2", findings_context),
     Section(
-        "targets",
-        "Targets for high performers",
-        "sections/targets.html.j2",
-        lambda state: _targets_context(state),
-    ),
-    Section(
         "spatial",
         "Spatial structure: do lagging places cluster across regional borders?",
         "sections/spatial.html.j2",
         lambda state: _spatial_context(state),
+    ),
+    Section(
+        "targets",
+        "Targets for high performers",
+        "sections/targets.html.j2",
+        lambda state: _targets_context(state),
     ),
     Section("tables", "Tables", "sections/tables.html.j2", tables_context),
     Section(

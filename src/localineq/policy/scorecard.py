@@ -534,7 +534,7 @@ def mission_sentences(
         if base and base != "nan":
             span = f"{plabel(base)} to {plabel(late)}"
         else:
-            span = f"in {plabel(late)}"
+            span = f"{plabel(late)}, the only period published"
         nominal = ", nominal" if reg["price_basis"] == "nominal" else ""
         what = _test_phrase(test, name, reg)
         if reg["verdict"] == NO_DATA or loc["verdict"] == NO_DATA:
