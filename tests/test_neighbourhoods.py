@@ -208,7 +208,10 @@ def test_profile_sums_and_refuses_log_measures_on_zeros(tmp_path):
     table = build(tmp_path)
     result = lsoa_profile(table)
     assert set(result["measure"]) == {"theil_t", "theil_l", "variance"}
-    assert set(result["weighting"]) == {"population", "unweighted"}
+    assert set(result["weighting"]) == {"weighted", "unweighted"}
+    # one vocabulary: the switch is `weighting`, the population behind it `weight_basis`
+    basis = result.groupby("weighting")["weight_basis"].unique().map(list).to_dict()
+    assert basis == {"weighted": ["population"], "unweighted": ["equal"]}
     sums = result.groupby(["indicator", "measure", "weighting"]).agg(
         value=("value", "sum"), total=("total", "first"), share=("share", "sum")
     )
