@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from chromium import CHROMIUM, FLAGS, OFFLINE  # noqa: E402
 from figure_fixtures import build_fixture_report, build_fixture_standalone  # noqa: E402
 
 from localineq.outputs.report import (  # noqa: E402
@@ -30,30 +31,7 @@ REAL_REPORT = REPO_ROOT / "results" / "report" / "index.html"
 REAL_STANDALONE = REPO_ROOT / "results" / "report" / "localineq-report.html"
 
 
-def chromium_binary() -> str | None:
-    for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(candidate)
-        if found:
-            return found
-    return None
-
-
-CHROMIUM = chromium_binary()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
-
-# No name resolves: any request for another host fails instead of leaving the machine.
-OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND"
-
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--allow-file-access-from-files",
-]
 
 # Appended to a copy of the page: after load, record how many images there are and which did
 # not decode, so that --dump-dom shows what the browser actually rendered.

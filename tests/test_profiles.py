@@ -20,6 +20,8 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from chromium import CHROMIUM, OFFLINE  # noqa: E402
+from chromium import FLAGS as BASE_FLAGS  # noqa: E402
 from figure_fixtures import SPECS, la_table  # noqa: E402
 
 from localineq.outputs.area_tables import masked_areas  # noqa: E402
@@ -104,29 +106,10 @@ def test_no_broken_relative_links_and_nothing_loaded_from_elsewhere(tmp_path):
 # ----------------------------------------------------------------------------------------------
 
 
-def chromium_binary() -> str | None:
-    for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(candidate)
-        if found:
-            return found
-    return None
-
-
-CHROMIUM = chromium_binary()
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--allow-file-access-from-files",
-    # no name resolves: a request for another host fails instead of leaving the machine
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-]
+# no name resolves: a request for another host fails instead of leaving the machine
+FLAGS = [*BASE_FLAGS, OFFLINE]
 
 # After load: sparklines drawn (with a polyline or an empty frame), links, every fetched
 # resource, and on the index how many names a filter leaves visible.
