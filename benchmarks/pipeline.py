@@ -60,6 +60,7 @@ def read_all_raw(root: Path) -> dict[str, float]:
         read_mysociety_imd,
         read_topojson_layer,
     )
+    from localineq.data.metadata import read_els_metadata
     from localineq.data.readers import read_els_csv, read_mye2_persons, read_population_table6
 
     config = yaml.safe_load((root / "config/config.yaml").read_text())
@@ -79,7 +80,9 @@ def read_all_raw(root: Path) -> dict[str, float]:
     seconds = {}
     for key, source in load_catalogue(root / "config/sources.yaml").items():
         path = root / raw_path(source)
-        if key.startswith("els_") and key not in readers:
+        if key.startswith("els_") and key.endswith("_metadata"):
+            reader = read_els_metadata
+        elif key.startswith("els_") and key not in readers:
             reader = lambda p, key=key: read_els_csv(p, source=key)  # noqa: E731
         elif key in readers:
             reader = readers[key]

@@ -6,7 +6,7 @@ rule figure_maps:
     """Choropleth of a headline indicator and its gap-to-region map (latest period)."""
     input:
         indicators=["data/processed/exports/{indicator}.csv"],
-        boundaries="data/processed/lad23_boundaries.gpkg",
+        boundaries="data/processed/lad23_map_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
         code=package("outputs.maps", "outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "data.indicators", "policy.reference"),
@@ -49,7 +49,7 @@ rule figure_lisa_map:
     """LISA cluster map of a headline indicator (latest period), ITL1 boundaries overlaid."""
     input:
         lisa="results/tables/lisa_clusters.csv",
-        boundaries="data/processed/lad23_boundaries.gpkg",
+        boundaries="data/processed/lad23_map_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
         code=package("outputs.maps", "outputs.figures", "data.indicators"),
@@ -90,7 +90,7 @@ rule figure_target_status:
     """Map of every authority's 2030 target status for the headline indicators."""
     input:
         targets="results/tables/la_targets.csv",
-        boundaries="data/processed/lad23_boundaries.gpkg",
+        boundaries="data/processed/lad23_map_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
         code=package("outputs.target_figures", "outputs.maps", "outputs.figures", "data.indicators"),

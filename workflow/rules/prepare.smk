@@ -64,6 +64,29 @@ rule prepare_boundaries:
         "../scripts/prepare_boundaries.py"
 
 
+rule prepare_map_boundaries:
+    """Boundaries for drawing: LAD23 coverage simplified once (topology kept), ITL1 borders."""
+    input:
+        boundaries="data/processed/lad23_boundaries.gpkg",
+        code=package("data.map_geometry", "data.geography"),
+    output:
+        "data/processed/lad23_map_boundaries.gpkg",
+    params:
+        tolerances=config["figures"]["map_tolerance_m"],
+    benchmark:
+        "benchmarks/results/prepare_map_boundaries.tsv"
+    log:
+        "logs/prepare/map_boundaries.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/prepare_map_boundaries.py"
+
+
 rule prepare_old_area_population:
     """Mid-2015 population of LAs on 2019 codes (weights old areas when merging onto LAD23)."""
     input:

@@ -27,7 +27,7 @@ NOTEBOOK_INPUTS = {
     ],
     "03_geography": [
         "results/tables/profile.csv",
-        "data/processed/lad23_boundaries.gpkg",
+        "data/processed/lad23_map_boundaries.gpkg",
         *INDICATOR_TABLES,
     ],
     "04_mission_scorecard": [

@@ -2,12 +2,11 @@
 
 import logging
 
-import geopandas as gpd
 import pandas as pd
 
 from localineq.data.indicators import analysis_units
 from localineq.outputs.figures import save_figure
-from localineq.outputs.maps import lisa_map
+from localineq.outputs.maps import MAP_SVG_DECIMALS, lisa_map, read_drawing_layers
 
 
 def main(smk) -> None:
@@ -22,9 +21,11 @@ def main(smk) -> None:
         spec, pd.read_parquet(smk.input.hierarchy), pd.read_parquet(smk.input.upper_tier)
     )
     upper = spec.get("tier", "lad") == "upper"
+    lad, regions = read_drawing_layers(smk.input.boundaries)
+    inset_layers = read_drawing_layers(smk.input.boundaries, "inset")
     fig = lisa_map(
-        gpd.read_file(smk.input.boundaries, layer="lad"),
-        gpd.read_file(smk.input.boundaries, layer="itl1"),
+        lad,
+        regions,
         lisa,
         title=spec["title"],
         period_label=str(lisa["period_label"].iloc[0]),
@@ -32,11 +33,12 @@ def main(smk) -> None:
         fdr_alpha=float(lisa["fdr_alpha"].iloc[0]),
         permutations=int(lisa["permutations"].iloc[0]),
         members=members,
+        inset_layers=inset_layers,
         area_label="Upper-tier local authorities (2023)"
         if upper
         else "Local authorities (2023 boundaries)",
     )
-    save_figure(fig, smk.output.png, smk.output.svg)
+    save_figure(fig, smk.output.png, smk.output.svg, svg_decimals=MAP_SVG_DECIMALS)
     logging.info("%s: %s", key, lisa["lisa_class"].value_counts().to_dict())
 
 

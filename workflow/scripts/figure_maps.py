@@ -2,13 +2,12 @@
 
 import logging
 
-import geopandas as gpd
 import pandas as pd
 
 from localineq.data.indicators import analysis_units
 from localineq.outputs.area_tables import latest_period, read_indicator_tables, regional_gaps
 from localineq.outputs.figures import save_figure
-from localineq.outputs.maps import choropleth, gap_map
+from localineq.outputs.maps import MAP_SVG_DECIMALS, choropleth, gap_map, read_drawing_layers
 from localineq.policy.reference import references_for
 
 
@@ -20,8 +19,8 @@ def main(smk) -> None:
     latest = latest_period(frame[frame["indicator"] == key])
     reference = references_for(frame, [key], dict(smk.params.reference))[key]
     gaps = regional_gaps(latest, reference=reference)
-    lad = gpd.read_file(smk.input.boundaries, layer="lad")
-    regions = gpd.read_file(smk.input.boundaries, layer="itl1")
+    lad, regions = read_drawing_layers(smk.input.boundaries)
+    inset_layers = read_drawing_layers(smk.input.boundaries, "inset")
     members, _ = analysis_units(
         spec, pd.read_parquet(smk.input.hierarchy), pd.read_parquet(smk.input.upper_tier)
     )
@@ -32,6 +31,7 @@ def main(smk) -> None:
         higher_is_better=bool(spec["higher_is_better"]),
         period_label=str(latest["period_label"].iloc[0]),
         members=members,
+        inset_layers=inset_layers,
         area_label="Upper-tier authorities in England, local authorities elsewhere (2023)"
         if upper
         else "Local authorities (2023 boundaries)",
@@ -45,12 +45,13 @@ def main(smk) -> None:
         k=int(settings["map_classes"]),
         **common,
     )
-    save_figure(fig, smk.output.map_png, smk.output.map_svg)
+    save_figure(fig, smk.output.map_png, smk.output.map_svg, svg_decimals=MAP_SVG_DECIMALS)
     label = str(gaps["reference"].iloc[0])
     save_figure(
         gap_map(lad, regions, gaps, reference=label, **common),
         smk.output.gap_png,
         smk.output.gap_svg,
+        svg_decimals=MAP_SVG_DECIMALS,
     )
     logging.info("%s: %d areas mapped", key, len(latest))
 

@@ -2,11 +2,11 @@
 
 import logging
 
-import geopandas as gpd
 import pandas as pd
 
 from localineq.data.indicators import analysis_units
 from localineq.outputs.figures import save_figure
+from localineq.outputs.maps import MAP_SVG_DECIMALS, read_drawing_layers
 from localineq.outputs.target_figures import status_map
 
 
@@ -18,15 +18,16 @@ def main(smk) -> None:
     upper = pd.read_parquet(smk.input.upper_tier)
     members = {k: analysis_units(specs[k], hierarchy, upper)[0] for k in headline}
     targets = pd.read_csv(smk.input.targets, dtype={"area_code": str})
+    lad, regions = read_drawing_layers(smk.input.boundaries, "small")
     fig = status_map(
-        gpd.read_file(smk.input.boundaries, layer="lad"),
-        gpd.read_file(smk.input.boundaries, layer="itl1"),
+        lad,
+        regions,
         targets,
         headline,
         specs,
         members,
     )
-    save_figure(fig, smk.output.png, smk.output.svg)
+    save_figure(fig, smk.output.png, smk.output.svg, svg_decimals=MAP_SVG_DECIMALS)
     logging.info("status map of %s", headline)
 
 

@@ -9,12 +9,15 @@ Two kinds of map, both with ITL1 regional boundaries overlaid and London enlarge
   diverging palette centred at zero, with "better/worse than own region" labels that follow
   the indicator's polarity.
 
-Boundaries arrive in EPSG:4326 (lon/lat) and are projected to EPSG:27700 for drawing so that
-distances and shapes are not distorted at UK latitudes.
+Boundaries are projected to EPSG:27700 for drawing so that distances and shapes are not
+distorted at UK latitudes. They are drawn as given: the pipeline passes boundaries simplified
+once for drawing (:func:`localineq.data.geography.drawing_layers`), with a finer set for the
+London inset, and the lines between ITL1 regions rather than whole region outlines.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -26,6 +29,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import box
 
+from localineq.data.map_geometry import DRAWING_SCALES
 from localineq.outputs.figures import OS_LINE, add_source_line, format_number
 
 #: Drawing CRS: OSGB36 / British National Grid.
@@ -34,8 +38,24 @@ BNG = "EPSG:27700"
 LONDON = "TLI"
 NO_DATA_COLOUR = "#e6e6e6"
 REGION_EDGE = "0.15"
-#: Douglas-Peucker tolerance for drawing (metres): invisible at print size, keeps SVGs small.
-SIMPLIFY_METRES = 250.0
+#: Decimals of SVG path coordinates (points): 0.1 pt is 0.04 mm on paper, far below a pixel.
+MAP_SVG_DECIMALS = 1
+
+
+def read_drawing_layers(
+    path: str | os.PathLike, scale: str = "main"
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """LAD polygons and ITL1 border lines simplified for one drawing scale.
+
+    Reads the GeoPackage written by rule ``prepare_map_boundaries`` (layers ``lad<suffix>``
+    and ``itl1_borders<suffix>``, :data:`DRAWING_SCALES`; see
+    :func:`localineq.data.map_geometry.drawing_layers`).
+    """
+    suffix = DRAWING_SCALES[scale]
+    return (
+        gpd.read_file(path, layer=f"lad{suffix}"),
+        gpd.read_file(path, layer=f"itl1_borders{suffix}"),
+    )
 
 
 def to_bng(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -120,29 +140,30 @@ def _inset_axes(fig: plt.Figure) -> tuple[plt.Axes, plt.Axes]:
     return main, inset
 
 
+def region_lines(regions: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Region polygons as their outlines; region border lines as they are."""
+    polygonal = regions.geom_type.isin(["Polygon", "MultiPolygon"])
+    return regions.geometry.where(~polygonal, regions.boundary)
+
+
 def _layer(
     ax: plt.Axes,
     lad: gpd.GeoDataFrame,
     regions: gpd.GeoDataFrame,
     colours: pd.Series,
     *,
-    tolerance: float,
     lad_width: float,
     region_width: float,
 ) -> None:
-    shapes = lad.geometry.simplify(tolerance)
     missing = colours.isna().to_numpy()
-    present = lad.assign(geometry=shapes)
-    present[~missing].plot(
+    lad[~missing].plot(
         ax=ax, color=colours[~missing].tolist(), edgecolor="white", linewidth=lad_width
     )
     if missing.any():
-        present[missing].plot(
+        lad[missing].plot(
             ax=ax, color=NO_DATA_COLOUR, edgecolor="white", linewidth=lad_width, hatch="////"
         )
-    regions.assign(geometry=regions.geometry.simplify(tolerance)).boundary.plot(
-        ax=ax, color=REGION_EDGE, linewidth=region_width
-    )
+    region_lines(regions).plot(ax=ax, color=REGION_EDGE, linewidth=region_width)
     ax.set_axis_off()
     ax.set_aspect("equal")
     ax.set_xlabel("")
@@ -156,38 +177,39 @@ def _draw(
     colours: pd.Series,
     *,
     london_bounds: np.ndarray,
+    inset: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
 ) -> None:
-    main, inset = axes
-    _layer(main, lad, regions, colours, tolerance=SIMPLIFY_METRES, lad_width=0.12, region_width=0.7)
+    main, inset_axes = axes
+    _layer(main, lad, regions, colours, lad_width=0.12, region_width=0.7)
     x0, y0, x1, y1 = lad.total_bounds
     pad = 0.01 * (x1 - x0)
     main.set_xlim(x0 - pad, x1 + pad)
     main.set_ylim(y0 - pad, y1 + pad)
     # The inset draws only what it shows (clipped to a padded London box), in finer detail.
+    inset_lad, inset_regions = inset if inset is not None else (lad, regions)
+    inset_colours = pd.Series(colours.to_numpy(), index=lad["area_code"].to_numpy())
+    inset_colours = inset_colours.reindex(inset_lad["area_code"].to_numpy())
     lx0, ly0, lx1, ly1 = london_bounds
     lpad = 0.04 * (lx1 - lx0)
     window = box(lx0 - 2 * lpad, ly0 - 2 * lpad, lx1 + 2 * lpad, ly1 + 2 * lpad)
-    near = lad.intersects(window).to_numpy()
-    clipped = lad[near].clip(window)
-    clipped_regions = regions[regions.intersects(window)].clip(window)
+    near = inset_lad.intersects(window).to_numpy()
     _layer(
-        inset,
-        clipped,
-        clipped_regions,
-        colours[near],
-        tolerance=SIMPLIFY_METRES / 4,
+        inset_axes,
+        inset_lad[near].clip(window),
+        inset_regions[inset_regions.intersects(window)].clip(window),
+        pd.Series(inset_colours.to_numpy()[near], dtype="object"),
         lad_width=0.4,
         region_width=1.2,
     )
-    inset.set_xlim(lx0 - lpad, lx1 + lpad)
-    inset.set_ylim(ly0 - lpad, ly1 + lpad)
-    inset.set_axis_on()
-    inset.set_xticks([])
-    inset.set_yticks([])
-    for spine in inset.spines.values():
+    inset_axes.set_xlim(lx0 - lpad, lx1 + lpad)
+    inset_axes.set_ylim(ly0 - lpad, ly1 + lpad)
+    inset_axes.set_axis_on()
+    inset_axes.set_xticks([])
+    inset_axes.set_yticks([])
+    for spine in inset_axes.spines.values():
         spine.set_edgecolor("0.4")
         spine.set_linewidth(0.8)
-    inset.set_title("London (enlarged)", fontsize=8, loc="left", pad=3)
+    inset_axes.set_title("London (enlarged)", fontsize=8, loc="left", pad=3)
     main.add_patch(
         Rectangle((lx0, ly0), lx1 - lx0, ly1 - ly0, fill=False, edgecolor="0.4", linewidth=0.8)
     )
@@ -251,14 +273,15 @@ def choropleth(
     source: str | None = None,
     members: pd.DataFrame | None = None,
     area_label: str = "Local authorities (2023 boundaries)",
+    inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
 ) -> plt.Figure:
     """Classed choropleth of one indicator by LA, ITL1 boundaries overlaid, London inset.
 
     Parameters
     ----------
     lad, regions
-        LA polygons (``area_code``, ``itl1_code``) and ITL1 polygons, any CRS (projected to
-        EPSG:27700 here).
+        LA polygons (``area_code``, ``itl1_code``) and ITL1 polygons or the border lines
+        between them, any CRS (projected to EPSG:27700 here), drawn as given.
     values
         ``area_code, value``; LAs without a value are drawn hatched grey as "no data".
     higher_is_better
@@ -268,8 +291,13 @@ def choropleth(
     members
         Optional LAD23 → ``unit_code`` table for indicators whose units are not LAD23s
         (see :func:`unit_polygons`).
+    inset_layers
+        Optional ``(lad, regions)`` in finer detail for the London inset; by default the inset
+        enlarges ``lad`` and ``regions``.
     """
     lad, regions = _prepare(lad, regions, values, "value", members)
+    if inset_layers is not None:
+        inset_layers = _prepare(*inset_layers, values, "value", members)
     present = lad["value"].dropna()
     breaks = class_breaks(present, scheme=scheme, k=k)
     palette = plt.get_cmap(cmap)(np.linspace(0.0, 1.0, len(breaks)))
@@ -287,7 +315,14 @@ def choropleth(
     )
     fig = plt.figure(figsize=MAP_FIGSIZE)
     main, inset = _inset_axes(fig)
-    _draw((main, inset), lad, regions, colours, london_bounds=_london_bounds(lad))
+    _draw(
+        (main, inset),
+        lad,
+        regions,
+        colours,
+        london_bounds=_london_bounds(lad),
+        inset=inset_layers,
+    )
     decimals = suggested_decimals(present)
     labels = class_labels(float(present.min()), breaks, decimals=decimals)
     handles = [
@@ -349,6 +384,7 @@ def gap_map(
     source: str | None = None,
     members: pd.DataFrame | None = None,
     area_label: str = "Local authorities (2023 boundaries)",
+    inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
     reference: str = "average",
 ) -> plt.Figure:
     """Each LA's gap to its own ITL1 region's reference, on a diverging palette centred at 0.
@@ -359,6 +395,8 @@ def gap_map(
     region's average, red always *worse*; the colour bar says so in words.
     """
     lad, regions = _prepare(lad, regions, gaps, "gap", members)
+    if inset_layers is not None:
+        inset_layers = _prepare(*inset_layers, gaps, "gap", members)
     present = lad["gap"].dropna()
     edges = symmetric_breaks(present, k_side=k_side)
     n = len(edges) - 1
@@ -374,7 +412,14 @@ def gap_map(
     )
     fig = plt.figure(figsize=MAP_FIGSIZE)
     main, inset = _inset_axes(fig)
-    _draw((main, inset), lad, regions, colours, london_bounds=_london_bounds(lad))
+    _draw(
+        (main, inset),
+        lad,
+        regions,
+        colours,
+        london_bounds=_london_bounds(lad),
+        inset=inset_layers,
+    )
     colourbar_axes = fig.add_axes((LEGEND_ANCHOR[0] + 0.01, 0.58, 0.025, 0.27))
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
     bar = fig.colorbar(mappable, cax=colourbar_axes, ticks=edges[1:-1], spacing="uniform")
@@ -457,6 +502,7 @@ def lisa_map(
     source: str | None = None,
     members: pd.DataFrame | None = None,
     area_label: str = "Local authorities (2023 boundaries)",
+    inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
 ) -> plt.Figure:
     """LISA cluster map: each area's polarity-aware local Moran class, ITL1 boundaries overlaid.
 
@@ -466,6 +512,8 @@ def lisa_map(
     hatched grey.
     """
     lad, regions = _prepare(lad, regions, lisa, "lisa_class", members)
+    if inset_layers is not None:
+        inset_layers = _prepare(*inset_layers, lisa, "lisa_class", members)
     unknown = set(lad["lisa_class"].dropna()) - set(LISA_COLOURS)
     if unknown:
         raise ValueError(f"unknown LISA classes {sorted(unknown)}")
@@ -473,7 +521,14 @@ def lisa_map(
     colours = colours.where(colours.notna(), None)
     fig = plt.figure(figsize=MAP_FIGSIZE)
     main, inset = _inset_axes(fig)
-    _draw((main, inset), lad, regions, colours, london_bounds=_london_bounds(lad))
+    _draw(
+        (main, inset),
+        lad,
+        regions,
+        colours,
+        london_bounds=_london_bounds(lad),
+        inset=inset_layers,
+    )
     counts = lad["lisa_class"].value_counts()
     handles = [
         Patch(

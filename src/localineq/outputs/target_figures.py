@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 from localineq.outputs.maps import (
     NO_DATA_COLOUR,
     REGION_EDGE,
-    SIMPLIFY_METRES,
+    region_lines,
     to_bng,
     unit_polygons,
 )
@@ -98,7 +98,7 @@ def status_map(
     cols = min(n, 2)
     rows = -(-n // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 6.4 * rows), squeeze=False)
-    regions_bng = to_bng(regions).assign(geometry=lambda d: d.geometry.simplify(SIMPLIFY_METRES))
+    borders = region_lines(to_bng(regions))
     for ax, key in zip(axes.ravel(), indicators, strict=False):
         part = targets[targets["indicator"] == key][["area_code", "status", "latest_period"]]
         shapes = lad
@@ -106,12 +106,11 @@ def status_map(
             shapes = unit_polygons(lad, members[key])
         joined = to_bng(shapes.merge(part, on="area_code", how="left"))
         joined["status"] = joined["status"].fillna("no_data")
-        joined = joined.assign(geometry=joined.geometry.simplify(SIMPLIFY_METRES))
         for status in STATUSES:
             sel = joined[joined["status"] == status]
             if not sel.empty:
                 sel.plot(ax=ax, color=STATUS_COLOURS[status], edgecolor="white", linewidth=0.1)
-        regions_bng.boundary.plot(ax=ax, color=REGION_EDGE, linewidth=0.5)
+        borders.plot(ax=ax, color=REGION_EDGE, linewidth=0.5)
         ax.set_axis_off()
         ax.set_aspect("equal")
         spec = specs[key]
