@@ -7,12 +7,14 @@ so this is then a no-op check); the rest read what it produced.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
 
 import pandas as pd
 import pytest
+import yaml
 
 pytestmark = pytest.mark.integration
 
@@ -37,6 +39,36 @@ def test_second_run_has_nothing_to_do_quickly(built, mirror):
     assert run.returncode == 0, run.stderr[-2000:]
     assert "Nothing to be done" in run.stdout + run.stderr
     assert elapsed < 30  # the target is < 5 s; the slack absorbs a loaded CI machine
+
+
+def _dry_run_jobs(output: str) -> list[tuple[str, str | None]]:
+    """(rule, indicator wildcard or None) of each job in a dry run's listing."""
+    jobs = []
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", output):
+        rule = re.match(r"(?:local)?rule (\w+):", block.strip())
+        if rule:
+            indicator = re.search(r"wildcards:.*\bindicator=(\w+)", block)
+            jobs.append((rule.group(1), indicator.group(1) if indicator else None))
+    return jobs
+
+
+@pytest.mark.parametrize("edited", ["life_satisfaction", "claimant_count"])
+def test_editing_one_indicator_reruns_only_its_own_jobs(built, mirror, tmp_path, edited):
+    """A changed title (a config edit of one indicator) reruns that indicator's own jobs and
+    the all-indicator tables, figures and report, never another indicator's jobs."""
+    edit = tmp_path / "edit.yaml"
+    edit.write_text(f"indicators:\n  {edited}:\n    title: An edited title\n")
+    run = snakemake(built, mirror, "-n", "--configfile", str(edit))
+    assert run.returncode == 0, run.stderr[-2000:]
+    jobs = _dry_run_jobs(run.stdout + run.stderr)
+    own = {rule for rule, indicator in jobs if indicator == edited}
+    assert {"prepare_indicator", "decompose_indicator", "icc_indicator"} <= own
+    others = [(rule, indicator) for rule, indicator in jobs if indicator not in (None, edited)]
+    assert others == []
+    with open(built / "config" / "config.yaml") as handle:
+        headline = yaml.safe_load(handle)["figures"]["headline"]
+    maps = {"figure_maps", "figure_lisa_map", "figure_dotplot_indicator"}
+    assert (maps <= own) == (edited in headline)
 
 
 def test_decomposition_table_is_complete_and_additive(built):

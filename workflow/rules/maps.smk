@@ -45,46 +45,22 @@ rule figure_maps:
         "../scripts/figure_maps.py"
 
 
-rule lisa_indicator:
-    """LISA of one drawn indicator's latest period: its rows of lisa_clusters.csv, alone."""
+rule figure_lisa_map:
+    """LISA cluster map of a headline indicator (latest period), ITL1 boundaries overlaid."""
     input:
+        # The table is rewritten whenever any indicator changes; ancient() keeps that from
+        # redrawing every LISA map. What this map's own rows of it depend on is declared
+        # instead, so a change to any of them still redraws it (rule spatial_lisa).
+        lisa=ancient("results/tables/lisa_clusters.csv"),
         rows="data/processed/exports/{indicator}.csv",
         weights=lambda wildcards: SPATIAL_WEIGHTS[
             "lad" if SPECS[wildcards.indicator].get("tier", "lad") == "lad" else "upper"
         ],
-        hierarchy="data/processed/lad23_hierarchy.parquet",
-        upper_tier="data/processed/lad23_upper_tier.parquet",
         population="data/processed/population.parquet",
-        code=package("stats.spatial", "outputs.spatial_tables", "outputs.area_tables", "data.indicators"),
-    output:
-        "data/processed/lisa/{indicator}.csv",
-    wildcard_constraints:
-        indicator="|".join(HEADLINE),
-    params:
-        spec=lambda wildcards: SPECS[wildcards.indicator],
-        settings=dict(SPATIAL),
-    benchmark:
-        "benchmarks/results/lisa_indicator/{indicator}.tsv"
-    log:
-        "logs/analyse/lisa_{indicator}.log",
-    conda:
-        CONDA_ENV
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    script:
-        "../scripts/lisa_indicator.py"
-
-
-rule figure_lisa_map:
-    """LISA cluster map of a headline indicator (latest period), ITL1 boundaries overlaid."""
-    input:
-        lisa="data/processed/lisa/{indicator}.csv",
         boundaries="data/processed/lad23_map_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("outputs.maps", "outputs.figures", "data.indicators"),
+        code=package("outputs.maps", "outputs.figures", "data.indicators", "stats.spatial", "outputs.spatial_tables", "outputs.area_tables"),
     output:
         png=report(
             "results/figures/lisa_map_{indicator}.png",
@@ -97,6 +73,9 @@ rule figure_lisa_map:
         indicator="|".join(HEADLINE),
     params:
         spec=lambda wildcards: SPECS[wildcards.indicator],
+        # Not read by the script: the settings behind its LISA rows, so that changing them
+        # redraws the map although the table is ancient() here.
+        spatial=dict(SPATIAL),
     benchmark:
         "benchmarks/results/figure_lisa_map/{indicator}.tsv"
     log:
