@@ -404,3 +404,17 @@ def test_gal_text_is_readable_from_a_string():
     text = spatial.gal_text(w)
     assert text.splitlines()[0] == f"0 {len(HAND)} unknown area_code"
     assert io.StringIO(text).read().count("\n") == 1 + 2 * len(HAND)
+
+
+def test_esda_kernels_are_cached_on_disk_and_give_the_same_lisa():
+    """Caching esda's numba kernels changes where the machine code lives, not the results."""
+    import esda.moran
+    from numba.core.caching import FunctionCache
+
+    w = libpysal.weights.lat2W(6, 6)
+    y = np.random.default_rng(3).normal(size=36)
+    before = esda.Moran_Local(y, w, transformation="r", permutations=199, seed=7, n_jobs=1)
+    assert spatial.cache_esda_kernels() >= 2
+    assert isinstance(esda.moran._moran_local_crand._cache, FunctionCache)
+    after = spatial.local_moran(y, w, higher_is_better=True, permutations=199, seed=7)
+    np.testing.assert_array_equal(after["p_value"].to_numpy(), before.p_sim)

@@ -69,6 +69,7 @@ Everything here is pure (no files read; random state saved and restored) and imp
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -88,6 +89,7 @@ __all__ = [
     "QUADRANTS",
     "MoranResult",
     "benjamini_hochberg",
+    "cache_esda_kernels",
     "contiguity_weights",
     "gal_text",
     "global_moran",
@@ -352,6 +354,34 @@ def _classes(quadrant: Sequence[str], significant: Sequence[bool], higher_is_bet
     return [names[q] if s else NOT_SIGNIFICANT for q, s in zip(quadrant, significant, strict=True)]
 
 
+@functools.cache
+def cache_esda_kernels() -> int:
+    """Let numba keep esda's compiled permutation kernels on disk between processes.
+
+    esda compiles its conditional-permutation kernels (``esda.crand``, ``esda.moran``) without
+    numba's ``cache=True``, so every process that computes a local Moran spent about 20 s
+    compiling them. Turning caching on for those dispatchers (numba's
+    ``Dispatcher.enable_caching``, what ``cache=True`` calls) stores the machine code beside
+    esda's modules (or in ``NUMBA_CACHE_DIR``) on first use; later processes load it. The code
+    is the same either way, so results are too. ``crand.compute_chunk`` takes the statistic as
+    a function argument, which numba cannot cache; it still compiles in each process (~5 s).
+
+    Runs once per process. Returns the number of dispatchers switched (0 if numba is absent
+    and esda runs pure Python).
+    """
+    import esda.crand
+    import esda.moran
+
+    switched = 0
+    for module in (esda.crand, esda.moran):
+        for kernel in vars(module).values():
+            enable = getattr(kernel, "enable_caching", None)
+            if callable(enable) and hasattr(kernel, "py_func"):
+                enable()
+                switched += 1
+    return switched
+
+
 def local_moran(
     values: npt.ArrayLike,
     w: libpysal.weights.W,
@@ -388,6 +418,7 @@ def local_moran(
         # conditional randomisation; Moran_Local cannot pass one yet. The pin esda<3 keeps
         # the folded p-values documented above.
         warnings.filterwarnings("ignore", "The alternative hypothesis", DeprecationWarning)
+        cache_esda_kernels()
         lisa = esda.Moran_Local(
             y, w, transformation="r", permutations=permutations, seed=seed, n_jobs=1
         )
