@@ -1,4 +1,5 @@
-"""Boundaries simplified once for drawing: topology kept, invisible detail dropped, small SVGs.
+"""Maps made cheap: boundaries simplified once (topology kept, invisible detail dropped), small
+SVGs, and quantile classes without importing mapclassify.
 
 Unit tests build their own coverages; the integration tests check the real map layers and
 map SVGs that the pipeline draws from them.
@@ -19,11 +20,13 @@ import pandas as pd
 import pytest
 import shapely
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from localineq.data.map_geometry import borders_between, drawing_layers, simplify_coverage
 from localineq.outputs.figures import round_svg_paths, save_figure
-from localineq.outputs.maps import choropleth, read_drawing_layers
+from localineq.outputs.maps import choropleth, class_breaks, read_drawing_layers
 
 
 def wiggly_coverage(n_regions: int = 12, seed: int = 1) -> gpd.GeoDataFrame:
@@ -195,3 +198,27 @@ def test_map_tolerances_are_about_a_pixel_of_the_png(built):
     inset = pixel(london, 0.04 * (london[2] - london[0]), INSET_AXES)
     assert 0.8 * main <= tolerance["main"] <= 1.25 * main, main
     assert 0.8 * inset <= tolerance["inset"] <= 1.25 * inset, inset
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False),
+        min_size=1,
+        max_size=400,
+    ),
+    k=st.integers(min_value=1, max_value=9),
+)
+def test_quantile_breaks_equal_mapclassify_to_the_last_bit(values, k):
+    """Quantile classes are computed without importing mapclassify (its import compiles a
+    numba kernel for seconds); they must be mapclassify's own bins, bit for bit."""
+    import warnings
+
+    import mapclassify
+
+    data = np.asarray(values, dtype="float64")
+    k = min(k, np.unique(data).size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = np.unique(np.asarray(mapclassify.Quantiles(data, k=k).bins, dtype="float64"))
+    np.testing.assert_array_equal(class_breaks(values, scheme="quantiles", k=k), expected)
