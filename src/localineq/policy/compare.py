@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as _sps
 
 __all__ = ["improvement", "orient", "se_from_interval", "significant_difference", "z_value"]
 
@@ -80,7 +79,11 @@ def z_value(level: float = 0.95) -> float:
     """
     if not 0 < level < 1:
         raise ValueError(f"level must lie in (0, 1), got {level}")
-    return float(_sps.norm.ppf(0.5 + level / 2))
+    # Imported here: scipy.stats takes ~0.8 s to import, and every job that reads the
+    # indicator tables imports this module (through outputs.area_tables) without needing it.
+    from scipy import stats
+
+    return float(stats.norm.ppf(0.5 + level / 2))
 
 
 def se_from_interval(lower: npt.ArrayLike, upper: npt.ArrayLike, level: float = 0.95) -> np.ndarray:
