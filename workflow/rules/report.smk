@@ -23,11 +23,13 @@ NOTEBOOK_INPUTS = {
         RESULT_TABLES["summary_csv"],
         RESULT_TABLES["masked_csv"],
         RESULT_TABLES["top_bottom_csv"],
+        "results/figures/within_share_trend.png",
         *INDICATOR_TABLES,
     ],
     "03_geography": [
         "results/tables/profile.csv",
-        "data/processed/lad23_map_boundaries.gpkg",
+        "results/figures/localisation_profile.png",
+        "results/figures/gap_map_gdhi_per_head.png",
         *INDICATOR_TABLES,
     ],
     "04_mission_scorecard": [
