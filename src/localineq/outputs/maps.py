@@ -255,12 +255,12 @@ def unit_polygons(lad: gpd.GeoDataFrame, members: pd.DataFrame) -> gpd.GeoDataFr
     return joined[keep].dissolve(by=["area_code", "itl1_code"], as_index=False)
 
 
-def _prepare(
+def _join(
     lad: gpd.GeoDataFrame,
     regions: gpd.GeoDataFrame,
     values: pd.DataFrame,
     column: str,
-    members: pd.DataFrame | None = None,
+    members: pd.DataFrame | None,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     if members is not None and not set(values["area_code"]) <= set(lad["area_code"]):
         lad = unit_polygons(lad, members)
@@ -271,6 +271,39 @@ def _prepare(
         values[["area_code", column]], on="area_code", how="left", validate="one_to_one"
     )
     return to_bng(joined).sort_values("area_code", ignore_index=True), to_bng(regions)
+
+
+def _prepare(
+    lad: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    column: str,
+    members: pd.DataFrame | None = None,
+    inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None]:
+    """Values joined to the main layers and, if given, to the London inset's finer layers."""
+    inset = None if inset_layers is None else _join(*inset_layers, values, column, members)
+    return (*_join(lad, regions, values, column, members), inset)
+
+
+def _map_figure(
+    lad: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    colours: pd.Series,
+    inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None,
+) -> tuple[plt.Figure, plt.Axes]:
+    """A map figure with the UK drawn on the left and London enlarged; returns it and the UK axes."""
+    fig = plt.figure(figsize=MAP_FIGSIZE)
+    main, inset = _inset_axes(fig)
+    _draw(
+        (main, inset),
+        lad,
+        regions,
+        colours,
+        london_bounds=_london_bounds(lad),
+        inset=inset_layers,
+    )
+    return fig, main
 
 
 def choropleth(
@@ -310,9 +343,7 @@ def choropleth(
         Optional ``(lad, regions)`` in finer detail for the London inset; by default the inset
         enlarges ``lad`` and ``regions``.
     """
-    lad, regions = _prepare(lad, regions, values, "value", members)
-    if inset_layers is not None:
-        inset_layers = _prepare(*inset_layers, values, "value", members)
+    lad, regions, inset_layers = _prepare(lad, regions, values, "value", members, inset_layers)
     present = lad["value"].dropna()
     breaks = class_breaks(present, scheme=scheme, k=k)
     palette = plt.get_cmap(cmap)(np.linspace(0.0, 1.0, len(breaks)))
@@ -328,16 +359,7 @@ def choropleth(
         index=lad.index,
         dtype="object",
     )
-    fig = plt.figure(figsize=MAP_FIGSIZE)
-    main, inset = _inset_axes(fig)
-    _draw(
-        (main, inset),
-        lad,
-        regions,
-        colours,
-        london_bounds=_london_bounds(lad),
-        inset=inset_layers,
-    )
+    fig, main = _map_figure(lad, regions, colours, inset_layers)
     decimals = suggested_decimals(present)
     labels = class_labels(float(present.min()), breaks, decimals=decimals)
     handles = [
@@ -409,9 +431,7 @@ def gap_map(
     ``"population-weighted median"``, see :mod:`localineq.policy.reference`). The palette is oriented by polarity: blue is always *better* than the
     region's average, red always *worse*; the colour bar says so in words.
     """
-    lad, regions = _prepare(lad, regions, gaps, "gap", members)
-    if inset_layers is not None:
-        inset_layers = _prepare(*inset_layers, gaps, "gap", members)
+    lad, regions, inset_layers = _prepare(lad, regions, gaps, "gap", members, inset_layers)
     present = lad["gap"].dropna()
     edges = symmetric_breaks(present, k_side=k_side)
     n = len(edges) - 1
@@ -425,16 +445,7 @@ def gap_map(
         index=lad.index,
         dtype="object",
     )
-    fig = plt.figure(figsize=MAP_FIGSIZE)
-    main, inset = _inset_axes(fig)
-    _draw(
-        (main, inset),
-        lad,
-        regions,
-        colours,
-        london_bounds=_london_bounds(lad),
-        inset=inset_layers,
-    )
+    fig, main = _map_figure(lad, regions, colours, inset_layers)
     colourbar_axes = fig.add_axes((LEGEND_ANCHOR[0] + 0.01, 0.58, 0.025, 0.27))
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
     bar = fig.colorbar(mappable, cax=colourbar_axes, ticks=edges[1:-1], spacing="uniform")
@@ -526,24 +537,13 @@ def lisa_map(
     lower is better), an *outlier* differs from its neighbours. Areas without a value are
     hatched grey.
     """
-    lad, regions = _prepare(lad, regions, lisa, "lisa_class", members)
-    if inset_layers is not None:
-        inset_layers = _prepare(*inset_layers, lisa, "lisa_class", members)
+    lad, regions, inset_layers = _prepare(lad, regions, lisa, "lisa_class", members, inset_layers)
     unknown = set(lad["lisa_class"].dropna()) - set(LISA_COLOURS)
     if unknown:
         raise ValueError(f"unknown LISA classes {sorted(unknown)}")
     colours = lad["lisa_class"].map(LISA_COLOURS).astype("object")
     colours = colours.where(colours.notna(), None)
-    fig = plt.figure(figsize=MAP_FIGSIZE)
-    main, inset = _inset_axes(fig)
-    _draw(
-        (main, inset),
-        lad,
-        regions,
-        colours,
-        london_bounds=_london_bounds(lad),
-        inset=inset_layers,
-    )
+    fig, main = _map_figure(lad, regions, colours, inset_layers)
     counts = lad["lisa_class"].value_counts()
     handles = [
         Patch(
