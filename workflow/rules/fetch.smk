@@ -1,3 +1,9 @@
+# Downloads run where the workflow is started, also under a cluster executor: compute nodes
+# often have no internet access, and copying a file from the mirror is not worth a cluster job.
+localrules:
+    fetch,
+
+
 rule fetch:
     """Copy a pinned raw file from the mirror, or download it; verify its sha256."""
     output:
