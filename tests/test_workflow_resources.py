@@ -1,8 +1,12 @@
-"""Every rule declares benchmark, threads and resources that fit the CI Slurm node (issue 14)."""
+"""Every rule declares benchmark, threads and resources that fit the CI Slurm node (issue 14),
+and all the localineq code its script runs."""
 
 from __future__ import annotations
 
+import ast
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -53,3 +57,69 @@ def test_memory_fits_the_ci_node_twice_or_once(repo_root):
         threads = int(re.search(r"threads:\s*(\d+)", block).group(1))
         assert mem <= node, f"{name} asks {mem} MB, the CI node has {node} MB"
         assert threads <= 2, f"{name} asks {threads} threads, the CI node has 2 CPUs"
+
+
+#: Rules that deliberately do not rerun when their code changes: a fetch re-verifies a pinned
+#: file by its hash, and rerunning it would rerun everything downstream.
+CODE_NOT_DECLARED = {"fetch"}
+
+
+def _imports(path) -> set[str]:
+    """localineq modules (dotted, relative to the package) imported anywhere in ``path``."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        found |= {n.removeprefix("localineq.") for n in names if n.startswith("localineq.")}
+    return found
+
+
+def test_every_script_rule_declares_all_the_code_it_runs(repo_root):
+    """The code inputs of each job (from a dry run of the whole workflow) include every
+    localineq module its script imports, directly or through other modules, so that editing
+    any of them reruns the job."""
+    src = repo_root / "src" / "localineq"
+
+    def module_path(name):
+        return src / (name.replace(".", "/") + ".py")
+
+    def closure(names):
+        seen, pending = set(), [n for n in names if module_path(n).is_file()]
+        while pending:
+            name = pending.pop()
+            if name not in seen:
+                seen.add(name)
+                pending += [m for m in _imports(module_path(name)) if module_path(m).is_file()]
+        return seen
+
+    scripts = {
+        name: re.search(r'script:\s*"\.\./scripts/([\w.]+)"', block)
+        for _, name, block in _rules(repo_root)
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--forceall", "--cores", "1"],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    jobs = re.findall(r"(?:local)?rule (\w+):\n    input: ([^\n]*)", run.stdout + run.stderr)
+    assert len({rule for rule, _ in jobs}) > 20
+    gaps = {}
+    for rule, inputs in jobs:
+        script = scripts.get(rule)
+        if script is None or rule in CODE_NOT_DECLARED:
+            continue
+        needed = closure(_imports(repo_root / "workflow" / "scripts" / script.group(1)))
+        declared = set(inputs.split(", "))
+        missing = sorted(
+            m for m in needed if f"src/localineq/{m.replace('.', '/')}.py" not in declared
+        )
+        if missing:
+            gaps[rule] = missing
+    assert gaps == {}

@@ -179,7 +179,8 @@ rule harmonisation_table:
 rule indicator_catalogue:
     """Every indicator's definition, weight basis and coverage in one table."""
     input:
-        expand("data/processed/indicators/{indicator}.parquet", indicator=INDICATORS),
+        indicators=expand("data/processed/indicators/{indicator}.parquet", indicator=INDICATORS),
+        code=package("data.indicators"),
     output:
         "results/tables/indicator_catalogue.csv",
     params:
@@ -202,7 +203,7 @@ rule lsoa_profile_table:
     """Inequality between English LSOAs split over ITL1 → ITL2 → ITL3 → LA → LSOA (IoD2019)."""
     input:
         lsoa="data/processed/lsoa_deprivation.parquet",
-        code=package("data.neighbourhoods", "stats._core", "stats.decomposition"),
+        code=package("outputs.profile_tables", "data.neighbourhoods"),
     output:
         report(
             "results/tables/lsoa_profile.csv",

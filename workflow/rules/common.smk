@@ -1,8 +1,12 @@
 # Helpers shared by all rule files (source catalogue, paths derived from config).
 import atexit
+import functools
+import re
 import sys
 import time
 from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
 
 from localineq.data.configcheck import check_config
 from localineq.data.fetch import fetch_failure_summary, load_catalogue, raw_path, verify_raw_files
@@ -59,11 +63,52 @@ def raw(key):
 
 
 def package(*modules):
-    """Source files of the localineq modules a step runs, so that editing them reruns it.
+    """Source files of the localineq modules a step runs and of every localineq module they
+    import, directly or not, so that editing any of them reruns the step.
 
     Modules are named relative to the package, e.g. package("data.readers", "stats.decomposition").
+    Imports are read from the source (anywhere in a file, function-level ones included), so a
+    new import is declared without editing the rule.
     """
-    return [f"src/localineq/{m.replace('.', '/')}.py" for m in modules]
+    # ("module" is a Snakemake keyword at the start of a line, hence "name".)
+    found, pending = set(), list(modules)
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found.add(name)
+            pending.extend(_direct_imports(name))
+    return [_module_file(m) for m in sorted(found)]
+
+
+def _module_file(dotted):
+    return f"src/localineq/{dotted.replace('.', '/')}.py"
+
+
+#: ``from localineq.x import a, b`` (names may be modules) and ``import localineq.x``, at any
+#: indentation. A regular expression rather than the ast module: this runs on every
+#: invocation, and parsing every module took a tenth of a no-op run;
+#: tests/test_workflow_resources.py checks the result against an ast-based closure.
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+localineq\.([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)"
+    r"|import[ \t]+localineq\.([\w.]+))",
+    re.M,
+)
+
+
+@functools.cache
+def _direct_imports(dotted):
+    """The localineq modules that module ``dotted``'s source imports (read, not run)."""
+    path = Path(_module_file(dotted))
+    if not path.is_file():
+        raise WorkflowError(f"package(): no module localineq.{dotted} ({path})")
+    imported = set()
+    for source, names, plain in _IMPORT.findall(path.read_text(encoding="utf-8")):
+        candidates = [plain] if plain else [source]
+        candidates += [
+            f"{source}.{name.strip()}" for name in names.strip("()").split(",") if source
+        ]
+        imported |= {c for c in candidates if c and Path(_module_file(c)).is_file()}
+    return frozenset(imported)
 
 
 def indicator_source(wildcards):

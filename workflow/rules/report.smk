@@ -182,7 +182,7 @@ rule profiles:
         masked=RESULT_TABLES["masked_csv"],
         upper_tier="data/processed/lad23_upper_tier.parquet",
         sources=config["sources"],
-        code=package("outputs.profiles", "outputs.area_tables", "policy.periods"),
+        code=package("outputs.profiles", "outputs.area_tables", "policy.periods", "data.fetch"),
         templates=[
             "src/localineq/outputs/templates/profiles/base.html.j2",
             "src/localineq/outputs/templates/profiles/profile.html.j2",

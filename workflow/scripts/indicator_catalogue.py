@@ -10,7 +10,7 @@ from localineq.data.indicators import indicator_catalogue
 def main(smk) -> None:
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
-    table = indicator_catalogue([pd.read_parquet(p) for p in smk.input], specs)
+    table = indicator_catalogue([pd.read_parquet(p) for p in smk.input.indicators], specs)
     logging.info("%d indicators", len(table))
     table.to_csv(smk.output[0], index=False, lineterminator="\n")
 
