@@ -104,8 +104,10 @@ def _direct_imports(dotted):
     imported = set()
     for source, names, plain in _IMPORT.findall(path.read_text(encoding="utf-8")):
         candidates = [plain] if plain else [source]
+        # "a as b  # why" names module a: drop comments, keep each name's first word.
+        names = re.sub(r"#[^\n]*", "", names).strip("()")
         candidates += [
-            f"{source}.{name.strip()}" for name in names.strip("()").split(",") if source
+            f"{source}.{name.split()[0]}" for name in names.split(",") if source and name.split()
         ]
         imported |= {c for c in candidates if c and Path(_module_file(c)).is_file()}
     return frozenset(imported)

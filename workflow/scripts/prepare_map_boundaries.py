@@ -6,25 +6,18 @@ import geopandas as gpd
 import shapely
 
 from localineq.data.geography import write_geopackage
-from localineq.data.map_geometry import DRAWING_SCALES, drawing_layers
-
-#: Drawing CRS of every map: OSGB36 / British National Grid (metres).
-BNG = "EPSG:27700"
+from localineq.data.map_geometry import drawing_layer_set
 
 
 def main(smk) -> None:
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
-    lad = gpd.read_file(smk.input.boundaries, layer="lad").to_crs(BNG)
-    layers = {}
-    for scale, suffix in DRAWING_SCALES.items():
-        tolerance = smk.params.tolerances[scale]
-        for name, frame in drawing_layers(lad, float(tolerance)).items():
-            layers[f"{name}{suffix}"] = frame
+    lad = gpd.read_file(smk.input.boundaries, layer="lad")
+    layers = drawing_layer_set(lad, dict(smk.params.tolerances))
+    full = shapely.get_num_coordinates(lad.geometry.to_numpy()).sum()
+    for name, frame in layers.items():
+        kept = shapely.get_num_coordinates(frame.geometry.to_numpy()).sum()
         logging.info(
-            "tolerance %s m: %d of %d vertices kept",
-            tolerance,
-            shapely.get_num_coordinates(layers[f"lad{suffix}"].geometry.to_numpy()).sum(),
-            shapely.get_num_coordinates(lad.geometry.to_numpy()).sum(),
+            "%s: %d rows, %d vertices (full LAD23 boundaries: %d)", name, len(frame), kept, full
         )
     write_geopackage(layers, smk.output[0])
 

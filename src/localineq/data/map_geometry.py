@@ -13,6 +13,8 @@ import math
 
 import pandas as pd
 
+#: Drawing CRS of every map: OSGB36 / British National Grid (metres).
+BNG = "EPSG:27700"
 #: Layer-name suffix in ``lad23_map_boundaries.gpkg`` of each drawing scale: the main UK map,
 #: the enlarged London inset, and small multiples (several UK maps in one figure).
 DRAWING_SCALES = {"main": "", "inset": "_inset", "small": "_small"}
@@ -24,9 +26,10 @@ def simplify_coverage(polygons, tolerance: float, *, min_part_area: float = 0.0)
     Each edge shared by two polygons is simplified once, by GEOS's coverage simplifier
     (:func:`shapely.coverage_simplify`: Visvalingam–Whyatt, removing vertices whose triangle
     with its neighbours has area below about :math:`\text{tolerance}^2`), so no gap or overlap
-    opens between neighbours as it would if each polygon were simplified on its own. Then every polygon part with area
-    below ``min_part_area`` is dropped, except each polygon's largest part: islands too small
-    to see at the drawing's scale carry most of a detailed coastline's vertices.
+    opens between neighbours as it would if each polygon were simplified on its own. Then
+    every polygon part with area below ``min_part_area`` is dropped, except each polygon's
+    largest part: islands too small to see at the drawing's scale carry most of a detailed
+    coastline's vertices.
 
     ``polygons`` must be in a projected CRS (metres). Attributes and order are kept. Area
     computations must use the original geometry, never this.
@@ -106,3 +109,18 @@ def drawing_layers(lad, tolerance: float) -> dict[str, object]:
     """
     simplified = simplify_coverage(lad, tolerance, min_part_area=math.pi * tolerance**2 / 4)
     return {"lad": simplified, "itl1_borders": borders_between(simplified, "itl1_code")}
+
+
+def drawing_layer_set(lad, tolerances: dict[str, float]) -> dict[str, object]:
+    """Every drawing scale's layers, named as in ``lad23_map_boundaries.gpkg``.
+
+    ``lad`` (any CRS, with ``itl1_code``) is projected to :data:`BNG` once; ``tolerances``
+    maps each scale of :data:`DRAWING_SCALES` to its tolerance in metres. Returns
+    ``{"lad<suffix>": polygons, "itl1_borders<suffix>": lines}`` for every scale.
+    """
+    projected = lad.to_crs(BNG)
+    layers = {}
+    for scale, suffix in DRAWING_SCALES.items():
+        for name, frame in drawing_layers(projected, float(tolerances[scale])).items():
+            layers[f"{name}{suffix}"] = frame
+    return layers

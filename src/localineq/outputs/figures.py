@@ -67,6 +67,11 @@ def add_source_note(
     )
 
 
+#: A path-data attribute (``d="..."``) and a decimal number in it.
+_PATH_DATA = re.compile(r'(\sd=")([^"]*)(")')
+_NUMBER = re.compile(r"-?\d+\.\d+")
+
+
 def round_svg_paths(svg: str, decimals: int) -> str:
     """Round the coordinates in an SVG's path data (``d="..."``) to ``decimals`` places.
 
@@ -88,10 +93,6 @@ def round_svg_paths(svg: str, decimals: int) -> str:
         return match.group(1) + _NUMBER.sub(_number, match.group(2)) + match.group(3)
 
     return _PATH_DATA.sub(_path, svg)
-
-
-_PATH_DATA = re.compile(r'(\sd=")([^"]*)(")')
-_NUMBER = re.compile(r"-?\d+\.\d+")
 
 
 def save_figure(

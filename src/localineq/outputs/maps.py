@@ -11,7 +11,7 @@ Two kinds of map, both with ITL1 regional boundaries overlaid and London enlarge
 
 Boundaries are projected to EPSG:27700 for drawing so that distances and shapes are not
 distorted at UK latitudes. They are drawn as given: the pipeline passes boundaries simplified
-once for drawing (:func:`localineq.data.geography.drawing_layers`), with a finer set for the
+once for drawing (:func:`localineq.data.map_geometry.drawing_layers`), with a finer set for the
 London inset, and the lines between ITL1 regions rather than whole region outlines.
 """
 
@@ -29,11 +29,9 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import box
 
-from localineq.data.map_geometry import DRAWING_SCALES
+from localineq.data.map_geometry import BNG, DRAWING_SCALES
 from localineq.outputs.figures import OS_LINE, add_source_line, format_number
 
-#: Drawing CRS: OSGB36 / British National Grid.
-BNG = "EPSG:27700"
 #: ITL1 code of London.
 LONDON = "TLI"
 NO_DATA_COLOUR = "#e6e6e6"
