@@ -216,12 +216,14 @@ def figure_catalogue(
                 kind="gap_map",
                 title=f"{title}: gap to own region",
                 caption=(
-                    f"{title}: each area's value minus its ITL1 region's average "
-                    f"({weighted}; {spec['unit']}; areas are {many}), latest period. Blue: better "
-                    f"than its own region, red: worse ({polarity}); classes are symmetric around "
-                    f"zero. {MAP_NOTE}"
+                    f"{title}: each area's value minus its ITL1 region's reference "
+                    f"({spec['unit']}; areas are {many}), latest period. The reference is the "
+                    f"regional average ({weighted}), or the population-weighted median where a "
+                    "few extreme areas would pull the average (config.yaml: reference); the "
+                    f"map's subtitle names which. Blue: better than its own region, red: worse "
+                    f"({polarity}); classes are symmetric around zero. {MAP_NOTE}"
                 ),
-                alt=f"Diverging map of each area's gap to its regional average, {title}.",
+                alt=f"Diverging map of each area's gap to its regional reference, {title}.",
             ),
             FigureEntry(
                 key=f"dotplot_{key}",
