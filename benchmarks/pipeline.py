@@ -14,6 +14,12 @@ Usage (from the repository root, in the project's environment)::
    pipeline job's does.
 3. **No-op run**: the same ``snakemake`` command again with nothing to do (median of
    ``--noop-runs`` runs).
+4. **Snakemake's own floors**, measured in the same environment so the two goals can be read
+   against what no workflow can go below: a one-rule workflow's no-op run (Snakemake's
+   start-up, plugin discovery and parameter check; median of ``--noop-runs``), and a cold run
+   of as many do-nothing ``script:`` jobs as the cold run had, each of which imports pandas and
+   writes one line (a job's fixed cost: a fresh interpreter, Snakemake's script preamble and
+   pandas, as every job of this pipeline pays).
 
 It then reads every rule's ``benchmark:`` file (``benchmarks/results/``, written by
 Snakemake) and prints the ratios cold/floor, the top rules by wall time and the largest peak
@@ -92,6 +98,51 @@ def read_all_raw(root: Path) -> dict[str, float]:
         reader(path)
         seconds[key] = time.perf_counter() - start
     return seconds
+
+
+#: A workflow of ``n`` independent jobs that do nothing but start, import pandas and write a
+#: line: the fixed cost every job of the pipeline pays before its own work.
+_STARTUP_SNAKEFILE = """\
+N = int(config.get("jobs", 1))
+
+
+rule all:
+    input:
+        expand("out/{i}.txt", i=range(N)),
+
+
+rule job:
+    output:
+        "out/{i}.txt",
+    params:
+        label=lambda wildcards: f"job {wildcards.i}",
+    script:
+        "job.py"
+"""
+
+_STARTUP_SCRIPT = """\
+import pandas as pd
+
+with open(snakemake.output[0], "w") as handle:  # noqa: F821
+    handle.write(f"{snakemake.params.label} {pd.__version__}\\n")  # noqa: F821
+"""
+
+
+def startup_floors(n_jobs: int, cores: int, noop_runs: int, env: dict[str, str]):
+    """Cold wall time of ``n_jobs`` do-nothing script jobs and the no-op time of one.
+
+    Returns ``(cold_s, cold_cpu_s, [noop_s, ...])``: the first is the fixed cost of the
+    cold run's job count on ``cores`` cores; the last are no-op runs of a one-job workflow.
+    """
+    with tempfile.TemporaryDirectory(prefix="localineq-floor-") as tmp:
+        root = Path(tmp)
+        (root / "Snakefile").write_text(_STARTUP_SNAKEFILE)
+        (root / "job.py").write_text(_STARTUP_SCRIPT)
+        base = [sys.executable, "-m", "snakemake", "--cores", str(cores)]
+        cold, cold_cpu, _ = run([*base, "--config", f"jobs={n_jobs}"], root, env)
+        run([*base, "--config", "jobs=1", "--forceall"], root, env)  # one job, then no-ops
+        noops = [run([*base, "--config", "jobs=1"], root, env)[0] for _ in range(noop_runs)]
+    return cold, cold_cpu, noops
 
 
 def _children_cpu() -> float:
@@ -173,10 +224,20 @@ def main() -> None:
     noops = [run(snakemake, clone, env)[0] for _ in range(args.noop_runs)]
     noop = statistics.median(noops)
     print(f"no-op run:       {noop:8.2f} s  (median of {' '.join(f'{x:.2f}' for x in noops)})")
+    jobs = read_benchmarks(clone)
+    start_cold, start_cpu, start_noops = startup_floors(len(jobs), args.cores, args.noop_runs, env)
+    start_noop = statistics.median(start_noops)
+    print(
+        f"{len(jobs)} do-nothing jobs: {start_cold:6.1f} s wall, {start_cpu:7.1f} s CPU"
+        "  (start-up floor of the cold run: interpreter, script preamble, pandas)"
+    )
+    print(
+        f"one-rule no-op:  {start_noop:8.2f} s  (Snakemake's own floor; median of"
+        f" {' '.join(f'{x:.2f}' for x in start_noops)})"
+    )
     load_after = os.getloadavg()
     print(f"load average after: {' '.join(f'{x:.2f}' for x in load_after)}")
 
-    jobs = read_benchmarks(clone)
     total = sum(j["s"] for j in jobs)
     print(f"\n{len(jobs)} jobs, {total:.1f} s summed job wall time ({total / cold:.2f} per cold s)")
     print(f"top {args.top} jobs by wall time (s, max_rss MB):")
@@ -197,7 +258,15 @@ def main() -> None:
         f"  CPU cold / floor = {cold_cpu:.1f} / {floor_cpu:.1f} = {cold_cpu / floor_cpu:.2f}"
         "  (less sensitive to other users' load than wall time)"
     )
+    print(
+        f"  start-up floor / floor = {start_cold:.1f} / {floor:.1f} = {start_cold / floor:.2f}"
+        f"  (what {len(jobs)} jobs cost before doing any work)"
+    )
     print(f"  no-op        = {noop:.2f} s  (goal ≤ {GOAL_NOOP_S:g} s)")
+    print(
+        f"  no-op minus Snakemake's one-rule no-op = {noop - start_noop:.2f} s"
+        "  (this workflow's own share: parsing, config check, DAG)"
+    )
     if peak:
         print(
             f"  peak RSS     = {peak['max_rss']:.0f} MB in {peak['job']}"
