@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -10,13 +11,15 @@ import pytest
 import statsmodels.api as sm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMParams
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from localineq.stats import dispersion as M
 from localineq.stats._core import ADDITIVE_MEASURES, MEASURES
 from localineq.stats.convergence import beta_convergence, sigma_convergence
 from localineq.stats.decomposition import decompose, profile
 from localineq.stats.dispersion import cv, gini, p90_p10, weighted_quantile, williamson
-from localineq.stats.multilevel import icc
+from localineq.stats.multilevel import BOUNDARY_MESSAGE, _criterion, _group_summaries, icc
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -422,6 +425,43 @@ def _anova_icc(y, g):
     return su / (su + msw), su, msw
 
 
+def _reml_deviance(y, g, su, se):
+    """-2 x REML log-likelihood (less its 2*pi constant), by dense algebra on each group's V."""
+    logdet = xvx = xvy = 0.0
+    blocks = []
+    for j in np.unique(g):
+        yj = y[g == j]
+        v = se * np.eye(yj.size) + su
+        vinv = np.linalg.inv(v)
+        logdet += np.linalg.slogdet(v)[1]
+        xvx += vinv.sum()
+        xvy += (vinv @ yj).sum()
+        blocks.append((yj, vinv))
+    beta = xvy / xvx
+    return logdet + math.log(xvx) + sum((yj - beta) @ vinv @ (yj - beta) for yj, vinv in blocks)
+
+
+def _random_intercepts(rng, k, sizes, rho, loc=0.0, scale=1.0):
+    g = rng.permutation(np.repeat(np.arange(k), sizes))
+    u = rng.normal(size=k)[g]
+    e = rng.normal(size=g.size)
+    return loc + scale * (math.sqrt(rho) * u + math.sqrt(1 - rho) * e), g
+
+
+def _statsmodels_reml(y, g, **fit_kwargs):
+    """(between, within, cleanly converged) of statsmodels' MixedLM REML fit."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = MixedLM(y, np.ones((y.size, 1)), groups=g).fit(reml=True, **fit_kwargs)
+    # statsmodels also files its sigma_u^2 < 0.01 "boundary" note as a ConvergenceWarning
+    trouble = [
+        c
+        for c in caught
+        if issubclass(c.category, ConvergenceWarning) and "boundary" not in str(c.message)
+    ]
+    return float(res.cov_re[0, 0]), float(res.scale), bool(res.converged) and not trouble
+
+
 def test_icc_matches_anova_estimator_on_balanced_data():
     rng = np.random.default_rng(42)
     k, m = 40, 25
@@ -429,13 +469,168 @@ def test_icc_matches_anova_estimator_on_balanced_data():
     y = 5 + rng.normal(scale=1.0, size=k)[g] + rng.normal(scale=1.5, size=k * m)
     r = icc(y, g)
     rho, su, se = _anova_icc(y, g)
-    assert abs(r.icc - rho) < 0.02
-    # for balanced data REML equals the ANOVA estimator (up to optimiser tolerance)
-    assert r.icc == pytest.approx(rho, abs=1e-4)
-    assert r.between_variance == pytest.approx(su, rel=1e-3)
-    assert r.within_variance == pytest.approx(se, rel=1e-4)
+    # for balanced data REML is the ANOVA estimator, and the fit is exact
+    assert r.icc == pytest.approx(rho, rel=1e-10)
+    assert r.between_variance == pytest.approx(su, rel=1e-10)
+    assert r.within_variance == pytest.approx(se, rel=1e-10)
     assert (r.n, r.n_groups) == (k * m, k)
+    assert r.converged and r.messages == ()
     assert 1.0 / (1 + 1.5**2) - 0.15 < r.icc < 1.0 / (1 + 1.5**2) + 0.15
+
+
+@pytest.mark.parametrize("k", [2, 3, 11, 165])
+@pytest.mark.parametrize("m", [2, 3, 25])
+def test_icc_closed_form_on_balanced_data(k, m):
+    # Closed form when MS_B > MS_W: sigma_u^2 = (MS_B - MS_W)/m, sigma_e^2 = MS_W. The relative
+    # error allowed on sigma_u^2 covers the cancellation in MS_B - MS_W when the ICC is small.
+    checked = 0
+    for seed in range(12):
+        rng = np.random.default_rng(1000 * k + 10 * m + seed)
+        rho = (0.05, 0.5, 0.9, 0.99)[seed % 4]
+        y, g = _random_intercepts(
+            rng, k, m, rho, loc=rng.uniform(-10, 10), scale=10.0 ** (seed - 6)
+        )
+        _, su, se = _anova_icc(y, g)
+        if su <= 0:
+            continue
+        r = icc(y, g)
+        assert r.between_variance == pytest.approx(su, rel=1e-9)
+        assert r.within_variance == pytest.approx(se, rel=1e-10)
+        assert r.converged and r.messages == ()
+        checked += 1
+    assert checked >= 6
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_icc_is_zero_on_the_boundary_when_ms_between_below_ms_within(seed):
+    rng = np.random.default_rng(seed)
+    k, m = (2, 5, 11, 40, 165, 3)[seed], (5, 2, 30, 3, 2, 9)[seed]
+    if seed % 2:  # every group the same values, reordered: identical group means, MS_B = 0
+        y = np.concatenate([rng.permutation(np.arange(m, dtype=float)) for _ in range(k)])
+    else:  # no group effect, drawn until the sample shows MS_B < MS_W
+        while True:
+            y = rng.normal(size=k * m) * 3 + 7
+            if _anova_icc(y, np.repeat(np.arange(k), m))[1] < 0:
+                break
+    r = icc(y, np.repeat(np.arange(k), m))
+    assert r.between_variance == 0.0 and r.icc == 0.0
+    assert r.within_variance == pytest.approx(np.var(y, ddof=1), rel=1e-12)
+    assert r.messages == (BOUNDARY_MESSAGE,) and r.converged
+
+
+def test_icc_agrees_with_statsmodels_mixedlm_on_unbalanced_data():
+    """statsmodels' MixedLM is the reference: never a better REML fit, same variances when tight.
+
+    statsmodels stops at its optimiser's tolerance: with the default settings its variances
+    differ from the exact optimum by up to ~1e-3 of the total variance even when it reports
+    convergence, and it sometimes stops early (warnings, REML deviance worse by several units).
+    Its fits with BFGS run to gtol=1e-10 that converge without warnings agree with ours to
+    ~2e-9 of the total variance, so 1e-7 is the tolerance; every fit, clean or not, must have a
+    REML deviance no lower than ours (computed here by dense algebra, independently of
+    the profile formula the fit minimises).
+    """
+    clean = 0
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        k = int(np.exp(rng.uniform(math.log(2), math.log(200))))
+        sizes = rng.integers(1, 11, size=k)
+        sizes[0] = max(sizes[0], 2)
+        rho = float(rng.choice([0.0, 0.05, 0.2, 0.5, 0.8, 0.95]))
+        y, g = _random_intercepts(
+            rng, k, sizes, rho, loc=rng.uniform(-5, 5), scale=10.0 ** rng.uniform(-2, 2)
+        )
+        r = icc(y, g)
+        assert r.converged
+        ours = _reml_deviance(y, g, r.between_variance, r.within_variance)
+        for fit_kwargs in ({}, {"method": "bfgs", "gtol": 1e-10}):
+            su, se, converged = _statsmodels_reml(y, g, **fit_kwargs)
+            theirs = _reml_deviance(y, g, max(su, 0.0), se)
+            assert ours <= theirs + 1e-9 * max(1.0, abs(theirs)), (seed, fit_kwargs)
+            if fit_kwargs and converged:
+                clean += 1
+                total = r.between_variance + r.within_variance
+                assert abs(su - r.between_variance) <= 1e-7 * total, seed
+                assert se == pytest.approx(r.within_variance, rel=1e-7), seed
+    assert clean >= 15  # most tight fits converge cleanly (21 of 30 with these seeds)
+
+
+def test_icc_criterion_is_statsmodels_reml_log_likelihood():
+    # -2 x statsmodels' profiled REML log-likelihood is the criterion the fit minimises, up to
+    # a constant. (Its log-likelihood is off near gamma = 0, below ~1e-9, so gamma >= 1e-3.)
+    rng = np.random.default_rng(7)
+    y, g = _random_intercepts(rng, 25, rng.integers(1, 9, size=25), 0.3, loc=2.0)
+    model = MixedLM(y, np.ones((y.size, 1)), groups=g)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(reml=True)  # loglike needs the state a fit sets up
+    sizes, means, ssw = _group_summaries(y, g, 25)
+    gaps = []
+    for gamma in (1e-3, 0.1, 0.5, 2.0, 30.0):
+        params = MixedLMParams.from_components(fe_params=np.zeros(1), cov_re=np.array([[gamma]]))
+        f = float(_criterion(gamma, sizes, means, ssw)[0])
+        gaps.append(-2 * model.loglike(params, profile_fe=True) - f)
+    assert np.ptp(gaps) < 1e-9
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_icc_is_the_global_minimum_of_the_criterion(seed):
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 60))
+    y, g = _random_intercepts(
+        rng, k, rng.integers(1, 8, size=k) + (np.arange(k) == 0), rng.uniform(0, 0.99)
+    )
+    r = icc(y, g)
+    sizes, means, ssw = _group_summaries(y, g, k)
+    gamma = r.between_variance / r.within_variance
+    t = np.linspace(0.0, 1.0, 20001)[:-1]  # every ICC from 0 to 1
+    dense = _criterion(t / (1 - t), sizes, means, ssw)[0]
+    best = float(_criterion(gamma, sizes, means, ssw)[0])
+    assert best <= dense.min() + 1e-12 * max(1.0, abs(best))
+    assert r.icc == pytest.approx(gamma / (1 + gamma), rel=1e-12)
+
+
+@PROPERTY
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(2, 60),
+    st.floats(0.0, 0.99),
+    st.floats(1e-3, 1e3),
+    st.floats(-1e3, 1e3),
+)
+def test_icc_invariant_to_scale_shift_and_order(seed, k, rho, c, shift):
+    rng = np.random.default_rng(seed)
+    y, g = _random_intercepts(rng, k, rng.integers(1, 8, size=k) + (np.arange(k) == 0), rho)
+    r = icc(y, g)
+    total = r.between_variance + r.within_variance
+
+    def same(a, b, factor=1.0):
+        assert a.icc == pytest.approx(b.icc, abs=1e-9)
+        assert a.between_variance == pytest.approx(
+            factor * b.between_variance, abs=1e-9 * factor * total
+        )
+        assert a.within_variance == pytest.approx(factor * b.within_variance, rel=1e-9)
+        assert a.messages == b.messages and (a.n, a.n_groups) == (b.n, b.n_groups)
+
+    same(icc(c * y, g), r, c * c)
+    same(icc(y + shift, g), r)
+    order = rng.permutation(y.size)
+    names = np.array([f"area group {j}" for j in rng.permutation(k)], dtype=object)
+    same(icc(y[order], names[g[order]]), r)
+
+
+def test_icc_with_values_constant_within_groups():
+    g = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3])
+    mu = np.array([1.0, 2.5, 4.0, 3.0])
+    r = icc(mu[g], g)
+    assert (r.icc, r.within_variance) == (1.0, 0.0)
+    assert r.between_variance == pytest.approx(np.var(mu, ddof=1), rel=1e-14)
+    assert r.converged and len(r.messages) == 1 and "constant within every group" in r.messages[0]
+    # the limit of the fits as the within-group noise vanishes
+    noisy = icc(mu[g] + 1e-6 * np.random.default_rng(0).normal(size=g.size), g)
+    assert noisy.between_variance == pytest.approx(r.between_variance, rel=1e-5)
+    assert noisy.messages == ()
+    flat = icc(np.full(6, 2.5), [0, 0, 1, 1, 2, 2])
+    assert math.isnan(flat.icc) and flat.between_variance == flat.within_variance == 0.0
 
 
 def test_icc_string_groups_and_errors():

@@ -1,4 +1,5 @@
-"""ICC table: one row per period and level, convergence flag, levels that do not nest left out."""
+"""ICC table: one row per period and level, convergence flag, boundary message, levels that do not
+nest left out."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from localineq.outputs.multilevel_tables import ICC_COLUMNS, icc_table
+from localineq.stats.multilevel import BOUNDARY_MESSAGE
 
 
 def _frame() -> pd.DataFrame:
@@ -43,3 +45,15 @@ def test_icc_table_leaves_out_a_level_the_units_do_not_nest_in():
     frame.loc[frame.index[:3], "itl3_code"] = None
     table = icc_table(frame, indicator="x")
     assert set(table.loc[table["period"] == "2021-01-01/P1Y", "level"]) == {"itl1"}
+
+
+def test_icc_table_flags_a_between_variance_on_the_boundary():
+    frame = _frame()
+    # every region holds the values 0..5: equal regional means, nothing between regions
+    frame["value"] = (frame["area_code"].str[-6:].astype(int) % 6).astype(float)
+    table = icc_table(frame, indicator="x").set_index("level")
+    itl1, itl3 = table.loc["itl1"], table.loc["itl3"]
+    assert (itl1["between_variance"] == 0).all() and (itl1["icc"] == 0).all()
+    assert (itl1["fit_messages"] == BOUNDARY_MESSAGE).all() and itl1["converged"].all()
+    # ITL3 groups {0, 1, 2} and {3, 4, 5} do differ
+    assert (itl3["icc"] > 0.5).all() and (itl3["fit_messages"] == "").all()

@@ -31,10 +31,11 @@ def icc_table(
 ) -> pd.DataFrame:
     r"""ICC of one indicator for every period and level.
 
-    For each period and level, fits :math:`y_{ig} = \beta_0 + u_g + e_{ig}` by REML
-    (:func:`localineq.stats.multilevel.icc`) on the areas with a value, grouped by their
+    For each period and level, fits :math:`y_{ig} = \beta_0 + u_g + e_{ig}` by exact profile
+    REML (:func:`localineq.stats.multilevel.icc`) on the areas with a value, grouped by their
     ``<level>_code``, and reports :math:`\rho = \sigma^2_u/(\sigma^2_u+\sigma^2_e)` with the
-    optimiser's convergence flag and any warnings it raised (e.g. a variance on the boundary).
+    fit's convergence flag and its messages, joined by ``"; "`` in ``fit_messages``
+    (:data:`~localineq.stats.multilevel.BOUNDARY_MESSAGE` when :math:`\hat\sigma^2_u = 0`).
     The ICC is a model-based share of *variance* with every area counted equally
     (``weighting = unweighted``); it is not the Theil between share of ``decomposition.csv``,
     which is weighted and scale-free. A level with fewer than 2 groups, no group with 2 or
