@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from localineq.data.geography import unit_hierarchy
 from localineq.data.harmonise import change_rules
 from localineq.data.indicators import (
     EXPORT_COLUMNS,
@@ -91,6 +92,59 @@ def test_rows_from_an_undeclared_nation_are_an_error():
         prepare_indicator(
             tidy([("W06000001", P1, 1.0)]), "rate", spec(nations=["E"]), HIERARCHY, rules=RULES
         )
+
+
+COUNTY_HIERARCHY = pd.DataFrame(
+    [
+        ("E06000001", "Hartlepool", "TLC11", "TLC1", "TLC", "North East (England)"),
+        ("E07000008", "Cambridge", "TLH12", "TLH1", "TLH", "East"),
+        ("E07000010", "Fenland", "TLH11", "TLH1", "TLH", "East"),
+        ("E07000095", "Broxbourne", "TLH23", "TLH2", "TLH", "East"),
+        ("E07000066", "Basildon", "TLH34", "TLH3", "TLH", "East"),
+    ],
+    columns=["area_code", "area_name", "itl3_code", "itl2_code", "itl1_code", "itl1_name"],
+)
+
+
+def test_unit_hierarchy_keeps_only_the_itl_codes_all_members_share():
+    members = pd.DataFrame(
+        {
+            "area_code": ["E07000095", "E07000010", "E06000001", "E07000008", "E07000066"],
+            "unit_code": ["E10000099", "E10000003", "E06000001", "E10000003", "E10000099"],
+            "unit_name": ["Made-up", "Cambridgeshire", "Hartlepool", "Cambridgeshire", "Made-up"],
+        }
+    )
+    units = unit_hierarchy(members, COUNTY_HIERARCHY)
+    expected = pd.DataFrame(
+        {
+            "area_code": ["E06000001", "E10000003", "E10000099"],  # sorted by unit
+            "area_name": ["Hartlepool", "Cambridgeshire", "Made-up"],
+            "itl3_code": ["TLC11", pd.NA, pd.NA],
+            "itl2_code": ["TLC1", "TLH1", pd.NA],
+            "itl1_code": ["TLC", "TLH", "TLH"],
+            "itl1_name": ["North East (England)", "East", "East"],
+            "n_lad23": [1, 2, 2],
+        }
+    )
+    pd.testing.assert_frame_equal(units, expected, check_exact=True)
+    assert units.dtypes.equals(expected.dtypes)
+
+
+def test_unit_hierarchy_refuses_unknown_members_and_units_across_regions():
+    mixed = pd.DataFrame(
+        {
+            "area_code": ["E07000008", "E06000001", "E07000010"],
+            "unit_code": ["U2", "U1", "U1"],
+            "unit_name": ["Fine", "Mixed", "Mixed"],
+        }
+    )
+    with pytest.raises(
+        ValueError, match=r"^unit U1 \(Mixed\) spans ITL1 regions \['TLC', 'TLH'\]$"
+    ):
+        unit_hierarchy(mixed, COUNTY_HIERARCHY)
+    unknown = mixed.assign(area_code=["E07000008", "E07999999", "E07000010"])
+    with pytest.raises(ValueError, match=r"not in the LAD23 hierarchy: \['E07999999'\]"):
+        unit_hierarchy(unknown, COUNTY_HIERARCHY)
 
 
 def test_upper_tier_indicator_uses_counties_and_combined_areas():

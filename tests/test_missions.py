@@ -347,6 +347,80 @@ def test_regional_panel_hand_computed():
     assert r2l["n_areas_with_value"] == 2 and r2l["weight"] == 300.0
 
 
+def _regional_panel_by_group(frame: pd.DataFrame) -> pd.DataFrame:
+    """regional_panel's definition, one group frame at a time (slow, for comparison)."""
+    rows = []
+    for (region, period), part in frame.groupby(["itl1_code", "period"], sort=True):
+        usable = part[part["value"].notna() & part["weight"].notna()]
+        w = usable["weight"].to_numpy(dtype=float)
+        y = usable["value"].to_numpy(dtype=float)
+        total = w.sum()
+        pooled = len(usable) > 0 and total > 0
+        s = usable["se"].to_numpy(dtype=float)
+        rows.append(
+            {
+                "area_code": region,
+                "area_name": part["itl1_name"].iloc[0],
+                "period": period,
+                "value": float(np.dot(w, y) / total) if pooled else NAN,
+                "se": float(np.sqrt(np.sum((w / total) ** 2 * s**2))) if pooled else NAN,
+                "weight": float(total),
+                "population": float(part["population"].sum()),
+                "n_areas": part["area_code"].nunique(),
+                "n_areas_with_value": len(usable),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _assert_identical(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert got.dtypes.equals(want.dtypes)
+    for column in got.columns:  # to the bit: signed zeros and NaNs included
+        if got[column].dtype.kind == "f":
+            assert np.array_equal(
+                got[column].to_numpy().view("i8"), want[column].to_numpy().view("i8")
+            )
+
+
+def _random_local_panel(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    def gappy(values: np.ndarray, share: float) -> np.ndarray:
+        return np.where(rng.random(n) < share, NAN, values)
+
+    # A few rows without a region belong to no region, as in a groupby.
+    region = np.where(rng.random(n) < 0.03, None, rng.choice(["R1", "R2", "R3"], size=n))
+    return pd.DataFrame(
+        {
+            "itl1_code": region,
+            "itl1_name": pd.Series(region).map({"R1": "One", "R2": "Two", "R3": "Three"}),
+            "area_code": rng.choice([f"a{i}" for i in range(n // 2 + 1)], size=n),
+            "period": rng.choice(["2019", "2020", "2021"], size=n),
+            "value": gappy(rng.normal(50.0, 20.0, n), 0.2),
+            "weight": gappy(rng.random(n) * 1e5 * (rng.random(n) > 0.05), 0.1),
+            "se": gappy(rng.random(n) * 3.0, 0.3),
+            "population": gappy(rng.random(n) * 1e6, 0.1),
+        }
+    )
+
+
+@pytest.mark.parametrize(("seed", "n"), [(0, 0), (1, 5), (2, 60), (3, 900), (4, 2500)])
+def test_regional_panel_is_the_group_by_group_computation_to_the_bit(seed, n):
+    # Groups of hundreds of rows: numpy's pairwise sums differ from other summation orders in
+    # the last bit, so this pins the order as well as the arithmetic.
+    panel = _random_local_panel(np.random.default_rng(seed), n)
+    _assert_identical(regional_panel(panel), _regional_panel_by_group(panel))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 80))
+def test_regional_panel_matches_group_by_group_on_any_panel(seed, n):
+    rng = np.random.default_rng(seed)
+    panel = _random_local_panel(rng, n).sample(frac=1.0, random_state=seed % 1000)
+    _assert_identical(regional_panel(panel), _regional_panel_by_group(panel))
+    counts = panel.assign(population=rng.integers(0, 10**6, n))  # summed as integers
+    _assert_identical(regional_panel(counts), _regional_panel_by_group(counts))
+
+
 def test_regional_and_local_verdicts_disagree():
     panel = _two_region_panel()
     kw = dict(baseline="2021-04-21", latest="2025-04-30", higher_is_better=True)

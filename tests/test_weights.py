@@ -12,6 +12,7 @@ from localineq.data.weights import (
     attach_weights,
     basis_population,
     indicator_weight_table,
+    nearest_year_weights,
 )
 
 
@@ -66,6 +67,62 @@ def test_weights_follow_the_nearest_published_year(population):
     weighted = attach_weights(rows, population)
     assert weighted["weight"].tolist() == [1100.0, 500.0, 1100.0]
     assert weighted["weight_year"].tolist() == [2023, 2022, 2023]  # B 2023 is [u]; 2030 → 2023
+
+
+def test_nearest_year_ties_go_to_the_earlier_year_and_missing_counts_are_skipped():
+    # Rows out of year order: the rule, not the table's order, decides.
+    pop = pd.DataFrame(
+        {"area_code": ["A", "A", "A", "B", "B", "B"], "year": [2022, 2018, 2020, 2021, 2020, 2019],
+         "population": [3.0, 1.0, np.nan, 6.0, np.nan, 4.0]}
+    )  # fmt: skip
+    weights = nearest_year_weights(pd.Series(["B", "A", "B"]), 2020, pop)
+    expected = pd.DataFrame(
+        {"area_code": ["B", "A", "B"], "weight": [4.0, 1.0, 4.0], "weight_year": [2019, 2018, 2019]}
+    )
+    pd.testing.assert_frame_equal(weights, expected, check_exact=True)
+    assert weights.dtypes.equals(expected.dtypes)
+    after = nearest_year_weights(pd.Series(["A", "B"]), 2030, pop)
+    assert after["weight_year"].tolist() == [2022, 2021]
+
+
+def test_nearest_year_refuses_an_area_without_any_published_count():
+    pop = pd.DataFrame(
+        {
+            "area_code": ["A", "B", "B"],
+            "year": [2020, 2020, 2021],
+            "population": [1.0, np.nan, np.nan],
+        }
+    )
+    with pytest.raises(ValueError, match=r"no population published for area\(s\) \['B', 'C'\]"):
+        nearest_year_weights(pd.Series(["C", "A", "B"]), 2020, pop)
+
+
+def test_attach_weights_is_nearest_year_weights_period_by_period():
+    rng = np.random.default_rng(7)
+    pop = pd.DataFrame(
+        {
+            "area_code": np.repeat([f"A{i}" for i in range(40)], 12),
+            "year": np.tile(np.arange(2010, 2022), 40),
+            "population": np.where(rng.random(480) < 0.3, np.nan, rng.random(480) * 1e5),
+        }
+    ).sample(frac=1.0, random_state=1)
+    periods = {"p1": 2005, "p2": 2015, "p3": 2016, "p4": 2030}
+    rows = pd.DataFrame(
+        [(f"A{i}", p, y) for p, y in periods.items() for i in range(40) if rng.random() < 0.8],
+        columns=["area_code", "period", "reference_year"],
+    ).sample(frac=1.0, random_state=2)
+    rows.index = rows.index * 3 + 5  # any index: rows come back in their own order
+    weighted = attach_weights(rows, pop)
+    assert weighted.index.equals(rows.index)
+    pd.testing.assert_frame_equal(weighted[rows.columns], rows)
+    for period, year in periods.items():
+        mine = weighted[weighted["period"] == period]
+        alone = nearest_year_weights(mine["area_code"], year, pop)
+        assert mine["weight"].tolist() == alone["weight"].tolist()
+        assert mine["weight_year"].tolist() == alone["weight_year"].tolist()
+    assert weighted.dtypes[["weight", "weight_year"]].tolist() == ["float64", "int64"]
+    with pytest.raises(ValueError, match=r"area\(s\) \['Z'\]"):
+        attach_weights(pd.concat([rows, rows.iloc[:1].assign(area_code="Z")]), pop)
 
 
 def test_indicator_weight_table_picks_basis_and_sums_units(population):

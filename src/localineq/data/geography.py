@@ -182,27 +182,47 @@ def unit_hierarchy(members: pd.DataFrame, hierarchy: pd.DataFrame) -> pd.DataFra
     if joined["itl1_code"].isna().any():
         unknown = joined.loc[joined["itl1_code"].isna(), "area_code"].tolist()
         raise ValueError(f"unit members not in the LAD23 hierarchy: {unknown[:5]}")
-    rows = []
-    for (unit, name), group in joined.groupby(["unit_code", "unit_name"], sort=True):
-        if group["itl1_code"].nunique() != 1:
-            raise ValueError(
-                f"unit {unit} ({name}) spans ITL1 regions {sorted(group['itl1_code'].unique())}"
+    # observed=True: aggregates over the units present, as iterating over groups gives (pandas
+    # 2 would add empty categories of a categorical key).
+    grouped = joined.groupby(["unit_code", "unit_name"], sort=True, observed=True)
+    if grouped.ngroups == 0:
+        return pd.DataFrame([])
+    distinct = grouped[["itl3_code", "itl2_code", "itl1_code"]].nunique()
+    # Each unit's first member row as it stands (a missing code included), which first()
+    # would skip over.
+    first = (
+        joined.drop_duplicates(["unit_code", "unit_name"])
+        .set_index(["unit_code", "unit_name"])
+        .reindex(distinct.index)
+    )
+    spanning = distinct["itl1_code"] != 1
+    if spanning.any():
+        unit, name = distinct.index[spanning.to_numpy().argmax()]
+        regions = joined.loc[
+            (joined["unit_code"] == unit) & (joined["unit_name"] == name), "itl1_code"
+        ]
+        raise ValueError(f"unit {unit} ({name}) spans ITL1 regions {sorted(regions.unique())}")
+    # Lists of Python objects with pd.NA, so that pandas infers the columns' dtypes as it
+    # would for the same values given row by row.
+    single = {
+        level: [
+            code if agree else pd.NA
+            for code, agree in zip(
+                first[level].tolist(), (distinct[level] == 1).tolist(), strict=True
             )
-        single = {
-            level: group[level].iloc[0] if group[level].nunique() == 1 else pd.NA
-            for level in ("itl3_code", "itl2_code")
+        ]
+        for level in ("itl3_code", "itl2_code")
+    }
+    return pd.DataFrame(
+        {
+            "area_code": distinct.index.get_level_values("unit_code").tolist(),
+            "area_name": distinct.index.get_level_values("unit_name").tolist(),
+            **single,
+            "itl1_code": first["itl1_code"].tolist(),
+            "itl1_name": first["itl1_name"].tolist(),
+            "n_lad23": grouped.size().tolist(),
         }
-        rows.append(
-            {
-                "area_code": unit,
-                "area_name": name,
-                **single,
-                "itl1_code": group["itl1_code"].iloc[0],
-                "itl1_name": group["itl1_name"].iloc[0],
-                "n_lad23": len(group),
-            }
-        )
-    return pd.DataFrame(rows)
+    )
 
 
 #: Written as the GeoPackage's ``gpkg_contents.last_change`` instead of the time of writing

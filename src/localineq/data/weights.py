@@ -9,7 +9,7 @@ Ireland's 2023 values (population marked ``[u]``) use 2022 weights.
 
 from __future__ import annotations
 
-import numpy as np  # noqa: F401 (used in doctests)
+import numpy as np
 import pandas as pd
 
 
@@ -44,23 +44,49 @@ def nearest_year_weights(
     >>> nearest_year_weights(pd.Series(["A", "B"]), 2021, pop).to_dict("list")
     {'area_code': ['A', 'B'], 'weight': [10.0, 5.0], 'weight_year': [2020, 2020]}
     """
-    known = population.dropna(subset=[value_column])
-    known = known[known["area_code"].isin(set(areas))]
-    absent = sorted(set(areas) - set(known["area_code"]))
-    if absent:
-        raise ValueError(f"no population published for area(s) {absent[:5]} in any year")
-    distance = (known["year"] - year).abs()
-    # Sort by distance, then by year so the earlier year wins ties.
-    ranked = known.assign(_distance=distance).sort_values(["area_code", "_distance", "year"])
-    best = ranked.drop_duplicates("area_code").set_index("area_code")
-    chosen = best.loc[areas.to_numpy()]
+    published = _PublishedPopulation(population, value_column)
+    weight, weight_year = published.nearest(published.locate(areas), year)
     return pd.DataFrame(
-        {
-            "area_code": areas.to_numpy(),
-            "weight": chosen[value_column].to_numpy(dtype="float64"),
-            "weight_year": chosen["year"].to_numpy(dtype="int64"),
-        }
+        {"area_code": areas.to_numpy(), "weight": weight, "weight_year": weight_year}
     )
+
+
+class _PublishedPopulation:
+    """The published (non-missing) rows of a population table, for repeated look-ups.
+
+    Dropping missing values and numbering the area codes depend on the table alone, so
+    :func:`attach_weights` does them once for all its periods.
+    """
+
+    def __init__(self, population: pd.DataFrame, value_column: str) -> None:
+        known = population.dropna(subset=[value_column])
+        # A missing code is numbered too, so that a missing area finds its rows like any code.
+        self.area, self.codes = pd.factorize(known["area_code"], use_na_sentinel=False)
+        self.years = known["year"].to_numpy()
+        self.values = known[value_column].to_numpy(dtype="float64")
+
+    def locate(self, areas: pd.Series) -> np.ndarray:
+        """The number of each area's code.
+
+        Raises
+        ------
+        ValueError
+            If an area has no published population in any year.
+        """
+        wanted = self.codes.get_indexer(areas)
+        if (wanted < 0).any():
+            absent = sorted(set(areas[wanted < 0]))
+            raise ValueError(f"no population published for area(s) {absent[:5]} in any year")
+        return wanted
+
+    def nearest(self, wanted: np.ndarray, year: int) -> tuple[np.ndarray, np.ndarray]:
+        """Weight (float64) and weight year (int64) of the areas numbered ``wanted``."""
+        # Distance, then year: the earlier year wins a tie. lexsort is stable, so of repeated
+        # area × year rows the first in the table is kept.
+        order = np.lexsort((self.years, np.abs(self.years - year), self.area))
+        first = order[np.flatnonzero(np.diff(self.area[order], prepend=-1))]
+        best = first[wanted]
+        return self.values[best], self.years[best].astype("int64")
 
 
 #: Weight bases: the population an indicator's values describe. ``ages`` is an inclusive band
@@ -172,15 +198,21 @@ def attach_weights(rows: pd.DataFrame, basis: pd.DataFrame) -> pd.DataFrame:
     Each period's rows get the basis count of its ``reference_year``, or of the nearest
     published year (:func:`nearest_year_weights`).
     """
-    parts = []
+    published = _PublishedPopulation(basis, "population")
+    parts, weights, weight_years = [], [], []
     for _period, frame in rows.groupby("period", sort=False):
-        w = nearest_year_weights(frame["area_code"], int(frame["reference_year"].iloc[0]), basis)
-        parts.append(
-            frame.assign(weight=w["weight"].to_numpy(), weight_year=w["weight_year"].to_numpy())
+        weight, weight_year = published.nearest(
+            published.locate(frame["area_code"]), int(frame["reference_year"].iloc[0])
         )
+        parts.append(frame)
+        weights.append(weight)
+        weight_years.append(weight_year)
     if not parts:
         return rows.assign(weight=pd.Series(dtype="float64"), weight_year=pd.Series(dtype="int64"))
-    return pd.concat(parts).loc[rows.index]
+    weighted = pd.concat(parts).assign(
+        weight=np.concatenate(weights), weight_year=np.concatenate(weight_years)
+    )
+    return weighted.loc[rows.index]
 
 
 def indicator_weight_table(bases: pd.DataFrame, basis: str, members: pd.DataFrame) -> pd.DataFrame:

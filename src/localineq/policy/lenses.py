@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -76,39 +77,73 @@ def regional_panel(
     missing = [c for c in need if c not in frame.columns]
     if missing:
         raise ValueError(f"regional_panel: missing columns {missing}")
-    out = []
-    for (g, p), part in frame.groupby([region, "period"], sort=True):
-        ok = part[value].notna() & part[weight].notna()
-        w = part.loc[ok, weight].to_numpy(dtype=float)
-        y = part.loc[ok, value].to_numpy(dtype=float)
+    # observed=True: aggregates over the groups present, as iterating over groups gives
+    # (pandas 2 would add empty categories of a categorical key).
+    groups = frame.groupby([region, "period"], sort=True, observed=True)
+    if groups.ngroups == 0:
+        return pd.DataFrame([])
+    # Row positions group by group, in groupby's group order and each group's row order, so
+    # that every sum below adds the same numbers in the same order as a per-group frame would.
+    number = groups.ngroup().to_numpy()
+    order = np.argsort(number, kind="stable")
+    bounds = np.searchsorted(number[order], np.arange(groups.ngroups + 1))
+    order = order[: bounds[-1]]  # rows with a missing key belong to no group
+    starts = order[bounds[:-1]]
+    usable = (frame[value].notna() & frame[weight].notna()).to_numpy()
+    w_all = _usable_floats(frame[weight], usable)[order]
+    y_all = _usable_floats(frame[value], usable)[order]
+    s_all = _usable_floats(frame[se], usable)[order] if se is not None and se in frame else None
+    ok = usable[order]
+    n = groups.ngroups
+    val, rse, total_w = np.full(n, math.nan), np.full(n, math.nan), np.full(n, math.nan)
+    for k, (lo, hi) in enumerate(pairwise(bounds)):
+        use = ok[lo:hi]
+        w, y = w_all[lo:hi][use], y_all[lo:hi][use]
         total = w.sum()
-        val = float(np.dot(w, y) / total) if ok.any() and total > 0 else math.nan
-        if se is not None and se in part.columns and ok.any() and total > 0:
-            s = part.loc[ok, se].to_numpy(dtype=float)
-            rse = float(np.sqrt(np.sum((w / total) ** 2 * s**2)))
-        else:
-            rse = math.nan
-        pop = (
-            float(part[population].sum())
-            if population is not None and population in part.columns
-            else math.nan
-        )
-        out.append(
-            {
-                "area_code": g,
-                "area_name": part[region_name].iloc[0]
-                if region_name and region_name in part
-                else g,
-                "period": p,
-                "value": val,
-                "se": rse,
-                "weight": float(total),
-                "population": pop,
-                "n_areas": int(part[area].nunique()),
-                "n_areas_with_value": int(ok.sum()),
-            }
-        )
-    return pd.DataFrame(out)
+        total_w[k] = float(total)
+        if use.any() and total > 0:
+            val[k] = float(np.dot(w, y) / total)
+            if s_all is not None:
+                s = s_all[lo:hi][use]
+                rse[k] = float(np.sqrt(np.sum((w / total) ** 2 * s**2)))
+    if population is not None and population in frame:
+        pop = _slice_sums(frame[population].take(order), bounds)
+    else:
+        pop = np.full(n, math.nan)
+    names = region_name if region_name and region_name in frame else region
+    return pd.DataFrame(
+        {
+            "area_code": frame[region].iloc[starts].tolist(),
+            "area_name": frame[names].iloc[starts].tolist(),
+            "period": frame["period"].iloc[starts].tolist(),
+            "value": val,
+            "se": rse,
+            "weight": total_w,
+            "population": pop,
+            "n_areas": groups[area].nunique().to_numpy(dtype="int64"),
+            "n_areas_with_value": np.add.reduceat(ok.astype("int64"), bounds[:-1]),
+        }
+    )
+
+
+def _slice_sums(column: pd.Series, bounds: np.ndarray) -> np.ndarray:
+    """``float(column.iloc[lo:hi].sum())`` for each consecutive pair ``lo, hi`` of ``bounds``."""
+    if column.dtype == np.float64:
+        # Series.sum's own steps (missing as 0, then one numpy sum), minus a Series per slice.
+        filled = np.where(column.isna(), 0.0, column.to_numpy())
+        return np.array([float(filled[lo:hi].sum()) for lo, hi in pairwise(bounds)])
+    return np.array([float(column.iloc[lo:hi].sum()) for lo, hi in pairwise(bounds)])
+
+
+def _usable_floats(column: pd.Series, usable: np.ndarray) -> np.ndarray:
+    """``column`` as float64, NaN outside the ``usable`` rows.
+
+    Only usable rows are converted, as the rows left out may hold what float conversion
+    refuses (a text marker in an object column).
+    """
+    out = np.full(len(column), math.nan)
+    out[usable] = column[usable].to_numpy(dtype=float)
+    return out
 
 
 def _ends(panel: pd.DataFrame, baseline: str, latest: str) -> pd.DataFrame:
