@@ -212,6 +212,38 @@ def test_map_tolerances_are_about_a_pixel_of_the_png(built):
     assert 0.8 * inset <= tolerance["inset"] <= 1.25 * inset, inset
 
 
+@pytest.mark.integration
+def test_small_scale_tolerance_is_about_a_pixel_of_the_status_figure(built):
+    """The "small" layers feed the target-status figure, whose panels tight_layout sizes; the
+    metres one 200-dpi pixel spans are read from each drawn panel's data transform."""
+    from localineq.data.indicators import analysis_units
+    from localineq.outputs.figures import PNG_DPI
+    from localineq.outputs.target_figures import status_map
+
+    root, figures, _ = built
+    config = yaml.safe_load((root / "config" / "config.yaml").read_text())
+    specs = {k: dict(v) for k, v in config["indicators"].items()}
+    hierarchy = pd.read_parquet(root / "data/processed/lad23_hierarchy.parquet")
+    upper = pd.read_parquet(root / "data/processed/lad23_upper_tier.parquet")
+    headline = list(figures["headline"])
+    members = {k: analysis_units(specs[k], hierarchy, upper)[0] for k in headline}
+    targets = pd.read_csv(root / "results/tables/la_targets.csv", dtype={"area_code": str})
+    lad, regions = read_drawing_layers(root / MAP_LAYERS, "small")
+    fig = status_map(lad, regions, targets, headline, specs, members)
+    try:
+        fig.set_dpi(PNG_DPI)
+        fig.canvas.draw()  # apply the equal-aspect limits before reading the transforms
+        pixels = []
+        for ax in fig.axes[: len(headline)]:
+            (x0, _), (x1, _) = ax.transData.transform([(0.0, 0.0), (1000.0, 0.0)])
+            pixels.append(1000.0 / (x1 - x0))
+    finally:
+        plt.close(fig)
+    tolerance = figures["map_tolerance_m"]["small"]
+    for pixel in pixels:
+        assert 0.8 * pixel <= tolerance <= 1.25 * pixel, pixels
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     values=st.lists(
