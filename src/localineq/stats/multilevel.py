@@ -250,6 +250,8 @@ def _reml_one_way(
         j = int(np.argmin(f_grid))
         candidates.append((float(f_grid[j]), float(grid[j])))
     f_hat, gamma_hat = min(candidates)
+    # A grid point within rounding of the root may evaluate a hair lower than the root itself;
+    # only a clearly lower grid value means a minimum was missed.
     lowest_on_grid = float(f_grid.min()) >= f_hat - 1e-10 * max(1.0, abs(f_hat))
     if not lowest_on_grid:
         messages.append(
