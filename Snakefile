@@ -2,12 +2,13 @@
 # Data flows one way: config/sources.yaml → data/raw → data/processed → results.
 from snakemake.utils import min_version, validate
 
-from localineq.data.configcheck import load_yaml
+from localineq.config.check import check_config_file
 
 min_version("9.0")
 
-# Snakemake reports a YAML syntax error without its place; parse first to name line/column.
-load_yaml("config/config.yaml")
+# Before Snakemake reads the file: refuse syntax errors, duplicate keys, YTE templates, unknown
+# keys at any depth and names that refer to nothing, each with its key and line.
+check_config_file("config/config.yaml", "workflow/schemas/config.schema.yaml")
 
 
 configfile: "config/config.yaml"

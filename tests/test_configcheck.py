@@ -8,7 +8,8 @@ import jsonschema
 import pytest
 import yaml
 
-from localineq.data.configcheck import ConfigError, check_config, load_yaml
+from localineq.config.check import check_config
+from localineq.config.yamlfile import ConfigError, load_yaml
 from localineq.data.fetch import load_catalogue
 
 

@@ -1,4 +1,4 @@
-"""The package layout follows the data flow: data → stats → policy → outputs.
+"""The package layout follows the data flow: config → data → stats → policy → outputs.
 
 Checked statically on every module's imports (top-level and function-local), so a forbidden
 import fails here even if no test happens to execute it.
@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "localineq"
-STAGES = ("data", "stats", "policy", "outputs")
+STAGES = ("config", "data", "stats", "policy", "outputs")
 #: What each stage may import from localineq, besides itself.
 ALLOWED = {
-    "data": set(),
-    "stats": set(),
-    "policy": {"data", "stats"},
-    "outputs": {"data", "stats", "policy"},
+    "config": set(),
+    "data": {"config"},
+    "stats": {"config"},
+    "policy": {"config", "data", "stats"},
+    "outputs": {"config", "data", "stats", "policy"},
 }
 MAX_LINES = 600
 

@@ -71,6 +71,19 @@ def test_editing_one_indicator_reruns_only_its_own_jobs(built, mirror, tmp_path,
     assert (maps <= own) == (edited in headline)
 
 
+def test_editing_the_report_title_reruns_the_report_and_nothing_else(built, mirror, tmp_path):
+    """The report receives the settings it reads as params: a new title reruns both report
+    files (and before, with the whole config read inside the job, it reran nothing)."""
+    with open(built / "config" / "config.yaml") as handle:
+        report = yaml.safe_load(handle)["report"]
+    edit = tmp_path / "edit.yaml"
+    edit.write_text(yaml.safe_dump({"report": {**report, "title": "An edited title"}}))
+    run = snakemake(built, mirror, "-n", "--configfile", str(edit))
+    assert run.returncode == 0, run.stderr[-2000:]
+    rules = {rule for rule, _ in _dry_run_jobs(run.stdout + run.stderr)}
+    assert rules == {"report_html", "report_standalone", "all"}, rules
+
+
 def test_decomposition_table_is_complete_and_additive(built):
     table = pd.read_csv(built / "results" / "tables" / "decomposition.csv")
     required = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from localineq.data.configcheck import check_config
+from localineq.config.check import check_config
 from localineq.data.fetch import fetch_failure_summary, load_catalogue, raw_path, verify_raw_files
 from localineq.outputs.figure_catalogue import headline_indicators
 

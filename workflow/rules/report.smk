@@ -115,6 +115,12 @@ REPORT_TABLE_FILES = [
 ]
 
 
+# The settings the report reads, as params, so editing any of them (e.g. report.title) reruns
+# the report; `mirror` (where raw files come from) and `sources` (an input file) are not
+# settings of the analysis.
+REPORT_SETTINGS = {key: value for key, value in config.items() if key not in ("mirror", "sources")}
+
+
 rule report_html:
     """The citable HTML report: question, sources, method, findings with figures, limitations."""
     input:
@@ -124,6 +130,7 @@ rule report_html:
     params:
         tables=REPORT_TABLE_FILES,
         standalone=False,
+        settings=REPORT_SETTINGS,
     threads: 1
     resources:
         mem_mb=1000,
@@ -147,6 +154,7 @@ rule report_standalone:
     params:
         tables=REPORT_TABLE_FILES,
         standalone=True,
+        settings=REPORT_SETTINGS,
     threads: 1
     resources:
         mem_mb=1000,

@@ -20,7 +20,7 @@ def main(smk) -> None:
     with open(smk.input.sources, encoding="utf-8") as handle:
         sources = yaml.safe_load(handle)["sources"]
     inputs = ReportInputs(
-        config=smk.config,
+        config=dict(smk.params.settings),
         sources=sources,
         summary=pd.read_csv(smk.input.summary),
         masked=pd.read_csv(smk.input.masked),

@@ -44,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from localineq.data.configcheck import load_yaml
+from localineq.config.yamlfile import load_yaml
 
 HASH_CHUNK_BYTES = 1 << 20
 #: Largest single read while downloading; the deadline is checked between reads.

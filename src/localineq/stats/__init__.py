@@ -5,6 +5,6 @@ profiles), ``multilevel`` (ICC), ``convergence`` (sigma and beta), and the simul
 ``permutation``, ``bootstrap`` and ``measurement_error`` (sharing ``_simulation``), and
 ``spatial`` (spatial weights, Moran's I and LISA with PySAL's esda/libpysal). Functions
 take arrays and return numbers or small result objects; they know nothing of files, regions'
-names or indicators. Modules here import only each other, never ``localineq.data``,
+names or indicators. Modules here import only each other and ``localineq.config``, never ``localineq.data``,
 ``localineq.policy`` or ``localineq.outputs``.
 """

@@ -1,0 +1,266 @@
+"""Start-up checks of the workflow configuration: its shape, and what its names refer to.
+
+Two kinds of mistake are refused before any job runs, all at once in one :class:`ConfigError`
+that names each key and, where the file is known, its line:
+
+* **Shape** (:func:`schema_problems`): the JSON schema ``workflow/schemas/config.schema.yaml``
+  closes every block (``additionalProperties: false``), so a misspelt key at any depth, a
+  misspelt top-level block, an unknown test or weight basis is an error, not a silent default.
+* **References** (:func:`reference_problems`): every ``source:`` is a key of
+  ``config/sources.yaml``; every indicator named anywhere outside ``indicators:`` is declared
+  there, whether as a value (``headline_indicator``, a mission's ``indicators``) or as a key
+  (``targets.overrides``, ``reference.overrides``, ``missions.publication_lag_months``,
+  ``missions.labels``, a mission's ``baseline_overrides``).
+
+:func:`check_config_file` runs both on the file as written (so lines can be named);
+:func:`check_config` runs the reference checks on the configuration Snakemake assembled,
+``--config`` overrides included.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from localineq.config.yamlfile import (
+    ConfigError,
+    KeyPath,
+    format_path,
+    line_of,
+    load_yaml_with_lines,
+)
+
+#: A problem found in the configuration: where (a key path) and what.
+Problem = tuple[KeyPath, str]
+
+#: Blocks whose *keys* are indicator names: (path to the block, what the keys mean).
+INDICATOR_KEYED_BLOCKS: tuple[tuple[KeyPath, str], ...] = (
+    (("targets", "overrides"), "a per-indicator target rule"),
+    (("reference", "overrides"), "a per-indicator reference point"),
+    (("missions", "publication_lag_months"), "an indicator's publication lag"),
+    (("missions", "labels"), "an indicator's short name"),
+)
+
+
+def _indicator_references(node: Any, path: KeyPath) -> Iterable[tuple[KeyPath, str]]:
+    """(key path, name) of every value that names a configured indicator.
+
+    Convention: outside the top-level ``indicators`` block, a key ending in ``indicator``
+    holds one indicator name and a key ending in ``indicators`` holds a list of them;
+    ``figures.headline`` and ``missions.nominal`` are lists of indicator names too.
+    """
+    lists = {("figures", "headline"), ("missions", "nominal")}
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            sub = (*path, str(key))
+            if sub == ("indicators",):
+                continue
+            key = str(key)
+            if key.endswith("indicator") and isinstance(value, str):
+                yield sub, value
+            elif (key.endswith("indicators") or sub in lists) and isinstance(value, list):
+                yield from (((*sub, i), str(v)) for i, v in enumerate(value))
+            else:
+                yield from _indicator_references(value, sub)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _indicator_references(value, (*path, i))
+
+
+def _get(config: Mapping[str, Any], path: KeyPath) -> Any:
+    node: Any = config
+    for part in path:
+        if not (isinstance(node, Mapping) and part in node):
+            return None
+        node = node[part]
+    return node
+
+
+def reference_problems(config: Mapping[str, Any], source_keys: Iterable[str]) -> list[Problem]:
+    """Every name in ``config`` that refers to a source or indicator that does not exist.
+
+    >>> cfg = {"indicators": {"pay": {"source": "els_pay", "weight": "population"}},
+    ...        "targets": {"overrides": {"pya": {}}}}
+    >>> reference_problems(cfg, ["els_pay"])
+    [(('targets', 'overrides', 'pya'), "'pya' is not a configured indicator (a per-indicator target rule)")]
+    """
+    sources = set(source_keys)
+    indicators = dict(config.get("indicators") or {})
+    problems: list[Problem] = []
+
+    def source_ref(path: KeyPath, key: Any) -> None:
+        if key not in sources:
+            problems.append((path, f"{key!r} is not a source in the source catalogue"))
+
+    bases = config.get("weight_bases")
+    for name, spec in indicators.items():
+        source_ref(("indicators", name, "source"), (spec or {}).get("source"))
+        weight = (spec or {}).get("weight")
+        if bases is not None and weight not in (*bases, "unweighted"):
+            problems.append(
+                (
+                    ("indicators", name, "weight"),
+                    f"{weight!r} is not a key of weight_bases ({', '.join(bases)}) or 'unweighted'",
+                )
+            )
+    for key in ("changes", "old_area_population"):
+        if key in (config.get("harmonisation") or {}):
+            source_ref(("harmonisation", key), config["harmonisation"][key])
+    for path, name in _indicator_references(config, ()):
+        if name not in indicators:
+            problems.append((path, f"{name!r} is not a configured indicator"))
+    for block, meaning in INDICATOR_KEYED_BLOCKS:
+        for name in _get(config, block) or {}:
+            if name not in indicators:
+                problems.append(
+                    ((*block, name), f"{name!r} is not a configured indicator ({meaning})")
+                )
+    declared = _get(config, ("missions", "declared")) or []
+    for i, mission in enumerate(declared):
+        own = set((mission or {}).get("indicators") or ())
+        for name in (mission or {}).get("baseline_overrides") or {}:
+            if name not in own:
+                problems.append(
+                    (
+                        ("missions", "declared", i, "baseline_overrides", name),
+                        f"{name!r} is not one of this mission's indicators ({', '.join(own)})",
+                    )
+                )
+    figures = config.get("figures") or {}
+    measures = (config.get("analysis") or {}).get("measures")
+    if "measure" in figures and measures is not None and figures["measure"] not in measures:
+        problems.append(
+            (
+                ("figures", "measure"),
+                f"{figures['measure']!r} is not one of analysis.measures {measures}",
+            )
+        )
+    for key in ("draws", "permutations"):
+        value = (figures.get("uncertainty") or {}).get(key)
+        if value is not None and value < 1:
+            problems.append(
+                (
+                    ("figures", "uncertainty", key),
+                    f"{value} replicates would leave the intervals and tests the report "
+                    "describes empty; use at least 1 (999 is the default)",
+                )
+            )
+    return problems
+
+
+def schema_problems(config: Any, schema: Mapping[str, Any]) -> list[Problem]:
+    """Every violation of the JSON schema, one per offending key.
+
+    An unexpected key is reported at its own path (not its parent's), so its line can be
+    named.
+
+    >>> schema = {"type": "object", "properties": {"draws": {"type": "integer"}},
+    ...           "additionalProperties": False}
+    >>> schema_problems({"draws": 5, "drasw": 5}, schema)
+    [(('drasw',), "unknown key 'drasw' (expected one of: draws)")]
+    """
+    import jsonschema  # only where the configuration is checked
+
+    validator = jsonschema.Draft202012Validator(schema)
+    problems: list[Problem] = []
+    for error in sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.path))):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+            known = set(error.schema.get("properties") or {})
+            for key in sorted(set(error.instance) - known, key=str):
+                expected = ", ".join(sorted(known)) or "no keys"
+                problems.append(
+                    ((*path, str(key)), f"unknown key {key!r} (expected one of: {expected})")
+                )
+        elif error.validator == "propertyNames":
+            problems.append((path, f"a key is not allowed here: {error.message}"))
+        else:
+            problems.append((path, error.message))
+    return problems
+
+
+def _message(config_path: str, problems: list[Problem], lines: Mapping[KeyPath, int] | None) -> str:
+    rows = []
+    for path, what in problems:
+        line = line_of(lines, path) if lines else None
+        where = f"line {line}: " if line else ""
+        rows.append(f"{where}{format_path(path)}: {what}")
+    return f"{config_path}: {len(problems)} problem(s) in the configuration:\n  " + "\n  ".join(
+        rows
+    )
+
+
+def check_config(
+    config: Mapping[str, Any],
+    source_keys: Iterable[str],
+    *,
+    config_path: str = "config/config.yaml",
+) -> None:
+    """Refuse a configuration that names unknown sources or indicators, or zero draws.
+
+    Raises
+    ------
+    ConfigError
+        One message listing every problem, the config path and the known values.
+
+    >>> cfg = {"sources": "config/sources.yaml",
+    ...        "indicators": {"pay": {"source": "els_pay", "weight": "population"}},
+    ...        "figures": {"headline_indicator": "pay"}}
+    >>> check_config(cfg, ["els_pay"])
+    >>> cfg["figures"]["headline_indicator"] = "pya"
+    >>> check_config(cfg, ["els_pay"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    localineq.config.yamlfile.ConfigError: config/config.yaml: ...
+      figures.headline_indicator: 'pya' is not a configured indicator
+    ...
+    """
+    source_keys = sorted(source_keys)
+    problems = reference_problems(config, source_keys)
+    if problems:
+        raise ConfigError(_known(config, source_keys, _message(config_path, problems, None)))
+
+
+def _known(config: Mapping[str, Any], source_keys: list[str], message: str) -> str:
+    sources_path = config.get("sources", "config/sources.yaml")
+    return (
+        message
+        + f"\nKnown sources ({sources_path}): {', '.join(source_keys)}"
+        + f"\nKnown indicators: {', '.join(config.get('indicators') or {})}"
+    )
+
+
+def check_config_file(
+    config_path: str | os.PathLike,
+    schema_path: str | os.PathLike,
+    source_keys: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """Load ``config_path`` strictly and check its shape and references, naming lines.
+
+    ``source_keys`` defaults to the keys of the source catalogue the file names
+    (``sources:``). Returns the parsed configuration.
+
+    Raises
+    ------
+    ConfigError
+        Syntax errors, duplicate keys and ``__use_yte__`` (from the loader), then every
+        schema and reference problem at once, each with its key path and line.
+    """
+    config, lines = load_yaml_with_lines(config_path)
+    schema, _ = load_yaml_with_lines(schema_path)
+    problems = schema_problems(config, schema)
+    if not isinstance(config, Mapping):
+        raise ConfigError(_message(os.fspath(config_path), problems, lines))
+    if source_keys is None:
+        catalogue = config.get("sources")
+        source_keys = []
+        if isinstance(catalogue, str) and os.path.isfile(catalogue):
+            entries, _ = load_yaml_with_lines(catalogue)
+            source_keys = list((entries or {}).get("sources") or {})
+    source_keys = sorted(source_keys)
+    problems += reference_problems(config, source_keys)
+    if problems:
+        message = _message(os.fspath(config_path), problems, lines)
+        raise ConfigError(_known(config, source_keys, message))
+    return dict(config)

@@ -1,0 +1,179 @@
+"""Configuration mistakes stop `snakemake -n` at start-up, naming the key and its line.
+
+Each case edits one line of a scratch copy of ``config/config.yaml`` the way a user would
+mistype it, runs a dry run (no data needed: the checks run while the Snakefile is parsed) and
+checks that the run fails with the key's dotted path and the line of the edit. Before this
+check, each of these ran to the end with a silently different result.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from localineq.config.check import check_config_file
+from localineq.config.yamlfile import ConfigError
+
+
+@pytest.fixture
+def workflow_copy(repo_root, tmp_path) -> Path:
+    for name in ("Snakefile", "config", "workflow", "profiles"):
+        source = repo_root / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        elif source.exists():
+            shutil.copy2(source, tmp_path / name)
+    return tmp_path
+
+
+def dry_run(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--cores", "1"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def edit(config: Path, old: str, new: str, *, after: str | None = None) -> int:
+    """Replace the first line equal to ``old`` (after the line ``after``); return its number."""
+    lines = config.read_text(encoding="utf-8").splitlines()
+    start = lines.index(after) if after is not None else 0
+    number = next(i for i in range(start, len(lines)) if lines[i] == old)
+    lines[number : number + 1] = new.split("\n")
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return number + 1
+
+
+# (id, old line, new line(s), the line to search after, expected text in the message)
+CASES = [
+    (
+        "misspelt_nested_key",
+        "  map_scheme: quantiles",
+        "  map_schem: quantiles",
+        "figures:",
+        "figures.map_schem: unknown key 'map_schem'",
+    ),
+    (
+        "misspelt_top_level_block",
+        "reference:",
+        "referenc:",
+        None,
+        "referenc: unknown key 'referenc'",
+    ),
+    (
+        "unknown_indicator_in_targets_overrides",
+        "    primary_expected_standard:",
+        "    primary_expected_standrd:",
+        "targets:",
+        "targets.overrides.primary_expected_standrd: 'primary_expected_standrd' is not a "
+        "configured indicator",
+    ),
+    (
+        "unknown_indicator_in_reference_overrides",
+        "  overrides: {}",
+        "  overrides: {gdhi_per_haed: median}",
+        "reference:",
+        "reference.overrides.gdhi_per_haed: 'gdhi_per_haed' is not a configured indicator",
+    ),
+    (
+        "duplicate_key",
+        "    draws: 999",
+        "    draws: 999\n    draws: 5",
+        "figures:",
+        "duplicate key 'figures.uncertainty.draws'",
+    ),
+    (
+        "unknown_test",
+        "        - {test: level_reached, target: 99}",
+        "        - {test: level_reach, target: 99}",
+        "missions:",
+        "missions.declared[1].tests[0].test: 'level_reach' is not one of",
+    ),
+    (
+        "unknown_weight_basis",
+        "    weight: working_age",
+        "    weight: working_aged",
+        "indicators:",
+        "indicators.median_weekly_pay.weight: 'working_aged' is not one of",
+    ),
+    (
+        "unknown_indicator_in_a_mission",
+        "      indicators: [gigabit_broadband]",
+        "      indicators: [gigabit_brodband]",
+        "missions:",
+        "missions.declared[1].indicators[0]: 'gigabit_brodband' is not a configured indicator",
+    ),
+    (
+        "misspelt_key_under_publication_lags",
+        "    gigabit_broadband: 0",
+        "    gigabit_broadbnd: 0",
+        "missions:",
+        "missions.publication_lag_months.gigabit_broadbnd: 'gigabit_broadbnd' is not a "
+        "configured indicator",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "after", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_mistake_stops_the_dry_run_naming_key_and_line(workflow_copy, old, new, after, expected):
+    config = workflow_copy / "config" / "config.yaml"
+    line = edit(config, old, new, after=after)
+    if "duplicate" in expected:
+        line += 1  # the second occurrence is the one named
+    run = dry_run(workflow_copy)
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output
+    assert expected in output, output
+    assert f"line {line}: " in output, output
+    assert "Traceback" not in run.stdout and "KeyError" not in output
+
+
+def test_yte_template_is_refused_before_any_expression_runs(workflow_copy):
+    config = workflow_copy / "config" / "config.yaml"
+    text = config.read_text(encoding="utf-8")
+    marker = workflow_copy / "yte_ran"
+    config.write_text(
+        "__use_yte__: true\n"
+        f"?if __import__('pathlib').Path({str(marker)!r}).touch() is None:\n"
+        "  extra: 1\n" + text,
+        encoding="utf-8",
+    )
+    run = dry_run(workflow_copy)
+    output = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert "line 1: '__use_yte__' asks Snakemake to evaluate the file as a YTE template" in output
+    assert not marker.exists(), "a YTE expression ran while the workflow loaded"
+
+
+def test_shipped_config_passes_the_file_check(repo_root):
+    config = check_config_file(
+        repo_root / "config" / "config.yaml", repo_root / "workflow/schemas/config.schema.yaml"
+    )
+    assert "indicators" in config
+
+
+def test_every_problem_is_listed_at_once(repo_root, tmp_path):
+    text = (repo_root / "config" / "config.yaml").read_text(encoding="utf-8")
+    text = text.replace("  map_scheme: quantiles", "  map_schem: quantiles", 1)
+    text = text.replace("  top_n: 5", "  top_n: five", 1)
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        check_config_file(
+            path,
+            repo_root / "workflow/schemas/config.schema.yaml",
+            source_keys=["els_gdhi_per_head"],
+        )
+    message = str(err.value)
+    assert "figures.map_schem: unknown key" in message
+    assert "figures.top_n: 'five' is not of type 'integer'" in message
+    # without the catalogue's keys every source reference is reported too, in the same message
+    assert "indicators.median_weekly_pay.source: 'els_median_weekly_pay' is not a source" in message
