@@ -7,6 +7,7 @@ import fails here even if no test happens to execute it.
 from __future__ import annotations
 
 import ast
+import graphlib
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,57 @@ def localineq_imports(source: str) -> set[str]:
             if parts[0] == "localineq" and len(parts) > 1:
                 found.add(parts[1])
     return found
+
+
+def module_imports(source: str, known: set[str]) -> set[str]:
+    """Modules of ``known`` (dotted names) that ``source`` imports, anywhere in the file.
+
+    >>> module_imports("from localineq.outputs import tables", {"localineq.outputs.tables"})
+    {'localineq.outputs.tables'}
+    """
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names} & known
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)} & known
+    return found
+
+
+def import_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle of ``graph`` (module -> modules it imports), or ``None``.
+
+    >>> import_cycle({"a": {"b"}, "b": {"a"}})
+    ['a', 'b', 'a']
+    >>> import_cycle({"a": {"b"}, "b": set()}) is None
+    True
+    """
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as err:
+        cycle = list(err.args[1])
+        start = cycle.index(min(cycle[:-1]))
+        return cycle[start:-1] + cycle[:start] + [cycle[start]]
+    return None
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_no_import_cycle_inside_a_stage(stage: str):
+    """Modules of one stage may import each other, but never in a cycle (lazy imports that
+    dodge a cycle count too: they are read wherever they stand in the file)."""
+    paths = {_module_name(p): p for p in (PACKAGE / stage).rglob("*.py")}
+    known = set(paths)
+    graph = {
+        name: module_imports(path.read_text(encoding="utf-8"), known) - {name}
+        for name, path in paths.items()
+    }
+    cycle = import_cycle(graph)
+    assert cycle is None, f"import cycle in localineq.{stage}: {' -> '.join(cycle)}"
 
 
 def test_every_module_lives_in_a_stage():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -11,10 +11,8 @@ from matplotlib.patches import Patch, Rectangle
 
 from localineq.data.readers import parse_period
 from localineq.outputs.figures import add_source_note
+from localineq.outputs.report_base import ReportState, table_context
 from localineq.policy.scorecard import mission_sentences
-
-if TYPE_CHECKING:
-    from localineq.outputs.report_sections import ReportState
 
 __all__ = [
     "TEST_LABELS",
@@ -172,8 +170,6 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
     (:func:`localineq.policy.scorecard.mission_sentences`), the verdict table at both lenses,
     and the ambition back-test of the "rise everywhere" tests.
     """
-    from localineq.outputs.report_sections import table_context
-
     card = state.inputs.extra.get("scorecard")
     if card is None or card.empty:
         return None

@@ -66,15 +66,14 @@ from localineq.outputs.figure_catalogue import (
     figure_catalogue,
     headline_indicators,
 )
-from localineq.outputs.report_sections import (
-    SECTIONS,
+from localineq.outputs.report_base import (
     ReportInputs,
     ReportState,
     Section,
     figure_context,
     relative_link,
-    used_sources,
 )
+from localineq.outputs.report_sections import SECTIONS, used_sources
 
 __all__ = [
     "REPORT_PATH",

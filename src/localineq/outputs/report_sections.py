@@ -12,17 +12,18 @@ how to add a section.
 from __future__ import annotations
 
 import math
-import posixpath
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
-from localineq.outputs.figure_catalogue import FigureEntry, units_phrase, weight_phrase
+from localineq.outputs.figure_catalogue import units_phrase, weight_phrase
 from localineq.outputs.missions import missions_context
+from localineq.outputs.report_base import ReportState, Section, figure_context, table_context
+from localineq.outputs.spatial_report import spatial_context
 from localineq.outputs.tables import format_interval, format_value, summary_display
+from localineq.outputs.target_sections import targets_context
 
 LICENCE_NAMES = {
     "OGL-UK-3.0": "Open Government Licence v3.0",
@@ -43,110 +44,6 @@ SUPPORTING_SOURCES = (
     "imd2019_file1",
     "imd2019_file6",
 )
-
-
-@dataclass
-class ReportInputs:
-    """Everything the report needs, already loaded.
-
-    ``extra`` holds further named tables for sections added later (e.g. ``"scorecard"``), so a
-    new section needs no new field here; its rule passes the table and its context function
-    reads ``state.inputs.extra.get(name)``.
-    """
-
-    config: Mapping[str, Any]
-    sources: Mapping[str, Mapping[str, Any]]
-    summary: pd.DataFrame
-    masked: pd.DataFrame
-    top_bottom: pd.DataFrame
-    profile: pd.DataFrame | None = None
-    uncertainty: pd.DataFrame | None = None
-    lsoa_profile: pd.DataFrame | None = None
-    notebooks: Sequence[str] = field(default_factory=list)
-    tables: Sequence[str] = field(default_factory=list)
-    extra: Mapping[str, pd.DataFrame] = field(default_factory=dict)
-
-
-@dataclass
-class ReportState:
-    """What every context function sees.
-
-    ``link(path)`` is the href of a repository-relative file from the report's folder, or
-    ``None`` in the self-contained report (which links no local files); ``image(path)`` is the
-    ``src`` of a figure (a relative path, or a ``data:`` URI when embedded).
-    """
-
-    inputs: ReportInputs
-    catalogue: list[FigureEntry]
-    headline: list[str]
-    version: str
-    link: Callable[[str], str | None]
-    image: Callable[[str], str]
-
-    @property
-    def config(self) -> Mapping[str, Any]:
-        return self.inputs.config
-
-    @property
-    def numbers(self) -> dict[str, int]:
-        """Figure numbers in catalogue order (1-based)."""
-        return {entry.key: i + 1 for i, entry in enumerate(self.catalogue)}
-
-    def figure(self, key: str) -> dict[str, Any]:
-        """Context of the catalogue's figure ``key`` for the ``figure`` macro."""
-        entry = next(e for e in self.catalogue if e.key == key)
-        return figure_context(entry, self, number=self.numbers[key])
-
-
-@dataclass(frozen=True)
-class Section:
-    """One report section: ``<section id=id><h2>title</h2>{partial}</section>``."""
-
-    id: str
-    title: str
-    template: str
-    context: Callable[[ReportState], Mapping[str, Any] | None]
-
-
-# ---------------------------------------------------------------------------------------------
-# Shared pieces
-# ---------------------------------------------------------------------------------------------
-def relative_link(target: str, report_dir: str) -> str:
-    """POSIX relative path from directory ``report_dir`` to ``target`` (both repo-relative)."""
-    return posixpath.relpath(target, report_dir)
-
-
-def figure_context(entry: FigureEntry, state: ReportState, *, number: int) -> dict[str, Any]:
-    """Fields of the ``figure`` macro for one catalogue entry."""
-    return {
-        "id": entry.key,
-        "number": number,
-        "title": entry.title,
-        "caption": entry.caption,
-        "alt": entry.alt or entry.title,
-        "src": state.image(entry.png),
-        "png": entry.png,
-        "svg": entry.svg,
-        "png_href": state.link(entry.png),
-        "svg_href": state.link(entry.svg),
-    }
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
-
-
-def table_context(
-    frame: pd.DataFrame, *, caption: str | None = None, numeric: Sequence[str] = ()
-) -> dict[str, Any]:
-    """Fields of the ``table`` macro: caption, columns (name, numeric) and rows of text."""
-    return {
-        "caption": caption,
-        "columns": [{"name": str(c), "numeric": c in numeric} for c in frame.columns],
-        "rows": [[_cell(v) for v in row] for row in frame.itertuples(index=False)],
-    }
 
 
 def used_sources(config: Mapping[str, Any], sources: Mapping[str, Any]) -> list[str]:
@@ -500,20 +397,6 @@ def cite_context(state: ReportState) -> dict[str, Any]:
 
 
 #: The report's sections, in page order. Insert new ones where they belong in the story.
-def _targets_context(state: ReportState) -> Mapping[str, Any] | None:
-    """Targets for high performers (issue 12), from :mod:`localineq.outputs.target_sections`."""
-    from localineq.outputs.target_sections import targets_context  # it imports this module
-
-    return targets_context(state)
-
-
-def _spatial_context(state: ReportState) -> Mapping[str, Any] | None:
-    """Spatial structure (issue 13), from :mod:`localineq.outputs.spatial_report`."""
-    from localineq.outputs.spatial_report import spatial_context  # it imports this module
-
-    return spatial_context(state)
-
-
 SECTIONS: list[Section] = [
     Section("question", "The question", "sections/question.html.j2", no_context),
     Section("key-findings", "Key findings", "sections/key_findings.html.j2", key_findings_context),
@@ -530,13 +413,13 @@ SECTIONS: list[Section] = [
         "spatial",
         "Spatial structure: do lagging places cluster across regional borders?",
         "sections/spatial.html.j2",
-        lambda state: _spatial_context(state),
+        spatial_context,
     ),
     Section(
         "targets",
         "Targets for high performers",
         "sections/targets.html.j2",
-        lambda state: _targets_context(state),
+        targets_context,
     ),
     Section("tables", "Tables", "sections/tables.html.j2", tables_context),
     Section(

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from localineq.outputs.figure_catalogue import FigureEntry
-from localineq.outputs.report_sections import ReportState, figure_context, table_context
+from localineq.outputs.report_base import ReportState, figure_context, table_context
 from localineq.outputs.target_figures import alarm_list, status_counts
 
 __all__ = ["TARGET_FIGURE", "targets_context"]
