@@ -4,9 +4,10 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
+
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     tables = [pd.read_csv(path) for path in smk.input]
     combined = pd.concat(tables, ignore_index=True)
     logging.info("%d rows from %d tables", len(combined), len(tables))
@@ -14,4 +15,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

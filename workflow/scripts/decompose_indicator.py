@@ -4,11 +4,11 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.outputs.decomposition_tables import decomposition_table
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     data = pd.read_parquet(smk.input.data)
     table = decomposition_table(
         data,
@@ -23,4 +23,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

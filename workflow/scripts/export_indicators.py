@@ -4,12 +4,12 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units, export_table, write_export
 from localineq.data.validation import validate_export
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     hierarchy = pd.read_parquet(smk.input.hierarchy)
     upper = pd.read_parquet(smk.input.upper_tier)
@@ -33,4 +33,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -3,6 +3,7 @@
 import logging
 import sys
 
+from localineq.config.joblog import run_job
 from localineq.data.fetch import FAILURE_MARKER, FetchError, ensure, load_catalogue
 
 
@@ -21,4 +22,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821 (injected by Snakemake)
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -2,12 +2,12 @@
 
 import logging
 
+from localineq.config.joblog import run_job
 from localineq.outputs.area_tables import analysis_weights, latest_period, read_indicator_tables
 from localineq.outputs.figures import dotplot_by_region, save_figure
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     key = smk.params.indicator
     spec = dict(smk.params.spec)
     frame = read_indicator_tables(smk.input.indicators)
@@ -29,4 +29,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

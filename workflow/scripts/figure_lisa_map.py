@@ -4,13 +4,13 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
 from localineq.outputs.figures import save_figure
 from localineq.outputs.maps import MAP_SVG_DECIMALS, lisa_map, read_drawing_layers
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     key = smk.wildcards.indicator
     spec = dict(smk.params.spec)
     lisa = pd.read_csv(smk.input.lisa, dtype={"area_code": str, "period": str})
@@ -43,4 +43,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -4,11 +4,11 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.outputs.figures import lsoa_profile_figure, save_figure
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     profile = pd.read_csv(smk.input.profile)
     profile = profile[profile["measure"].isin(smk.params.measures)]
     save_figure(lsoa_profile_figure(profile), smk.output.png, smk.output.svg)
@@ -16,4 +16,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -4,6 +4,7 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
 from localineq.outputs.area_tables import latest_period, read_indicator_tables, regional_gaps
 from localineq.outputs.figures import save_figure
@@ -12,7 +13,6 @@ from localineq.policy.reference import references_for
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     key = smk.wildcards.indicator
     spec = dict(smk.params.spec)
     frame = read_indicator_tables(smk.input.indicators)
@@ -57,4 +57,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

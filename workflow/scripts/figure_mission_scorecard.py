@@ -4,12 +4,12 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.outputs.figures import save_figure
 from localineq.outputs.missions import scorecard_figure
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     table = pd.read_csv(smk.input.scorecard)
     fig = scorecard_figure(table, dict(smk.params.labels))
     save_figure(fig, smk.output.png, smk.output.svg)
@@ -17,4 +17,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

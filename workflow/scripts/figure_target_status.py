@@ -4,6 +4,7 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
 from localineq.outputs.figures import save_figure
 from localineq.outputs.maps import MAP_SVG_DECIMALS, read_drawing_layers
@@ -11,7 +12,6 @@ from localineq.outputs.target_figures import status_map
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     headline = list(smk.params.headline)
     hierarchy = pd.read_parquet(smk.input.hierarchy)
@@ -32,4 +32,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

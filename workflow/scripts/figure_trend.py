@@ -1,14 +1,13 @@
 """Snakemake adapter: within-region share over time, one panel per indicator."""
 
-import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.outputs.figures import save_figure, within_share_trend
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     decomposition = pd.read_csv(smk.input.decomposition)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     fig = within_share_trend(decomposition, specs, measure=smk.params.measure)
@@ -16,4 +15,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

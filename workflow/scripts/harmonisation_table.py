@@ -4,9 +4,10 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
+
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     tables = [
         pd.read_csv(path, dtype=str, keep_default_na=False).assign(indicator=key)
         for key, path in zip(smk.params.indicators, smk.input, strict=True)
@@ -19,4 +20,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -4,11 +4,11 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.outputs.multilevel_tables import icc_table
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     table = icc_table(
         pd.read_parquet(smk.input.data),
         indicator=smk.wildcards.indicator,
@@ -19,4 +19,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -4,11 +4,11 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.indicators import indicator_catalogue
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     table = indicator_catalogue([pd.read_parquet(p) for p in smk.input.indicators], specs)
     logging.info("%d indicators", len(table))
@@ -16,4 +16,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

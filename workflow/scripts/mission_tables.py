@@ -4,13 +4,13 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.policy.scorecard import backtest_table, convergence_table, scorecard
 
 CSV = {"index": False, "float_format": "%.10g", "lineterminator": "\n", "encoding": "utf-8"}
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     frames = {"lad": pd.read_csv(smk.input.lad), "upper": pd.read_csv(smk.input.upper)}
     missions = dict(smk.params.missions)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
@@ -26,4 +26,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -4,12 +4,12 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.geography import dissolve_regions, lad23_boundaries, write_geopackage
 from localineq.data.lookups import read_topojson_layer
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     ltla = read_topojson_layer(smk.input.topojson, "ltla")
     lad = lad23_boundaries(ltla, pd.read_parquet(smk.input.hierarchy))
     regions = dissolve_regions(lad, "itl1")
@@ -19,4 +19,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -2,15 +2,15 @@
 
 import logging
 
+from localineq.config.joblog import run_job
 from localineq.data.lookups import read_itl_lookup
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     hierarchy = read_itl_lookup(smk.input.lookup, primary_itl3=dict(smk.params.primary_itl3))
     logging.info("%d LADs, %d split across ITL3s", len(hierarchy), hierarchy["itl3_split"].sum())
     hierarchy.to_parquet(smk.output[0], index=False)
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -4,6 +4,7 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.harmonise import change_rules
 from localineq.data.indicators import build_indicator
 from localineq.data.lookups import read_code_changes, read_ltla_lookup
@@ -11,7 +12,6 @@ from localineq.data.readers import read_els_csv
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     key, spec = smk.wildcards.indicator, dict(smk.params.spec)
     hierarchy = pd.read_parquet(smk.input.hierarchy)
     old = pd.read_parquet(smk.input.old_population)
@@ -49,4 +49,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -4,6 +4,7 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.lookups import (
     read_code_changes,
     read_iod_lsoa_lookup,
@@ -14,7 +15,6 @@ from localineq.data.neighbourhoods import lad19_to_lad23, lsoa_deprivation
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     lookup = read_iod_lsoa_lookup(smk.input.file1)
     hierarchy = pd.read_parquet(smk.input.hierarchy)
     lad_map = lad19_to_lad23(
@@ -42,4 +42,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -5,12 +5,12 @@ import logging
 import geopandas as gpd
 import shapely
 
+from localineq.config.joblog import run_job
 from localineq.data.geography import write_geopackage
 from localineq.data.map_geometry import drawing_layer_set
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     lad = gpd.read_file(smk.input.boundaries, layer="lad")
     layers = drawing_layer_set(lad, dict(smk.params.tolerances))
     full = shapely.get_num_coordinates(lad.geometry.to_numpy()).sum()
@@ -23,4 +23,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

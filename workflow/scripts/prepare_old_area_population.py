@@ -2,11 +2,11 @@
 
 import logging
 
+from localineq.config.joblog import run_job
 from localineq.data.lookups import read_iod_population
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     population = read_iod_population(smk.input.file6)
     logging.info(
         "%d LAs (2019 codes), total %.0f residents", len(population), population["population"].sum()
@@ -15,4 +15,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -2,15 +2,15 @@
 
 import logging
 
+from localineq.config.joblog import run_job
 from localineq.data.readers import read_population_table6
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     population = read_population_table6(smk.input.workbook)
     logging.info("%d rows, %d missing", len(population), population["population"].isna().sum())
     population.to_parquet(smk.output[0], index=False)
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

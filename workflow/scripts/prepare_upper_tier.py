@@ -4,12 +4,12 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.geography import lad23_to_upper_tier
 from localineq.data.lookups import read_code_changes, read_ltla_lookup
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     members = lad23_to_upper_tier(
         pd.read_parquet(smk.input.hierarchy),
         read_ltla_lookup(smk.input.ltla_lookup),
@@ -27,4 +27,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

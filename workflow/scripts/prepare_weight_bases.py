@@ -4,13 +4,13 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.readers import read_mye2_persons
 from localineq.data.validation import validate, weights_schema
 from localineq.data.weights import basis_population
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     population = pd.read_parquet(smk.input.population)
     mye2 = read_mye2_persons(smk.input.mye2)
     codes = pd.read_parquet(smk.input.hierarchy)["area_code"]
@@ -30,4 +30,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -7,13 +7,13 @@ from pathlib import Path
 import pandas as pd
 
 from localineq import __version__
+from localineq.config.joblog import run_job
 from localineq.data.fetch import load_catalogue
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.profiles import build_profiles, render_profiles
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     out = Path(smk.output.profiles)
     if out.exists():
         shutil.rmtree(out)
@@ -31,4 +31,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -6,6 +6,7 @@ import logging
 import pandas as pd
 import yaml
 
+from localineq.config.joblog import run_job
 from localineq.outputs.report import (
     ReportInputs,
     build_report,
@@ -16,7 +17,6 @@ from localineq.outputs.report import (
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     with open(smk.input.sources, encoding="utf-8") as handle:
         sources = yaml.safe_load(handle)["sources"]
     inputs = ReportInputs(
@@ -57,4 +57,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.spatial_tables import autocorrelation_table, read_gal
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     settings = dict(smk.params.settings)
     tables = []
     for tier, indicators in smk.params.tiers.items():
@@ -32,4 +32,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -5,13 +5,13 @@ import logging
 import geopandas as gpd
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.spatial_tables import cross_border, lisa_tables, read_gal, unit_population
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     settings = dict(smk.params.settings)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     hierarchy = pd.read_parquet(smk.input.hierarchy)
@@ -57,4 +57,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -6,13 +6,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
 from localineq.outputs.spatial_tables import unit_weights
 from localineq.stats.spatial import gal_text
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     lad = gpd.read_file(smk.input.boundaries, layer="lad")
     hierarchy = pd.read_parquet(smk.input.hierarchy)
     upper_tier = pd.read_parquet(smk.input.upper_tier)
@@ -45,4 +45,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

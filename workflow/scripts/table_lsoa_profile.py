@@ -4,11 +4,11 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.outputs.profile_tables import lsoa_profile
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     table = lsoa_profile(pd.read_parquet(smk.input.lsoa), measures=smk.params.measures)
     within = table[table["level"] == "within lad23"]
     for row in within.itertuples(index=False):
@@ -23,4 +23,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -4,12 +4,12 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.profile_tables import profile_table
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     table = profile_table(
         read_indicator_tables(smk.input.indicators),
         pd.read_parquet(smk.input.hierarchy),
@@ -21,4 +21,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -4,13 +4,13 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.tables import write_result_tables
 from localineq.policy.reference import references_for
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     frame = read_indicator_tables(list(smk.input.indicators))
     references = references_for(frame, list(specs), dict(smk.params.reference))
@@ -31,4 +31,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -4,13 +4,13 @@ import logging
 
 import pandas as pd
 
+from localineq.config.joblog import run_job
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.policy.reference import choose_reference, reference_check
 from localineq.policy.targets import targets_table
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     frame = read_indicator_tables(list(smk.input.indicators))
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     check = reference_check(frame)
@@ -29,4 +29,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -2,12 +2,12 @@
 
 import logging
 
+from localineq.config.joblog import run_job
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.uncertainty_tables import uncertainty_table
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     frame = read_indicator_tables(smk.input.indicators)
     settings = dict(smk.params.settings)
     table = uncertainty_table(
@@ -24,4 +24,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

@@ -19,10 +19,6 @@ import pandas as pd
 #: Welsh unitary authorities (W06), Scottish council areas (S12), NI districts (N09).
 LA_CODE_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "N09")
 
-#: Nation of a GSS code, from its first letter.
-NATION_BY_LETTER = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
-
-
 def is_la_code(codes: pd.Series) -> pd.Series:
     """True where a GSS code is a lower-tier local authority (see :data:`LA_CODE_PREFIXES`).
 
@@ -35,15 +31,6 @@ def is_la_code(codes: pd.Series) -> pd.Series:
 def select_local_authorities(frame: pd.DataFrame, code_column: str = "area_code") -> pd.DataFrame:
     """Rows whose code is a lower-tier local authority, whatever their geography label."""
     return frame[is_la_code(frame[code_column])].copy()
-
-
-def nation_of(codes: pd.Series) -> pd.Series:
-    """Nation name from a GSS code's first letter.
-
-    >>> nation_of(pd.Series(["W06000001", "N09000003"])).tolist()
-    ['Wales', 'Northern Ireland']
-    """
-    return codes.str[0].map(NATION_BY_LETTER)
 
 
 def attach_hierarchy(frame: pd.DataFrame, hierarchy: pd.DataFrame, *, source: str) -> pd.DataFrame:
