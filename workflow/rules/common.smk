@@ -70,8 +70,9 @@ def package(*modules):
     Imports are read from the source (anywhere in a file, function-level ones included), so a
     new import is declared without editing the rule.
     """
-    # ("module" is a Snakemake keyword at the start of a line, hence "name".)
-    found, pending = set(), list(modules)
+    # ("module" is a Snakemake keyword at the start of a line, hence "name".) Every script runs
+    # its main through config.joblog.run_job.
+    found, pending = set(), [*modules, "config.joblog"]
     while pending:
         name = pending.pop()
         if name not in found:

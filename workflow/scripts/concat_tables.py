@@ -8,7 +8,7 @@ from localineq.config.joblog import run_job
 
 
 def main(smk) -> None:
-    tables = [pd.read_csv(path) for path in smk.input]
+    tables = [pd.read_csv(path) for path in smk.input.tables]
     combined = pd.concat(tables, ignore_index=True)
     logging.info("%d rows from %d tables", len(combined), len(tables))
     combined.to_csv(smk.output[0], index=False, float_format="%.10g")
