@@ -16,7 +16,7 @@ from figure_fixtures import (  # noqa: E402
     fixture_inputs,
 )
 
-from localineq.outputs import figure_catalogue, report, report_sections  # noqa: E402
+from localineq.outputs import figure_catalogue, report, report_base, report_sections  # noqa: E402
 from localineq.outputs.target_sections import TARGET_FIGURE  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -176,13 +176,13 @@ def test_report_is_rendered_from_the_section_list():
         return {"version": "X<1>"}
 
     sections = [
-        report_sections.Section("gone", "Left out", "sections/question.html.j2", skipped),
-        report_sections.Section("cite", "Cite me", "sections/cite.html.j2", extra),
+        report_base.Section("gone", "Left out", "sections/question.html.j2", skipped),
+        report_base.Section("cite", "Cite me", "sections/cite.html.j2", extra),
     ]
     # a cite partial missing its table field fails loudly (StrictUndefined), not silently
     with pytest.raises(Exception, match="figures"):
         report.build_report(inputs, sections=sections)
-    sections[1] = report_sections.Section(
+    sections[1] = report_base.Section(
         "cite",
         "Cite me",
         "sections/cite.html.j2",

@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from shapely.geometry import box  # noqa: E402
 
-from localineq.outputs import report_sections, spatial_report, spatial_tables  # noqa: E402
+from localineq.outputs import report_base, spatial_report, spatial_tables  # noqa: E402
 from localineq.stats import spatial  # noqa: E402
 
 SIDE = 8
@@ -115,7 +115,7 @@ def _state(extra):
             "min_areas": 300,
         },
     }
-    inputs = report_sections.ReportInputs(
+    inputs = report_base.ReportInputs(
         config=config,
         sources={},
         summary=pd.DataFrame(),
@@ -123,7 +123,7 @@ def _state(extra):
         top_bottom=pd.DataFrame(),
         extra=extra,
     )
-    return report_sections.ReportState(
+    return report_base.ReportState(
         inputs=inputs,
         catalogue=[],
         headline=["income"],
