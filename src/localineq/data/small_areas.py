@@ -500,7 +500,7 @@ def neighbourhood_table(
                     "upper_95": data["upper_95"],
                 }
             )
-            for column, what in (("lad23_code", "a LAD23 code"), ("weight", "a residents weight")):
+            for column, what in (("lad23_code", "LAD23 code"), ("weight", "residents weight")):
                 lost = part[column].isna()
                 if lost.any():
                     raise NeighbourhoodError(
