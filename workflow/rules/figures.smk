@@ -178,6 +178,10 @@ rule figure_neighbourhood_profile:
         svg="results/figures/neighbourhood_profile.svg",
     params:
         measures=["theil_t"],
+        source_line=(
+            "Sources: MHCLG IoD2019 (LSOA 2011, England); ONS small-area income estimates FYE 2020 "
+            "(MSOA 2011); ONS Census 2021 TS037, TS062 (LSOA 2021). Open Government Licence v3.0."
+        ),
         labels={
             "imd_score": "IMD score (LSOA 2011)",
             "income_rate": "Income deprivation rate (LSOA 2011)",

@@ -4,11 +4,7 @@ import logging
 
 import pandas as pd
 
-from localineq.outputs.figures import (
-    NEIGHBOURHOOD_SOURCE_LINE,
-    neighbourhood_profile_figure,
-    save_figure,
-)
+from localineq.outputs.figures import neighbourhood_profile_figure, save_figure
 
 
 def main(smk) -> None:
@@ -19,7 +15,7 @@ def main(smk) -> None:
         profile,
         indicator_labels=dict(smk.params.labels),
         xlabel="Share of inequality between neighbourhoods (Theil T), %",
-        source_line=NEIGHBOURHOOD_SOURCE_LINE,
+        source_line=smk.params.source_line,
     )
     save_figure(fig, smk.output.png, smk.output.svg)
     logging.info("drew %d bars", len(profile.groupby(["indicator", "measure", "weighting"])))

@@ -537,11 +537,7 @@ LSOA_MEASURE_LABELS = {"theil_t": "Theil T", "theil_l": "MLD", "variance": "vari
 
 
 def weighting_label(weighting: str) -> str:
-    """Words for a profile row's ``weighting``: ``weighted`` rows are population-weighted.
-
-    >>> weighting_label("weighted"), weighting_label("unweighted")
-    ('population-weighted', 'unweighted')
-    """
+    """Words for a profile row's ``weighting``: ``weighted`` rows are population-weighted."""
     return "population-weighted" if weighting in ("weighted", "population") else "unweighted"
 
 
@@ -555,19 +551,18 @@ def neighbourhood_profile_figure(
 ) -> plt.Figure:
     """Stacked bars: inequality between neighbourhoods over ITL1 → ITL2 → ITL3 → LA → area.
 
-    ``profile`` has the columns of
-    :func:`localineq.outputs.neighbourhood_tables.neighbourhood_profile` (or of
-    :func:`localineq.outputs.profile_tables.lsoa_profile`): one bar per indicator, measure and
-    weighting, in order of appearance, with the shares of each component in ``order`` (they add
-    to 100%). The last segment, between neighbourhoods inside the same local authority, is what
-    no LA-level statistic can show. Each tick names the weighting: ``weighted`` rows are
-    population-weighted.
+    ``profile``: :func:`localineq.outputs.neighbourhood_tables.neighbourhood_profile` or
+    :func:`localineq.outputs.profile_tables.lsoa_profile`. One bar per indicator (in order of
+    appearance), measure and weighting (named on its tick); component shares add to 100%. The
+    last segment, between neighbourhoods of the same LA, is what no LA statistic can show.
     """
     labels_of = dict(LSOA_INDICATOR_LABELS) | dict(indicator_labels or {})
-    frame = profile.copy()
-    rank = {k: i for i, k in enumerate(frame["indicator"].drop_duplicates())}
-    frame["_rank"] = frame["indicator"].map(rank)
-    frame = frame.sort_values(["_rank", "measure", "weighting", "order"], kind="stable")
+    rank = {k: i for i, k in enumerate(profile["indicator"].drop_duplicates())}
+    frame = profile.sort_values(
+        ["indicator", "measure", "weighting", "order"],
+        key=lambda s: s.map(rank) if s.name == "indicator" else s,
+        kind="stable",
+    )
     bars = frame.drop_duplicates(["indicator", "measure", "weighting"])[
         ["indicator", "measure", "weighting"]
     ].to_numpy()
@@ -595,13 +590,6 @@ def neighbourhood_profile_figure(
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize=8, frameon=False)
     add_source_note(ax, source_line)
     return fig
-
-
-#: Source line of the neighbourhood profile across deprivation, income, health and class.
-NEIGHBOURHOOD_SOURCE_LINE = (
-    "Sources: MHCLG IoD2019 (LSOA 2011, England); ONS small-area income estimates FYE 2020 "
-    "(MSOA 2011); ONS Census 2021 TS037, TS062 (LSOA 2021). Open Government Licence v3.0."
-)
 
 
 def lsoa_profile_figure(profile: pd.DataFrame) -> plt.Figure:

@@ -19,6 +19,7 @@ income shares include that noise.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -221,3 +222,53 @@ def widest_gaps(spread: pd.DataFrame, names: Mapping[str, str], *, n: int = 20) 
     out.insert(3, "lad23_name", out["lad23_code"].map(dict(names)))
     out["rank"] = out["rank"].astype("int64")
     return out.reset_index(drop=True)
+
+
+#: Names of the IoD2019 indicators in the neighbourhood profile (the others come from config).
+DEPRIVATION_NAMES = {"imd_score": "IMD 2019 score", "income_rate": "Income-deprivation rate"}
+
+
+def neighbourhood_rows(
+    profile: pd.DataFrame | None,
+    widest: pd.DataFrame | None,
+    specs: Mapping[str, Mapping[str, Any]],
+    *,
+    n_widest: int = 3,
+) -> list[dict[str, Any]]:
+    """One row per indicator of the neighbourhood profile: its units and the share of the
+    spread between neighbourhoods that lies inside local authorities (the ``within lad23``
+    component), by measure and weighting, plus the authorities with the widest internal gaps."""
+    if profile is None or profile.empty:
+        return []
+    within = profile[profile["level"] == "within lad23"]
+    rows = []
+    for indicator, part in within.groupby("indicator", sort=False):
+        share = part.set_index(["measure", "weighting"])["share"]
+
+        def pct(measure: str, weighting: str, share=share) -> str:
+            key = (measure, weighting)
+            return f"{100 * share[key]:.0f}%" if key in share.index else "–"
+
+        names = []
+        if widest is not None and not widest.empty:
+            top = widest[widest["indicator"] == indicator].sort_values("rank").head(n_widest)
+            names = [str(x) for x in top["lad23_name"]]
+        spec = specs.get(indicator, {})
+        rows.append(
+            {
+                "indicator": indicator,
+                "name": spec.get("short", DEPRIVATION_NAMES.get(indicator, indicator)),
+                "units": f"{int(part['n_units'].iloc[0]):,} {UNIT_NAMES.get(part['unit'].iloc[0], '')}",
+                "weight": str(
+                    part.loc[part["weighting"] == "weighted", "weight_basis"].iloc[0]
+                    if (part["weighting"] == "weighted").any()
+                    else ""
+                ),
+                "theil_t": pct("theil_t", "weighted"),
+                "theil_t_unweighted": pct("theil_t", "unweighted"),
+                "mld": pct("theil_l", "weighted"),
+                "variance": pct("variance", "weighted"),
+                "widest": names,
+            }
+        )
+    return rows

@@ -6,7 +6,9 @@ median, as chosen in ``config.yaml: reference``), its rank, the change since the
 baseline with an inline SVG sparkline (drawn here as a polyline, no plotting library), its
 target status (``results/tables/la_targets.csv``), whether regional averages mask it and
 whether that is significant (``results/tables/masked_las.csv``), the sources with their
-licences, and how to cite the page. ``index.html`` lists the authorities by region with a
+licences, and how to cite the page. In England and Wales a section "inequality inside this
+authority" (:func:`inside_rows`) shows how far apart the authority's own neighbourhoods are (MSOA
+income, Census 2021 LSOA shares), its rank among authorities and a dot strip of them. ``index.html`` lists the authorities by region with a
 name filter (a few lines of inline script). Pages make no request to any other host: styles
 and graphics are inline; the only links are to sibling pages and to licence texts.
 

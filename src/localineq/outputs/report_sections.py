@@ -22,6 +22,7 @@ import pandas as pd
 from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
 from localineq.outputs.figure_catalogue import FigureEntry, units_phrase, weight_phrase
 from localineq.outputs.missions import missions_context
+from localineq.outputs.neighbourhood_tables import neighbourhood_rows
 from localineq.outputs.tables import format_interval, format_value, summary_display
 
 LICENCE_NAMES = {
@@ -246,57 +247,6 @@ def lsoa_shares(profile: pd.DataFrame | None) -> list[str]:
     ].set_index("indicator")["share"]
     names = {"imd_score": "the IMD score", "income_rate": "the income-deprivation rate"}
     return [f"{100 * within[k]:.0f}% for {v}" for k, v in names.items() if k in within.index]
-
-
-#: Names of the IoD2019 indicators in the neighbourhood profile (the others come from config).
-DEPRIVATION_NAMES = {"imd_score": "IMD 2019 score", "income_rate": "Income-deprivation rate"}
-
-
-def neighbourhood_rows(
-    profile: pd.DataFrame | None,
-    widest: pd.DataFrame | None,
-    specs: Mapping[str, Mapping[str, Any]],
-    *,
-    n_widest: int = 3,
-) -> list[dict[str, Any]]:
-    """One row per indicator of the neighbourhood profile: its units and the share of the
-    spread between neighbourhoods that lies inside local authorities (the ``within lad23``
-    component), by measure and weighting, plus the authorities with the widest internal gaps."""
-    if profile is None or profile.empty:
-        return []
-    within = profile[profile["level"] == "within lad23"]
-    units = {"lsoa11": "LSOAs (2011)", "lsoa21": "LSOAs (2021)", "msoa11": "MSOAs (2011)"}
-    rows = []
-    for indicator, part in within.groupby("indicator", sort=False):
-        share = part.set_index(["measure", "weighting"])["share"]
-
-        def pct(measure: str, weighting: str, share=share) -> str:
-            key = (measure, weighting)
-            return f"{100 * share[key]:.0f}%" if key in share.index else "–"
-
-        names = []
-        if widest is not None and not widest.empty:
-            top = widest[widest["indicator"] == indicator].sort_values("rank").head(n_widest)
-            names = [str(x) for x in top["lad23_name"]]
-        spec = specs.get(indicator, {})
-        rows.append(
-            {
-                "indicator": indicator,
-                "name": spec.get("short", DEPRIVATION_NAMES.get(indicator, indicator)),
-                "units": f"{int(part['n_units'].iloc[0]):,} {units.get(part['unit'].iloc[0], '')}",
-                "weight": str(
-                    part.loc[part["weighting"] == "weighted", "weight_basis"].iloc[0]
-                    if (part["weighting"] == "weighted").any()
-                    else ""
-                ),
-                "theil_t": pct("theil_t", "weighted"),
-                "theil_t_unweighted": pct("theil_t", "unweighted"),
-                "mld": pct("theil_l", "weighted"),
-                "variance": pct("variance", "weighted"),
-                "widest": names,
-            }
-        )
-    return rows
 
 
 # ---------------------------------------------------------------------------------------------
