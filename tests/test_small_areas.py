@@ -689,3 +689,23 @@ def test_mirror_census_weights_are_the_tables_own_totals(real):
     assert health["weight"].sum() == 59_597_441
     assert nssec["weight"].sum() == 48_566_461
     assert health["value"].between(0, 1).all() and nssec["value"].between(0, 1).all()
+
+
+def test_report_rows_give_each_indicators_within_authority_share():
+    panel = nested_panel()
+    profile = nt.neighbourhood_profile(panel, {"x": "usual residents"})
+    spread = nt.internal_spread(panel, min_units=3)
+    widest = nt.widest_gaps(spread, {c: f"LA {c}" for c in spread["lad23_code"]}, n=3)
+    rows = nt.neighbourhood_rows(profile, widest, {"x": {"short": "Share x"}}, n_widest=2)
+    assert len(rows) == 1
+    row = rows[0]
+    within = profile[profile["level"] == "within lad23"].set_index(["measure", "weighting"])
+    assert row["theil_t"] == f"{100 * within.loc[('theil_t', 'weighted'), 'share']:.0f}%"
+    assert (
+        row["theil_t_unweighted"] == f"{100 * within.loc[('theil_t', 'unweighted'), 'share']:.0f}%"
+    )
+    assert row["variance"] == f"{100 * within.loc[('variance', 'weighted'), 'share']:.0f}%"
+    assert row["name"] == "Share x" and row["units"] == "16 LSOAs (2021)"
+    assert row["weight"] == "usual residents"
+    assert row["widest"] == widest["lad23_name"].head(2).tolist()
+    assert nt.neighbourhood_rows(None, None, {}) == []
