@@ -175,8 +175,11 @@ def read_small_area_income(
         ),
     }
     out = pd.DataFrame(
-        {k: body[i].astype("string").str.strip() for k, i in cols.items() if "_95" not in k}
-    ).drop(columns="value")
+        {
+            k: body[cols[k]].astype("string").str.strip()
+            for k in ("msoa11_code", "msoa11_name", "la_code")
+        }
+    )
     for name in ("msoa11_code", "la_code"):
         check_codes(
             out[name], source=source, path=where, column=header[cols[name]], lines=excel_rows
@@ -471,6 +474,8 @@ def neighbourhood_table(
     -------
     pandas.DataFrame
         :data:`NEIGHBOURHOOD_COLUMNS`, sorted by indicator (config order) and ``area_code``;
+        ``la_code_published`` is the LA code the placement started from (the income file's own
+        code, or the lookup's LAD23 for an LSOA);
         ``lower_95``/``upper_95`` are NaN for census shares (a census count has no sampling
         error; ONS perturbs cells instead).
 

@@ -212,13 +212,13 @@ def widest_gaps(spread: pd.DataFrame, names: Mapping[str, str], *, n: int = 20) 
     after the code, ranked 1 … n within each indicator (ranked authorities only).
     """
     ranked = spread[spread["rank"].notna() & (spread["rank"] <= n)]
-    out = ranked.sort_values(["indicator", "rank", "lad23_code"], kind="stable").copy()
     order = {k: i for i, k in enumerate(spread["indicator"].drop_duplicates())}
-    out = out.sort_values(
+    out = ranked.sort_values(
         ["indicator", "rank", "lad23_code"],
         key=lambda s: s.map(order) if s.name == "indicator" else s,
         kind="stable",
     )
+    out = out.copy()
     out.insert(3, "lad23_name", out["lad23_code"].map(dict(names)))
     out["rank"] = out["rank"].astype("int64")
     return out.reset_index(drop=True)
