@@ -159,12 +159,17 @@ def dot_strip_svg(
     )
     parts = [head, f"<title>{Markup.escape(label)}</title>"]
     mid = height / 2
-    parts.append(f'<line x1="{pad}" x2="{width - pad}" y1="{mid}" y2="{mid}" class="strip-axis"/>')
+    # Styled inline: pages without neighbourhoods keep the shared stylesheet as it was.
+    parts.append(
+        f'<line x1="{pad}" x2="{width - pad}" y1="{mid}" y2="{mid}" stroke="#bbb" stroke-width="1"/>'
+    )
     if hi > lo:
         xs = pad + (np.clip(y, lo, hi) - lo) / (hi - lo) * (width - 2 * pad)
     else:
         xs = np.full(y.size, width / 2)
-    parts += [f'<circle cx="{x:.1f}" cy="{mid}" r="3" class="strip-dot"/>' for x in xs]
+    parts += [
+        f'<circle cx="{x:.1f}" cy="{mid}" r="3" fill="#1b4f72" fill-opacity="0.45"/>' for x in xs
+    ]
     parts.append("</svg>")
     return Markup("".join(parts))
 
