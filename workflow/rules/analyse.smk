@@ -379,3 +379,55 @@ rule la_targets:
         CONDA_ENV
     script:
         "../scripts/table_targets.py"
+
+
+# Neighbourhoods inside local authorities (issue 26): profile, each LA's internal spread and
+# the widest internal gaps, for deprivation, income, health and class, in one job.
+NEIGHBOURHOOD_TABLES = {
+    "profile": "results/tables/neighbourhood_profile.csv",
+    "spread": "results/tables/neighbourhood_spread.csv",
+    "widest": "results/tables/widest_internal_gaps.csv",
+}
+
+
+rule neighbourhood_tables:
+    """Inequality between neighbourhoods over ITL1 → ITL2 → ITL3 → LA → neighbourhood, each
+    authority's spread between its own neighbourhoods, and the widest internal gaps."""
+    input:
+        neighbourhoods="data/processed/neighbourhoods.parquet",
+        lsoa="data/processed/lsoa_deprivation.parquet",
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        code=package("outputs.neighbourhood_tables", "data.small_areas"),
+    output:
+        profile=report(
+            NEIGHBOURHOOD_TABLES["profile"],
+            caption="../report/neighbourhood_profile_table.rst",
+            category="Tables",
+        ),
+        spread=NEIGHBOURHOOD_TABLES["spread"],
+        widest=report(
+            NEIGHBOURHOOD_TABLES["widest"],
+            caption="../report/widest_internal_gaps.rst",
+            category="Tables",
+        ),
+    params:
+        measures=["theil_t", "theil_l", "variance"],
+        deprivation=["imd_score", "income_rate"],
+        weight_basis={
+            "imd_score": "population (mid-2015)",
+            "income_rate": "population (mid-2015)",
+            **{k: v["weight"] for k, v in config["neighbourhoods"]["indicators"].items()},
+        },
+        widest=config["neighbourhoods"]["widest_gaps"],
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/neighbourhood_tables.tsv"
+    log:
+        "logs/analyse/neighbourhood_tables.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/table_neighbourhoods.py"

@@ -8,6 +8,7 @@ FIGURE_STEMS = [
     "within_share_trend",
     "localisation_profile",
     "lsoa_profile",
+    "neighbourhood_profile",
 ] + [
     f"{kind}_{key}" for key in HEADLINE for kind in ("map", "gap_map", "dotplot", "lisa_map")
 ]
@@ -159,3 +160,45 @@ rule figure_lsoa_profile:
         CONDA_ENV
     script:
         "../scripts/figure_lsoa_profile.py"
+
+
+rule figure_neighbourhood_profile:
+    """Inequality between neighbourhoods (deprivation, income, health, class) over ITL1 → … →
+    LA → neighbourhood."""
+    input:
+        profile="results/tables/neighbourhood_profile.csv",
+        code=package("outputs.figures"),
+    output:
+        png=report(
+            "results/figures/neighbourhood_profile.png",
+            caption="../report/neighbourhood_profile.rst",
+            category="Figures",
+            subcategory="Neighbourhoods",
+        ),
+        svg="results/figures/neighbourhood_profile.svg",
+    params:
+        measures=["theil_t"],
+        source_line=(
+            "Sources: MHCLG IoD2019 (LSOA 2011, England); ONS small-area income estimates FYE 2020 "
+            "(MSOA 2011); ONS Census 2021 TS037, TS062 (LSOA 2021). Open Government Licence v3.0."
+        ),
+        labels={
+            "imd_score": "IMD score (LSOA 2011)",
+            "income_rate": "Income deprivation rate (LSOA 2011)",
+            **{
+                k: f"{v['short']} ({'MSOA 2011' if v['unit'] == 'msoa11' else 'LSOA 2021'})"
+                for k, v in config["neighbourhoods"]["indicators"].items()
+            },
+        },
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/figure_neighbourhood_profile.tsv"
+    log:
+        "logs/figures/neighbourhood_profile.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/figure_neighbourhood_profile.py"

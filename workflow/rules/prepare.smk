@@ -215,3 +215,44 @@ rule prepare_lsoa_deprivation:
         runtime=10,
     script:
         "../scripts/prepare_lsoa_deprivation.py"
+
+
+# Neighbourhoods of England and Wales (issue 26): every indicator of config `neighbourhoods` in
+# one job, since all of them share the lookups and take seconds.
+NEIGHBOURHOODS = config["neighbourhoods"]
+NEIGHBOURHOOD_SOURCES = sorted(
+    {spec["source"] for spec in NEIGHBOURHOODS["indicators"].values()}
+    | {NEIGHBOURHOODS[k] for k in ("lsoa_lookup", "msoa_lookup", "residents_source")}
+)
+
+
+rule prepare_neighbourhoods:
+    """MSOA income (FYE 2020) and Census 2021 LSOA shares, each neighbourhood in one LAD23 →
+    ITL3/2/1, with its weight and (income) published 95% limits."""
+    input:
+        sources=[raw(key) for key in NEIGHBOURHOOD_SOURCES],
+        changes=raw(config["harmonisation"]["changes"]),
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        code=package("data.small_areas", "data.lookups"),
+    output:
+        "data/processed/neighbourhoods.parquet",
+    params:
+        source_keys=NEIGHBOURHOOD_SOURCES,
+        specs={k: dict(v) for k, v in NEIGHBOURHOODS["indicators"].items()},
+        legacy=dict(NEIGHBOURHOODS["legacy_la_codes"]),
+        target_year=config["harmonisation"]["target_year"],
+        residents_source=NEIGHBOURHOODS["residents_source"],
+        msoa_lookup=NEIGHBOURHOODS["msoa_lookup"],
+        lsoa_lookup=NEIGHBOURHOODS["lsoa_lookup"],
+    benchmark:
+        "benchmarks/results/prepare_neighbourhoods.tsv"
+    log:
+        "logs/prepare/neighbourhoods.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/prepare_neighbourhoods.py"

@@ -79,6 +79,8 @@ REPORT_INPUTS = dict(
     profile="results/tables/profile.csv",
     uncertainty="results/tables/decomposition_uncertainty.csv",
     lsoa_profile="results/tables/lsoa_profile.csv",
+    neighbourhood_profile="results/tables/neighbourhood_profile.csv",
+    widest_gaps="results/tables/widest_internal_gaps.csv",
     la_targets="results/tables/la_targets.csv",
     target_figure=TARGET_FIGURE["png"],
     scorecard=MISSION_TABLES["scorecard"],
@@ -105,6 +107,9 @@ REPORT_TABLE_FILES = [
     "results/tables/icc.csv",
     "results/tables/profile.csv",
     "results/tables/lsoa_profile.csv",
+    "results/tables/neighbourhood_profile.csv",
+    "results/tables/neighbourhood_spread.csv",
+    "results/tables/widest_internal_gaps.csv",
     "results/tables/masked_las.csv",
     "results/tables/top_bottom_las.csv",
     "results/tables/la_targets.csv",
@@ -189,6 +194,8 @@ rule profiles:
         targets="results/tables/la_targets.csv",
         masked=RESULT_TABLES["masked_csv"],
         upper_tier="data/processed/lad23_upper_tier.parquet",
+        neighbourhoods="data/processed/neighbourhoods.parquet",
+        spread="results/tables/neighbourhood_spread.csv",
         sources=config["sources"],
         code=package("outputs.profiles", "outputs.area_tables", "policy.periods", "data.fetch"),
         templates=[
@@ -201,6 +208,7 @@ rule profiles:
         profiles=directory("results/profiles"),
     params:
         specs=SPECS,
+        neighbourhood_specs={k: dict(v) for k, v in config["neighbourhoods"]["indicators"].items()},
     threads: 1
     resources:
         mem_mb=1000,

@@ -1,6 +1,5 @@
 """Snakemake adapter: localisation profile ITL1 → ITL2 → ITL3 → LA across indicators."""
 
-
 import pandas as pd
 
 from localineq.config.joblog import run_job

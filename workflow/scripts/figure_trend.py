@@ -1,6 +1,5 @@
 """Snakemake adapter: within-region share over time, one panel per indicator."""
 
-
 import pandas as pd
 
 from localineq.config.joblog import run_job

@@ -25,6 +25,9 @@ def main(smk) -> None:
         specs={k: dict(v) for k, v in smk.params.specs.items()},
         catalogue=load_catalogue(smk.input.sources),
         version=__version__,
+        neighbourhoods=pd.read_parquet(smk.input.neighbourhoods),
+        spread=pd.read_csv(smk.input.spread, dtype={"lad23_code": str}),
+        neighbourhood_specs={k: dict(v) for k, v in smk.params.neighbourhood_specs.items()},
     )
     written = render_profiles(pages, index, out)
     logging.info("wrote %d pages (%d authorities + index) to %s", len(written), len(pages), out)

@@ -43,6 +43,8 @@ def main(smk) -> None:
             },
             "icc": pd.read_csv(smk.input.icc),
             "decomposition": pd.read_csv(smk.input.decomposition),
+            "neighbourhood_profile": pd.read_csv(smk.input.neighbourhood_profile),
+            "widest_gaps": pd.read_csv(smk.input.widest_gaps),
         },
     )
     if smk.params.standalone:

@@ -45,6 +45,7 @@ GSS_ENTITY_TYPES: dict[str, str] = {
     "S30": "local administrative unit 1 (Scotland)",
     "S92": "country: Scotland",
     "W01": "lower layer super output area (Wales)",
+    "W02": "middle layer super output area (Wales)",
     "W06": "unitary authority (Wales)",
     "W42": "city region / corporate joint committee (Wales)",
     "W92": "country: Wales",

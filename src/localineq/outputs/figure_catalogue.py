@@ -172,19 +172,28 @@ def figure_catalogue(
             alt="Stacked horizontal bars of the share of inequality at each geographic level.",
         ),
         FigureEntry(
-            key="lsoa_profile",
-            stem="lsoa_profile",
-            title="Neighbourhoods: deprivation between LSOAs, ITL1 → ITL2 → ITL3 → LA → LSOA",
-            caption=(
-                "Nested decomposition of inequality between the 32,844 neighbourhoods (LSOAs, "
-                "2011) of England in the IMD 2019 score and the income-deprivation rate: between "
-                "ITL1 regions, ITL2 areas, ITL3 areas, local authorities (LAD23), and between "
-                "LSOAs inside the same local authority (last segment). Theil T and mean log "
-                "deviation, population-weighted (mid-2015) and unweighted; each bar adds up to "
-                "100%. Source: MHCLG English Indices of Deprivation 2019 (via mySociety "
-                "composite_uk_imd; IoD2019 File 1 and File 6), Open Government Licence v3.0."
+            key="neighbourhood_profile",
+            stem="neighbourhood_profile",
+            title=(
+                "Neighbourhoods: deprivation, income, health and class, ITL1 → ITL2 → ITL3 → LA "
+                "→ neighbourhood"
             ),
-            alt="Stacked horizontal bars of the share of LSOA deprivation inequality at each level.",
+            caption=(
+                "Nested decomposition of Theil T between neighbourhoods: the IMD 2019 score and "
+                "income-deprivation rate (32,844 LSOAs 2011, England), net household income "
+                "before and after housing costs (7,201 MSOAs 2011, England and Wales, financial "
+                "year ending 2020) and, from Census 2021, the shares of residents in bad or very "
+                "bad health and in NS-SeC classes 1-2 and 7-8 (35,672 LSOAs 2021, England and "
+                "Wales). Segments: between ITL1 regions, ITL2 areas, ITL3 areas, local "
+                "authorities (LAD23), and between neighbourhoods inside the same local authority "
+                "(last segment). Population-weighted (mid-2015 residents; the census tables' own "
+                "totals; Census 2021 residents of each MSOA for income, which has no household "
+                "count) and unweighted; each bar adds up to 100%. Income estimates are not "
+                "corrected for their sampling error. Sources: MHCLG English Indices of "
+                "Deprivation 2019; ONS small-area income estimates; ONS Census 2021 TS037 and "
+                "TS062; Open Government Licence v3.0."
+            ),
+            alt="Stacked horizontal bars of the share of inequality between neighbourhoods at each level.",
         ),
     ]
     if missions:

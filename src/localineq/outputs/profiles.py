@@ -6,7 +6,9 @@ median, as chosen in ``config.yaml: reference``), its rank, the change since the
 baseline with an inline SVG sparkline (drawn here as a polyline, no plotting library), its
 target status (``results/tables/la_targets.csv``), whether regional averages mask it and
 whether that is significant (``results/tables/masked_las.csv``), the sources with their
-licences, and how to cite the page. ``index.html`` lists the authorities by region with a
+licences, and how to cite the page. In England and Wales a section "inequality inside this
+authority" (:func:`inside_rows`) shows how far apart the authority's own neighbourhoods are (MSOA
+income, Census 2021 LSOA shares), its rank among authorities and a dot strip of them. ``index.html`` lists the authorities by region with a
 name filter (a few lines of inline script). Pages make no request to any other host: styles
 and graphics are inline; the only links are to sibling pages and to licence texts.
 
@@ -36,6 +38,8 @@ from localineq.policy.periods import period_midyear
 __all__ = [
     "STATUS_LABELS",
     "build_profiles",
+    "dot_strip_svg",
+    "inside_rows",
     "fmt_value",
     "render_profiles",
     "sparkline_svg",
@@ -127,6 +131,115 @@ def sparkline_svg(
     return Markup("".join(parts))
 
 
+def dot_strip_svg(
+    values: Iterable[float],
+    lo: float,
+    hi: float,
+    *,
+    width: int = 220,
+    height: int = 22,
+    pad: float = 4.0,
+    label: str = "",
+) -> Markup:
+    """An inline SVG dot strip: one dot per neighbourhood on a fixed scale from ``lo`` to ``hi``.
+
+    x is :math:`pad + (y - lo)/(hi - lo) \\cdot (width - 2 pad)`, clipped to the strip, so
+    strips of different authorities share a scale and can be compared. Dots are translucent,
+    so neighbourhoods with nearly equal values darken each other instead of hiding.
+
+    >>> svg = dot_strip_svg([0.0, 5.0, 10.0], 0.0, 10.0, width=20, pad=0)
+    >>> [svg.count(f'cx="{x}"') for x in ("0.0", "10.0", "20.0")]
+    [1, 1, 1]
+    """
+    y = np.asarray([v for v in values if np.isfinite(v)], dtype=float)
+    head = (
+        f'<svg class="dotstrip" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{Markup.escape(label)}">'
+    )
+    parts = [head, f"<title>{Markup.escape(label)}</title>"]
+    mid = height / 2
+    # Styled inline: pages without neighbourhoods keep the shared stylesheet as it was.
+    parts.append(
+        f'<line x1="{pad}" x2="{width - pad}" y1="{mid}" y2="{mid}" stroke="#bbb" stroke-width="1"/>'
+    )
+    if hi > lo:
+        xs = pad + (np.clip(y, lo, hi) - lo) / (hi - lo) * (width - 2 * pad)
+    else:
+        xs = np.full(y.size, width / 2)
+    parts += [
+        f'<circle cx="{x:.1f}" cy="{mid}" r="3" fill="#1b4f72" fill-opacity="0.45"/>' for x in xs
+    ]
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _share_or_money(value: float, unit_label: str) -> str:
+    """Census shares as percentages, income in pounds."""
+    if unit_label.startswith("£"):
+        return fmt_value(value, "£")
+    return fmt_value(100 * value, "%")
+
+
+def inside_rows(
+    code: str,
+    neighbourhoods: pd.DataFrame,
+    spread: pd.DataFrame,
+    specs: Mapping[str, Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """The "inequality inside this authority" rows of one LAD23's page, one per indicator.
+
+    Each row shows the authority's neighbourhoods (count and unit), their weighted mean, 10th
+    and 90th percentiles and ratio, Theil T between them and its rank among authorities
+    (1 = widest spread; ``results/tables/neighbourhood_spread.csv``), and a dot strip of the
+    neighbourhoods' values on the scale of all neighbourhoods in England and Wales.
+    """
+    rows = []
+    units = {"msoa11": "MSOAs (2011)", "lsoa21": "LSOAs (2021)"}
+    for key, spec in specs.items():
+        all_values = neighbourhoods.loc[neighbourhoods["indicator"] == key, "value"]
+        own = neighbourhoods[
+            (neighbourhoods["indicator"] == key) & (neighbourhoods["lad23_code"] == code)
+        ]
+        hit = spread[(spread["indicator"] == key) & (spread["lad23_code"] == code)]
+        if own.empty or hit.empty:
+            continue
+        r = hit.iloc[0]
+        label = str(spec["unit_label"])
+        lo, hi = float(all_values.min()), float(all_values.max())
+        ranked = bool(np.isfinite(r["rank"]))
+        rows.append(
+            {
+                "key": key,
+                "title": spec["title"],
+                "units": f"{int(r['n_units'])} {units.get(str(spec['unit']), '')}",
+                "weight": spec["weight"],
+                "mean": _share_or_money(float(r["mean"]), label),
+                "p10": _share_or_money(float(r["p10"]), label),
+                "p90": _share_or_money(float(r["p90"]), label),
+                "ratio": f"{float(r['p90_p10']):.2f}" if ranked else "–",
+                "theil": f"{float(r['theil_t']):.4f}" if np.isfinite(r["theil_t"]) else "–",
+                "rank": f"{int(r['rank'])} of {int(r['n_ranked'])}"
+                if ranked
+                else "not ranked (fewer than 5)",
+                "strip": dot_strip_svg(
+                    own["value"].to_numpy(dtype=float),
+                    lo,
+                    hi,
+                    label=(
+                        f"{spec['short']}: {len(own)} neighbourhoods between "
+                        f"{_share_or_money(float(own['value'].min()), label)} and "
+                        f"{_share_or_money(float(own['value'].max()), label)}; scale "
+                        f"{_share_or_money(lo, label)} to {_share_or_money(hi, label)} "
+                        "(all of England and Wales)"
+                    ),
+                ),
+                "scale": f"{_share_or_money(lo, label)} – {_share_or_money(hi, label)}",
+            }
+        )
+    return rows
+
+
 @cache
 def _midyear(period: str) -> float:
     return period_midyear(period)
@@ -195,6 +308,9 @@ def build_profiles(
     specs: Mapping[str, Mapping[str, Any]],
     catalogue: Mapping[str, Any],
     version: str = "",
+    neighbourhoods: pd.DataFrame | None = None,
+    spread: pd.DataFrame | None = None,
+    neighbourhood_specs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Template contexts: one per local authority (LAD23), and the index's.
 
@@ -212,6 +328,10 @@ def build_profiles(
         Indicator config entries (title, unit, mission, tier, source).
     catalogue : mapping
         Source records (publisher, licence, description) by source key.
+    neighbourhoods, spread, neighbourhood_specs : optional
+        ``data/processed/neighbourhoods.parquet``, ``results/tables/neighbourhood_spread.csv``
+        and ``config.yaml: neighbourhoods.indicators``: with all three, each page gets an
+        "inequality inside this authority" section (:func:`inside_rows`).
     """
     series = _series(indicators)
     unit_of = upper_tier.set_index("area_code")
@@ -305,6 +425,9 @@ def build_profiles(
                 "version": version,
                 "n_alarms": sum(r["status"] == "levelling_down" for r in rows),
                 "n_masked": sum(bool(r["masked"]) for r in rows),
+                "inside": inside_rows(code, neighbourhoods, spread, neighbourhood_specs)
+                if neighbourhoods is not None and spread is not None and neighbourhood_specs
+                else [],
             }
         )
     regions: dict[str, list[dict[str, Any]]] = {}

@@ -20,6 +20,7 @@ import pandas as pd
 from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
 from localineq.outputs.figure_catalogue import units_phrase, weight_phrase
 from localineq.outputs.missions import missions_context
+from localineq.outputs.neighbourhood_tables import neighbourhood_rows
 from localineq.outputs.report_base import ReportState, Section, figure_context, table_context
 from localineq.outputs.spatial_report import spatial_context
 from localineq.outputs.tables import format_interval, format_value, summary_display
@@ -171,7 +172,13 @@ def key_findings_context(state: ReportState) -> dict[str, Any]:
         "key": key,
         "figures": [state.figure(k) for k in keys],
         "lsoa_found": lsoa_shares(state.inputs.lsoa_profile),
-        "lsoa_figure": state.figure("lsoa_profile"),
+        "lsoa_figure": state.figure("neighbourhood_profile"),
+        "neighbourhoods": neighbourhood_rows(
+            state.inputs.extra.get("neighbourhood_profile"),
+            state.inputs.extra.get("widest_gaps"),
+            (state.config.get("neighbourhoods") or {}).get("indicators", {}),
+        ),
+        "widest_link": state.link("results/tables/widest_internal_gaps.csv"),
     }
 
 

@@ -1,0 +1,25 @@
+"""Snakemake adapter: neighbourhood profile figure (deprivation, income, health, class)."""
+
+import logging
+
+import pandas as pd
+
+from localineq.config.joblog import run_job
+from localineq.outputs.figures import neighbourhood_profile_figure, save_figure
+
+
+def main(smk) -> None:
+    profile = pd.read_csv(smk.input.profile)
+    profile = profile[profile["measure"].isin(smk.params.measures)]
+    fig = neighbourhood_profile_figure(
+        profile,
+        indicator_labels=dict(smk.params.labels),
+        xlabel="Share of inequality between neighbourhoods (Theil T), %",
+        source_line=smk.params.source_line,
+    )
+    save_figure(fig, smk.output.png, smk.output.svg)
+    logging.info("drew %d bars", len(profile.groupby(["indicator", "measure", "weighting"])))
+
+
+if __name__ == "__main__":
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)
