@@ -9,7 +9,13 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from localineq.data.configcheck import check_config
-from localineq.data.fetch import fetch_failure_summary, load_catalogue, raw_path, verify_raw_files
+from localineq.data.fetch import (
+    fetch_failure_summary,
+    load_catalogue,
+    raw_path,
+    retire_superseded_raw_files,
+    verify_raw_files,
+)
 from localineq.outputs.figure_catalogue import headline_indicators
 
 RUN_STARTED = time.time()
@@ -47,6 +53,10 @@ SPECS = {k: dict(v) for k, v in config["indicators"].items()}
 # Every invocation, dry runs included, re-hashes the raw files present (about 0.04 s for
 # 24 MB) before any job reads them; an edited raw file stops the run even if its
 # modification time was kept. Missing raw files are fetched again (rule `fetch`).
+# A re-pin (new url/sha256/bytes in sources.yaml) retires the raw file fetched under the old
+# pin, with its sidecar, so that rule `fetch` gets the new file without manual deletion.
+for _line in retire_superseded_raw_files(SOURCES):
+    print(f"localineq: re-pinned, fetching again: {_line}", file=sys.stderr)
 verify_raw_files(SOURCES)
 MISSING_RAW = [str(raw_path(src)) for src in SOURCES.values() if not raw_path(src).is_file()]
 if MISSING_RAW and any(Path("data/processed").glob("*.*")):

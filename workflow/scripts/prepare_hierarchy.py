@@ -2,12 +2,18 @@
 
 import logging
 
+from localineq.data.fetch import declared_columns
 from localineq.data.lookups import read_itl_lookup
 
 
 def main(smk) -> None:
+    sources = smk.config["sources"]
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
-    hierarchy = read_itl_lookup(smk.input.lookup, primary_itl3=dict(smk.params.primary_itl3))
+    hierarchy = read_itl_lookup(
+        smk.input.lookup,
+        primary_itl3=dict(smk.params.primary_itl3),
+        columns=declared_columns(sources, "lad23_itl_lookup"),
+    )
     logging.info("%d LADs, %d split across ITL3s", len(hierarchy), hierarchy["itl3_split"].sum())
     hierarchy.to_parquet(smk.output[0], index=False)
 

@@ -4,6 +4,7 @@ import logging
 
 import pandas as pd
 
+from localineq.data.fetch import declared_columns
 from localineq.data.harmonise import change_rules
 from localineq.data.indicators import build_indicator
 from localineq.data.lookups import read_code_changes, read_ltla_lookup
@@ -15,14 +16,25 @@ def main(smk) -> None:
     key, spec = smk.wildcards.indicator, dict(smk.params.spec)
     hierarchy = pd.read_parquet(smk.input.hierarchy)
     old = pd.read_parquet(smk.input.old_population)
+    changes = smk.config["harmonisation"]["changes"]
     rules = change_rules(
-        read_code_changes(smk.input.changes),
+        read_code_changes(
+            smk.input.changes, changes, declared_columns(smk.config["sources"], changes)
+        ),
         hierarchy["area_code"],
         smk.params.target_year,
-        ltla_lookup=read_ltla_lookup(smk.input.ltla_lookup),
+        ltla_lookup=read_ltla_lookup(
+            smk.input.ltla_lookup,
+            "ltla_lookup_2014",
+            declared_columns(smk.config["sources"], "ltla_lookup_2014"),
+        ),
     )
     rows, weights, report = build_indicator(
-        read_els_csv(smk.input.raw, source=spec["source"]),
+        read_els_csv(
+            smk.input.raw,
+            source=spec["source"],
+            columns=declared_columns(smk.config["sources"], spec["source"]),
+        ),
         key,
         spec,
         hierarchy,

@@ -4,6 +4,7 @@ import logging
 
 import pandas as pd
 
+from localineq.data.fetch import declared_columns
 from localineq.data.lookups import (
     read_code_changes,
     read_iod_lsoa_lookup,
@@ -14,21 +15,34 @@ from localineq.data.neighbourhoods import lad19_to_lad23, lsoa_deprivation
 
 
 def main(smk) -> None:
+    sources = smk.config["sources"]
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
-    lookup = read_iod_lsoa_lookup(smk.input.file1)
+    lookup = read_iod_lsoa_lookup(
+        smk.input.file1, "imd2019_file1", declared_columns(sources, "imd2019_file1")
+    )
     hierarchy = pd.read_parquet(smk.input.hierarchy)
     lad_map = lad19_to_lad23(
         lookup["lad19_code"],
-        read_code_changes(smk.input.changes),
+        read_code_changes(
+            smk.input.changes,
+            smk.config["harmonisation"]["changes"],
+            declared_columns(sources, smk.config["harmonisation"]["changes"]),
+        ),
         hierarchy["area_code"],
         target_year=smk.params.target_year,
     )
     renamed = {k: v for k, v in lad_map.items() if k != v}
     logging.info("%d LAD19 codes; %d map to another LAD23 code", len(lad_map), len(renamed))
     table = lsoa_deprivation(
-        read_mysociety_imd(smk.input.scores),
+        read_mysociety_imd(
+            smk.input.scores,
+            "imd2019_scores_mysociety",
+            declared_columns(sources, "imd2019_scores_mysociety"),
+        ),
         lookup,
-        read_iod_lsoa_population(smk.input.file6),
+        read_iod_lsoa_population(
+            smk.input.file6, "imd2019_file6", declared_columns(sources, "imd2019_file6")
+        ),
         lad_map,
         hierarchy,
     )

@@ -4,16 +4,26 @@ import logging
 
 import pandas as pd
 
+from localineq.data.fetch import declared_columns
 from localineq.data.geography import lad23_to_upper_tier
 from localineq.data.lookups import read_code_changes, read_ltla_lookup
 
 
 def main(smk) -> None:
+    sources = smk.config["sources"]
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     members = lad23_to_upper_tier(
         pd.read_parquet(smk.input.hierarchy),
-        read_ltla_lookup(smk.input.ltla_lookup),
-        read_code_changes(smk.input.changes),
+        read_ltla_lookup(
+            smk.input.ltla_lookup,
+            "ltla_lookup_2014",
+            declared_columns(sources, "ltla_lookup_2014"),
+        ),
+        read_code_changes(
+            smk.input.changes,
+            smk.config["harmonisation"]["changes"],
+            declared_columns(sources, smk.config["harmonisation"]["changes"]),
+        ),
     )
     counties = members[members["unit_code"].str.startswith("E10")]
     logging.info(

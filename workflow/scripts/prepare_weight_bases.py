@@ -4,15 +4,21 @@ import logging
 
 import pandas as pd
 
+from localineq.data.fetch import declared_columns
 from localineq.data.readers import read_mye2_persons
 from localineq.data.validation import validate, weights_schema
 from localineq.data.weights import basis_population
 
 
 def main(smk) -> None:
+    sources = smk.config["sources"]
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     population = pd.read_parquet(smk.input.population)
-    mye2 = read_mye2_persons(smk.input.mye2)
+    mye2 = read_mye2_persons(
+        smk.input.mye2,
+        "mid2022_population_by_age",
+        declared_columns(sources, "mid2022_population_by_age"),
+    )
     codes = pd.read_parquet(smk.input.hierarchy)["area_code"]
     tables = []
     for basis, ages in smk.params.bases.items():

@@ -85,10 +85,81 @@ class Source:
     filename: str
     landing_page: str | None = None
     bytes: int | None = None
+    #: Columns (or, for JSON and TopoJSON files, fields) its reader requires; see
+    #: ``columns:`` in config/sources.yaml. Empty only for sources built in tests.
+    columns: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A Source built outside load_catalogue must not escape data/raw or the mirror either.
+        problem = filename_problem(self.filename)
+        if problem:
+            raise ValueError(f"source {self.key!r}: file name {self.filename!r} {problem}")
 
     @property
     def sidecar_name(self) -> str:
         return "provenance.json"
+
+
+#: Longest file name accepted: leaves room for the ``.provenance.json`` sidecar, the temporary
+#: ``.<name>.XXXXXXXX.part`` names and log/benchmark suffixes under the usual 255-byte limit.
+MAX_FILENAME_CHARS = 180
+#: Longest URL accepted in the catalogue.
+MAX_URL_CHARS = 2000
+_GLOB_CHARACTERS = frozenset("*?[]{}")
+
+
+def filename_problem(name: object) -> str | None:
+    """Why ``name`` is not a plain file name, or ``None`` when it is.
+
+    A plain name has no folder part (``/`` or ``\\``), is not ``.``/``..``, does not start with
+    a dot (temporary and hidden files do), has no wildcard or control character, and has at
+    most :data:`MAX_FILENAME_CHARS` characters.
+
+    >>> filename_problem("data.csv") is None
+    True
+    >>> filename_problem("../x.csv")
+    "contains '/' (a folder part)"
+    >>> filename_problem("*")
+    "contains the wildcard '*'"
+    """
+    if not isinstance(name, str) or not name:
+        return "is empty or not text"
+    for separator in ("/", "\\"):
+        if separator in name:
+            return f"contains {separator!r} (a folder part)"
+    if name in (".", ".."):
+        return "is a folder reference, not a file name"
+    if name.startswith("."):
+        return "starts with '.' (reserved for hidden and temporary files)"
+    wildcard = next((c for c in name if c in _GLOB_CHARACTERS), None)
+    if wildcard:
+        return f"contains the wildcard {wildcard!r}"
+    control = next((c for c in name if ord(c) < 32 or ord(c) == 127), None)
+    if control:
+        return f"contains the control character {control!r}"
+    if len(name) > MAX_FILENAME_CHARS:
+        return f"has {len(name)} characters, more than the limit of {MAX_FILENAME_CHARS}"
+    return None
+
+
+def url_problem(url: object) -> str | None:
+    """Why ``url`` cannot be a pinned source URL (HTTPS, printable, bounded), or ``None``.
+
+    >>> url_problem("https://example.org/a.csv") is None
+    True
+    >>> url_problem("ftp://example.org/a.csv")
+    "is not an https:// URL"
+    """
+    if not isinstance(url, str) or not url:
+        return "is empty or not text"
+    if len(url) > MAX_URL_CHARS:
+        return f"has {len(url)} characters, more than the limit of {MAX_URL_CHARS}"
+    if any(ord(c) <= 32 or ord(c) == 127 for c in url):
+        return "contains a space or control character"
+    parsed = urlparse(url)
+    if parsed.scheme != "https" or not parsed.hostname:
+        return "is not an https:// URL"
+    return None
 
 
 def filename_from_url(url: str) -> str:
@@ -112,8 +183,34 @@ def filename_from_url(url: str) -> str:
     return name
 
 
+def _declared_columns(entry: Mapping, key: str, path) -> tuple[str, ...]:
+    columns = entry.get("columns")
+    if columns is None:
+        raise ValueError(
+            f"{path}: source {key!r} lacks `columns`: list the columns (for JSON files, the "
+            "fields) its reader requires, including lci_95 and uci_95 where the publisher "
+            "provides intervals; a file without one of them is then refused (see README, "
+            "'Declaring a source')"
+        )
+    if (
+        not isinstance(columns, list)
+        or not columns
+        or not all(isinstance(c, str) and c.strip() for c in columns)
+    ):
+        raise ValueError(f"{path}: source {key!r}: `columns` must be a non-empty list of names")
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise ValueError(f"{path}: source {key!r}: `columns` lists {repeated} more than once")
+    return tuple(columns)
+
+
 def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
-    """Read ``sources.yaml`` into :class:`Source` records keyed by source name."""
+    """Read ``sources.yaml`` into :class:`Source` records keyed by source name.
+
+    Every entry needs ``url`` (HTTPS, or null for mirror-only files), ``sha256``, ``bytes``,
+    ``publisher``, ``licence``, ``description`` and ``columns``; the file name (``filename``,
+    or the URL's last segment) must be a plain name (:func:`filename_problem`).
+    """
     entries = load_yaml(path)["sources"]  # a syntax error names its line
     catalogue = {}
     for key, entry in entries.items():
@@ -124,7 +221,17 @@ def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
         if not isinstance(entry["bytes"], int) or entry["bytes"] <= 0:
             raise ValueError(f"{path}: source {key!r}: `bytes` must be a positive integer")
         url = entry["url"]
+        if url is not None and (problem := url_problem(url)):
+            shown = url if len(url) <= 100 else url[:100] + "…"
+            raise ValueError(f"{path}: source {key!r}: `url` {shown!r} {problem}")
         filename = entry.get("filename") or filename_from_url(url)
+        if problem := filename_problem(filename):
+            shown = filename if len(filename) <= 100 else filename[:100] + "…"
+            where = "`filename`" if entry.get("filename") else "the file name taken from `url`"
+            raise ValueError(
+                f"{path}: source {key!r}: {where} {shown!r} {problem}; a plain file name is "
+                "required (set `filename` when the URL does not end in one)"
+            )
         catalogue[key] = Source(
             key=key,
             url=url,
@@ -135,8 +242,14 @@ def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
             filename=filename,
             landing_page=entry.get("landing_page"),
             bytes=entry["bytes"],
+            columns=_declared_columns(entry, key, path),
         )
     return catalogue
+
+
+def declared_columns(sources: str | os.PathLike, key: str) -> list[str]:
+    """The columns source ``key`` declares in the catalogue at ``sources`` (for readers)."""
+    return list(load_catalogue(sources)[key].columns)
 
 
 def sha256_of(path: str | os.PathLike) -> str:
@@ -151,14 +264,26 @@ def sha256_of(path: str | os.PathLike) -> str:
 def find_in_mirror(source: Source, mirror: str | os.PathLike) -> Path | None:
     """A file in ``mirror`` (searched recursively) with the source's name and pinned hash.
 
+    Names are compared literally (no wildcards), symbolic links are not followed out of the
+    mirror, and a match must resolve to a path inside it.
+
     Returns ``None`` when no file of that name exists; raises :class:`FetchError` when files of
     that name exist but none has the pinned hash.
     """
     mirror = Path(mirror)
     if not mirror.is_dir():
         raise FetchError(f"mirror directory {str(mirror)!r} does not exist")
-    candidates = [c for c in sorted(mirror.rglob(source.filename)) if c.is_file()]
-    hashes = {c: sha256_of(c) for c in candidates}
+    if problem := filename_problem(source.filename):
+        raise FetchError(f"source {source.key!r}: file name {source.filename!r} {problem}")
+    root = mirror.resolve()
+    candidates = []
+    for folder, dirs, files in os.walk(mirror):
+        dirs.sort()
+        if source.filename in files:
+            candidate = Path(folder) / source.filename
+            if candidate.is_file() and candidate.resolve().is_relative_to(root):
+                candidates.append(candidate)
+    hashes = {c: sha256_of(c) for c in sorted(candidates)}
     for candidate, actual in hashes.items():
         if actual == source.sha256:
             return candidate
@@ -182,10 +307,18 @@ def _copy_atomic(src: Path, dest: Path) -> None:
 def _hash_mismatch_message(source: Source, actual: str, where: str) -> str:
     return (
         f"source {source.key!r}: {where} has sha256 {actual}, but config/sources.yaml pins "
-        f"{source.sha256}. The publisher may have replaced the file. To accept a new version "
-        f"deliberately, check it, then update both `url` and `sha256` of {source.key!r} in "
-        f"config/sources.yaml and rerun."
+        f"{source.sha256}. The publisher may have replaced the file. {REPIN_ADVICE}"
     )
+
+
+#: How to accept a new version of a raw file; quoted by every message that mentions it.
+REPIN_ADVICE = (
+    "To accept a new version deliberately (re-pinning): check it, update `url`, `sha256`, "
+    "`bytes` (and `columns` if its columns changed) of the source in config/sources.yaml, and "
+    "rerun. A raw file still matching its provenance sidecar is then replaced automatically, "
+    "sidecar included; any other raw file of that source must be deleted, with its "
+    ".provenance.json sidecar, before the rerun."
+)
 
 
 def check_url(url: str, allow_http_hosts: frozenset[str] | set[str] = frozenset()) -> None:
@@ -413,13 +546,25 @@ def ensure(
             return "present"
         dest.unlink()  # a stale or corrupt copy: fetch afresh below
     origin = None
+    not_in_mirror = None
     if mirror:
         hit = find_in_mirror(source, mirror)
         if hit is not None:
             _copy_atomic(hit, dest)
             origin = f"mirror:{hit}"
+        else:
+            not_in_mirror = (
+                f"source {source.key!r}: not in the mirror: no file named {source.filename!r} "
+                f"anywhere under {Path(mirror).resolve()} (looked for "
+                f"{Path(mirror).resolve() / '**' / source.filename})"
+            )
     if origin is None:
-        download(source, dest, **download_options)
+        try:
+            download(source, dest, **download_options)
+        except FetchError as err:
+            if not_in_mirror is None:
+                raise
+            raise type(err)(f"{not_in_mirror}; the download failed too: {err}") from err
         origin = f"download:{source.url}"
     actual = sha256_of(dest)
     if actual != source.sha256:  # defensive: never leave an unverified file behind
@@ -431,6 +576,50 @@ def ensure(
 
 class RawFileMismatch(FetchError):
     """A raw file on disk no longer has its pinned hash (edited, truncated or replaced)."""
+
+
+def _recorded_sha256(sidecar: Path) -> str | None:
+    """The sha256 a provenance sidecar records; ``"unreadable"`` or ``None`` when it cannot."""
+    if not sidecar.is_file():
+        return None
+    try:
+        return json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
+    except (ValueError, AttributeError):
+        return "unreadable"
+
+
+def retire_superseded_raw_files(
+    catalogue: Mapping[str, Source], raw_dir: str | os.PathLike = "data/raw"
+) -> list[str]:
+    """Delete raw files whose pin was changed deliberately, so that the rerun fetches the new one.
+
+    A raw file is *superseded* when its hash differs from its pin but equals the hash its
+    provenance sidecar recorded when it was fetched: the file is intact, the pin moved (a
+    re-pin). Such a file and its sidecar are deleted; rule ``fetch`` then gets the newly pinned
+    file and every step that reads it reruns. A file matching neither its pin nor its sidecar
+    was changed after fetching and is left for :func:`verify_raw_files` to refuse.
+
+    Returns
+    -------
+    list of str
+        One line per retired file: path, old and new hash.
+    """
+    retired = []
+    for key, source in catalogue.items():
+        path = raw_path(source, raw_dir)
+        if not path.is_file():
+            continue
+        sidecar = path.with_name(path.name + ".provenance.json")
+        recorded = _recorded_sha256(sidecar)
+        if recorded in (None, "unreadable", source.sha256):
+            continue
+        actual = sha256_of(path)
+        if actual == source.sha256 or actual != recorded:
+            continue
+        path.unlink()
+        sidecar.unlink()
+        retired.append(f"{path} (source {key!r}): fetched as {actual}, now pinned {source.sha256}")
+    return retired
 
 
 def verify_raw_files(
@@ -461,33 +650,32 @@ def verify_raw_files(
             continue
         actual = sha256_of(path)
         verified += 1
+        sidecar = path.with_name(path.name + ".provenance.json")
+        recorded = _recorded_sha256(sidecar)
         if actual != source.sha256:
             empty = " — the file is EMPTY" if path.stat().st_size == 0 else ""
+            history = (
+                f"\n      when fetched it had      {recorded} (its sidecar): changed since"
+                if recorded not in (None, actual)
+                else ""
+            )
             problems.append(
                 f"{path} (source {key!r}){empty}\n"
                 f"      the file has sha256      {actual}\n"
-                f"      config/sources.yaml pins {source.sha256}"
+                f"      config/sources.yaml pins {source.sha256}{history}"
             )
             continue
-        sidecar = path.with_name(path.name + ".provenance.json")
-        if sidecar.is_file():
-            try:
-                recorded = json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
-            except ValueError:
-                recorded = "unreadable"
-            if recorded != source.sha256:
-                problems.append(
-                    f"{sidecar} (source {key!r}) records sha256 {recorded}, but the file and "
-                    f"its pin have {source.sha256}"
-                )
+        if recorded is not None and recorded != source.sha256:
+            problems.append(
+                f"{sidecar} (source {key!r}) records sha256 {recorded}, but the file and "
+                f"its pin have {source.sha256}"
+            )
     if problems:
         raise RawFileMismatch(
             f"{len(problems)} raw file(s) differ from their pins; raw files are never edited:\n  "
             + "\n  ".join(problems)
             + "\nTo restore a file, delete it (and its .provenance.json) and rerun: it is "
-            "fetched again from the mirror (--config mirror=DIR) or its publisher. To accept a "
-            "new version deliberately, check it, then update `url`, `sha256` and `bytes` of "
-            "that source in config/sources.yaml and rerun."
+            "fetched again from the mirror (--config mirror=DIR) or its publisher. " + REPIN_ADVICE
         )
     return verified
 
