@@ -42,6 +42,7 @@ def main(smk) -> None:
         old_population=dict(zip(old["area_code"], old["population"], strict=True)),
         upper_tier=pd.read_parquet(smk.input.upper_tier),
         bases=pd.read_parquet(smk.input.weight_bases),
+        raw_file=smk.input.raw,
     )
     for rule, n in report["rule"].value_counts().sort_index().items():
         logging.info("harmonisation %s: %d", rule, n)

@@ -210,6 +210,14 @@ def parse_numeric(
         raise data_error(
             source, path, column, where, f"not a number or known suppression marker: {examples}"
         )
+    # "inf" and "Infinity" parse as numbers, but no published statistic is infinite.
+    infinite = np.isinf(numbers.to_numpy())
+    if infinite.any():
+        where = (
+            rows[infinite].tolist() if rows is not None else np.flatnonzero(infinite) + row_offset
+        )
+        examples = text[infinite].head(3).tolist()
+        raise data_error(source, path, column, where, f"not a finite number: {examples}")
     return numbers.astype("float64")
 
 
