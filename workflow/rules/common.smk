@@ -72,6 +72,9 @@ def raw(key):
     return str(raw_path(SOURCES[key]))
 
 
+IO_MODULES = ("data.atomic", "data.intermediates")
+
+
 def package(*modules):
     """Source files of the localineq modules a step runs and of every localineq module they
     import, directly or not, so that editing any of them reruns the step.
@@ -81,7 +84,9 @@ def package(*modules):
     new import is declared without editing the rule.
     """
     # ("module" is a Snakemake keyword at the start of a line, hence "name".)
-    found, pending = set(), list(modules)
+    # Every script writes through data.atomic and reads intermediates through
+    # data.intermediates, so every step depends on them.
+    found, pending = set(), [*modules, *IO_MODULES]
     while pending:
         name = pending.pop()
         if name not in found:
@@ -121,6 +126,18 @@ def _direct_imports(dotted):
         ]
         imported |= {c for c in candidates if c and Path(_module_file(c)).is_file()}
     return frozenset(imported)
+
+
+def raw_columns(wildcards, input):
+    """Columns each raw file among a job's named inputs must have (`columns:` in sources.yaml),
+    by input name: the readers refuse a file lacking one. A params function, so that
+    changing a declaration reruns the jobs reading that file."""
+    declared = {raw(key): list(src.columns) for key, src in SOURCES.items()}
+    return {
+        name: declared[path]
+        for name, path in input.items()
+        if isinstance(path, str) and path in declared
+    }
 
 
 def indicator_source(wildcards):

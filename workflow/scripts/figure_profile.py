@@ -2,14 +2,13 @@
 
 import logging
 
-import pandas as pd
-
+from localineq.data.intermediates import read_csv
 from localineq.outputs.figures import localisation_profile, save_figure
 
 
 def main(smk) -> None:
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
-    profile = pd.read_csv(smk.input.profile)
+    profile = read_csv(smk.input.profile)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     save_figure(localisation_profile(profile, specs), smk.output.png, smk.output.svg)
 

@@ -2,20 +2,19 @@
 
 import logging
 
-from localineq.data.fetch import declared_columns
+from localineq.data.atomic import to_parquet
 from localineq.data.lookups import read_itl_lookup
 
 
 def main(smk) -> None:
-    sources = smk.config["sources"]
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     hierarchy = read_itl_lookup(
         smk.input.lookup,
         primary_itl3=dict(smk.params.primary_itl3),
-        columns=declared_columns(sources, "lad23_itl_lookup"),
+        columns=smk.params.columns["lookup"],
     )
     logging.info("%d LADs, %d split across ITL3s", len(hierarchy), hierarchy["itl3_split"].sum())
-    hierarchy.to_parquet(smk.output[0], index=False)
+    to_parquet(hierarchy, smk.output[0], index=False)
 
 
 if __name__ == "__main__":

@@ -2,20 +2,19 @@
 
 import logging
 
-from localineq.data.fetch import declared_columns
+from localineq.data.atomic import to_parquet
 from localineq.data.readers import read_population_table6
 
 
 def main(smk) -> None:
-    sources = smk.config["sources"]
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     population = read_population_table6(
         smk.input.workbook,
         "regional_gdp_la_workbook",
-        declared_columns(sources, "regional_gdp_la_workbook"),
+        smk.params.columns["workbook"],
     )
     logging.info("%d rows, %d missing", len(population), population["population"].isna().sum())
-    population.to_parquet(smk.output[0], index=False)
+    to_parquet(population, smk.output[0], index=False)
 
 
 if __name__ == "__main__":

@@ -4,22 +4,22 @@ import logging
 
 import pandas as pd
 
-from localineq.data.fetch import declared_columns
+from localineq.data.atomic import to_parquet
+from localineq.data.intermediates import read_parquet
 from localineq.data.readers import read_mye2_persons
 from localineq.data.validation import validate, weights_schema
 from localineq.data.weights import basis_population
 
 
 def main(smk) -> None:
-    sources = smk.config["sources"]
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
-    population = pd.read_parquet(smk.input.population)
+    population = read_parquet(smk.input.population)
     mye2 = read_mye2_persons(
         smk.input.mye2,
         "mid2022_population_by_age",
-        declared_columns(sources, "mid2022_population_by_age"),
+        smk.params.columns["mye2"],
     )
-    codes = pd.read_parquet(smk.input.hierarchy)["area_code"]
+    codes = read_parquet(smk.input.hierarchy)["area_code"]
     tables = []
     for basis, ages in smk.params.bases.items():
         table = basis_population(population, mye2, tuple(ages) if ages else None)
@@ -32,7 +32,7 @@ def main(smk) -> None:
             table["population"].isna().sum(),
         )
         tables.append(table.assign(basis=basis))
-    pd.concat(tables, ignore_index=True).to_parquet(smk.output[0], index=False)
+    to_parquet(pd.concat(tables, ignore_index=True), smk.output[0], index=False)
 
 
 if __name__ == "__main__":

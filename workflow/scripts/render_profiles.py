@@ -4,10 +4,9 @@ import logging
 import shutil
 from pathlib import Path
 
-import pandas as pd
-
 from localineq import __version__
 from localineq.data.fetch import load_catalogue
+from localineq.data.intermediates import read_csv, read_parquet
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.profiles import build_profiles, render_profiles
 
@@ -19,9 +18,9 @@ def main(smk) -> None:
         shutil.rmtree(out)
     pages, index = build_profiles(
         indicators=read_indicator_tables(list(smk.input.indicators)),
-        targets=pd.read_csv(smk.input.targets, dtype={"area_code": str, "period": str}),
-        masked=pd.read_csv(smk.input.masked, dtype={"area_code": str}),
-        upper_tier=pd.read_parquet(smk.input.upper_tier),
+        targets=read_csv(smk.input.targets, dtype={"area_code": str, "period": str}),
+        masked=read_csv(smk.input.masked, dtype={"area_code": str}),
+        upper_tier=read_parquet(smk.input.upper_tier),
         specs={k: dict(v) for k, v in smk.params.specs.items()},
         catalogue=load_catalogue(smk.input.sources),
         version=__version__,

@@ -247,11 +247,6 @@ def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
     return catalogue
 
 
-def declared_columns(sources: str | os.PathLike, key: str) -> list[str]:
-    """The columns source ``key`` declares in the catalogue at ``sources`` (for readers)."""
-    return list(load_catalogue(sources)[key].columns)
-
-
 def sha256_of(path: str | os.PathLike) -> str:
     """Hex sha256 digest of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from localineq.data.atomic import to_csv, to_parquet
 from localineq.data.geography import (
     UNIT_LAD23,
     UNIT_UPPER_TIER,
@@ -325,8 +326,8 @@ def export_table(
 
 def write_export(table: pd.DataFrame, csv: str | os.PathLike, parquet: str | os.PathLike) -> None:
     """Write the export as CSV (``%.10g`` floats, ``\\n`` line ends, UTF-8) and Parquet."""
-    table.to_csv(csv, index=False, float_format="%.10g", lineterminator="\n", encoding="utf-8")
-    table.to_parquet(parquet, index=False)
+    to_csv(table, csv, index=False, float_format="%.10g", lineterminator="\n", encoding="utf-8")
+    to_parquet(table, parquet, index=False)
 
 
 def build_indicator(

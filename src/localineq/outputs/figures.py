@@ -14,6 +14,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
+from localineq.data.atomic import atomic_output, write_text
 from localineq.outputs.area_tables import coverage_label
 
 SOURCE_LINE = (
@@ -109,10 +110,12 @@ def save_figure(
     """
     Path(png).parent.mkdir(parents=True, exist_ok=True)
     with plt.rc_context({"svg.hashsalt": "localineq", "svg.fonttype": "path"}):
-        fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None}, bbox_inches="tight")
+        with atomic_output(png) as tmp:
+            fig.savefig(tmp, dpi=PNG_DPI, metadata={"Software": None}, bbox_inches="tight")
         if svg is not None:
             if svg_decimals is None:
-                fig.savefig(svg, metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+                with atomic_output(svg) as tmp:
+                    fig.savefig(tmp, metadata={"Date": None, "Creator": None}, bbox_inches="tight")
             else:
                 buffer = io.StringIO()
                 fig.savefig(
@@ -122,7 +125,7 @@ def save_figure(
                     bbox_inches="tight",
                 )
                 text = round_svg_paths(buffer.getvalue(), svg_decimals)
-                Path(svg).write_text(text, encoding="utf-8", newline="\n")
+                write_text(svg, text)
     plt.close(fig)
 
 
