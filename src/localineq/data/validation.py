@@ -117,7 +117,7 @@ def check_raw_values(
             line = f"line {int(index) + 2}" if path else f"row {index}"
             problems.append(
                 f"{line}: area {row.get('area_code')}, period {row.get('period')}, "
-                f"{column} = {row[column]!r}: {why[index]}"
+                f"{column} = {float(row[column]):g}: {why[index]}"
             )
     if problems:
         more = f"\n  … and {len(problems) - limit} more" if len(problems) > limit else ""
