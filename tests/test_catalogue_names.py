@@ -159,3 +159,18 @@ def test_a_mirror_only_source_missing_from_the_mirror_says_so(tmp_path):
     source = Source("lookup", None, SHA, "P", "L", "d", "lookup.csv", landing_page="https://x.org")
     with pytest.raises(FetchError, match=r"not in the mirror: no file named 'lookup\.csv'"):
         ensure(source, tmp_path / "raw" / "lookup.csv", tmp_path / "raw" / "p.json", mirror)
+
+
+def test_the_run_summary_says_the_mirror_lacks_the_file(tmp_path):
+    from localineq.data.fetch import FAILURE_MARKER, fetch_failure_summary
+
+    log = tmp_path / "logs" / "demo" / "demo.csv.log"
+    log.parent.mkdir(parents=True)
+    log.write_text(
+        f"ERROR:root:{FAILURE_MARKER}: source 'demo': not in the mirror: no file named "
+        "'demo.csv' anywhere under /m (looked for /m/**/demo.csv)\n"
+    )
+    catalogue = {"demo": Source("demo", None, SHA, "P", "L", "d", "demo.csv")}
+    summary = fetch_failure_summary(catalogue, tmp_path / "raw", tmp_path / "logs")
+    assert "demo  not in the mirror: no file named 'demo.csv'" in summary
+    assert "The mirror given lacks some of them" in summary

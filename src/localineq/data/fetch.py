@@ -548,6 +548,14 @@ def fetch_failure_summary(
             width=100,
             subsequent_indent="  ",
         ),
+        *(
+            [
+                "The mirror given lacks some of them: each was looked for by file name anywhere",
+                "under it (the paths are in the logs below); add the files or fix the mirror path.",
+            ]
+            if any(reason.startswith("not in the mirror") for reason in failed.values())
+            else []
+        ),
         "Without network access, point the run at a folder holding copies of the pinned files",
         "(matched by file name and sha256, any sub-folder layout):",
         "    snakemake --cores 2 --config mirror=DIR",
