@@ -6,13 +6,17 @@ Rules for an indicator table (one indicator, or the stacked export):
   LAD23 codes in upper-tier tables;
 * one row per area × indicator × period;
 * ``value`` is missing or inside the range of its unit (:data:`UNIT_RANGES`, e.g. % in
-  [0, 100], healthy life expectancy in [40, 90] years, £ > 0);
+  [0, 100], healthy life expectancy in [40, 90] years, £ per head in (0, 1,000,000]);
+  ``value``, ``lci_95`` and ``uci_95`` are finite where present;
 * ``lci_95 <= value <= uci_95`` wherever all three are published;
 * ``weight`` is present and positive.
 
 A breach raises :class:`ValidationError` whose message names the source, the column, the
 check and the offending rows (area, period, value) — pandera's ``SchemaErrors`` made
 readable; the run stops rather than writing a table that breaks a rule.
+
+:func:`check_raw_values` applies the same ranges to a reader's raw rows, before any
+harmonisation, so that a breach names the file and line it came from.
 """
 
 from __future__ import annotations
