@@ -51,7 +51,8 @@ rule icc_indicator:
 rule icc_table:
     """All indicators' ICCs in one citable table."""
     input:
-        expand("data/processed/icc/{indicator}.csv", indicator=INDICATORS),
+        tables=expand("data/processed/icc/{indicator}.csv", indicator=INDICATORS),
+        code=package(),
     output:
         report(
             "results/tables/icc.csv",
@@ -75,7 +76,8 @@ rule icc_table:
 rule decomposition_table:
     """All indicators' decompositions in one citable table."""
     input:
-        expand("data/processed/decomposition/{indicator}.csv", indicator=INDICATORS),
+        tables=expand("data/processed/decomposition/{indicator}.csv", indicator=INDICATORS),
+        code=package(),
     output:
         report(
             "results/tables/decomposition.csv",
@@ -157,7 +159,8 @@ rule export_upper_tier_indicators:
 rule harmonisation_table:
     """What harmonisation did to each indicator: renames, mergers, superseded rows."""
     input:
-        expand("data/processed/harmonisation/{indicator}.csv", indicator=INDICATORS),
+        tables=expand("data/processed/harmonisation/{indicator}.csv", indicator=INDICATORS),
+        code=package(),
     output:
         "results/tables/harmonisation.csv",
     params:

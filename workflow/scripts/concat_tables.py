@@ -10,7 +10,7 @@ from localineq.data.intermediates import read_csv
 
 def main(smk) -> None:
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
-    tables = [read_csv(path) for path in smk.input]
+    tables = [read_csv(path) for path in smk.input.tables]
     combined = pd.concat(tables, ignore_index=True)
     logging.info("%d rows from %d tables", len(combined), len(tables))
     to_csv(combined, smk.output[0], index=False, float_format="%.10g")

@@ -12,7 +12,7 @@ def main(smk) -> None:
     logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     tables = [
         read_csv(path, dtype=str, keep_default_na=False).assign(indicator=key)
-        for key, path in zip(smk.params.indicators, smk.input, strict=True)
+        for key, path in zip(smk.params.indicators, smk.input.tables, strict=True)
     ]
     table = pd.concat(tables, ignore_index=True)
     columns = ["indicator", "period", "area_code", "rule", "constituents", "n_rows", "note"]
