@@ -236,7 +236,7 @@ def test_wrong_hash_names_actual_hash_and_is_not_retried(tmp_path):
     message = str(err.value)
     assert make_source().sha256 in message  # the pin
     assert hashlib.sha256(other).hexdigest() in message  # what actually arrived
-    assert "update both `url` and `sha256`" in message
+    assert "update `url`, `sha256`, `bytes`" in message
     assert server.requests == 1  # deterministic: no retry
     assert not dest.exists() and list((tmp_path / "raw").iterdir()) == []
 
@@ -382,7 +382,7 @@ def test_verify_raw_files_names_file_both_hashes_and_fix(tmp_path):
     message = str(err.value)
     assert str(path) in message and "'demo'" in message
     assert hashlib.sha256(edited).hexdigest() in message and source.sha256 in message
-    assert "delete it" in message and "update `url`, `sha256` and `bytes`" in message
+    assert "delete it" in message and "update `url`, `sha256`, `bytes`" in message
 
 
 def test_verify_raw_files_skips_missing_and_checks_sidecar(tmp_path):

@@ -300,10 +300,10 @@ def test_mirror_lsoa_population_matches_table6_2015(real):
 
 
 def test_lsoa_profile_figure_draws_one_bar_per_series(tmp_path):
-    from localineq.outputs import figures
+    from localineq.outputs import figures, neighbourhood_figures
 
     result = lsoa_profile(build(tmp_path))
-    fig = figures.lsoa_profile_figure(result[result["measure"] != "variance"])
+    fig = neighbourhood_figures.lsoa_profile_figure(result[result["measure"] != "variance"])
     ax = fig.axes[0]
     assert len(ax.get_yticklabels()) == 2 * 2 * 2
     widths = {}

@@ -485,14 +485,16 @@ def test_internal_spread_is_each_authoritys_own_theil_and_ranks_the_widest_first
 # Figure 4, generalised: the bars name their weighting (issue 20)
 # ---------------------------------------------------------------------------------------------
 def test_neighbourhood_figure_labels_population_weighted_bars():
-    from localineq.outputs import figures
+    from localineq.outputs import neighbourhood_figures
 
     panel = nested_panel()
     other = panel.assign(indicator="y", value=panel["value"] ** 0.5)
     result = nt.neighbourhood_profile(
         pd.concat([panel, other]), {"x": "residents", "y": "residents"}, measures=["theil_t"]
     )
-    fig = figures.neighbourhood_profile_figure(result, indicator_labels={"x": "Ex", "y": "Why"})
+    fig = neighbourhood_figures.neighbourhood_profile_figure(
+        result, indicator_labels={"x": "Ex", "y": "Why"}
+    )
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks == [
         "Ex: Theil T, unweighted",
@@ -513,11 +515,11 @@ def test_neighbourhood_figure_labels_population_weighted_bars():
 def test_lsoa_figure_labels_population_weighted_bars(tmp_path):
     import test_neighbourhoods
 
-    from localineq.outputs import figures
+    from localineq.outputs import neighbourhood_figures
     from localineq.outputs.profile_tables import lsoa_profile
 
     result = lsoa_profile(test_neighbourhoods.build(tmp_path))
-    fig = figures.lsoa_profile_figure(result[result["measure"] == "theil_t"])
+    fig = neighbourhood_figures.lsoa_profile_figure(result[result["measure"] == "theil_t"])
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     weighted = result.drop_duplicates(["indicator", "weighting"])
     assert (

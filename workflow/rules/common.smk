@@ -9,7 +9,13 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from localineq.config.check import check_config
-from localineq.data.fetch import fetch_failure_summary, load_catalogue, raw_path, verify_raw_files
+from localineq.data.fetch import (
+    fetch_failure_summary,
+    load_catalogue,
+    raw_path,
+    retire_superseded_raw_files,
+    verify_raw_files,
+)
 from localineq.outputs.figure_catalogue import headline_indicators
 
 RUN_STARTED = time.time()
@@ -47,6 +53,10 @@ SPECS = {k: dict(v) for k, v in config["indicators"].items()}
 # Every invocation, dry runs included, re-hashes the raw files present (about 0.04 s for
 # 24 MB) before any job reads them; an edited raw file stops the run even if its
 # modification time was kept. Missing raw files are fetched again (rule `fetch`).
+# A re-pin (new url/sha256/bytes in sources.yaml) retires the raw file fetched under the old
+# pin, with its sidecar, so that rule `fetch` gets the new file without manual deletion.
+for _line in retire_superseded_raw_files(SOURCES):
+    print(f"localineq: re-pinned, fetching again: {_line}", file=sys.stderr)
 verify_raw_files(SOURCES)
 MISSING_RAW = [str(raw_path(src)) for src in SOURCES.values() if not raw_path(src).is_file()]
 if MISSING_RAW and any(Path("data/processed").glob("*.*")):
@@ -62,6 +72,9 @@ def raw(key):
     return str(raw_path(SOURCES[key]))
 
 
+IO_MODULES = ("config.joblog", "data.atomic", "data.intermediates")
+
+
 def package(*modules):
     """Source files of the localineq modules a step runs and of every localineq module they
     import, directly or not, so that editing any of them reruns the step.
@@ -70,9 +83,10 @@ def package(*modules):
     Imports are read from the source (anywhere in a file, function-level ones included), so a
     new import is declared without editing the rule.
     """
-    # ("module" is a Snakemake keyword at the start of a line, hence "name".) Every script runs
-    # its main through config.joblog.run_job.
-    found, pending = set(), [*modules, "config.joblog"]
+    # ("module" is a Snakemake keyword at the start of a line, hence "name".)
+    # Every script runs its main through config.joblog.run_job, writes through data.atomic and
+    # reads intermediates through data.intermediates, so every step depends on them.
+    found, pending = set(), [*modules, *IO_MODULES]
     while pending:
         name = pending.pop()
         if name not in found:
@@ -112,6 +126,18 @@ def _direct_imports(dotted):
         ]
         imported |= {c for c in candidates if c and Path(_module_file(c)).is_file()}
     return frozenset(imported)
+
+
+def raw_columns(wildcards, input):
+    """Columns each raw file among a job's named inputs must have (`columns:` in sources.yaml),
+    by input name: the readers refuse a file lacking one. A params function, so that
+    changing a declaration reruns the jobs reading that file."""
+    declared = {raw(key): list(src.columns) for key, src in SOURCES.items()}
+    return {
+        name: declared[path]
+        for name, path in input.items()
+        if isinstance(path, str) and path in declared
+    }
 
 
 def indicator_source(wildcards):

@@ -137,7 +137,7 @@ rule figure_lsoa_profile:
     """Inequality between English LSOAs (IMD score, income rate) over ITL1 → … → LA → LSOA."""
     input:
         profile="results/tables/lsoa_profile.csv",
-        code=package("outputs.figures"),
+        code=package("outputs.neighbourhood_figures"),
     output:
         png=report(
             "results/figures/lsoa_profile.png",
@@ -167,7 +167,7 @@ rule figure_neighbourhood_profile:
     LA → neighbourhood."""
     input:
         profile="results/tables/neighbourhood_profile.csv",
-        code=package("outputs.figures"),
+        code=package("outputs.neighbourhood_figures"),
     output:
         png=report(
             "results/figures/neighbourhood_profile.png",

@@ -6,6 +6,7 @@ rule prepare_hierarchy:
     output:
         "data/processed/lad23_hierarchy.parquet",
     params:
+        columns=raw_columns,
         primary_itl3=config["geography"]["primary_itl3"],
     threads: 1
     resources:
@@ -30,6 +31,8 @@ rule prepare_population:
         "data/processed/population.parquet",
     benchmark:
         "benchmarks/results/prepare_population.tsv"
+    params:
+        columns=raw_columns,
     log:
         "logs/prepare/population.log",
     conda:
@@ -52,6 +55,8 @@ rule prepare_boundaries:
         "data/processed/lad23_boundaries.gpkg",
     benchmark:
         "benchmarks/results/prepare_boundaries.tsv"
+    params:
+        columns=raw_columns,
     log:
         "logs/prepare/boundaries.log",
     conda:
@@ -100,6 +105,8 @@ rule prepare_old_area_population:
         runtime=10,
     benchmark:
         "benchmarks/results/prepare_old_area_population.tsv"
+    params:
+        columns=raw_columns,
     log:
         "logs/prepare/old_area_population.log",
     conda:
@@ -123,6 +130,8 @@ rule prepare_upper_tier:
         runtime=10,
     benchmark:
         "benchmarks/results/prepare_upper_tier.tsv"
+    params:
+        columns=raw_columns,
     log:
         "logs/prepare/upper_tier.log",
     conda:
@@ -141,6 +150,7 @@ rule prepare_weight_bases:
     output:
         "data/processed/weight_bases.parquet",
     params:
+        columns=raw_columns,
         bases={k: v["ages"] for k, v in config["weight_bases"].items()},
     benchmark:
         "benchmarks/results/prepare_weight_bases.tsv"
@@ -173,6 +183,7 @@ rule prepare_indicator:
         weights="data/processed/weights/{indicator}.parquet",
         report="data/processed/harmonisation/{indicator}.csv",
     params:
+        columns=raw_columns,
         spec=lambda wildcards: dict(config["indicators"][wildcards.indicator]),
         target_year=config["harmonisation"]["target_year"],
     threads: 1
@@ -202,6 +213,7 @@ rule prepare_lsoa_deprivation:
     output:
         "data/processed/lsoa_deprivation.parquet",
     params:
+        columns=raw_columns,
         target_year=config["harmonisation"]["target_year"],
     benchmark:
         "benchmarks/results/prepare_lsoa_deprivation.tsv"
@@ -244,6 +256,8 @@ rule prepare_neighbourhoods:
         residents_source=NEIGHBOURHOODS["residents_source"],
         msoa_lookup=NEIGHBOURHOODS["msoa_lookup"],
         lsoa_lookup=NEIGHBOURHOODS["lsoa_lookup"],
+        # The columns each source declares (sources.yaml); the readers refuse a file lacking one.
+        columns={key: list(SOURCES[key].columns) for key in NEIGHBOURHOOD_SOURCES},
     benchmark:
         "benchmarks/results/prepare_neighbourhoods.tsv"
     log:

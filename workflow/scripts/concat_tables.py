@@ -5,13 +5,15 @@ import logging
 import pandas as pd
 
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
+from localineq.data.intermediates import read_csv
 
 
 def main(smk) -> None:
-    tables = [pd.read_csv(path) for path in smk.input.tables]
+    tables = [read_csv(path) for path in smk.input.tables]
     combined = pd.concat(tables, ignore_index=True)
     logging.info("%d rows from %d tables", len(combined), len(tables))
-    combined.to_csv(smk.output[0], index=False, float_format="%.10g")
+    to_csv(combined, smk.output[0], index=False, float_format="%.10g")
 
 
 if __name__ == "__main__":

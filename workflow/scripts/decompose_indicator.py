@@ -2,24 +2,24 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
+from localineq.data.intermediates import read_parquet
 from localineq.outputs.decomposition_tables import decomposition_table
 
 
 def main(smk) -> None:
-    data = pd.read_parquet(smk.input.data)
+    data = read_parquet(smk.input.data)
     table = decomposition_table(
         data,
-        pd.read_parquet(smk.input.population),
+        read_parquet(smk.input.population),
         indicator=smk.wildcards.indicator,
         measures=list(smk.params.measures),
         weightings=list(smk.params.weightings),
         weight_basis=smk.params.weight_basis,
     )
     logging.info("%d rows", len(table))
-    table.to_csv(smk.output[0], index=False, float_format="%.10g")
+    to_csv(table, smk.output[0], index=False, float_format="%.10g")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,9 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
+from localineq.data.intermediates import read_csv, read_parquet
 from localineq.outputs.figures import save_figure
 from localineq.outputs.maps import MAP_SVG_DECIMALS, lisa_map, read_drawing_layers
 
@@ -13,12 +12,12 @@ from localineq.outputs.maps import MAP_SVG_DECIMALS, lisa_map, read_drawing_laye
 def main(smk) -> None:
     key = smk.wildcards.indicator
     spec = dict(smk.params.spec)
-    lisa = pd.read_csv(smk.input.lisa, dtype={"area_code": str, "period": str})
+    lisa = read_csv(smk.input.lisa, dtype={"area_code": str, "period": str})
     lisa = lisa[lisa["indicator"] == key]
     if lisa.empty:
         raise ValueError(f"no LISA rows for {key} in {smk.input.lisa}")
     members, _ = analysis_units(
-        spec, pd.read_parquet(smk.input.hierarchy), pd.read_parquet(smk.input.upper_tier)
+        spec, read_parquet(smk.input.hierarchy), read_parquet(smk.input.upper_tier)
     )
     upper = spec.get("tier", "lad") == "upper"
     lad, regions = read_drawing_layers(smk.input.boundaries)

@@ -2,10 +2,9 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
+from localineq.data.intermediates import read_parquet
 from localineq.outputs.area_tables import latest_period, read_indicator_tables, regional_gaps
 from localineq.outputs.figures import save_figure
 from localineq.outputs.maps import MAP_SVG_DECIMALS, choropleth, gap_map, read_drawing_layers
@@ -22,7 +21,7 @@ def main(smk) -> None:
     lad, regions = read_drawing_layers(smk.input.boundaries)
     inset_layers = read_drawing_layers(smk.input.boundaries, "inset")
     members, _ = analysis_units(
-        spec, pd.read_parquet(smk.input.hierarchy), pd.read_parquet(smk.input.upper_tier)
+        spec, read_parquet(smk.input.hierarchy), read_parquet(smk.input.upper_tier)
     )
     upper = spec.get("tier", "lad") == "upper"
     common = dict(

@@ -2,15 +2,14 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.intermediates import read_csv
 from localineq.outputs.figures import save_figure
 from localineq.outputs.missions import scorecard_figure
 
 
 def main(smk) -> None:
-    table = pd.read_csv(smk.input.scorecard)
+    table = read_csv(smk.input.scorecard)
     fig = scorecard_figure(table, dict(smk.params.labels))
     save_figure(fig, smk.output.png, smk.output.svg)
     logging.info("%d scorecard rows drawn", len(table))

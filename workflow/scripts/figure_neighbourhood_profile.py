@@ -2,14 +2,14 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
-from localineq.outputs.figures import neighbourhood_profile_figure, save_figure
+from localineq.data.intermediates import read_csv
+from localineq.outputs.figures import save_figure
+from localineq.outputs.neighbourhood_figures import neighbourhood_profile_figure
 
 
 def main(smk) -> None:
-    profile = pd.read_csv(smk.input.profile)
+    profile = read_csv(smk.input.profile)
     profile = profile[profile["measure"].isin(smk.params.measures)]
     fig = neighbourhood_profile_figure(
         profile,

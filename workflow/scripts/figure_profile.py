@@ -1,13 +1,12 @@
 """Snakemake adapter: localisation profile ITL1 → ITL2 → ITL3 → LA across indicators."""
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.intermediates import read_csv
 from localineq.outputs.figures import localisation_profile, save_figure
 
 
 def main(smk) -> None:
-    profile = pd.read_csv(smk.input.profile)
+    profile = read_csv(smk.input.profile)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     save_figure(localisation_profile(profile, specs), smk.output.png, smk.output.svg)
 

@@ -2,14 +2,13 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.intermediates import read_csv
 from localineq.outputs.figures import between_within_shares, save_figure
 
 
 def main(smk) -> None:
-    summary = pd.read_csv(smk.input.summary)
+    summary = read_csv(smk.input.summary)
     save_figure(between_within_shares(summary), smk.output.png, smk.output.svg)
     logging.info("%d indicators", len(summary))
 

@@ -2,10 +2,9 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
+from localineq.data.intermediates import read_csv, read_parquet
 from localineq.outputs.figures import save_figure
 from localineq.outputs.maps import MAP_SVG_DECIMALS, read_drawing_layers
 from localineq.outputs.target_figures import status_map
@@ -14,10 +13,10 @@ from localineq.outputs.target_figures import status_map
 def main(smk) -> None:
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     headline = list(smk.params.headline)
-    hierarchy = pd.read_parquet(smk.input.hierarchy)
-    upper = pd.read_parquet(smk.input.upper_tier)
+    hierarchy = read_parquet(smk.input.hierarchy)
+    upper = read_parquet(smk.input.upper_tier)
     members = {k: analysis_units(specs[k], hierarchy, upper)[0] for k in headline}
-    targets = pd.read_csv(smk.input.targets, dtype={"area_code": str})
+    targets = read_csv(smk.input.targets, dtype={"area_code": str})
     lad, regions = read_drawing_layers(smk.input.boundaries, "small")
     fig = status_map(
         lad,

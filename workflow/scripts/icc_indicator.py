@@ -2,20 +2,20 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
+from localineq.data.intermediates import read_parquet
 from localineq.outputs.multilevel_tables import icc_table
 
 
 def main(smk) -> None:
     table = icc_table(
-        pd.read_parquet(smk.input.data),
+        read_parquet(smk.input.data),
         indicator=smk.wildcards.indicator,
         levels=list(smk.params.levels),
     )
     logging.info("%d rows, %d not converged", len(table), int((~table["converged"]).sum()))
-    table.to_csv(smk.output[0], index=False, float_format="%.10g", lineterminator="\n")
+    to_csv(table, smk.output[0], index=False, float_format="%.10g", lineterminator="\n")
 
 
 if __name__ == "__main__":

@@ -2,26 +2,26 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
+from localineq.data.intermediates import read_csv
 from localineq.policy.scorecard import backtest_table, convergence_table, scorecard
 
 CSV = {"index": False, "float_format": "%.10g", "lineterminator": "\n", "encoding": "utf-8"}
 
 
 def main(smk) -> None:
-    frames = {"lad": pd.read_csv(smk.input.lad), "upper": pd.read_csv(smk.input.upper)}
+    frames = {"lad": read_csv(smk.input.lad), "upper": read_csv(smk.input.upper)}
     missions = dict(smk.params.missions)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     table = scorecard(frames, missions, specs)
-    table.to_csv(smk.output.scorecard, **CSV)
+    to_csv(table, smk.output.scorecard, **CSV)
     logging.info("scorecard: %d rows\n%s", len(table), table.to_string())
     conv = convergence_table(frames, specs, min_periods=smk.params.min_periods)
-    conv.to_csv(smk.output.convergence, **CSV)
+    to_csv(conv, smk.output.convergence, **CSV)
     logging.info("convergence: %d rows", len(conv))
     backtest = backtest_table(frames, missions, specs)
-    backtest.to_csv(smk.output.backtest, **CSV)
+    to_csv(backtest, smk.output.backtest, **CSV)
     logging.info("ambition back-test: %d rows", len(backtest))
 
 

@@ -2,16 +2,19 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
 from localineq.data.geography import dissolve_regions, lad23_boundaries, write_geopackage
+from localineq.data.intermediates import read_parquet
 from localineq.data.lookups import read_topojson_layer
 
 
 def main(smk) -> None:
-    ltla = read_topojson_layer(smk.input.topojson, "ltla")
-    lad = lad23_boundaries(ltla, pd.read_parquet(smk.input.hierarchy))
+    ltla = read_topojson_layer(
+        smk.input.topojson,
+        "ltla",
+        columns=smk.params.columns["topojson"],
+    )
+    lad = lad23_boundaries(ltla, read_parquet(smk.input.hierarchy))
     regions = dissolve_regions(lad, "itl1")
     # Fixed metadata timestamp: byte-identical across runs.
     write_geopackage({"lad": lad, "itl1": regions}, smk.output[0])

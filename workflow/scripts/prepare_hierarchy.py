@@ -3,13 +3,18 @@
 import logging
 
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_parquet
 from localineq.data.lookups import read_itl_lookup
 
 
 def main(smk) -> None:
-    hierarchy = read_itl_lookup(smk.input.lookup, primary_itl3=dict(smk.params.primary_itl3))
+    hierarchy = read_itl_lookup(
+        smk.input.lookup,
+        primary_itl3=dict(smk.params.primary_itl3),
+        columns=smk.params.columns["lookup"],
+    )
     logging.info("%d LADs, %d split across ITL3s", len(hierarchy), hierarchy["itl3_split"].sum())
-    hierarchy.to_parquet(smk.output[0], index=False)
+    to_parquet(hierarchy, smk.output[0], index=False)
 
 
 if __name__ == "__main__":

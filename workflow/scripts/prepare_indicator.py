@@ -2,34 +2,44 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv, to_parquet
 from localineq.data.harmonise import change_rules
 from localineq.data.indicators import build_indicator
+from localineq.data.intermediates import read_parquet
 from localineq.data.lookups import read_code_changes, read_ltla_lookup
 from localineq.data.readers import read_els_csv
 
 
 def main(smk) -> None:
     key, spec = smk.wildcards.indicator, dict(smk.params.spec)
-    hierarchy = pd.read_parquet(smk.input.hierarchy)
-    old = pd.read_parquet(smk.input.old_population)
+    hierarchy = read_parquet(smk.input.hierarchy)
+    old = read_parquet(smk.input.old_population)
+    changes = smk.config["harmonisation"]["changes"]
     rules = change_rules(
-        read_code_changes(smk.input.changes),
+        read_code_changes(smk.input.changes, changes, smk.params.columns["changes"]),
         hierarchy["area_code"],
         smk.params.target_year,
-        ltla_lookup=read_ltla_lookup(smk.input.ltla_lookup),
+        ltla_lookup=read_ltla_lookup(
+            smk.input.ltla_lookup,
+            "ltla_lookup_2014",
+            smk.params.columns["ltla_lookup"],
+        ),
     )
     rows, weights, report = build_indicator(
-        read_els_csv(smk.input.raw, source=spec["source"]),
+        read_els_csv(
+            smk.input.raw,
+            source=spec["source"],
+            columns=smk.params.columns["raw"],
+        ),
         key,
         spec,
         hierarchy,
         rules=rules,
         old_population=dict(zip(old["area_code"], old["population"], strict=True)),
-        upper_tier=pd.read_parquet(smk.input.upper_tier),
-        bases=pd.read_parquet(smk.input.weight_bases),
+        upper_tier=read_parquet(smk.input.upper_tier),
+        bases=read_parquet(smk.input.weight_bases),
+        raw_file=smk.input.raw,
     )
     for rule, n in report["rule"].value_counts().sort_index().items():
         logging.info("harmonisation %s: %d", rule, n)
@@ -43,9 +53,9 @@ def main(smk) -> None:
         latest["value"].notna().sum(),
         latest["value"].isna().sum(),
     )
-    rows.to_parquet(smk.output.rows, index=False)
-    weights.to_parquet(smk.output.weights, index=False)
-    report.to_csv(smk.output.report, index=False)
+    to_parquet(rows, smk.output.rows, index=False)
+    to_parquet(weights, smk.output.weights, index=False)
+    to_csv(report, smk.output.report, index=False)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,9 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_parquet
+from localineq.data.intermediates import read_parquet
 from localineq.data.lookups import (
     read_code_changes,
     read_iod_lsoa_lookup,
@@ -15,20 +15,28 @@ from localineq.data.neighbourhoods import lad19_to_lad23, lsoa_deprivation
 
 
 def main(smk) -> None:
-    lookup = read_iod_lsoa_lookup(smk.input.file1)
-    hierarchy = pd.read_parquet(smk.input.hierarchy)
+    lookup = read_iod_lsoa_lookup(smk.input.file1, "imd2019_file1", smk.params.columns["file1"])
+    hierarchy = read_parquet(smk.input.hierarchy)
     lad_map = lad19_to_lad23(
         lookup["lad19_code"],
-        read_code_changes(smk.input.changes),
+        read_code_changes(
+            smk.input.changes,
+            smk.config["harmonisation"]["changes"],
+            smk.params.columns["changes"],
+        ),
         hierarchy["area_code"],
         target_year=smk.params.target_year,
     )
     renamed = {k: v for k, v in lad_map.items() if k != v}
     logging.info("%d LAD19 codes; %d map to another LAD23 code", len(lad_map), len(renamed))
     table = lsoa_deprivation(
-        read_mysociety_imd(smk.input.scores),
+        read_mysociety_imd(
+            smk.input.scores,
+            "imd2019_scores_mysociety",
+            smk.params.columns["scores"],
+        ),
         lookup,
-        read_iod_lsoa_population(smk.input.file6),
+        read_iod_lsoa_population(smk.input.file6, "imd2019_file6", smk.params.columns["file6"]),
         lad_map,
         hierarchy,
     )
@@ -38,7 +46,7 @@ def main(smk) -> None:
         table["lad23_code"].nunique(),
         table["population"].sum(),
     )
-    table.to_parquet(smk.output[0], index=False)
+    to_parquet(table, smk.output[0], index=False)
 
 
 if __name__ == "__main__":

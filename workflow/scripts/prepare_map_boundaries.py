@@ -2,16 +2,16 @@
 
 import logging
 
-import geopandas as gpd
 import shapely
 
 from localineq.config.joblog import run_job
 from localineq.data.geography import write_geopackage
+from localineq.data.intermediates import read_geopackage
 from localineq.data.map_geometry import drawing_layer_set
 
 
 def main(smk) -> None:
-    lad = gpd.read_file(smk.input.boundaries, layer="lad")
+    lad = read_geopackage(smk.input.boundaries, "lad")
     layers = drawing_layer_set(lad, dict(smk.params.tolerances))
     full = shapely.get_num_coordinates(lad.geometry.to_numpy()).sum()
     for name, frame in layers.items():

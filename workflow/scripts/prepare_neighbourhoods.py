@@ -2,9 +2,9 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_parquet
+from localineq.data.intermediates import read_parquet
 from localineq.data.lookups import read_code_changes
 from localineq.data.small_areas import (
     msoa11_residents,
@@ -20,9 +20,12 @@ from localineq.data.small_areas import (
 def main(smk) -> None:
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     raw = dict(zip(smk.params.source_keys, smk.input.sources, strict=True))
-    hierarchy = pd.read_parquet(smk.input.hierarchy)
+    hierarchy = read_parquet(smk.input.hierarchy)
+    columns = {k: list(v) for k, v in smk.params.columns.items()}
     income = {
-        spec["sheet"]: read_small_area_income(raw[spec["source"]], spec["sheet"], spec["source"])
+        spec["sheet"]: read_small_area_income(
+            raw[spec["source"]], spec["sheet"], spec["source"], columns[spec["source"]]
+        )
         for spec in specs.values()
         if spec["unit"] == "msoa11"
     }
@@ -39,14 +42,18 @@ def main(smk) -> None:
         len(msoa_map),
         sum(k != v for k, v in msoa_map.items()),
     )
+    residents_key = smk.params.residents_source
     residents = read_census_zip_member(
-        raw[smk.params.residents_source], "msoa", smk.params.residents_source
+        raw[residents_key], "msoa", residents_key, columns[residents_key]
     )
     total = next(c for c in residents.columns if c.startswith("Total"))
-    msoa_lookup = read_msoa_lookup(raw[smk.params.msoa_lookup], smk.params.msoa_lookup)
+    msoa_key = smk.params.msoa_lookup
+    msoa_lookup = read_msoa_lookup(raw[msoa_key], msoa_key, columns[msoa_key])
     weights = msoa11_residents(msoa_lookup, residents.set_index("area_code")[total])
     census = {
-        spec["source"]: read_census_zip_member(raw[spec["source"]], "lsoa", spec["source"])
+        spec["source"]: read_census_zip_member(
+            raw[spec["source"]], "lsoa", spec["source"], columns[spec["source"]]
+        )
         for spec in specs.values()
         if spec["unit"] == "lsoa21"
     }
@@ -54,7 +61,9 @@ def main(smk) -> None:
         specs,
         income=income,
         census=census,
-        lsoa_lookup=read_lsoa21_lookup(raw[smk.params.lsoa_lookup], smk.params.lsoa_lookup),
+        lsoa_lookup=read_lsoa21_lookup(
+            raw[smk.params.lsoa_lookup], smk.params.lsoa_lookup, columns[smk.params.lsoa_lookup]
+        ),
         msoa_weights=weights,
         msoa_map=msoa_map,
         hierarchy=hierarchy,
@@ -68,7 +77,7 @@ def main(smk) -> None:
             part["lad23_code"].nunique(),
             part["weight"].sum(),
         )
-    table.to_parquet(smk.output[0], index=False)
+    to_parquet(table, smk.output[0], index=False)
 
 
 if __name__ == "__main__":

@@ -3,15 +3,20 @@
 import logging
 
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_parquet
 from localineq.data.lookups import read_iod_population
 
 
 def main(smk) -> None:
-    population = read_iod_population(smk.input.file6)
+    population = read_iod_population(
+        smk.input.file6,
+        smk.config["harmonisation"]["old_area_population"],
+        smk.params.columns["file6"],
+    )
     logging.info(
         "%d LAs (2019 codes), total %.0f residents", len(population), population["population"].sum()
     )
-    population.to_parquet(smk.output[0], index=False)
+    to_parquet(population, smk.output[0], index=False)
 
 
 if __name__ == "__main__":

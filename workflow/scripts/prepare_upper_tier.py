@@ -2,18 +2,26 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_parquet
 from localineq.data.geography import lad23_to_upper_tier
+from localineq.data.intermediates import read_parquet
 from localineq.data.lookups import read_code_changes, read_ltla_lookup
 
 
 def main(smk) -> None:
     members = lad23_to_upper_tier(
-        pd.read_parquet(smk.input.hierarchy),
-        read_ltla_lookup(smk.input.ltla_lookup),
-        read_code_changes(smk.input.changes),
+        read_parquet(smk.input.hierarchy),
+        read_ltla_lookup(
+            smk.input.ltla_lookup,
+            "ltla_lookup_2014",
+            smk.params.columns["ltla_lookup"],
+        ),
+        read_code_changes(
+            smk.input.changes,
+            smk.config["harmonisation"]["changes"],
+            smk.params.columns["changes"],
+        ),
     )
     counties = members[members["unit_code"].str.startswith("E10")]
     logging.info(
@@ -23,7 +31,7 @@ def main(smk) -> None:
         len(counties),
         counties["unit_code"].nunique(),
     )
-    members.to_parquet(smk.output[0], index=False)
+    to_parquet(members, smk.output[0], index=False)
 
 
 if __name__ == "__main__":

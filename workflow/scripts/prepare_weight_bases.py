@@ -5,15 +5,21 @@ import logging
 import pandas as pd
 
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_parquet
+from localineq.data.intermediates import read_parquet
 from localineq.data.readers import read_mye2_persons
 from localineq.data.validation import validate, weights_schema
 from localineq.data.weights import basis_population
 
 
 def main(smk) -> None:
-    population = pd.read_parquet(smk.input.population)
-    mye2 = read_mye2_persons(smk.input.mye2)
-    codes = pd.read_parquet(smk.input.hierarchy)["area_code"]
+    population = read_parquet(smk.input.population)
+    mye2 = read_mye2_persons(
+        smk.input.mye2,
+        "mid2022_population_by_age",
+        smk.params.columns["mye2"],
+    )
+    codes = read_parquet(smk.input.hierarchy)["area_code"]
     tables = []
     for basis, ages in smk.params.bases.items():
         table = basis_population(population, mye2, tuple(ages) if ages else None)
@@ -26,7 +32,7 @@ def main(smk) -> None:
             table["population"].isna().sum(),
         )
         tables.append(table.assign(basis=basis))
-    pd.concat(tables, ignore_index=True).to_parquet(smk.output[0], index=False)
+    to_parquet(pd.concat(tables, ignore_index=True), smk.output[0], index=False)
 
 
 if __name__ == "__main__":

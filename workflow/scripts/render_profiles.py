@@ -4,11 +4,10 @@ import logging
 import shutil
 from pathlib import Path
 
-import pandas as pd
-
 from localineq import __version__
 from localineq.config.joblog import run_job
 from localineq.data.fetch import load_catalogue
+from localineq.data.intermediates import read_csv, read_parquet
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.profiles import build_profiles, render_profiles
 
@@ -19,14 +18,14 @@ def main(smk) -> None:
         shutil.rmtree(out)
     pages, index = build_profiles(
         indicators=read_indicator_tables(list(smk.input.indicators)),
-        targets=pd.read_csv(smk.input.targets, dtype={"area_code": str, "period": str}),
-        masked=pd.read_csv(smk.input.masked, dtype={"area_code": str}),
-        upper_tier=pd.read_parquet(smk.input.upper_tier),
+        targets=read_csv(smk.input.targets, dtype={"area_code": str, "period": str}),
+        masked=read_csv(smk.input.masked, dtype={"area_code": str}),
+        upper_tier=read_parquet(smk.input.upper_tier),
         specs={k: dict(v) for k, v in smk.params.specs.items()},
         catalogue=load_catalogue(smk.input.sources),
         version=__version__,
-        neighbourhoods=pd.read_parquet(smk.input.neighbourhoods),
-        spread=pd.read_csv(smk.input.spread, dtype={"lad23_code": str}),
+        neighbourhoods=read_parquet(smk.input.neighbourhoods),
+        spread=read_csv(smk.input.spread, dtype={"lad23_code": str}),
         neighbourhood_specs={k: dict(v) for k, v in smk.params.neighbourhood_specs.items()},
     )
     written = render_profiles(pages, index, out)

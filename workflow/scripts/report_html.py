@@ -3,10 +3,10 @@ results tables and figures (``params.standalone``: embed figures, link no local 
 
 import logging
 
-import pandas as pd
 import yaml
 
 from localineq.config.joblog import run_job
+from localineq.data.intermediates import read_csv
 from localineq.outputs.report import (
     ReportInputs,
     build_report,
@@ -22,29 +22,29 @@ def main(smk) -> None:
     inputs = ReportInputs(
         config=dict(smk.params.settings),
         sources=sources,
-        summary=pd.read_csv(smk.input.summary),
-        masked=pd.read_csv(smk.input.masked),
-        top_bottom=pd.read_csv(smk.input.top_bottom),
-        profile=pd.read_csv(smk.input.profile),
-        uncertainty=pd.read_csv(smk.input.uncertainty),
-        lsoa_profile=pd.read_csv(smk.input.lsoa_profile),
+        summary=read_csv(smk.input.summary),
+        masked=read_csv(smk.input.masked),
+        top_bottom=read_csv(smk.input.top_bottom),
+        profile=read_csv(smk.input.profile),
+        uncertainty=read_csv(smk.input.uncertainty),
+        lsoa_profile=read_csv(smk.input.lsoa_profile),
         notebooks=list(smk.input.notebooks),
         tables=list(smk.params.tables),
         extra={
-            "la_targets": pd.read_csv(smk.input.la_targets, dtype={"area_code": str}),
+            "la_targets": read_csv(smk.input.la_targets, dtype={"area_code": str}),
             **{
-                name: pd.read_csv(smk.input[name])
+                name: read_csv(smk.input[name])
                 for name in ("scorecard", "backtest")
                 if hasattr(smk.input, name)
             },
             **{
-                name: pd.read_csv(getattr(smk.input, name), dtype={"period": str})
+                name: read_csv(getattr(smk.input, name), dtype={"period": str})
                 for name in ("spatial_autocorrelation", "lisa_clusters", "cross_border_clusters")
             },
-            "icc": pd.read_csv(smk.input.icc),
-            "decomposition": pd.read_csv(smk.input.decomposition),
-            "neighbourhood_profile": pd.read_csv(smk.input.neighbourhood_profile),
-            "widest_gaps": pd.read_csv(smk.input.widest_gaps),
+            "icc": read_csv(smk.input.icc),
+            "decomposition": read_csv(smk.input.decomposition),
+            "neighbourhood_profile": read_csv(smk.input.neighbourhood_profile),
+            "widest_gaps": read_csv(smk.input.widest_gaps),
         },
     )
     if smk.params.standalone:

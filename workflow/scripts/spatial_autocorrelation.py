@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.spatial_tables import autocorrelation_table, read_gal
 
@@ -28,7 +29,7 @@ def main(smk) -> None:
         )
         logging.info("%s: %d rows, %d indicators", tier, len(table), table["indicator"].nunique())
         tables.append(table)
-    pd.concat(tables, ignore_index=True).to_csv(smk.output[0], index=False, lineterminator="\n")
+    to_csv(pd.concat(tables, ignore_index=True), smk.output[0], index=False, lineterminator="\n")
 
 
 if __name__ == "__main__":

@@ -2,11 +2,12 @@
 
 import logging
 
-import geopandas as gpd
 import pandas as pd
 
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
 from localineq.data.indicators import analysis_units
+from localineq.data.intermediates import read_geopackage, read_parquet
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.spatial_tables import cross_border, lisa_tables, read_gal, unit_population
 
@@ -14,10 +15,10 @@ from localineq.outputs.spatial_tables import cross_border, lisa_tables, read_gal
 def main(smk) -> None:
     settings = dict(smk.params.settings)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
-    hierarchy = pd.read_parquet(smk.input.hierarchy)
-    upper_tier = pd.read_parquet(smk.input.upper_tier)
-    population = pd.read_parquet(smk.input.population)
-    regions = gpd.read_file(smk.input.boundaries, layer="itl1")
+    hierarchy = read_parquet(smk.input.hierarchy)
+    upper_tier = read_parquet(smk.input.upper_tier)
+    population = read_parquet(smk.input.population)
+    regions = read_geopackage(smk.input.boundaries, "itl1")
     region_names = dict(zip(regions["itl1_code"], regions["itl1_name"], strict=True))
     areas, clusters = [], []
     for tier, indicators in smk.params.tiers.items():
@@ -52,8 +53,8 @@ def main(smk) -> None:
             top["regions"],
             top["population"],
         )
-    lisa.to_csv(smk.output.lisa, index=False, lineterminator="\n")
-    crossing.to_csv(smk.output.cross_border, index=False, lineterminator="\n")
+    to_csv(lisa, smk.output.lisa, index=False, lineterminator="\n")
+    to_csv(crossing, smk.output.cross_border, index=False, lineterminator="\n")
 
 
 if __name__ == "__main__":

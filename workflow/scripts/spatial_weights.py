@@ -1,21 +1,19 @@
 """Snakemake adapter: queen contiguity weights of LAD23s and of upper-tier units, as GAL files."""
 
 import logging
-from pathlib import Path
-
-import geopandas as gpd
-import pandas as pd
 
 from localineq.config.joblog import run_job
+from localineq.data.atomic import write_text
 from localineq.data.indicators import analysis_units
+from localineq.data.intermediates import read_geopackage, read_parquet
 from localineq.outputs.spatial_tables import unit_weights
 from localineq.stats.spatial import gal_text
 
 
 def main(smk) -> None:
-    lad = gpd.read_file(smk.input.boundaries, layer="lad")
-    hierarchy = pd.read_parquet(smk.input.hierarchy)
-    upper_tier = pd.read_parquet(smk.input.upper_tier)
+    lad = read_geopackage(smk.input.boundaries, "lad")
+    hierarchy = read_parquet(smk.input.hierarchy)
+    upper_tier = read_parquet(smk.input.upper_tier)
     k = int(smk.params.k_islands)
     # Every upper-tier indicator must analyse the same units (one weights file serves them).
     members = None
@@ -33,7 +31,7 @@ def main(smk) -> None:
         if path is None:
             continue
         w = unit_weights(lad, unit_members, k_islands=k)
-        Path(path).write_text(gal_text(w), encoding="utf-8")
+        write_text(path, gal_text(w), newline=None)
         logging.info(
             "%s: %d units, %d neighbour pairs, %d components, islands after the rule: %s",
             tier,

@@ -2,14 +2,14 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
+from localineq.data.intermediates import read_parquet
 from localineq.outputs.profile_tables import lsoa_profile
 
 
 def main(smk) -> None:
-    table = lsoa_profile(pd.read_parquet(smk.input.lsoa), measures=smk.params.measures)
+    table = lsoa_profile(read_parquet(smk.input.lsoa), measures=smk.params.measures)
     within = table[table["level"] == "within lad23"]
     for row in within.itertuples(index=False):
         logging.info(
@@ -19,7 +19,7 @@ def main(smk) -> None:
             row.weighting,
             100 * row.share,
         )
-    table.to_csv(smk.output[0], index=False, float_format="%.10g", lineterminator="\n")
+    to_csv(table, smk.output[0], index=False, float_format="%.10g", lineterminator="\n")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ import logging
 import pandas as pd
 
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
+from localineq.data.intermediates import read_parquet
 from localineq.data.small_areas import deprivation_long
 from localineq.outputs.neighbourhood_tables import (
     internal_spread,
@@ -14,14 +16,14 @@ from localineq.outputs.neighbourhood_tables import (
 
 
 def _write(frame: pd.DataFrame, path: str) -> None:
-    frame.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+    to_csv(frame, path, index=False, float_format="%.10g", lineterminator="\n")
 
 
 def main(smk) -> None:
     table = pd.concat(
         [
-            deprivation_long(pd.read_parquet(smk.input.lsoa), smk.params.deprivation),
-            pd.read_parquet(smk.input.neighbourhoods),
+            deprivation_long(read_parquet(smk.input.lsoa), smk.params.deprivation),
+            read_parquet(smk.input.neighbourhoods),
         ],
         ignore_index=True,
     )
@@ -39,7 +41,7 @@ def main(smk) -> None:
             100 * row.share,
         )
     spread = internal_spread(table)
-    hierarchy = pd.read_parquet(smk.input.hierarchy)
+    hierarchy = read_parquet(smk.input.hierarchy)
     names = dict(zip(hierarchy["area_code"], hierarchy["area_name"], strict=True))
     _write(profile, smk.output.profile)
     _write(spread, smk.output.spread)

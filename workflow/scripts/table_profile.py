@@ -2,9 +2,9 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
+from localineq.data.intermediates import read_parquet
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.profile_tables import profile_table
 
@@ -12,12 +12,12 @@ from localineq.outputs.profile_tables import profile_table
 def main(smk) -> None:
     table = profile_table(
         read_indicator_tables(smk.input.indicators),
-        pd.read_parquet(smk.input.hierarchy),
+        read_parquet(smk.input.hierarchy),
         {k: dict(v) for k, v in smk.params.specs.items()},
         measure=smk.params.measure,
     )
     logging.info("profile for %d indicators", table["indicator"].nunique())
-    table.to_csv(smk.output[0], index=False, float_format="%.10g", lineterminator="\n")
+    to_csv(table, smk.output[0], index=False, float_format="%.10g", lineterminator="\n")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,8 @@
 
 import logging
 
-import pandas as pd
-
 from localineq.config.joblog import run_job
+from localineq.data.intermediates import read_csv
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.tables import write_result_tables
 from localineq.policy.reference import references_for
@@ -16,8 +15,8 @@ def main(smk) -> None:
     references = references_for(frame, list(specs), dict(smk.params.reference))
     logging.info("references: %s", references)
     written = write_result_tables(
-        decomposition=pd.read_csv(smk.input.decomposition),
-        uncertainty=pd.read_csv(smk.input.uncertainty),
+        decomposition=read_csv(smk.input.decomposition),
+        uncertainty=read_csv(smk.input.uncertainty),
         indicator_tables=list(smk.input.indicators),
         specs=specs,
         outputs=dict(smk.output),

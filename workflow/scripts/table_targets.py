@@ -5,6 +5,7 @@ import logging
 import pandas as pd
 
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.policy.reference import choose_reference, reference_check
 from localineq.policy.targets import targets_table
@@ -17,11 +18,11 @@ def main(smk) -> None:
     references = choose_reference(list(specs), dict(smk.params.reference), check)
     check["reference"] = check["indicator"].map(references)
     csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
-    check.to_csv(smk.output.reference_check, **csv)
+    to_csv(check, smk.output.reference_check, **csv)
     targets = targets_table(
         frame, specs, dict(smk.params.targets), references, dict(smk.params.missions)
     )
-    targets.to_csv(smk.output.targets, **csv)
+    to_csv(targets, smk.output.targets, **csv)
     for indicator, counts in targets.groupby("indicator", sort=False)["status"]:
         logging.info("%s: %s", indicator, counts.value_counts().to_dict())
     logging.info("references: %s", references)

@@ -3,6 +3,7 @@
 import logging
 
 from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
 from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.uncertainty_tables import uncertainty_table
 
@@ -20,7 +21,7 @@ def main(smk) -> None:
         permutations=int(settings["permutations"]),
     )
     logging.info("%d rows for %d indicators", len(table), table["indicator"].nunique())
-    table.to_csv(smk.output[0], index=False, float_format="%.10g", lineterminator="\n")
+    to_csv(table, smk.output[0], index=False, float_format="%.10g", lineterminator="\n")
 
 
 if __name__ == "__main__":

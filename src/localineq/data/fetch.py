@@ -39,12 +39,22 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
-from localineq.config.yamlfile import load_yaml
+# Source, load_catalogue, raw_path, … lived here before the catalogue got its own module;
+# they are still importable from here.
+from localineq.data.catalogue import (  # noqa: F401
+    MAX_FILENAME_CHARS,
+    Source,
+    catalogue_paths,
+    filename_from_url,
+    filename_problem,
+    load_catalogue,
+    raw_path,
+)
 
 HASH_CHUNK_BYTES = 1 << 20
 #: Largest single read while downloading; the deadline is checked between reads.
@@ -72,73 +82,6 @@ class _TransientFetchError(FetchError):
     """A download attempt failed in a way that a retry may fix (truncated body)."""
 
 
-@dataclass(frozen=True)
-class Source:
-    """One pinned raw file, as declared in ``config/sources.yaml``."""
-
-    key: str
-    url: str | None
-    sha256: str
-    publisher: str
-    licence: str
-    description: str
-    filename: str
-    landing_page: str | None = None
-    bytes: int | None = None
-
-    @property
-    def sidecar_name(self) -> str:
-        return "provenance.json"
-
-
-def filename_from_url(url: str) -> str:
-    """Name of the file a URL points to.
-
-    ONS serves workbooks as ``/file?uri=/path/name.xlsx``; the name then comes from ``uri``.
-
-    >>> filename_from_url("https://example.org/a/b/data.csv")
-    'data.csv'
-    >>> filename_from_url("https://www.ons.gov.uk/file?uri=/economy/x/table.xlsx")
-    'table.xlsx'
-    """
-    parsed = urlparse(url)
-    uri = parse_qs(parsed.query).get("uri")
-    path = uri[0] if uri else parsed.path
-    name = path.rstrip("/").rsplit("/", 1)[-1]
-    if not name:
-        raise ValueError(
-            f"cannot derive a file name from URL {url!r}; set `filename` in sources.yaml"
-        )
-    return name
-
-
-def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
-    """Read ``sources.yaml`` into :class:`Source` records keyed by source name."""
-    entries = load_yaml(path)["sources"]  # a syntax error names its line
-    catalogue = {}
-    for key, entry in entries.items():
-        required = ("sha256", "bytes", "publisher", "licence", "description")
-        missing = [f for f in required if not entry.get(f)]
-        if missing or "url" not in entry:
-            raise ValueError(f"{path}: source {key!r} lacks {missing or ['url']}")
-        if not isinstance(entry["bytes"], int) or entry["bytes"] <= 0:
-            raise ValueError(f"{path}: source {key!r}: `bytes` must be a positive integer")
-        url = entry["url"]
-        filename = entry.get("filename") or filename_from_url(url)
-        catalogue[key] = Source(
-            key=key,
-            url=url,
-            sha256=entry["sha256"].lower(),
-            publisher=entry["publisher"],
-            licence=entry["licence"],
-            description=entry["description"],
-            filename=filename,
-            landing_page=entry.get("landing_page"),
-            bytes=entry["bytes"],
-        )
-    return catalogue
-
-
 def sha256_of(path: str | os.PathLike) -> str:
     """Hex sha256 digest of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
@@ -151,14 +94,26 @@ def sha256_of(path: str | os.PathLike) -> str:
 def find_in_mirror(source: Source, mirror: str | os.PathLike) -> Path | None:
     """A file in ``mirror`` (searched recursively) with the source's name and pinned hash.
 
+    Names are compared literally (no wildcards), symbolic links are not followed out of the
+    mirror, and a match must resolve to a path inside it.
+
     Returns ``None`` when no file of that name exists; raises :class:`FetchError` when files of
     that name exist but none has the pinned hash.
     """
     mirror = Path(mirror)
     if not mirror.is_dir():
         raise FetchError(f"mirror directory {str(mirror)!r} does not exist")
-    candidates = [c for c in sorted(mirror.rglob(source.filename)) if c.is_file()]
-    hashes = {c: sha256_of(c) for c in candidates}
+    if problem := filename_problem(source.filename):
+        raise FetchError(f"source {source.key!r}: file name {source.filename!r} {problem}")
+    root = mirror.resolve()
+    candidates = []
+    for folder, dirs, files in os.walk(mirror):
+        dirs.sort()
+        if source.filename in files:
+            candidate = Path(folder) / source.filename
+            if candidate.is_file() and candidate.resolve().is_relative_to(root):
+                candidates.append(candidate)
+    hashes = {c: sha256_of(c) for c in sorted(candidates)}
     for candidate, actual in hashes.items():
         if actual == source.sha256:
             return candidate
@@ -182,10 +137,18 @@ def _copy_atomic(src: Path, dest: Path) -> None:
 def _hash_mismatch_message(source: Source, actual: str, where: str) -> str:
     return (
         f"source {source.key!r}: {where} has sha256 {actual}, but config/sources.yaml pins "
-        f"{source.sha256}. The publisher may have replaced the file. To accept a new version "
-        f"deliberately, check it, then update both `url` and `sha256` of {source.key!r} in "
-        f"config/sources.yaml and rerun."
+        f"{source.sha256}. The publisher may have replaced the file. {REPIN_ADVICE}"
     )
+
+
+#: How to accept a new version of a raw file; quoted by every message that mentions it.
+REPIN_ADVICE = (
+    "To accept a new version deliberately (re-pinning): check it, update `url`, `sha256`, "
+    "`bytes` (and `columns` if its columns changed) of the source in config/sources.yaml, and "
+    "rerun. A raw file still matching its provenance sidecar is then replaced automatically, "
+    "sidecar included; any other raw file of that source must be deleted, with its "
+    ".provenance.json sidecar, before the rerun."
+)
 
 
 def check_url(url: str, allow_http_hosts: frozenset[str] | set[str] = frozenset()) -> None:
@@ -413,13 +376,25 @@ def ensure(
             return "present"
         dest.unlink()  # a stale or corrupt copy: fetch afresh below
     origin = None
+    not_in_mirror = None
     if mirror:
         hit = find_in_mirror(source, mirror)
         if hit is not None:
             _copy_atomic(hit, dest)
             origin = f"mirror:{hit}"
+        else:
+            not_in_mirror = (
+                f"source {source.key!r}: not in the mirror: no file named {source.filename!r} "
+                f"anywhere under {Path(mirror).resolve()} (looked for "
+                f"{Path(mirror).resolve() / '**' / source.filename})"
+            )
     if origin is None:
-        download(source, dest, **download_options)
+        try:
+            download(source, dest, **download_options)
+        except FetchError as err:
+            if not_in_mirror is None:
+                raise
+            raise type(err)(f"{not_in_mirror}; the download failed too: {err}") from err
         origin = f"download:{source.url}"
     actual = sha256_of(dest)
     if actual != source.sha256:  # defensive: never leave an unverified file behind
@@ -431,6 +406,50 @@ def ensure(
 
 class RawFileMismatch(FetchError):
     """A raw file on disk no longer has its pinned hash (edited, truncated or replaced)."""
+
+
+def _recorded_sha256(sidecar: Path) -> str | None:
+    """The sha256 a provenance sidecar records; ``"unreadable"`` or ``None`` when it cannot."""
+    if not sidecar.is_file():
+        return None
+    try:
+        return json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
+    except (ValueError, AttributeError):
+        return "unreadable"
+
+
+def retire_superseded_raw_files(
+    catalogue: Mapping[str, Source], raw_dir: str | os.PathLike = "data/raw"
+) -> list[str]:
+    """Delete raw files whose pin was changed deliberately, so that the rerun fetches the new one.
+
+    A raw file is *superseded* when its hash differs from its pin but equals the hash its
+    provenance sidecar recorded when it was fetched: the file is intact, the pin moved (a
+    re-pin). Such a file and its sidecar are deleted; rule ``fetch`` then gets the newly pinned
+    file and every step that reads it reruns. A file matching neither its pin nor its sidecar
+    was changed after fetching and is left for :func:`verify_raw_files` to refuse.
+
+    Returns
+    -------
+    list of str
+        One line per retired file: path, old and new hash.
+    """
+    retired = []
+    for key, source in catalogue.items():
+        path = raw_path(source, raw_dir)
+        if not path.is_file():
+            continue
+        sidecar = path.with_name(path.name + ".provenance.json")
+        recorded = _recorded_sha256(sidecar)
+        if recorded in (None, "unreadable", source.sha256):
+            continue
+        actual = sha256_of(path)
+        if actual == source.sha256 or actual != recorded:
+            continue
+        path.unlink()
+        sidecar.unlink()
+        retired.append(f"{path} (source {key!r}): fetched as {actual}, now pinned {source.sha256}")
+    return retired
 
 
 def verify_raw_files(
@@ -461,33 +480,32 @@ def verify_raw_files(
             continue
         actual = sha256_of(path)
         verified += 1
+        sidecar = path.with_name(path.name + ".provenance.json")
+        recorded = _recorded_sha256(sidecar)
         if actual != source.sha256:
             empty = " — the file is EMPTY" if path.stat().st_size == 0 else ""
+            history = (
+                f"\n      when fetched it had      {recorded} (its sidecar): changed since"
+                if recorded not in (None, actual)
+                else ""
+            )
             problems.append(
                 f"{path} (source {key!r}){empty}\n"
                 f"      the file has sha256      {actual}\n"
-                f"      config/sources.yaml pins {source.sha256}"
+                f"      config/sources.yaml pins {source.sha256}{history}"
             )
             continue
-        sidecar = path.with_name(path.name + ".provenance.json")
-        if sidecar.is_file():
-            try:
-                recorded = json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
-            except ValueError:
-                recorded = "unreadable"
-            if recorded != source.sha256:
-                problems.append(
-                    f"{sidecar} (source {key!r}) records sha256 {recorded}, but the file and "
-                    f"its pin have {source.sha256}"
-                )
+        if recorded is not None and recorded != source.sha256:
+            problems.append(
+                f"{sidecar} (source {key!r}) records sha256 {recorded}, but the file and "
+                f"its pin have {source.sha256}"
+            )
     if problems:
         raise RawFileMismatch(
             f"{len(problems)} raw file(s) differ from their pins; raw files are never edited:\n  "
             + "\n  ".join(problems)
             + "\nTo restore a file, delete it (and its .provenance.json) and rerun: it is "
-            "fetched again from the mirror (--config mirror=DIR) or its publisher. To accept a "
-            "new version deliberately, check it, then update `url`, `sha256` and `bytes` of "
-            "that source in config/sources.yaml and rerun."
+            "fetched again from the mirror (--config mirror=DIR) or its publisher. " + REPIN_ADVICE
         )
     return verified
 
@@ -530,19 +548,17 @@ def fetch_failure_summary(
             width=100,
             subsequent_indent="  ",
         ),
+        *(
+            [
+                "The mirror given lacks some of them: each was looked for by file name anywhere",
+                "under it (the paths are in the logs below); add the files or fix the mirror path.",
+            ]
+            if any(reason.startswith("not in the mirror") for reason in failed.values())
+            else []
+        ),
         "Without network access, point the run at a folder holding copies of the pinned files",
         "(matched by file name and sha256, any sub-folder layout):",
         "    snakemake --cores 2 --config mirror=DIR",
         f"Details per source: {Path(log_dir)}/<source>/<file>.log",
     ]
     return "\n".join(lines)
-
-
-def raw_path(source: Source, raw_dir: str | os.PathLike = "data/raw") -> Path:
-    """Where the pipeline keeps a source's raw file: ``<raw_dir>/<key>/<filename>``."""
-    return Path(raw_dir) / source.key / source.filename
-
-
-def catalogue_paths(catalogue: Mapping[str, Source], raw_dir: str = "data/raw") -> dict[str, str]:
-    """Raw file path for every source, for use in Snakemake rules."""
-    return {key: str(raw_path(src, raw_dir)) for key, src in catalogue.items()}

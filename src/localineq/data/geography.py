@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
+
+from localineq.data.atomic import atomic_output
 
 #: GSS prefixes of lower-tier local authorities: English unitary authorities (E06),
 #: non-metropolitan districts (E07), metropolitan districts (E08), London boroughs (E09),
 #: Welsh unitary authorities (W06), Scottish council areas (S12), NI districts (N09).
 LA_CODE_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "N09")
+
 
 def is_la_code(codes: pd.Series) -> pd.Series:
     """True where a GSS code is a lower-tier local authority (see :data:`LA_CODE_PREFIXES`).
@@ -225,12 +227,12 @@ def write_geopackage(layers: Mapping[str, object], path: str | os.PathLike) -> N
     """
     import pyogrio
 
-    path = Path(path)
-    path.unlink(missing_ok=True)
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_FIXED_DATE})
     try:
-        for name, frame in layers.items():
-            frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+        # All layers go into one temporary file, renamed onto ``path`` once complete.
+        with atomic_output(path) as tmp:
+            for name, frame in layers.items():
+                frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})

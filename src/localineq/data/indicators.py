@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from localineq.data.atomic import to_csv, to_parquet
 from localineq.data.geography import (
     UNIT_LAD23,
     UNIT_UPPER_TIER,
@@ -200,11 +201,16 @@ def prepare_indicator_and_report(
     rules: ChangeRules | None = None,
     old_population: Mapping[str, float] | None = None,
     upper_tier: pd.DataFrame | None = None,
+    raw_file: str | os.PathLike | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One indicator's rows on its units of analysis, harmonised and with explicit coverage.
 
     See the module docstring for the rules. Without ``rules`` no harmonisation is done and
     any non-LAD23 code is an error (:func:`localineq.data.geography.attach_hierarchy`).
+    ``raw_file`` is the file ``tidy`` was read from (its index = line − 2, as
+    :func:`localineq.data.readers.read_els_csv` returns it): errors about raw rows, such as
+    impossible values (:func:`localineq.data.validation.check_raw_values`) or a repeated
+    area × period, then name it and their lines.
 
     Returns
     -------
@@ -219,8 +225,12 @@ def prepare_indicator_and_report(
         Unknown labels, repeated area × period rows, codes of undeclared nations, codes no
         rule covers, absorbed areas published on their own.
     """
+    from localineq.data.validation import check_raw_values
+
     source = str(spec["source"])
     rows = select_rows(tidy, key, spec)
+    file = os.fspath(raw_file) if raw_file is not None else None
+    check_raw_values(rows, spec.get("unit"), source=source, path=file, label=f", indicator {key!r}")
     members, units = analysis_units(spec, hierarchy, upper_tier)
     tier = spec.get("tier", "lad")
     keep = is_la_code(rows["area_code"])
@@ -231,8 +241,17 @@ def prepare_indicator_and_report(
     rows = rows[keep].copy()
     duplicated = rows.duplicated(["area_code", "period"], keep=False)
     if duplicated.any():
-        examples = rows.loc[duplicated, ["area_code", "period"]].head(3).to_dict("records")
-        raise ValueError(f"indicator {key!r}: repeated area × period rows, e.g. {examples}")
+        repeated = rows[duplicated].sort_values(["area_code", "period"])
+        shown = "; ".join(
+            f"{'line ' + str(int(i) + 2) if file else 'row ' + str(i)}: area {r.area_code}, "
+            f"period {r.period}"
+            for i, r in repeated.head(6).iterrows()
+        )
+        where = f"file {file}" if file else "(no file)"
+        raise ValueError(
+            f"source {source!r}, {where}, indicator {key!r}: {len(repeated)} rows repeat an "
+            f"area × period (each must appear once): {shown}"
+        )
     targets = set(units["area_code"])
     report = pd.DataFrame(columns=["period", "area_code", "rule", "constituents", "n_rows", "note"])
     if rules is not None:
@@ -307,8 +326,8 @@ def export_table(
 
 def write_export(table: pd.DataFrame, csv: str | os.PathLike, parquet: str | os.PathLike) -> None:
     """Write the export as CSV (``%.10g`` floats, ``\\n`` line ends, UTF-8) and Parquet."""
-    table.to_csv(csv, index=False, float_format="%.10g", lineterminator="\n", encoding="utf-8")
-    table.to_parquet(parquet, index=False)
+    to_csv(table, csv, index=False, float_format="%.10g", lineterminator="\n", encoding="utf-8")
+    to_parquet(table, parquet, index=False)
 
 
 def build_indicator(
@@ -321,6 +340,7 @@ def build_indicator(
     old_population: Mapping[str, float],
     upper_tier: pd.DataFrame,
     bases: pd.DataFrame,
+    raw_file: str | os.PathLike | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Prepare, weight and validate one indicator (what the ``prepare_indicator`` rule does).
 
@@ -346,6 +366,7 @@ def build_indicator(
         rules=rules,
         old_population=old_population,
         upper_tier=upper_tier,
+        raw_file=raw_file,
     )
     members, units = analysis_units(spec, hierarchy, upper_tier)
     weights = indicator_weight_table(bases, str(spec["weight"]), members)

@@ -11,6 +11,7 @@ The quirk rules and error conventions are those of :mod:`localineq.data.readers`
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from localineq.data.readers import (
     data_error,
     parse_numeric,
     read_csv_text,
+    require_columns,
 )
 
 
@@ -29,6 +31,7 @@ def read_itl_lookup(
     path: str | os.PathLike,
     primary_itl3: dict[str, str] | None = None,
     source: str = "lad23_itl_lookup",
+    columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One row per LAD23 with its ITL3, ITL2 and ITL1 codes and names.
 
@@ -38,7 +41,7 @@ def read_itl_lookup(
     error. ``itl3_split`` marks these LADs so results can say so.
     """
     primary_itl3 = primary_itl3 or {}
-    raw = read_csv_text(path, source, keep_default_na=True)
+    raw = read_csv_text(path, source, keep_default_na=True, columns=columns)
     needed = [
         "LAD23CD",
         "LAD23NM",
@@ -94,14 +97,18 @@ def read_itl_lookup(
 
 
 def read_topojson_layer(
-    path: str | os.PathLike, layer: str, source: str = "els_boundaries_topojson"
+    path: str | os.PathLike,
+    layer: str,
+    source: str = "els_boundaries_topojson",
+    columns: Sequence[str] = (),
 ):
     """One layer of a TopoJSON file as a GeoDataFrame in EPSG:4326, with valid geometries.
 
     The ELS app's ``topo.json`` holds lon/lat coordinates but declares no CRS, so WGS 84
     (EPSG:4326) is set explicitly. A few of its rings self-intersect after TopoJSON
     quantisation; they are repaired with ``shapely.make_valid`` (keeping only the polygonal
-    parts) rather than dropped.
+    parts) rather than dropped. ``columns`` (the source's declared feature properties) must
+    all be present in the layer.
     """
     import geopandas as gpd
     import shapely
@@ -113,6 +120,13 @@ def read_topojson_layer(
             f"source {source!r}, file {os.fspath(path)}: cannot read TopoJSON layer {layer!r}: "
             f"{type(err).__name__}: {err}"
         ) from err
+    require_columns(
+        [c for c in frame.columns if c != "geometry"],
+        columns,
+        source=source,
+        path=path,
+        where=f"layer {layer!r} feature properties",
+    )
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
     invalid = ~frame.geometry.is_valid
@@ -137,7 +151,9 @@ def read_topojson_layer(
 CODE_CHANGE_TYPES = frozenset({"merger", "new_code", "new_geo", "termination"})
 
 
-def read_code_changes(path: str | os.PathLike, source: str = "la_code_changes") -> pd.DataFrame:
+def read_code_changes(
+    path: str | os.PathLike, source: str = "la_code_changes", columns: Sequence[str] = ()
+) -> pd.DataFrame:
     """GSS code changes from the ONSvisual ``changes.csv`` (``oldcd,oldnm,newcd,newnm,type,start``).
 
     Columns out: ``old_code, old_name, new_code, new_name, type, start`` (``new_code`` is
@@ -145,7 +161,7 @@ def read_code_changes(path: str | os.PathLike, source: str = "la_code_changes") 
     outside :data:`CODE_CHANGE_TYPES` or a non-integer ``start`` is an error naming the rows:
     a new vintage of the file must be read by a person before it changes results.
     """
-    raw = read_csv_text(path, source)
+    raw = read_csv_text(path, source, columns=columns)
     needed = ["oldcd", "oldnm", "newcd", "newnm", "type", "start"]
     missing = [c for c in needed if c not in raw.columns]
     if missing:
@@ -192,7 +208,9 @@ def read_code_changes(path: str | os.PathLike, source: str = "la_code_changes") 
     )
 
 
-def read_ltla_lookup(path: str | os.PathLike, source: str = "ltla_lookup_2014") -> pd.DataFrame:
+def read_ltla_lookup(
+    path: str | os.PathLike, source: str = "ltla_lookup_2014", columns: Sequence[str] = ()
+) -> pd.DataFrame:
     """Lower-tier LA → county → region → country, from the ONSvisual ``ltla14-lookup.csv``.
 
     The file lists every lower-tier LA code in use since 2014 (not those created from 2019
@@ -200,7 +218,7 @@ def read_ltla_lookup(path: str | os.PathLike, source: str = "ltla_lookup_2014") 
     ``ltla_code, ltla_name, county_code, county_name, region_code, region_name, country_code``.
     A repeated LA code is an error.
     """
-    raw = read_csv_text(path, source)
+    raw = read_csv_text(path, source, columns=columns)
     needed = ["ltlacd", "ltlanm", "ctycd", "ctynm", "rgncd", "rgnnm", "ctrycd"]
     missing = [c for c in needed if c not in raw.columns]
     if missing:
@@ -234,7 +252,9 @@ def read_ltla_lookup(path: str | os.PathLike, source: str = "ltla_lookup_2014") 
     )
 
 
-def read_iod_population(path: str | os.PathLike, source: str = "imd2019_file6") -> pd.DataFrame:
+def read_iod_population(
+    path: str | os.PathLike, source: str = "imd2019_file6", columns: Sequence[str] = ()
+) -> pd.DataFrame:
     """Mid-2015 population of each local authority (2019 codes) from IoD2019 File 6.
 
     File 6 gives population denominators for every LSOA (2011) with its LA (2019 code);
@@ -245,7 +265,7 @@ def read_iod_population(path: str | os.PathLike, source: str = "imd2019_file6") 
 
     Columns out: ``area_code, area_name, year`` (2015), ``population, population_0_15``.
     """
-    raw = read_csv_text(path, source)
+    raw = read_csv_text(path, source, columns=columns)
     code, name = "Local Authority District code (2019)", "Local Authority District name (2019)"
     total = "Total population: mid 2015 (excluding prisoners)"
     children = "Dependent Children aged 0-15: mid 2015 (excluding prisoners)"
@@ -282,13 +302,16 @@ def read_iod_population(path: str | os.PathLike, source: str = "imd2019_file6") 
 
 
 def _iod_lsoa_columns(
-    path: str | os.PathLike, source: str, columns: dict[str, str]
+    path: str | os.PathLike,
+    source: str,
+    columns: dict[str, str],
+    declared: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read an IoD2019 LSOA export; return the raw text and the renamed ``columns``.
 
     A missing column, a blank or repeated LSOA code is an error naming the file rows.
     """
-    raw = read_csv_text(path, source)
+    raw = read_csv_text(path, source, columns=declared)
     missing = [c for c in columns if c not in raw.columns]
     if missing:
         raise data_error(
@@ -316,7 +339,9 @@ def _iod_lsoa_columns(
     return raw, out
 
 
-def read_iod_lsoa_lookup(path: str | os.PathLike, source: str = "imd2019_file1") -> pd.DataFrame:
+def read_iod_lsoa_lookup(
+    path: str | os.PathLike, source: str = "imd2019_file1", columns: Sequence[str] = ()
+) -> pd.DataFrame:
     """LSOA (2011) → local authority (2019 code) from IoD2019 File 1.
 
     Columns out: ``lsoa_code, lsoa_name, lad19_code, lad19_name``, one row per LSOA (a
@@ -331,12 +356,13 @@ def read_iod_lsoa_lookup(path: str | os.PathLike, source: str = "imd2019_file1")
             "Local Authority District code (2019)": "lad19_code",
             "Local Authority District name (2019)": "lad19_name",
         },
+        columns,
     )
     return out.sort_values("lsoa_code").reset_index(drop=True)
 
 
 def read_iod_lsoa_population(
-    path: str | os.PathLike, source: str = "imd2019_file6"
+    path: str | os.PathLike, source: str = "imd2019_file6", columns: Sequence[str] = ()
 ) -> pd.DataFrame:
     """Mid-2015 population of each LSOA (2011) from IoD2019 File 6 (excluding prisoners).
 
@@ -352,6 +378,7 @@ def read_iod_lsoa_population(
             "Local Authority District code (2019)": "lad19_code",
             total: "population",
         },
+        columns,
     )
     population = parse_numeric(raw[total], source=source, path=path, column=total)
     bad = population.isna() | ~(population > 0)
@@ -364,7 +391,7 @@ def read_iod_lsoa_population(
 
 
 def read_mysociety_imd(
-    path: str | os.PathLike, source: str = "imd2019_scores_mysociety"
+    path: str | os.PathLike, source: str = "imd2019_scores_mysociety", columns: Sequence[str] = ()
 ) -> pd.DataFrame:
     """Official England IoD2019 LSOA scores from mySociety's ``UK_IMD_E.csv``.
 
@@ -384,7 +411,7 @@ def read_mysociety_imd(
         "income_score": "income_rate",
         "employment_score": "employment_rate",
     }
-    raw = read_csv_text(path, source)
+    raw = read_csv_text(path, source, columns=columns)
     missing = [c for c in columns if c not in raw.columns]
     if missing:
         raise data_error(

@@ -13,16 +13,29 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 _FIELDS = ("label", "subtitle", "longDescription")
 
 
-def read_els_metadata(path: str | os.PathLike) -> dict[str, Any]:
-    """Parse an ELS metadata JSON file into its ``ess-beta-metadata`` object."""
+def read_els_metadata(
+    path: str | os.PathLike, columns: Sequence[str] = ("ess-beta-metadata",)
+) -> dict[str, Any]:
+    """Parse an ELS metadata JSON file into its ``ess-beta-metadata`` object.
+
+    ``columns`` are the source's declared top-level fields (sources.yaml); a missing one is
+    an error naming the file and the fields.
+    """
     with open(path, encoding="utf-8-sig") as handle:
         document = json.load(handle)
+    fields = list(document) if isinstance(document, dict) else []
+    missing = [c for c in columns if c not in fields]
+    if missing:
+        raise ValueError(
+            f"{os.fspath(path)}: missing expected field(s) {missing}; the file has {fields} "
+            "(declared under `columns:` in config/sources.yaml)"
+        )
     try:
         return dict(document["ess-beta-metadata"])
     except (KeyError, TypeError) as err:

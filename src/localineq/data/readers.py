@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,14 +68,51 @@ def data_error(source: str, path: str | os.PathLike, column: str, rows, problem:
     )
 
 
+def require_columns(
+    found: Iterable[str],
+    expected: Sequence[str],
+    *,
+    source: str,
+    path: str | os.PathLike,
+    where: str = "header (line 1)",
+) -> None:
+    """Refuse a raw file lacking any column its source declares (``columns:`` in sources.yaml).
+
+    >>> require_columns(["a", "b"], ["a", "lci_95"], source="s", path="f.csv")
+    Traceback (most recent call last):
+    ...
+    localineq.data.readers.DataError: source 's', file f.csv, header (line 1): missing expected column(s) ['lci_95']; the file has ['a', 'b']. ...
+    """
+    found = list(found)
+    missing = [c for c in expected if c not in set(found)]
+    if missing:
+        raise DataError(
+            f"source {source!r}, file {os.fspath(path)}, {where}: missing expected column(s) "
+            f"{missing}; the file has {found}. Expected columns are declared under `columns:` "
+            "of the source in config/sources.yaml; if the publisher really dropped them, "
+            "change the declaration deliberately (and the readers that use them)"
+        )
+
+
 def read_csv_text(
-    path: str | os.PathLike, source: str, *, keep_default_na: bool = False
+    path: str | os.PathLike,
+    source: str,
+    *,
+    keep_default_na: bool = False,
+    columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """A raw CSV as text (UTF-8, optional BOM); parser failures become a :class:`DataError`.
 
     An empty file, bytes that are not UTF-8, a malformed row or an unreadable compressed
-    file name the source and file instead of surfacing as a bare pandas error.
+    file name the source and file instead of surfacing as a bare pandas error. ``columns``
+    (the source's declared columns) must all be present (:func:`require_columns`).
     """
+    frame = _read_csv_text(path, source, keep_default_na=keep_default_na)
+    require_columns(frame.columns, columns, source=source, path=path)
+    return frame
+
+
+def _read_csv_text(path: str | os.PathLike, source: str, *, keep_default_na: bool) -> pd.DataFrame:
     try:
         return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=keep_default_na)
     except pd.errors.EmptyDataError as err:
@@ -172,6 +210,14 @@ def parse_numeric(
         raise data_error(
             source, path, column, where, f"not a number or known suppression marker: {examples}"
         )
+    # "inf" and "Infinity" parse as numbers, but no published statistic is infinite.
+    infinite = np.isinf(numbers.to_numpy())
+    if infinite.any():
+        where = (
+            rows[infinite].tolist() if rows is not None else np.flatnonzero(infinite) + row_offset
+        )
+        examples = text[infinite].head(3).tolist()
+        raise data_error(source, path, column, where, f"not a finite number: {examples}")
     return numbers.astype("float64")
 
 
@@ -230,15 +276,20 @@ def parse_period(text: str) -> Period:
 ELS_COLUMNS = ("areacd", "areanm", "geography", "indicator", "period", "observation", "unit")
 
 
-def read_els_csv(path: str | os.PathLike, source: str) -> pd.DataFrame:
+def read_els_csv(path: str | os.PathLike, source: str, columns: Sequence[str] = ()) -> pd.DataFrame:
     """Read one ELS indicator CSV into a tidy table.
 
     Columns out: ``area_code, area_name, geography, indicator, period, period_label,
     reference_year, value, lci_95, uci_95, unit, status``. Rows of every geography are kept;
     selecting local authorities is :func:`localineq.data.geography.select_local_authorities`.
+
+    ``columns`` are the source's declared columns (sources.yaml): each must be present. The
+    interval columns ``lci_95``/``uci_95`` are read as missing only for a source that does not
+    declare them (a publisher without intervals); a declared one that is absent is an error,
+    so a new release without its intervals cannot silently drop every interval.
     """
     # utf-8-sig strips the byte-order mark ELS files start with.
-    raw = read_csv_text(path, source)
+    raw = read_csv_text(path, source, columns=columns)
     if raw.empty:
         raise DataError(f"source {source!r}, file {os.fspath(path)}: header but no data rows")
     missing = [c for c in ELS_COLUMNS if c not in raw.columns]
@@ -304,6 +355,7 @@ def melt_sheet(
     value_column_pattern: str,
     source: str,
     code_column: str | None = None,
+    columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """A wide spreadsheet table (one column per year or age) in long form, values parsed.
 
@@ -311,12 +363,20 @@ def melt_sheet(
     titles and notes above it). Rows without a value in ``id_columns[0]`` (blank or footnote
     rows) are not data. Returns ``id_columns`` plus ``column`` (the wide column's header) and
     ``value``; an unparseable cell is reported with its spreadsheet row and column header.
-    ``code_column``, when given, must hold valid area codes (:func:`check_codes`).
+    ``code_column``, when given, must hold valid area codes (:func:`check_codes`);
+    ``columns`` (the source's declared columns) must all be in the header row.
     """
     frame = read_sheet_raw(path, sheet, source)
     header = _find_header_row(frame, first_header_cell, source, path, sheet)
     table = frame.iloc[header + 1 :].copy()
     table.columns = [str(c).strip() for c in frame.iloc[header]]
+    require_columns(
+        table.columns,
+        columns,
+        source=source,
+        path=path,
+        where=f"sheet {sheet!r}, header (row {header + 1})",
+    )
     missing = [c for c in id_columns if c not in table.columns]
     if missing:
         raise data_error(source, path, ",".join(missing), [header + 1], f"not in sheet {sheet!r}")
@@ -346,7 +406,9 @@ def melt_sheet(
 
 
 def read_population_table6(
-    path: str | os.PathLike, source: str = "regional_gdp_la_workbook"
+    path: str | os.PathLike,
+    source: str = "regional_gdp_la_workbook",
+    columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Total resident population by LA and year from Table 6 of the regional GDP workbook.
 
@@ -361,6 +423,7 @@ def read_population_table6(
         value_column_pattern=r"\d{4}",
         source=source,
         code_column="LA code",
+        columns=columns,
     )
     return pd.DataFrame(
         {
@@ -373,7 +436,9 @@ def read_population_table6(
 
 
 def read_mye2_persons(
-    path: str | os.PathLike, source: str = "mid2022_population_by_age"
+    path: str | os.PathLike,
+    source: str = "mid2022_population_by_age",
+    columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Persons by single year of age for each area from sheet MYE2 - Persons.
 
@@ -400,6 +465,7 @@ def read_mye2_persons(
         value_column_pattern=r"\d+\+?",
         source=source,
         code_column="Code",
+        columns=columns,
     )
     return pd.DataFrame(
         {

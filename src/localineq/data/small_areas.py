@@ -50,6 +50,7 @@ from localineq.data.readers import (
     parse_numeric,
     read_csv_text,
     read_sheet_raw,
+    require_columns,
 )
 
 #: MSOAs (2011) of England and Wales in the income estimates.
@@ -111,7 +112,10 @@ def find_header_row(
 
 
 def read_small_area_income(
-    path: str | os.PathLike, sheet: str, source: str = "small_area_income_fye2020"
+    path: str | os.PathLike,
+    sheet: str,
+    source: str = "small_area_income_fye2020",
+    columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One sheet of the ONS small-area income estimates as a tidy table.
 
@@ -138,6 +142,7 @@ def read_small_area_income(
     raw = read_sheet_raw(path, sheet, source)
     head = find_header_row(raw, "MSOA code", source=source, path=path, sheet=sheet)
     header = [str(v).strip() if pd.notna(v) else "" for v in raw.iloc[head]]
+    require_columns(header, columns, source=source, path=where, where=f"header (row {head + 1})")
     body = raw.iloc[head + 1 :].reset_index(drop=True)
     body.columns = range(body.shape[1])
     excel_rows = pd.Series(np.arange(len(body)) + head + 2)
@@ -208,7 +213,9 @@ def read_small_area_income(
     return out[["msoa11_code", "msoa11_name", "la_code", "value", "lower_95", "upper_95"]]
 
 
-def read_census_zip_member(path: str | os.PathLike, geography: str, source: str) -> pd.DataFrame:
+def read_census_zip_member(
+    path: str | os.PathLike, geography: str, source: str, columns: Sequence[str] = ()
+) -> pd.DataFrame:
     """One geography's CSV from a Census 2021 Nomis bulk zip, read inside the archive.
 
     The member is the one whose name ends in ``-<geography>.csv`` (e.g. ``lsoa``, ``msoa``).
@@ -235,6 +242,7 @@ def read_census_zip_member(path: str | os.PathLike, geography: str, source: str)
         raise DataError(f"source {source!r}, file {os.fspath(path)}: not a zip ({err})") from err
     where = f"{os.fspath(path)} [{members[0]}]"
     raw = read_csv_text(io.StringIO(text), source)
+    require_columns(raw.columns, columns, source=source, path=where)
     needed = ["geography", "geography code"]
     missing = [c for c in needed if c not in raw.columns]
     if missing:
@@ -267,11 +275,12 @@ def read_census_zip_member(path: str | os.PathLike, geography: str, source: str)
 
 
 def read_lsoa21_lookup(
-    path: str | os.PathLike, source: str = "lsoa21_lad23_lookup"
+    path: str | os.PathLike, source: str = "lsoa21_lad23_lookup", columns: Sequence[str] = ()
 ) -> pd.DataFrame:
     """LSOA (2021) → LAD (2023) from ONS's best-fit ward lookup: ``lsoa21_code, lsoa21_name,
     lad23_code, lad23_name``; a repeated LSOA or malformed code is an error naming the lines."""
     raw = read_csv_text(path, source)
+    require_columns(raw.columns, columns, source=source, path=path)
     needed = ["LSOA21CD", "LSOA21NM", "LAD23CD", "LAD23NM"]
     missing = [c for c in needed if c not in raw.columns]
     if missing:
@@ -295,12 +304,15 @@ def read_lsoa21_lookup(
 
 
 def read_msoa_lookup(
-    path: str | os.PathLike, source: str = "msoa11_msoa21_lad22_lookup"
+    path: str | os.PathLike,
+    source: str = "msoa11_msoa21_lad22_lookup",
+    columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """MSOA (2011) → MSOA (2021) → LAD (2022), best fit: ``msoa11_code, msoa21_code,
     lad22_code, change`` (``CHNGIND``: U unchanged, S split, M merged, X complex); one row per
     link, a repeated link is an error."""
     raw = read_csv_text(path, source)
+    require_columns(raw.columns, columns, source=source, path=path)
     needed = ["MSOA11CD", "MSOA21CD", "LAD22CD", "CHNGIND"]
     missing = [c for c in needed if c not in raw.columns]
     if missing:

@@ -6,13 +6,17 @@ Rules for an indicator table (one indicator, or the stacked export):
   LAD23 codes in upper-tier tables;
 * one row per area × indicator × period;
 * ``value`` is missing or inside the range of its unit (:data:`UNIT_RANGES`, e.g. % in
-  [0, 100], healthy life expectancy in [40, 90] years, £ > 0);
+  [0, 100], healthy life expectancy in [40, 90] years, £ per head in (0, 1,000,000]);
+  ``value``, ``lci_95`` and ``uci_95`` are finite where present;
 * ``lci_95 <= value <= uci_95`` wherever all three are published;
 * ``weight`` is present and positive.
 
 A breach raises :class:`ValidationError` whose message names the source, the column, the
 check and the offending rows (area, period, value) — pandera's ``SchemaErrors`` made
 readable; the run stops rather than writing a table that breaks a rule.
+
+:func:`check_raw_values` applies the same ranges to a reader's raw rows, before any
+harmonisation, so that a breach names the file and line it came from.
 """
 
 from __future__ import annotations
@@ -26,15 +30,19 @@ try:  # pandera >= 0.24 moved the pandas API to ``pandera.pandas``
 except ImportError:  # pragma: no cover - older pandera
     import pandera as pa
 
-#: Unit → (lowest, highest, lowest allowed itself?) for indicator values. ``None`` = no bound.
+#: Unit → (lowest, highest, lowest allowed itself?) for indicator values, declared once for
+#: every check (raw rows and tidy tables). Money and ratios are positive with a generous
+#: plausible ceiling (GDHI per head peaks at £211,115 in the City of London, median weekly
+#: pay below £1,000, GVA per hour below £100, house-price ratios below 40): a value beyond it
+#: is a unit or parsing error, not a place. Values must also be finite.
 UNIT_RANGES: dict[str, tuple[float | None, float | None, bool]] = {
-    "£ per head": (0.0, None, False),
-    "£ per week": (0.0, None, False),
-    "£ per hour": (0.0, None, False),
+    "£ per head": (0.0, 1_000_000.0, False),
+    "£ per week": (0.0, 10_000.0, False),
+    "£ per hour": (0.0, 1_000.0, False),
     "%": (0.0, 100.0, True),
     "years": (40.0, 90.0, True),
     "score (0-10)": (0.0, 10.0, True),
-    "ratio": (0.0, None, False),
+    "ratio": (0.0, 1_000.0, False),
     "per 100,000 population": (0.0, 100_000.0, True),
 }
 
@@ -59,6 +67,72 @@ def value_check(unit: str) -> pa.Check:
     return pa.Check.in_range(low, high, include_min=inclusive, include_max=True)
 
 
+def _finite() -> pa.Check:
+    return pa.Check(lambda v: v.abs() < float("inf"), element_wise=False, name="finite")
+
+
+def _range_text(unit: str) -> str:
+    low, high, inclusive = UNIT_RANGES[unit]
+    left = "[" if inclusive else "("
+    return f"{left}{low:g}, {high:g}]" if high is not None else f"{left}{low:g}, ∞)"
+
+
+def check_raw_values(
+    rows: pd.DataFrame,
+    unit: str | None,
+    *,
+    source: str,
+    path: str | None,
+    label: str = "",
+    limit: int = 5,
+) -> None:
+    """Refuse raw values that are not finite or outside their unit's range (:data:`UNIT_RANGES`).
+
+    ``rows`` are rows of a reader's tidy table whose index is the file position (line =
+    index + 2, one header line), as :func:`localineq.data.readers.read_els_csv` returns them;
+    ``value``, ``lci_95`` and ``uci_95`` must be finite where present, and ``value`` inside
+    the unit's range. Missing values are allowed (suppressed cells).
+
+    Raises
+    ------
+    ValidationError
+        Naming source, file, and for each offending cell its line, area, period, column and
+        value, with the allowed range.
+    """
+    problems = []
+    for column in ("value", "lci_95", "uci_95"):
+        if column not in rows.columns:
+            continue
+        values = rows[column].astype("float64")
+        bad = values.notna() & ~values.abs().lt(float("inf"))
+        why = pd.Series("not a finite number", index=rows.index)
+        if column == "value" and unit in UNIT_RANGES:
+            low, high, inclusive = UNIT_RANGES[unit]
+            outside = pd.Series(False, index=rows.index)
+            if low is not None:
+                outside |= values.lt(low) if inclusive else values.le(low)
+            if high is not None:
+                outside |= values.gt(high)
+            outside &= ~bad
+            why = why.where(~outside, f"outside the range {_range_text(unit)} of unit {unit!r}")
+            bad |= outside
+        for index in rows.index[bad.to_numpy()]:
+            row = rows.loc[index]
+            line = f"line {int(index) + 2}" if path else f"row {index}"
+            problems.append(
+                f"{line}: area {row.get('area_code')}, period {row.get('period')}, "
+                f"{column} = {float(row[column]):g}: {why[index]}"
+            )
+    if problems:
+        more = f"\n  … and {len(problems) - limit} more" if len(problems) > limit else ""
+        where = f"file {path}" if path else "(no file)"
+        raise ValidationError(
+            f"source {source!r}, {where}{label}: {len(problems)} impossible value(s):\n  "
+            + "\n  ".join(problems[:limit])
+            + more
+        )
+
+
 def _ci_brackets_value(frame: pd.DataFrame) -> pd.Series:
     known = frame[["value", "lci_95", "uci_95"]].notna().all(axis=1)
     # Published values and limits are rounded separately; allow a rounding tolerance.
@@ -79,9 +153,9 @@ def indicator_schema(
             ),
             "indicator": pa.Column(str, nullable=False),
             "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}"), nullable=False),
-            "value": pa.Column(float, value_check(unit), nullable=True),
-            "lci_95": pa.Column(float, nullable=True),
-            "uci_95": pa.Column(float, nullable=True),
+            "value": pa.Column(float, [value_check(unit), _finite()], nullable=True),
+            "lci_95": pa.Column(float, _finite(), nullable=True),
+            "uci_95": pa.Column(float, _finite(), nullable=True),
             "weight": pa.Column(float, pa.Check.gt(0), nullable=False),
         },
         checks=[

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from localineq.data.intermediates import read_csv
 from localineq.data.readers import parse_period
 from localineq.policy.compare import se_from_interval, significant_difference
 from localineq.policy.reference import group_reference, reference_label
@@ -359,7 +360,7 @@ def read_indicator_tables(paths: Sequence[str]) -> pd.DataFrame:
     alone (``data/processed/exports/<key>.csv``) parse exactly as they do within the whole
     table; rows keep the exports' order.
     """
-    frames = [pd.read_csv(path, dtype=EXPORT_DTYPES) for path in paths]
+    frames = [read_csv(path, dtype=EXPORT_DTYPES) for path in paths]
     frames = [f for f in frames if not f.empty]
     if not frames:
         raise ValueError(f"no indicator rows in {list(paths)}")

@@ -29,6 +29,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import box
 
+from localineq.data.intermediates import read_geopackage
 from localineq.data.map_geometry import BNG, DRAWING_SCALES
 from localineq.outputs.figures import OS_LINE, add_source_line, format_number
 
@@ -51,8 +52,8 @@ def read_drawing_layers(
     """
     suffix = DRAWING_SCALES[scale]
     return (
-        gpd.read_file(path, layer=f"lad{suffix}"),
-        gpd.read_file(path, layer=f"itl1_borders{suffix}"),
+        read_geopackage(path, f"lad{suffix}"),
+        read_geopackage(path, f"itl1_borders{suffix}"),
     )
 
 

@@ -22,6 +22,8 @@ from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
+from localineq.data.atomic import atomic_output, write_text
+
 #: nbconvert template folder shipped with the package (``templates/localineq_lab``).
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 #: The kernel's matplotlib backend (figures become PNG outputs of their cell).
@@ -121,7 +123,7 @@ def execute_notebook(
         client.execute(env=env)
     _strip_volatile_metadata(notebook)
     add_alt_text(notebook)
-    Path(executed).parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, executed)
+    with atomic_output(executed) as tmp:
+        nbformat.write(notebook, tmp)
     body, _ = html_exporter().from_notebook_node(notebook)
-    Path(html).write_text(body, encoding="utf-8")
+    write_text(html, body, newline=None)

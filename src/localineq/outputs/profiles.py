@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
+from localineq.data.atomic import atomic_output
 from localineq.data.readers import parse_period
 from localineq.policy.periods import period_midyear
 
@@ -464,7 +465,12 @@ def render_profiles(
     inputs (no timestamps). Returns the paths written, index last.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    with atomic_output(out, directory=True) as tmp:
+        written = _render_into(tmp, pages, index)
+    return [out / p.name for p in written]
+
+
+def _render_into(out: Path, pages: list[dict[str, Any]], index: Mapping[str, Any]) -> list[Path]:
     env = _environment()
     page_t = env.get_template("profiles/profile.html.j2")
     css = env.get_template("profiles/style.css.j2").render()

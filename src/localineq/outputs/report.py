@@ -61,6 +61,7 @@ from typing import Any
 
 import jinja2
 
+from localineq.data.atomic import atomic_output
 from localineq.outputs.figure_catalogue import (
     FigureEntry,
     figure_catalogue,
@@ -295,8 +296,10 @@ def missing_images(report: str | os.PathLike) -> list[str]:
 def write_report(page: str, path: str | os.PathLike) -> None:
     """Write the page as UTF-8 with ``\\n`` line ends; fail if any image is missing."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page, encoding="utf-8", newline="\n")
-    missing = missing_images(target)
-    if missing:
-        raise FileNotFoundError(f"report {target} references missing images: {missing}")
+    # Checked on the temporary file (same folder, so the same relative image paths): a page
+    # with missing images never replaces the previous one.
+    with atomic_output(target) as tmp:
+        tmp.write_text(page, encoding="utf-8", newline="\n")
+        missing = missing_images(tmp)
+        if missing:
+            raise FileNotFoundError(f"report {target} references missing images: {missing}")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from localineq.data.atomic import to_csv, write_text
 from localineq.outputs.area_tables import Specs, masked_areas, read_indicator_tables, top_bottom
 from localineq.outputs.decomposition_tables import decomposition_summary
 
@@ -292,7 +293,7 @@ def write_result_tables(
     )
     best_worst = top_bottom(frame, specs, n=top_n)
     csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
-    summary.to_csv(outputs["summary_csv"], **csv)
+    to_csv(summary, outputs["summary_csv"], **csv)
     display = summary_display(summary)
     _write_text(outputs["summary_md"], to_markdown(display, decimals={"Theil T, weighted": 4}))
     _write_text(
@@ -304,7 +305,7 @@ def write_result_tables(
             decimals={"Theil T, weighted": 4},
         ),
     )
-    masked.to_csv(outputs["masked_csv"], **csv)
+    to_csv(masked, outputs["masked_csv"], **csv)
     masked_view = masked.assign(
         kind=masked["kind"].map(
             {"hidden_low": "worst fifth, region ≥ UK", "hidden_high": "best fifth, region < UK"}
@@ -323,7 +324,7 @@ def write_result_tables(
         outputs["masked_md"],
         to_markdown(masked_view, decimals=2, headers=MASKED_DISPLAY_HEADERS),
     )
-    best_worst.to_csv(outputs["top_bottom_csv"], **csv)
+    to_csv(best_worst, outputs["top_bottom_csv"], **csv)
     _write_text(
         outputs["top_bottom_md"],
         to_markdown(
@@ -336,5 +337,4 @@ def write_result_tables(
 
 
 def _write_text(path: str, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    write_text(path, text)
