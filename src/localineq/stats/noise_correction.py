@@ -153,14 +153,21 @@ def _extrapolation_coefficients(lambdas: Sequence[float]) -> np.ndarray:
     return np.array([1.0, -1.0, 1.0]) @ np.linalg.pinv(design)
 
 
+def _noise_draws(shape: tuple[int, ...], replicates: int, rng: np.random.Generator) -> np.ndarray:
+    """Antithetic standard normals (z, −z), shape (*shape[:-1], 2·⌈replicates/2⌉, shape[-1])."""
+    half = rng.standard_normal((*shape[:-1], (replicates + 1) // 2, shape[-1]))
+    return np.concatenate([half, -half], axis=-2)
+
+
 def _pseudo(
-    y: np.ndarray, se: np.ndarray, lam: float, size: int, rng: np.random.Generator, positive: bool
+    y: np.ndarray,
+    scale: np.ndarray,
+    z: np.ndarray,
+    rng: np.random.Generator,
+    positive: bool,
 ) -> tuple[np.ndarray, int]:
-    """``size`` pseudo data sets y + √λ·se·z per row of y (shape (..., size, n))."""
-    scale = np.sqrt(lam) * se
-    x = y[..., None, :] + scale[..., None, :] * rng.standard_normal(
-        (*y.shape[:-1], size, y.shape[-1])
-    )
+    """Pseudo data y + scale·z (one set per row of z); non-positive values redrawn if asked."""
+    x = y[..., None, :] + scale[..., None, :] * z
     redrawn = 0
     if positive:
         bad = x <= 0
@@ -188,12 +195,17 @@ def _simex_rows(
     replicates: int,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Mean (total, between) at λ = 0 and each λ (shape (..., L+1, 2)) and the extrapolation."""
+    """Mean (total, between) at λ = 0 and each λ (shape (..., L+1, 2)) and the extrapolation.
+
+    The same antithetic draws serve every λ: the Monte Carlo error then nearly cancels in the
+    extrapolation (exactly, for the variance, whose path is linear in λ for each pair ±z).
+    """
     positive = measure != "variance"
     path = [_components(y, w, starts, measure)]
+    z = _noise_draws(y.shape, replicates, rng)
     redrawn = 0
     for lam in lambdas:
-        x, r = _pseudo(y, se, lam, replicates, rng, positive)
+        x, r = _pseudo(y, np.sqrt(lam) * se, z, rng, positive)
         redrawn += r
         path.append(_components(x, w[..., None, :], starts, measure).mean(axis=-2))
     means = np.stack(path, axis=-2)
@@ -314,7 +326,8 @@ def simex(
 ) -> SignalSplit:
     r"""Signal decomposition by simulation-extrapolation (SIMEX; Cook & Stefanski 1994).
 
-    For each :math:`\lambda` in ``lambdas``, ``replicates`` pseudo data sets
+    For each :math:`\lambda` in ``lambdas``, ``replicates`` pseudo data sets (antithetic pairs
+    :math:`\pm z`, the same draws for every :math:`\lambda`)
     :math:`y_i + \sqrt{\lambda}\,\mathrm{se}_i z_i` (:math:`z_i \sim N(0,1)`) carry noise of
     variance :math:`(1+\lambda)\mathrm{se}_i^2`; the mean total :math:`T(\lambda)` and between
     :math:`B(\lambda)` over replicates, with the observed :math:`T(0), B(0)`, are each fitted by
