@@ -290,7 +290,22 @@ SUMMARY_COLUMNS = [
     "between_share_unweighted",
     "between_share_unweighted_ci_lower",
     "between_share_unweighted_ci_upper",
+    # Noise correction of the weighted (main) share: see decomposition_table.
+    "se_source",
+    "correction_method",
+    "between_share_corrected",
+    "between_share_corrected_lower",
+    "between_share_corrected_upper",
+    "noise_share_of_within",
 ]
+
+#: Summary columns copied from the main decomposition row (absent in older tables: missing).
+_CORRECTION_SUMMARY = (
+    "between_share_corrected",
+    "between_share_corrected_lower",
+    "between_share_corrected_upper",
+    "noise_share_of_within",
+)
 
 
 def decomposition_summary(
@@ -325,7 +340,9 @@ def decomposition_summary(
         (the same value as in ``indicator_catalogue.csv``; ``equal`` for an indicator analysed
         unweighted); the ``*_unweighted`` columns treat every area equally. ``nations`` and
         ``n_regions`` say what each row covers: indicators covering different nations are not
-        shares of the same whole.
+        shares of the same whole. ``between_share_corrected`` (with its interval) and
+        ``noise_share_of_within`` are the main row's noise correction; ``se_source`` says
+        whether the indicator's latest values carry published intervals.
     """
     table = decomposition[decomposition["measure"] == measure]
     if "level" in table.columns:
@@ -391,5 +408,11 @@ def decomposition_summary(
             row["total_unweighted"] = row["between_share_unweighted"] = math.nan
             lo = hi = math.nan
         row["between_share_unweighted_ci_lower"], row["between_share_unweighted_ci_upper"] = lo, hi
+        main_row = latest.loc[main]
+        row["se_source"] = str(main_row.get("se_source", SE_NOT_PUBLISHED))
+        method = main_row.get("correction_method", "")
+        row["correction_method"] = method if isinstance(method, str) else ""
+        for column in _CORRECTION_SUMMARY:
+            row[column] = float(main_row.get(column, math.nan))
         rows.append(row)
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
