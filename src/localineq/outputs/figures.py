@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from localineq.outputs.area_tables import coverage_label
+from localineq.outputs.noise_figures import draw_corrected_shares
 
 SOURCE_LINE = (
     "Source: ONS Explore Local Statistics; ONS population estimates (weights). "
@@ -231,7 +232,10 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
     the Theil T (weighted by the indicator's weight basis) into the part between ITL1 regions
     (dark) and within them (light); the black whisker is the 95% confidence interval (BCa
     bootstrap) of the between share when available, and the orange diamond the unweighted
-    between share (each area counting once). Indicators are grouped by coverage (UK, GB,
+    between share (each area counting once). For indicators whose values carry published 95%
+    intervals, a green circle marks the between share of the signal, net of sampling noise
+    (``between_share_corrected``), with its bootstrap interval as a thin green segment just
+    below the bar. Indicators are grouped by coverage (UK, GB,
     England and Wales, England; each label names it and the number of regions), because
     shares over 12, 11 or 9 regions are not shares of the same whole.
     """
@@ -281,6 +285,8 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
             ax.plot(
                 edge[has_ci], positions[has_ci], ls="", marker="|", ms=7, color="black", mew=1.1
             )
+    if "between_share_corrected" in data.columns:
+        draw_corrected_shares(ax, data, positions)
     unweighted = 100 * data["between_share_unweighted"].to_numpy(dtype="float64")
     ok = np.isfinite(unweighted)
     ax.scatter(

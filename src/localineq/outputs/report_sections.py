@@ -22,6 +22,7 @@ import pandas as pd
 from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
 from localineq.outputs.figure_catalogue import FigureEntry, units_phrase, weight_phrase
 from localineq.outputs.missions import missions_context
+from localineq.outputs.noise_sections import noise_findings
 from localineq.outputs.tables import format_interval, format_value, summary_display
 
 LICENCE_NAMES = {
@@ -275,6 +276,7 @@ def key_findings_context(state: ReportState) -> dict[str, Any]:
         "figures": [state.figure(k) for k in keys],
         "lsoa_found": lsoa_shares(state.inputs.lsoa_profile),
         "lsoa_figure": state.figure("lsoa_profile"),
+        "noise": noise_findings(summary),
     }
 
 
