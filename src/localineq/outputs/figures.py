@@ -234,8 +234,8 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
     bootstrap) of the between share when available, and the orange diamond the unweighted
     between share (each area counting once). For indicators whose values carry published 95%
     intervals, a green circle marks the between share of the signal, net of sampling noise
-    (``between_share_corrected``), with its bootstrap interval as a thin green segment just
-    below the bar. Indicators are grouped by coverage (UK, GB,
+    (``between_share_corrected``), with its bootstrap interval as a thin green line along the
+    bar's upper edge. Indicators are grouped by coverage (UK, GB,
     England and Wales, England; each label names it and the number of regions), because
     shares over 12, 11 or 9 regions are not shares of the same whole.
     """
@@ -331,7 +331,8 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
         "How much of the inequality between areas lies between regions?",
         loc="left",
         fontsize=11,
-        pad=34,
+        # Room for the legend above the axes: two entries a row, 11 points each.
+        pad=12 + 11 * -(-len(ax.get_legend_handles_labels()[0]) // 2),
     )
     add_source_note(ax)
 

@@ -10,7 +10,7 @@ CORRECTED_COLOUR = "#1a9850"
 
 
 def draw_corrected_shares(ax: plt.Axes, data: pd.DataFrame, positions: np.ndarray) -> None:
-    """Green circle (signal's between share) and its interval, for rows that have one."""
+    """Green circle (signal's between share) and its interval along the bar's upper edge."""
     share = 100 * data["between_share_corrected"].to_numpy(dtype="float64")
     ok = np.isfinite(share)
     if not ok.any():
@@ -35,5 +35,5 @@ def draw_corrected_shares(ax: plt.Axes, data: pd.DataFrame, positions: np.ndarra
         edgecolor="white",
         linewidth=0.6,
         zorder=4,
-        label="Between regions, net of sampling noise (signal; bootstrap interval below bar)",
+        label="Between regions, net of sampling noise (signal; green line: 95% bootstrap interval)",
     )
