@@ -344,8 +344,8 @@ def simex(
     --------
     >>> rng = np.random.default_rng(0)
     >>> g = np.repeat(list("abcd"), 25)
-    >>> y = 10 + np.repeat([0.0, 1.0, 2.0, 3.0], 25) + rng.normal(0, 1, 100)
-    >>> r = simex(y, np.full(100, 1.0), g, replicates=100, seed=1)
+    >>> y = 10 + np.repeat([0.0, 1.0, 2.0, 3.0], 25) + rng.normal(0, 1.5, 100)
+    >>> r = simex(y, np.full(100, 0.8), g, replicates=100, seed=1)
     >>> bool(r.observed_share < r.between_share < 1), r.simex_path.shape
     (True, (5, 3))
     """
