@@ -83,3 +83,65 @@ def test_unknown_weighting_is_refused(data, population):
         decomposition_table(
             data, population, indicator="demo", measures=["theil_t"], weightings=["population"]
         )
+
+
+def test_noise_correction_columns(population):
+    """Rows with published intervals get the signal's share; others say "not published"."""
+    rng = np.random.default_rng(4)
+    n = 60
+    codes = [f"L{i:02d}" for i in range(n)]
+    region = np.repeat(["N", "S", "W"], n // 3)
+    value = 50 + np.repeat([0.0, 2.0, 4.0], n // 3) + rng.normal(0, 2, n)
+    frame = pd.DataFrame(
+        {
+            "area_code": codes * 2,
+            "period": ["2021-01-01/P1Y"] * n + ["2022-01-01/P1Y"] * n,
+            "period_label": ["2021"] * n + ["2022"] * n,
+            "reference_year": [2021] * n + [2022] * n,
+            "value": np.concatenate([value, value]),
+            "itl1_code": np.concatenate([region, region]),
+            "lci_95": np.concatenate([value - 2.0, np.full(n, np.nan)]),
+            "uci_95": np.concatenate([value + 2.0, np.full(n, np.nan)]),
+        }
+    )
+    pop = pd.DataFrame({"area_code": codes, "year": 2021, "population": rng.uniform(1, 3, n)})
+    table = decomposition_table(
+        frame,
+        pop,
+        indicator="demo",
+        measures=["theil_t", "variance", "gini"],
+        weightings=["weighted", "unweighted"],
+        noise={"replicates": 100, "bootstrap": 50},
+    )
+    assert list(table.columns) == DECOMPOSITION_COLUMNS
+    published = table[table["period_label"] == "2021"].set_index(["measure", "weighting"])
+    assert set(published["se_source"]) == {"published 95% interval"}
+    assert (published["n_with_se"] == n).all()
+    additive = published.drop(index="gini", level="measure")
+    # Noise of sd 2/1.96 inside regions: the signal's between share exceeds the observed one.
+    assert (additive["between_share_corrected"] > additive["between_share"]).all()
+    assert (additive["noise_share_of_within"] > 0).all()
+    assert published.loc[("variance", "weighted"), "correction_method"] == "closed_form"
+    assert published.loc[("theil_t", "weighted"), "correction_method"] == "simex"
+    assert published.loc[("gini", "weighted"), "correction_method"] == "not available for gini"
+    assert np.isnan(published.loc[("gini", "weighted"), "between_share_corrected"])
+    unpublished = table[table["period_label"] == "2022"]
+    assert set(unpublished["se_source"]) == {"not published"}
+    assert unpublished["between_share_corrected"].isna().all()
+    # Existing columns are unchanged by the correction.
+    plain = decomposition_table(
+        frame.drop(columns=["lci_95", "uci_95"]),
+        pop,
+        indicator="demo",
+        measures=["theil_t", "variance", "gini"],
+        weightings=["weighted", "unweighted"],
+    )
+    assert table.iloc[:, :19].equals(plain.iloc[:, :19])
+
+
+def test_inverted_interval_names_indicator_period_and_area(data, population):
+    bad = data.assign(lci_95=data["value"] + 1, uci_95=data["value"] - 1)
+    with pytest.raises(ValueError, match="demo, period 2021-01-01/P1Y.*area A"):
+        decomposition_table(
+            bad, population, indicator="demo", measures=["variance"], weightings=["weighted"]
+        )

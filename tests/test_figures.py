@@ -240,3 +240,29 @@ def test_headline_indicators_must_exist():
     config = {"indicators": SPECS, "figures": {"headline": ["income", "nope"]}}
     with pytest.raises(ValueError, match="nope"):
         headline_indicators(config)
+
+
+def test_between_within_shares_marks_the_signal_share(summary):
+    first = summary.index[0]
+    marked = summary.assign(
+        se_source="not published",
+        between_share_corrected=np.nan,
+        between_share_corrected_lower=np.nan,
+        between_share_corrected_upper=np.nan,
+    )
+    marked.loc[first, ["se_source", "between_share_corrected"]] = ["published 95% interval", 0.4]
+    marked.loc[first, ["between_share_corrected_lower", "between_share_corrected_upper"]] = [
+        0.3,
+        0.55,
+    ]
+    fig = figures.between_within_shares(marked)
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("net of sampling noise" in label for label in legend)
+    green = [c for c in ax.collections if "net of sampling noise" in str(c.get_label())]
+    assert len(green) == 1 and green[0].get_offsets().shape == (1, 2)
+    assert green[0].get_offsets()[0, 0] == pytest.approx(40.0)
+    plt.close(fig)
+    plain = figures.between_within_shares(summary)
+    assert "net of sampling noise" not in all_text(plain)
+    plt.close(plain)

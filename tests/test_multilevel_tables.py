@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from localineq.outputs.multilevel_tables import ICC_COLUMNS, icc_table
 from localineq.stats.multilevel import BOUNDARY_MESSAGE
@@ -57,3 +58,21 @@ def test_icc_table_flags_a_between_variance_on_the_boundary():
     assert (itl1["fit_messages"] == BOUNDARY_MESSAGE).all() and itl1["converged"].all()
     # ITL3 groups {0, 1, 2} and {3, 4, 5} do differ
     assert (itl3["icc"] > 0.5).all() and (itl3["fit_messages"] == "").all()
+
+
+def test_icc_signal_where_intervals_are_published():
+    frame = _frame()
+    z = 1.959963984540054  # the 97.5% normal quantile: se = 1 exactly
+    frame["lci_95"] = frame["value"] - z
+    frame["uci_95"] = frame["value"] + z
+    frame.loc[frame["period"] == "2022-01-01/P1Y", ["lci_95", "uci_95"]] = np.nan
+    table = icc_table(frame, indicator="x")
+    published = table[table["period"] == "2021-01-01/P1Y"]
+    assert set(published["se_source"]) == {"published 95% interval"}
+    # se = 1 on every area: the signal's residual variance is the fitted one less 1.
+    for row in published.itertuples():
+        expected = row.between_variance / (row.between_variance + max(row.within_variance - 1, 0))
+        assert row.icc_signal == pytest.approx(expected, rel=1e-12)
+        assert row.icc_signal >= row.icc
+    later = table[table["period"] == "2022-01-01/P1Y"]
+    assert set(later["se_source"]) == {"not published"} and later["icc_signal"].isna().all()

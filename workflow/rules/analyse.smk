@@ -11,6 +11,7 @@ rule decompose_indicator:
         measures=config["analysis"]["measures"],
         weightings=config["analysis"]["weightings"],
         weight_basis=lambda wildcards: config["indicators"][wildcards.indicator]["weight"],
+        noise=dict(config["analysis"].get("noise_correction", {})),
     threads: 1
     resources:
         mem_mb=1000,

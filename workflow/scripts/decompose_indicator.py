@@ -17,6 +17,7 @@ def main(smk) -> None:
         measures=list(smk.params.measures),
         weightings=list(smk.params.weightings),
         weight_basis=smk.params.weight_basis,
+        noise=dict(smk.params.noise),
     )
     logging.info("%d rows", len(table))
     to_csv(table, smk.output[0], index=False, float_format="%.10g")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,6 +13,12 @@ import pandas as pd
 from localineq.data.weights import nearest_year_weights
 from localineq.outputs.area_tables import Specs
 from localineq.stats.decomposition import decompose
+from localineq.stats.noise_correction import (
+    CORRECTED_MEASURES,
+    SIMEX_LAMBDAS,
+    noise_correction,
+    standard_errors,
+)
 
 DECOMPOSITION_COLUMNS = [
     "indicator",
@@ -33,7 +40,110 @@ DECOMPOSITION_COLUMNS = [
     "between_share",
     "unit_of_analysis",
     "weight_basis",
+    # Noise correction (issue 25): the signal's split, net of the published sampling error.
+    "se_source",
+    "n_with_se",
+    "correction_method",
+    "between_share_corrected",
+    "between_share_corrected_lower",
+    "between_share_corrected_upper",
+    "noise_share_of_within",
 ]
+
+#: ``se_source`` of rows whose values carry published 95% intervals, and of those without.
+SE_PUBLISHED = "published 95% interval"
+SE_NOT_PUBLISHED = "not published"
+
+#: Defaults of the noise correction (config ``analysis.noise_correction`` overrides them).
+NOISE_DEFAULTS: dict[str, Any] = {
+    "lambdas": list(SIMEX_LAMBDAS),
+    "replicates": 1000,
+    "bootstrap": 199,
+    "bootstrap_replicates": 10,
+    "level": 0.95,
+    "seed": 20240601,
+}
+
+
+def correction_seed(seed: int, *parts: str) -> int:
+    """A seed for one row's correction, fixed by the base seed and the row's identity.
+
+    Independent of row order and of Python's hash randomisation (CRC-32 of the joined parts).
+
+    >>> correction_seed(1, "a", "b") == correction_seed(1, "a", "b") != correction_seed(1, "b", "a")
+    True
+    """
+    return (int(seed) * 2**32 + zlib.crc32("|".join(parts).encode())) % 2**63
+
+
+def period_standard_errors(frame: pd.DataFrame, indicator: str, period: str) -> np.ndarray:
+    """Standard errors of the rows of ``frame`` from ``lci_95``/``uci_95`` (NaN where absent).
+
+    A frame without the two columns has no published error (all NaN). Inverted or infinite
+    bounds raise a ValueError naming the indicator, period and area.
+    """
+    if not {"lci_95", "uci_95"} <= set(frame.columns):
+        return np.full(len(frame), np.nan)
+    lower = frame["lci_95"].to_numpy(dtype="float64")
+    upper = frame["uci_95"].to_numpy(dtype="float64")
+    try:
+        return standard_errors(lower, upper)
+    except ValueError as exc:
+        bad = np.flatnonzero(np.isinf(lower) | np.isinf(upper) | (lower > upper))
+        area = frame["area_code"].iloc[bad[0]] if bad.size and "area_code" in frame else "?"
+        raise ValueError(
+            f"{indicator}, period {period}: columns lci_95/uci_95 unusable for area {area}: {exc}"
+        ) from None
+
+
+def _correction_columns(
+    values: np.ndarray,
+    se: np.ndarray,
+    groups: np.ndarray,
+    weights: np.ndarray | None,
+    measure: str,
+    settings: Mapping[str, Any],
+    seed: int,
+) -> dict[str, Any]:
+    published = np.isfinite(se)
+    out: dict[str, Any] = {
+        "se_source": SE_PUBLISHED if published.any() else SE_NOT_PUBLISHED,
+        "n_with_se": int(published.sum()),
+        "correction_method": "",
+        "between_share_corrected": math.nan,
+        "between_share_corrected_lower": math.nan,
+        "between_share_corrected_upper": math.nan,
+        "noise_share_of_within": math.nan,
+    }
+    if not published.any():
+        return out
+    if measure not in CORRECTED_MEASURES:
+        out["correction_method"] = f"not available for {measure}"
+        return out
+    # An area published without an interval counts as exact: the correction is then a lower
+    # bound on the noise (n_with_se says how many areas carry one).
+    result = noise_correction(
+        values,
+        np.where(published, se, 0.0),
+        groups,
+        weights,
+        measure,
+        lambdas=[float(x) for x in settings["lambdas"]],
+        replicates=int(settings["replicates"]),
+        bootstrap=int(settings["bootstrap"]),
+        bootstrap_replicates=int(settings["bootstrap_replicates"]),
+        level=float(settings["level"]),
+        seed=seed,
+    )
+    out.update(
+        correction_method=result.split.method,
+        between_share_corrected=result.split.between_share,
+        between_share_corrected_lower=result.lower,
+        between_share_corrected_upper=result.upper,
+        noise_share_of_within=result.split.noise_share_of_within,
+    )
+    return out
+
 
 #: The ``weighting`` switch: the indicator's own weight basis, or every area equal.
 WEIGHTINGS = ("weighted", "unweighted")
@@ -48,6 +158,7 @@ def decomposition_table(
     weightings: Sequence[str],
     weight_basis: str = "population",
     level: str = "itl1",
+    noise: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Between/within decomposition of one indicator for every period.
 
@@ -67,6 +178,8 @@ def decomposition_table(
     weight_basis
         Which population ``population`` holds (e.g. ``working_age``); reported per row in
         ``weight_basis``, with ``"equal"`` on unweighted rows.
+    noise
+        Settings of the noise correction (:data:`NOISE_DEFAULTS` fills what is missing).
 
     Returns
     -------
@@ -74,11 +187,22 @@ def decomposition_table(
         One row per period × measure × weighting with :data:`DECOMPOSITION_COLUMNS`. Areas
         whose value is missing (suppressed) are counted in ``n_missing``, not silently lost;
         ``mean`` is the (weighted) mean of the values analysed.
+
+        Noise correction: where the period's rows carry published 95% intervals
+        (``lci_95``/``uci_95``; ``se_source``), ``between_share_corrected`` is the signal's
+        between share, net of the sampling error se = (uci − lci)/(2 × 1.96), with a
+        percentile interval from a stratified bootstrap (``_lower``/``_upper``); see
+        :func:`localineq.stats.noise_correction.noise_correction`. ``correction_method`` is
+        ``closed_form`` (variance) or ``simex`` (Theil T, MLD). ``noise_share_of_within`` is
+        the part of the observed within-region component that is sampling noise. Rows without
+        published intervals say ``not published`` and have no correction.
     """
+    settings = {**NOISE_DEFAULTS, **dict(noise or {})}
     group_column = f"{level}_code"
     rows = []
     for period, frame in data.groupby("period", sort=True):
         present = frame[frame["value"].notna()]
+        se = period_standard_errors(present, indicator, str(period))
         weights = nearest_year_weights(
             present["area_code"], int(present["reference_year"].iloc[0]), population
         )
@@ -87,12 +211,13 @@ def decomposition_table(
                 raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
             w = weights["weight"].to_numpy() if weighting == "weighted" else None
             for measure in measures:
-                result = decompose(
-                    present["value"].to_numpy(dtype="float64"),
-                    present[group_column].to_numpy(),
-                    weights=w,
-                    measure=measure,
+                values = present["value"].to_numpy(dtype="float64")
+                groups = present[group_column].to_numpy()
+                result = decompose(values, groups, weights=w, measure=measure)
+                seed = correction_seed(
+                    int(settings["seed"]), indicator, str(period), measure, weighting
                 )
+                corrected = _correction_columns(values, se, groups, w, measure, settings, seed)
                 rows.append(
                     {
                         "indicator": indicator,
@@ -120,6 +245,7 @@ def decomposition_table(
                         if "unit_of_analysis" in frame
                         else "LAD23",
                         "weight_basis": weight_basis if w is not None else "equal",
+                        **corrected,
                     }
                 )
     return pd.DataFrame(rows, columns=DECOMPOSITION_COLUMNS)
@@ -164,7 +290,22 @@ SUMMARY_COLUMNS = [
     "between_share_unweighted",
     "between_share_unweighted_ci_lower",
     "between_share_unweighted_ci_upper",
+    # Noise correction of the weighted (main) share: see decomposition_table.
+    "se_source",
+    "correction_method",
+    "between_share_corrected",
+    "between_share_corrected_lower",
+    "between_share_corrected_upper",
+    "noise_share_of_within",
 ]
+
+#: Summary columns copied from the main decomposition row (absent in older tables: missing).
+_CORRECTION_SUMMARY = (
+    "between_share_corrected",
+    "between_share_corrected_lower",
+    "between_share_corrected_upper",
+    "noise_share_of_within",
+)
 
 
 def decomposition_summary(
@@ -199,7 +340,9 @@ def decomposition_summary(
         (the same value as in ``indicator_catalogue.csv``; ``equal`` for an indicator analysed
         unweighted); the ``*_unweighted`` columns treat every area equally. ``nations`` and
         ``n_regions`` say what each row covers: indicators covering different nations are not
-        shares of the same whole.
+        shares of the same whole. ``between_share_corrected`` (with its interval) and
+        ``noise_share_of_within`` are the main row's noise correction; ``se_source`` says
+        whether the indicator's latest values carry published intervals.
     """
     table = decomposition[decomposition["measure"] == measure]
     if "level" in table.columns:
@@ -265,5 +408,11 @@ def decomposition_summary(
             row["total_unweighted"] = row["between_share_unweighted"] = math.nan
             lo = hi = math.nan
         row["between_share_unweighted_ci_lower"], row["between_share_unweighted_ci_upper"] = lo, hi
+        main_row = latest.loc[main]
+        row["se_source"] = str(main_row.get("se_source", SE_NOT_PUBLISHED))
+        method = main_row.get("correction_method", "")
+        row["correction_method"] = method if isinstance(method, str) else ""
+        for column in _CORRECTION_SUMMARY:
+            row[column] = float(main_row.get(column, math.nan))
         rows.append(row)
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

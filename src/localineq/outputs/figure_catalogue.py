@@ -140,7 +140,10 @@ def figure_catalogue(
                 "regions (UK 12, GB 11, England and Wales 10, England 9): the bars are grouped by "
                 "coverage and each label names it. Black segments: 95% confidence intervals (BCa "
                 "bootstrap, areas resampled within regions). Orange diamonds: the unweighted "
-                "between share, counting every area once. Areas are local authorities, except "
+                "between share, counting every area once. Green circles: the between share of "
+                "the signal, net of the sampling error ONS publishes as 95% intervals (survey "
+                "indicators only; SIMEX), with its bootstrap interval as a green line along the "
+                "bar's upper edge. Areas are local authorities, except "
                 "for healthy life expectancy (upper-tier authorities in England, local "
                 "authorities elsewhere)."
             ),

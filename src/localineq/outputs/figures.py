@@ -16,6 +16,7 @@ import pandas as pd
 
 from localineq.data.atomic import atomic_output, write_text
 from localineq.outputs.area_tables import coverage_label
+from localineq.outputs.noise_figures import draw_corrected_shares
 
 SOURCE_LINE = (
     "Source: ONS Explore Local Statistics; ONS population estimates (weights). "
@@ -234,7 +235,10 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
     the Theil T (weighted by the indicator's weight basis) into the part between ITL1 regions
     (dark) and within them (light); the black whisker is the 95% confidence interval (BCa
     bootstrap) of the between share when available, and the orange diamond the unweighted
-    between share (each area counting once). Indicators are grouped by coverage (UK, GB,
+    between share (each area counting once). For indicators whose values carry published 95%
+    intervals, a green circle marks the between share of the signal, net of sampling noise
+    (``between_share_corrected``), with its bootstrap interval as a thin green line along the
+    bar's upper edge. Indicators are grouped by coverage (UK, GB,
     England and Wales, England; each label names it and the number of regions), because
     shares over 12, 11 or 9 regions are not shares of the same whole.
     """
@@ -284,6 +288,8 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
             ax.plot(
                 edge[has_ci], positions[has_ci], ls="", marker="|", ms=7, color="black", mew=1.1
             )
+    if "between_share_corrected" in data.columns:
+        draw_corrected_shares(ax, data, positions)
     unweighted = 100 * data["between_share_unweighted"].to_numpy(dtype="float64")
     ok = np.isfinite(unweighted)
     ax.scatter(
@@ -328,7 +334,8 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
         "How much of the inequality between areas lies between regions?",
         loc="left",
         fontsize=11,
-        pad=34,
+        # Room for the legend above the axes: two entries a row, 11 points each.
+        pad=12 + 11 * -(-len(ax.get_legend_handles_labels()[0]) // 2),
     )
     add_source_note(ax)
 

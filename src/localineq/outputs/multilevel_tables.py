@@ -3,11 +3,14 @@ model puts between regions, per indicator, period and regional level (ITL1, ITL3
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from localineq.stats.multilevel import icc
+from localineq.stats.noise_correction import reliability_adjusted_icc, standard_errors
 
 ICC_COLUMNS = [
     "indicator",
@@ -23,6 +26,9 @@ ICC_COLUMNS = [
     "fit_messages",
     "unit_of_analysis",
     "weighting",
+    # Reliability-adjusted ICC (issue 25): sampling noise taken out of the residual variance.
+    "se_source",
+    "icc_signal",
 ]
 
 
@@ -42,6 +48,12 @@ def icc_table(
     more areas, or units without a group at that level (units that do not nest in it, such as
     upper-tier authorities in ITL3) gets no row.
 
+    Where the period's values carry published 95% intervals (``lci_95``/``uci_95``;
+    ``se_source``), ``icc_signal`` is the ICC of the signal,
+    :func:`localineq.stats.noise_correction.reliability_adjusted_icc` with
+    se = (uci − lci)/(2 × 1.96) (0 for an area published without an interval); otherwise
+    ``se_source`` is ``not published`` and ``icc_signal`` missing.
+
     Returns
     -------
     pandas.DataFrame
@@ -50,6 +62,12 @@ def icc_table(
     rows = []
     for period, frame in data.groupby("period", sort=True):
         present = frame[frame["value"].notna()]
+        se = (
+            standard_errors(present["lci_95"], present["uci_95"])
+            if {"lci_95", "uci_95"} <= set(present.columns)
+            else np.full(len(present), np.nan)
+        )
+        published = bool(np.isfinite(se).any())
         for level in levels:
             column = f"{level}_code"
             if column not in present.columns or present[column].isna().any():
@@ -76,6 +94,12 @@ def icc_table(
                     if "unit_of_analysis" in frame
                     else "LAD23",
                     "weighting": "unweighted",
+                    "se_source": "published 95% interval" if published else "not published",
+                    "icc_signal": reliability_adjusted_icc(
+                        result.between_variance, result.within_variance, np.nan_to_num(se)
+                    )
+                    if published
+                    else math.nan,
                 }
             )
     return pd.DataFrame(rows, columns=ICC_COLUMNS)

@@ -21,6 +21,7 @@ from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
 from localineq.outputs.figure_catalogue import units_phrase, weight_phrase
 from localineq.outputs.missions import missions_context
 from localineq.outputs.neighbourhood_tables import neighbourhood_rows
+from localineq.outputs.noise_sections import noise_findings
 from localineq.outputs.report_base import ReportState, Section, figure_context, table_context
 from localineq.outputs.spatial_report import spatial_context
 from localineq.outputs.tables import format_interval, format_value, summary_display
@@ -179,6 +180,7 @@ def key_findings_context(state: ReportState) -> dict[str, Any]:
             (state.config.get("neighbourhoods") or {}).get("indicators", {}),
         ),
         "widest_link": state.link("results/tables/widest_internal_gaps.csv"),
+        "noise": noise_findings(summary),
     }
 
 

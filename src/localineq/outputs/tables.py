@@ -188,7 +188,9 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
     """Human-readable version of :func:`decomposition_summary` for Markdown/LaTeX/HTML.
 
     Shares are percentages with their 95% confidence interval (BCa bootstrap) in brackets;
-    ``Coverage`` names the nations and number of regions of each indicator.
+    ``Coverage`` names the nations and number of regions of each indicator. The share net of
+    sampling noise (signal only) is given where the source publishes 95% intervals, with its
+    stratified-bootstrap interval.
     """
     from localineq.outputs.area_tables import coverage_label
 
@@ -216,6 +218,16 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
             "Within regions, weighted": [
                 f"{100 * (1 - r.between_share):.0f}%" for r in summary.itertuples()
             ],
+            "Between regions, net of sampling noise (95% CI)": [
+                format_interval(
+                    r.between_share_corrected,
+                    r.between_share_corrected_lower,
+                    r.between_share_corrected_upper,
+                )
+                if r.se_source == "published 95% interval"
+                else "no published error"
+                for r in summary.itertuples()
+            ],
             "Between regions, unweighted (95% CI)": [
                 format_interval(
                     r.between_share_unweighted,
@@ -237,8 +249,9 @@ SUMMARY_CAPTION = (
     "Share of the inequality between areas (Theil T, latest period) that lies between ITL1 "
     "regions, weighted by each indicator's weight basis and unweighted, with 95% confidence "
     "intervals (BCa bootstrap). Coverage differs (UK 12 regions, GB 11, England and Wales 10, "
-    "England 9), so the shares are not of the same whole. Source: ONS; Open Government Licence "
-    "v3.0."
+    "England 9), so the shares are not of the same whole. Net of sampling noise: the share of "
+    "the signal where ONS publishes 95% intervals (SIMEX, percentile interval of a stratified "
+    "bootstrap). Source: ONS; Open Government Licence v3.0."
 )
 
 MASKED_DISPLAY_HEADERS = {
