@@ -4,7 +4,8 @@ import logging
 
 import pandas as pd
 
-from localineq.data.indicators import analysis_units, export_table, write_export
+from localineq.data.indicators import add_real_terms, analysis_units, export_table, write_export
+from localineq.data.prices import cpi_base_year, read_cpi
 from localineq.data.validation import validate_export
 
 
@@ -29,6 +30,12 @@ def main(smk) -> None:
             latest["period_label"].iloc[0],
             latest["value"].notna().sum(),
         )
+    money = [k for k in smk.params.get("money", []) if k in specs]
+    if money:  # real terms beside nominal (issue 20); tables without money stay as they were
+        cpi = read_cpi(smk.input.cpi)
+        base = cpi_base_year(cpi, smk.params.base_year)
+        table = add_real_terms(table, money, cpi, base)
+        logging.info("deflated %s to %d prices with CPI D7BT", ", ".join(money), base)
     write_export(table, smk.output.csv, smk.output.parquet)
 
 
