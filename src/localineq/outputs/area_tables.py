@@ -19,7 +19,7 @@ import pandas as pd
 
 from localineq.data.readers import parse_period
 from localineq.policy.compare import (
-    published_decimals,
+    rows_decimals,
     se_from_interval,
     significant_difference,
 )
@@ -270,7 +270,7 @@ def masked_areas(
             latest["region_reference"],
             0.0,
             level,
-            decimals=published_decimals(ind["value"]),
+            decimals=rows_decimals(ind),
         )
         latest["evidence"] = np.where(np.isfinite(se), "interval", "not published")
         latest["persistence"] = [

@@ -37,6 +37,7 @@ __all__ = [
     "improvement",
     "orient",
     "published_decimals",
+    "rows_decimals",
     "se_from_interval",
     "significant_difference",
     "z_value",
@@ -89,6 +90,28 @@ def published_decimals(values: npt.ArrayLike, cap: int = MAX_DECIMALS) -> int:
     if y.size == 0:
         return cap
     return min(cap, max(_decimals_of(v) for v in np.unique(y)))
+
+
+def rows_decimals(rows: Any) -> int:
+    """:func:`published_decimals` of an indicator's rows as the source published them.
+
+    Rows whose ``harmonisation`` is not ``published`` (values merged or re-weighted onto
+    2023 codes) are computed, not published, and would claim spurious decimals; they are
+    left out when the column is there. ``rows`` is a table with a ``value`` column.
+
+    >>> import pandas as pd
+    >>> published_decimals(pd.Series([7.81, 7.4512]))
+    4
+    >>> rows_decimals(pd.DataFrame({"value": [7.81, 7.4512],
+    ...                             "harmonisation": ["published", "merger"]}))
+    2
+    """
+    values = rows["value"]
+    if "harmonisation" in rows:
+        published = rows["harmonisation"].eq("published")
+        if published.any():
+            values = values[published]
+    return published_decimals(values)
 
 
 def _quantised(x: float, quantum: Decimal) -> Decimal:

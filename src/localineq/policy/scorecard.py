@@ -10,6 +10,16 @@ Builds the three result tables of issue 11 from the analysis-ready indicator tab
 * :func:`backtest_table` — how often each ``rise_everywhere`` / ``gap_narrows`` test would
   have been met over every historical window as long as baseline → horizon.
 
+Money is judged in real terms by default (``value_real`` of ``la_indicators``: CPI at each
+value's reference period, ``price_basis`` names the base); the same tests on nominal values
+follow as rows labelled ``price_basis = "nominal"``, a sensitivity. Ratio-scale indicators
+(``missions.ratio_scale``: money and rates) judge "gap narrowed" by the scale-free
+``missions.ratio_gap_measure`` (the ratio of the top group's mean to the rest's), which a
+common price level cannot move; the absolute gap stays beside it
+(``gap_top_tenth_vs_rest_*``), and ``gap_top_group`` names the top group by its count
+("top 2 of 12 regions"). Every comparison is made at the published precision
+(``decimals``, :func:`~localineq.policy.compare.published_decimals`).
+
 Every number is reproducible from those two tables and the stated periods: values, 95%
 bounds (standard errors via :func:`~localineq.policy.missions.se_from_interval`), each
 indicator's own weights, and the areas' total population (the ``weight`` of rows whose
@@ -25,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from localineq.policy.compare import se_from_interval
+from localineq.policy.compare import rows_decimals, se_from_interval
 from localineq.policy.lenses import ambition_backtest, evaluate_test, regional_panel
 from localineq.policy.missions import FAILED, MET, NO_DATA
 from localineq.policy.periods import (
@@ -39,6 +49,7 @@ from localineq.stats.convergence import beta_convergence, sigma_convergence
 
 __all__ = [
     "LENSES",
+    "NOMINAL",
     "SCORECARD_COLUMNS",
     "area_population",
     "backtest_table",
@@ -47,6 +58,7 @@ __all__ = [
     "convergence_table",
     "indicator_panel",
     "lens_panels",
+    "price_panels",
     "mission_sentences",
     "scorecard",
 ]
@@ -84,7 +96,16 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "gap_p90_p10_latest",
     "intervals_published",
     "note",
+    "gap_top_group",
+    "gap_top_tenth_vs_rest_baseline",
+    "gap_top_tenth_vs_rest_latest",
+    "gap_top_tenth_ratio_baseline",
+    "gap_top_tenth_ratio_latest",
+    "decimals",
 )
+
+#: ``price_basis`` of the nominal sensitivity rows.
+NOMINAL = "nominal"
 
 
 def area_population(frame: pd.DataFrame) -> pd.Series:
@@ -135,6 +156,27 @@ def indicator_panel(
     return out.reset_index(drop=True)
 
 
+def price_panels(
+    frame: pd.DataFrame, indicator: str, population: pd.Series | None = None
+) -> list[tuple[str, pd.DataFrame]]:
+    """The indicator's panel in each price basis, the default first.
+
+    Money (rows with ``value_real``): ``[(real basis, real panel), ("nominal", nominal
+    panel)]``; anything else: ``[("", panel)]``. The real panel is :func:`indicator_panel`
+    of the frame with ``value``/``lci_95``/``uci_95`` replaced by their ``*_real`` columns.
+    """
+    rows = frame[frame["indicator"] == indicator]
+    nominal = indicator_panel(frame, indicator, population)
+    if "value_real" not in rows or not rows["value_real"].notna().any():
+        return [("", nominal)]
+    basis = str(rows.loc[rows["value_real"].notna(), "real_price_basis"].iloc[0])
+    real_rows = rows.assign(
+        value=rows["value_real"], lci_95=rows["lci_95_real"], uci_95=rows["uci_95_real"]
+    )
+    pop = area_population(frame) if population is None else population
+    return [(basis, indicator_panel(real_rows, indicator, pop)), (NOMINAL, nominal)]
+
+
 def lens_panels(panel: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The same indicator at both lenses: regions aggregated from the local panel."""
     return {"regional": regional_panel(panel), "local": panel}
@@ -172,9 +214,10 @@ def check_missions(
         bad = set(missions_cfg.get(key, {}) or {}) - known
         if bad:
             raise ValueError(f"missions.{key} names unknown indicators: {sorted(bad)}")
-    bad = set(missions_cfg.get("nominal", []) or []) - known
-    if bad:
-        raise ValueError(f"missions.nominal names unknown indicators: {sorted(bad)}")
+    for key in ("nominal", "ratio_scale"):
+        bad = set(missions_cfg.get(key, []) or []) - known
+        if bad:
+            raise ValueError(f"missions.{key} names unknown indicators: {sorted(bad)}")
     numbers = [int(m["number"]) for m in missions_cfg["declared"]]
     if len(set(numbers)) != len(numbers):
         raise ValueError(f"mission numbers repeat: {numbers}")
@@ -198,12 +241,38 @@ def _periods_with_data(panel: pd.DataFrame) -> list[str]:
     return sorted(panel.loc[panel["value"].notna(), "period"].unique(), key=period_bounds)
 
 
-def _test_params(missions_cfg: Mapping[str, Any], test: Mapping[str, Any]) -> dict[str, Any]:
+def _test_params(
+    missions_cfg: Mapping[str, Any],
+    test: Mapping[str, Any],
+    indicator: str | None = None,
+    decimals: int | None = None,
+) -> dict[str, Any]:
     params = {k: v for k, v in test.items() if k != "test"}
     if test["test"] == "gap_narrows":
-        params.setdefault("measure", missions_cfg.get("gap_measure", "top_tenth_vs_rest"))
+        default = missions_cfg.get("gap_measure", "top_tenth_vs_rest")
+        if indicator in set(missions_cfg.get("ratio_scale", []) or []):
+            default = missions_cfg.get("ratio_gap_measure", "top_tenth_ratio")
+        params.setdefault("measure", default)
         params.setdefault("share", missions_cfg.get("gap_share", 0.1))
+    if decimals is not None:
+        params.setdefault("decimals", decimals)
     return params
+
+
+def _top_group_label(row: Mapping[str, Any], lens: str, unit: str) -> str:
+    """``top 2 of 12 regions`` from a gap_narrows row (baseline count; latest if it differs)."""
+    n_top, n_all = row.get("gap_top_n_baseline"), row.get("gap_n_compared")
+    if n_top is None or n_all is None or pd.isna(n_top):
+        return ""
+    if lens == "regional":
+        noun = "regions"
+    else:
+        noun = "upper-tier areas" if "UTLA" in unit else "local authorities"
+    label = f"top {int(n_top)} of {int(n_all)} {noun}"
+    late = row.get("gap_top_n_latest")
+    if late is not None and late != n_top:
+        label += f" ({int(late)} at latest, ties)"
+    return label
 
 
 def _target_of(test: Mapping[str, Any]) -> float:
@@ -244,61 +313,85 @@ def scorecard(
             spec = indicators_cfg[ind]
             tier = spec.get("tier", "lad")
             frame = frames["upper" if tier == "upper" else "lad"]
-            panel = indicator_panel(frame, ind)
-            unit = str(frame.loc[frame["indicator"] == ind, "unit_of_analysis"].iloc[0])
-            rule = baseline_rule_for(missions_cfg, mission, ind)
-            periods = _periods_with_data(panel)
-            base, late = baseline_period(periods, rule), latest_period(periods)
-            note = []
-            if base is None:
-                note.append("no period published before the baseline date")
-            elif rule.fallback == "earliest" and base == periods[0]:
-                b_end = period_bounds(base)[1] + pd.DateOffset(months=rule.lag_months)
-                if b_end >= pd.Timestamp(rule.before):
-                    note.append("baseline published after the White Paper (earliest period)")
-            if ind in nominal:
-                note.append("nominal values (not adjusted for inflation)")
-            hib = bool(spec["higher_is_better"])
-            intervals = bool(panel["se"].notna().any())
-            for test in mission["tests"]:
-                params = _test_params(missions_cfg, test)
-                for lens, lp in lens_panels(panel).items():
-                    res = evaluate_test(
-                        lp,
-                        test["test"],
-                        baseline=base,
-                        latest=late,
-                        higher_is_better=hib,
-                        params=params,
-                    )
-                    row = res.as_row()
-                    rows.append(
-                        {
-                            **{k: row.get(k, math.nan) for k in SCORECARD_COLUMNS if k in row},
-                            "mission": int(mission["number"]),
-                            "mission_name": mission["short"],
-                            "indicator": ind,
-                            "indicator_title": spec["title"],
-                            "test": test["test"],
-                            "lens": lens,
-                            "unit_of_analysis": "ITL1 region" if lens == "regional" else unit,
-                            "higher_is_better": hib,
-                            "price_basis": "nominal" if ind in nominal else "",
-                            "baseline_rule": rule.describe(),
-                            "baseline_period": base or "",
-                            "latest_period": late or "",
-                            "gap_measure": params.get("measure", ""),
-                            "target": _target_of(test),
-                            "intervals_published": intervals,
-                            "note": "; ".join(note),
-                        }
-                    )
+            for basis, panel in price_panels(frame, ind):
+                rows.extend(_scorecard_rows(missions_cfg, mission, ind, spec, frame, panel,
+                                            basis, ind in nominal))  # fmt: skip
     out = pd.DataFrame(rows)
     for col in SCORECARD_COLUMNS:
         if col not in out:
             out[col] = math.nan
     out["n_failed_significant"] = out["n_failed_significant"].astype("Int64")
     return out[list(SCORECARD_COLUMNS)]
+
+
+def _scorecard_rows(
+    missions_cfg: Mapping[str, Any],
+    mission: Mapping[str, Any],
+    ind: str,
+    spec: Mapping[str, Any],
+    frame: pd.DataFrame,
+    panel: pd.DataFrame,
+    basis: str,
+    declared_nominal: bool,
+) -> list[dict[str, Any]]:
+    """The scorecard rows of one mission indicator in one price basis (both lenses)."""
+    rows = []
+    decimals = rows_decimals(frame[frame["indicator"] == ind])
+    unit = str(frame.loc[frame["indicator"] == ind, "unit_of_analysis"].iloc[0])
+    rule = baseline_rule_for(missions_cfg, mission, ind)
+    periods = _periods_with_data(panel)
+    base, late = baseline_period(periods, rule), latest_period(periods)
+    note = []
+    if base is None:
+        note.append("no period published before the baseline date")
+    elif rule.fallback == "earliest" and base == periods[0]:
+        b_end = period_bounds(base)[1] + pd.DateOffset(months=rule.lag_months)
+        if b_end >= pd.Timestamp(rule.before):
+            note.append("baseline published after the White Paper (earliest period)")
+    if basis == NOMINAL:
+        note.append("nominal values (not adjusted for inflation): a sensitivity")
+    elif basis:
+        note.append(f"{basis}: CPI D7BT at each value's reference period")
+    elif declared_nominal:
+        note.append("nominal values (not adjusted for inflation)")
+    hib = bool(spec["higher_is_better"])
+    intervals = bool(panel["se"].notna().any())
+    for test in mission["tests"]:
+        params = _test_params(missions_cfg, test, ind, decimals)
+        for lens, lp in lens_panels(panel).items():
+            res = evaluate_test(
+                lp,
+                test["test"],
+                baseline=base,
+                latest=late,
+                higher_is_better=hib,
+                params=params,
+            )
+            row = res.as_row()
+            rows.append(
+                {
+                    **{k: row.get(k, math.nan) for k in SCORECARD_COLUMNS if k in row},
+                    "mission": int(mission["number"]),
+                    "mission_name": mission["short"],
+                    "indicator": ind,
+                    "indicator_title": spec["title"],
+                    "test": test["test"],
+                    "lens": lens,
+                    "unit_of_analysis": "ITL1 region" if lens == "regional" else unit,
+                    "higher_is_better": hib,
+                    "price_basis": basis or ("nominal" if declared_nominal else ""),
+                    "baseline_rule": rule.describe(),
+                    "baseline_period": base or "",
+                    "latest_period": late or "",
+                    "gap_measure": params.get("measure", ""),
+                    "target": _target_of(test),
+                    "intervals_published": intervals,
+                    "note": "; ".join(note),
+                    "gap_top_group": _top_group_label(row, lens, unit),
+                    "decimals": decimals,
+                }
+            )
+    return rows
 
 
 def _indicator_frames(
@@ -328,22 +421,32 @@ def convergence_table(
     the OLS slope of dispersion on period mid-year (negative = converging). Beta: the
     weighted regression of annualised log growth between the first and last period on the
     initial log level (:func:`~localineq.stats.convergence.beta_convergence`, weights of the
-    first period), with its CI and half-life.
+    first period), with its CI and half-life. Money is deflated (``price_basis``, real
+    first, then nominal): one price factor per period multiplies every area alike, so the
+    standard deviation of logs and the beta slope are the same in both bases (the
+    nominal rows show it); the mean growth, and hence the beta intercept, are not.
 
     Returns
     -------
     pandas.DataFrame
-        One row per indicator × lens: ``indicator, lens, n_areas, n_periods,
+        One row per indicator × price basis × lens: ``indicator, price_basis, lens, n_areas, n_periods,
         first_period, last_period, sigma_measure, sigma_first, sigma_last,
         sigma_trend_per_year, beta, beta_ci_low, beta_ci_high, beta_pvalue,
         speed_per_year, half_life_years, converging_sigma, converging_beta, note``.
     """
     rows = []
     for ind, frame in _indicator_frames(frames, indicators_cfg):
-        panel = indicator_panel(frame, ind)
-        periods = _periods_with_data(panel)
-        if len(periods) < min_periods:
-            continue
+        for basis, panel in price_panels(frame, ind):
+            rows.extend(_convergence_rows(ind, basis, panel, min_periods, measure, level))
+    return pd.DataFrame(rows)
+
+
+def _convergence_rows(
+    ind: str, basis: str, panel: pd.DataFrame, min_periods: int, measure: str, level: float
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    periods = _periods_with_data(panel)
+    if len(periods) >= min_periods:
         for lens, lp in lens_panels(panel).items():
             ok = lp["value"].notna() & (lp["value"] > 0) & lp["weight"].notna()
             counts = lp[ok].groupby("area_code")["period"].nunique()
@@ -351,6 +454,7 @@ def convergence_table(
             bal = lp[ok & lp["area_code"].isin(keep)]
             row: dict[str, Any] = {
                 "indicator": ind,
+                "price_basis": basis,
                 "lens": lens,
                 "n_areas": int(len(keep)),
                 "n_periods": len(periods),
@@ -388,7 +492,7 @@ def convergence_table(
                     "note": "",
                 }
             )
-    return pd.DataFrame(rows)
+    return rows
 
 
 def backtest_table(
@@ -417,68 +521,80 @@ def backtest_table(
         for ind in mission["indicators"]:
             spec = indicators_cfg[ind]
             frame = frames["upper" if spec.get("tier", "lad") == "upper" else "lad"]
-            panel = indicator_panel(frame, ind)
-            periods = _periods_with_data(panel)
-            base = baseline_period(periods, baseline_rule_for(missions_cfg, mission, ind))
-            for test in mission["tests"]:
-                if test["test"] not in ("rise_everywhere", "gap_narrows"):
-                    continue
-                params = _test_params(missions_cfg, test)
-                window = horizon - period_bounds(base)[0].year if base else 0
-                for lens, lp in lens_panels(panel).items():
-                    row: dict[str, Any] = {
-                        "mission": int(mission["number"]),
-                        "indicator": ind,
-                        "test": test["test"],
-                        "lens": lens,
-                        "baseline_period": base or "",
-                        "window_years_target": window,
-                        "price_basis": "nominal" if ind in nominal else "",
-                    }
-                    bt = (
-                        ambition_backtest(
-                            lp,
-                            test["test"],
-                            window_years=window,
-                            higher_is_better=bool(spec["higher_is_better"]),
-                            params=params,
-                        )
-                        if window > 0
-                        else pd.DataFrame()
-                    )
-                    judged = bt[bt["verdict"] != NO_DATA] if len(bt) else bt
-                    n_met = int((judged["verdict"] == MET).sum()) if len(judged) else 0
-                    row.update(
-                        {
-                            "window_years_used": int(bt["window_years_used"].iloc[0])
-                            if len(bt)
-                            else 0,
-                            "n_windows": len(judged),
-                            "n_met": n_met,
-                            "n_failed": int((judged["verdict"] == FAILED).sum())
-                            if len(judged)
-                            else 0,
-                            "share_met": n_met / len(judged) if len(judged) else math.nan,
-                            "first_window": f"{bt['window_start'].iloc[0]} → "
-                            f"{bt['window_end'].iloc[0]}"
-                            if len(bt)
-                            else "",
-                            "last_window": f"{bt['window_start'].iloc[-1]} → "
-                            f"{bt['window_end'].iloc[-1]}"
-                            if len(bt)
-                            else "",
-                            "windows": "; ".join(
-                                f"{a}→{b}:{v}"
-                                for a, b, v in bt[
-                                    ["window_start", "window_end", "verdict"]
-                                ].itertuples(index=False)
-                            )
-                            if len(bt)
-                            else "",
-                        }
-                    )
-                    rows.append(row)
+            decimals = rows_decimals(frame[frame["indicator"] == ind])
+            for basis, panel in price_panels(frame, ind):
+                rows.extend(_backtest_rows(missions_cfg, mission, ind, spec, panel, basis,
+                                           ind in nominal, horizon, decimals))  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _backtest_rows(
+    missions_cfg: Mapping[str, Any],
+    mission: Mapping[str, Any],
+    ind: str,
+    spec: Mapping[str, Any],
+    panel: pd.DataFrame,
+    basis: str,
+    declared_nominal: bool,
+    horizon: int,
+    decimals: int,
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    periods = _periods_with_data(panel)
+    base = baseline_period(periods, baseline_rule_for(missions_cfg, mission, ind))
+    for test in mission["tests"]:
+        if test["test"] not in ("rise_everywhere", "gap_narrows"):
+            continue
+        params = _test_params(missions_cfg, test, ind, decimals)
+        window = horizon - period_bounds(base)[0].year if base else 0
+        for lens, lp in lens_panels(panel).items():
+            row: dict[str, Any] = {
+                "mission": int(mission["number"]),
+                "indicator": ind,
+                "test": test["test"],
+                "lens": lens,
+                "baseline_period": base or "",
+                "window_years_target": window,
+                "price_basis": basis or ("nominal" if declared_nominal else ""),
+            }
+            bt = (
+                ambition_backtest(
+                    lp,
+                    test["test"],
+                    window_years=window,
+                    higher_is_better=bool(spec["higher_is_better"]),
+                    params=params,
+                )
+                if window > 0
+                else pd.DataFrame()
+            )
+            judged = bt[bt["verdict"] != NO_DATA] if len(bt) else bt
+            n_met = int((judged["verdict"] == MET).sum()) if len(judged) else 0
+            row.update(
+                {
+                    "window_years_used": int(bt["window_years_used"].iloc[0]) if len(bt) else 0,
+                    "n_windows": len(judged),
+                    "n_met": n_met,
+                    "n_failed": int((judged["verdict"] == FAILED).sum()) if len(judged) else 0,
+                    "share_met": n_met / len(judged) if len(judged) else math.nan,
+                    "first_window": f"{bt['window_start'].iloc[0]} → {bt['window_end'].iloc[0]}"
+                    if len(bt)
+                    else "",
+                    "last_window": f"{bt['window_start'].iloc[-1]} → {bt['window_end'].iloc[-1]}"
+                    if len(bt)
+                    else "",
+                    "windows": "; ".join(
+                        f"{a}→{b}:{v}"
+                        for a, b, v in bt[["window_start", "window_end", "verdict"]].itertuples(
+                            index=False
+                        )
+                    )
+                    if len(bt)
+                    else "",
+                }
+            )
+            rows.append(row)
+    return rows
 
 
 def _fmt_people(n: float) -> str:

@@ -79,7 +79,7 @@ from localineq.policy.compare import (
     MAX_DECIMALS,
     compare_at_precision,
     orient,
-    published_decimals,
+    rows_decimals,
     se_from_interval,
     significant_difference,
 )
@@ -525,7 +525,7 @@ def indicator_targets(
     reference : {"mean", "median"}
         Statistic of the UK trend and of the regional reference reported beside each row.
     """
-    decimals = published_decimals(panel["value"])
+    decimals = rows_decimals(panel)
     real, basis = in_real_terms(panel)
     out = _indicator_targets(real, spec, rule, reference, decimals)
     out["price_basis"] = basis
