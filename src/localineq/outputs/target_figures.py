@@ -23,25 +23,21 @@ from localineq.outputs.maps import (
     to_bng,
     unit_polygons,
 )
-from localineq.policy.targets import STATUSES
+from localineq.policy.targets import STATUS_MEANINGS, STATUSES
 
 __all__ = ["STATUS_COLOURS", "alarm_list", "status_counts", "status_map"]
 
-#: Status colours (colour-blind-safe: Okabe-Ito blue / sky blue / orange / vermillion).
+#: Status colours (colour-blind-safe: Okabe-Ito blue / sky blue / orange / yellow / vermillion).
 STATUS_COLOURS = {
     "met": "#0072B2",
     "on_track": "#56B4E9",
     "off_track": "#E69F00",
+    "lagging_uk_trend": "#F0E442",
     "levelling_down": "#D55E00",
     "no_data": NO_DATA_COLOUR,
 }
-STATUS_NAMES = {
-    "met": "met",
-    "on_track": "on track",
-    "off_track": "off track",
-    "levelling_down": "levelling-down alarm",
-    "no_data": "no data",
-}
+#: Legend names, from the one status vocabulary (:data:`localineq.policy.targets.STATUS_MEANINGS`).
+STATUS_NAMES = {k: label.lower() for k, (label, _) in STATUS_MEANINGS.items()}
 
 
 def status_counts(targets: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
@@ -69,16 +65,26 @@ def status_counts(targets: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]])
 
 
 def alarm_list(targets: pd.DataFrame) -> pd.DataFrame:
-    """Levelling-down alarms: significant first, then by indicator and the size of the fall.
+    """Levelling-down alarms: significant first, most persistent, then the largest relative fall.
 
-    The fall is :math:`s\\,(y_t - f_t)` below the floor (oriented, so larger = worse).
+    The fall is :math:`s\\,(y_0 - y_t)` below the area's own baseline; ``fall_share`` is
+    that fall as a share of :math:`|y_0|` (comparable across indicators).
     """
     alarms = targets[targets["status"] == "levelling_down"].copy()
-    sign = alarms["higher_is_better"].map({True: 1.0, False: -1.0}).astype(float)
-    alarms["shortfall"] = sign * (alarms["floor_latest"] - alarms["latest"])
-    return alarms.sort_values(
-        ["significant", "indicator", "shortfall"], ascending=[False, True, False], kind="stable"
-    ).reset_index(drop=True)
+    sign = alarms["higher_is_better"].astype(str).map({"True": 1.0, "False": -1.0}).astype(float)
+    alarms["shortfall"] = sign * (alarms["baseline"] - alarms["latest"])
+    alarms["fall_share"] = alarms["shortfall"] / alarms["baseline"].abs()
+    persistence = alarms.get("levelling_down_periods", 0)
+    alarms["_persistence"] = pd.to_numeric(persistence, errors="coerce").fillna(0)
+    return (
+        alarms.sort_values(
+            ["significant", "_persistence", "fall_share"],
+            ascending=[False, False, False],
+            kind="stable",
+        )
+        .drop(columns="_persistence")
+        .reset_index(drop=True)
+    )
 
 
 def status_map(

@@ -56,6 +56,8 @@ __all__ = [
     "baseline_rule_for",
     "check_missions",
     "convergence_table",
+    "default_basis",
+    "is_sensitivity",
     "indicator_panel",
     "lens_panels",
     "price_panels",
@@ -597,6 +599,24 @@ def _backtest_rows(
     return rows
 
 
+def is_sensitivity(table: pd.DataFrame) -> pd.Series:
+    """Rows that are a nominal sensitivity: ``price_basis`` nominal where real rows exist.
+
+    >>> t = pd.DataFrame({"indicator": ["pay", "pay", "old"],
+    ...                   "price_basis": ["real (CPI, 2025 prices)", "nominal", "nominal"]})
+    >>> is_sensitivity(t).tolist()
+    [False, True, False]
+    """
+    basis = table["price_basis"].fillna("").astype(str)
+    has_real = basis.str.startswith("real").groupby(table["indicator"]).transform("any")
+    return basis.eq(NOMINAL) & has_real
+
+
+def default_basis(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows in the default price basis (real terms for money): sensitivities dropped."""
+    return table[~is_sensitivity(table)]
+
+
 def _fmt_people(n: float) -> str:
     if n >= 1e6:
         return f"{n / 1e6:.1f} million people"
@@ -634,6 +654,7 @@ def mission_sentences(
     """
     labels = dict(missions_cfg.get("labels", {}) if labels is None else labels)
     plabel = period_label or str
+    table = default_basis(table)
     out = {}
     for mission in missions_cfg["declared"]:
         num = int(mission["number"])
@@ -651,14 +672,15 @@ def mission_sentences(
             span = f"{plabel(base)} to {plabel(late)}"
         else:
             span = f"{plabel(late)}, the only period published"
-        nominal = ", nominal" if reg["price_basis"] == "nominal" else ""
+        basis = str(reg["price_basis"]) if isinstance(reg["price_basis"], str) else ""
+        nominal = f", {basis}" if basis else ""
         what = _test_phrase(test, name, reg)
         if reg["verdict"] == NO_DATA or loc["verdict"] == NO_DATA:
             out[num] = f"Mission {num}: “{what}” cannot be tested ({reg['note'] or 'no data'})."
             continue
         if test == "gap_narrows":
             out[num] = (
-                f"Mission {num}: by region the gap in {name} "
+                f"Mission {num}: by region the gap in {name} ({_gap_words(reg)}) "
                 f"{'narrowed' if reg['verdict'] == MET else 'did not narrow'} "
                 f"({reg['gap_baseline']:.3g} → {reg['gap_latest']:.3g}); across "
                 f"local authorities it {'narrowed' if loc['verdict'] == MET else 'did not narrow'}"
@@ -687,6 +709,18 @@ def mission_sentences(
             tail = f"so did all {int(loc['n_met'])} {unit} with data"
         out[num] = f"Mission {num}: {lead}; {tail} ({span}{nominal})."
     return out
+
+
+def _gap_words(row: pd.Series) -> str:
+    """The gap measure in words, naming the top group by count (``top 2 of 12 regions``)."""
+    group = row.get("gap_top_group")
+    group = group if isinstance(group, str) and group else "the top tenth"
+    measure = str(row.get("gap_measure", ""))
+    if measure == "top_tenth_ratio":
+        return f"mean of the {group} as a ratio to the rest"
+    if measure == "top_tenth_vs_rest":
+        return f"mean of the {group} minus the rest"
+    return {"p90_p10": "P90/P10", "max_min": "highest minus lowest"}.get(measure, measure)
 
 
 def _test_phrase(test: str, name: str, row: pd.Series) -> str:
