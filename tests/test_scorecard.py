@@ -10,13 +10,12 @@ import pandas as pd
 import pytest
 
 from localineq.policy.periods import BaselineRule
+from localineq.policy.history import backtest_table, convergence_table
 from localineq.policy.scorecard import (
     SCORECARD_COLUMNS,
     area_population,
-    backtest_table,
     baseline_rule_for,
     check_missions,
-    convergence_table,
     mission_sentences,
     scorecard,
 )

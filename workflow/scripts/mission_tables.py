@@ -4,7 +4,8 @@ import logging
 
 import pandas as pd
 
-from localineq.policy.scorecard import backtest_table, convergence_table, scorecard
+from localineq.policy.history import backtest_table, convergence_table
+from localineq.policy.scorecard import scorecard
 
 CSV = {"index": False, "float_format": "%.10g", "lineterminator": "\n", "encoding": "utf-8"}
 

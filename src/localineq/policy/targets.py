@@ -69,7 +69,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -83,8 +82,10 @@ from localineq.policy.compare import (
     se_from_interval,
     significant_difference,
 )
-from localineq.policy.periods import BaselineRule, baseline_period, latest_period, period_midyear
+from localineq.policy.periods import baseline_period, latest_period, period_midyear
 from localineq.policy.reference import group_reference, reference_label
+from localineq.policy.statuses import STATUS_MEANINGS, STATUSES, fell_below_baseline
+from localineq.policy.target_rules import BENCHMARKS, TargetRule
 from localineq.stats.dispersion import weighted_quantile
 
 __all__ = [
@@ -100,35 +101,6 @@ __all__ = [
     "polarity_rank",
     "targets_table",
 ]
-
-#: Benchmark kinds accepted in config.
-BENCHMARKS: tuple[str, ...] = ("top_quintile", "uk_median", "region_best_quartile", "level")
-#: Status of an authority against its target, in reporting order.
-STATUSES: tuple[str, ...] = (
-    "met",
-    "on_track",
-    "off_track",
-    "lagging_uk_trend",
-    "levelling_down",
-    "no_data",
-)
-#: One vocabulary for every table, figure, report and profile: status -> (label, meaning).
-STATUS_MEANINGS: dict[str, tuple[str, str]] = {
-    "met": ("Met", "at or beyond its 2030 target (a high performer: held its baseline)"),
-    "on_track": ("On track", "not yet at its target but at or beyond the straight-line milestone"),
-    "off_track": ("Off track", "behind the straight-line milestone to its target"),
-    "lagging_uk_trend": (
-        "Lagging the UK trend",
-        "a high performer that has not fallen below its baseline but has fallen further "
-        "behind the UK trend than the tolerance; not an alarm",
-    ),
-    "levelling_down": (
-        "Levelling down",
-        "a high performer at baseline whose value fell below its own baseline by more than "
-        "the noise (significantly, where intervals are published)",
-    ),
-    "no_data": ("No data", "no baseline or no latest value"),
-}
 
 TARGET_COLUMNS: tuple[str, ...] = (
     "area_code",
@@ -167,104 +139,6 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "levelling_down_periods",
     "periods_checked",
 )
-
-
-@dataclass(frozen=True)
-class TargetRule:
-    """The target rule of one indicator (see the module docstring for the formulas).
-
-    Attributes
-    ----------
-    benchmark : {"top_quintile", "uk_median", "region_best_quartile", "level"}
-    level : float or None
-        The stated level when ``benchmark == "level"``.
-    gap_share : float
-        Share :math:`\\lambda \\in (0, 1]` of the gap to the benchmark closed by the horizon.
-    horizon : int
-        Target year (the middle of it is the target time).
-    milestone_every : int
-        Years between interim milestones counted back from the horizon.
-    trend_tolerance : float
-        :math:`\\tau` as a share of the UK reference's baseline level.
-    ambition : str
-        Where the numbers come from (a mission's own ambition, or the default).
-    baseline : BaselineRule
-    """
-
-    benchmark: str = "top_quintile"
-    level: float | None = None
-    gap_share: float = 0.5
-    horizon: int = 2030
-    milestone_every: int = 2
-    trend_tolerance: float = 0.02
-    ambition: str = "default"
-    baseline: BaselineRule = field(default_factory=BaselineRule)
-    persistence_periods: int = 5
-
-    def __post_init__(self) -> None:
-        if self.benchmark not in BENCHMARKS:
-            raise ValueError(f"benchmark must be one of {BENCHMARKS}, got {self.benchmark!r}")
-        if (self.benchmark == "level") != (self.level is not None):
-            raise ValueError("a 'level' benchmark needs `level`, and only it takes one")
-        if not 0 < self.gap_share <= 1:
-            raise ValueError(f"gap_share must lie in (0, 1], got {self.gap_share}")
-        if self.milestone_every < 1:
-            raise ValueError("milestone_every must be >= 1 year")
-        if self.trend_tolerance < 0:
-            raise ValueError("trend_tolerance must be >= 0")
-        if self.persistence_periods < 1:
-            raise ValueError("persistence_periods must be >= 1")
-
-    @property
-    def horizon_time(self) -> float:
-        """Decimal year of the horizon: the middle of the horizon year."""
-        return self.horizon + 0.5
-
-    def milestone_years(self, start: float) -> list[int]:
-        """Milestone years after ``start`` (decimal year), counted back from the horizon.
-
-        >>> TargetRule().milestone_years(2021.5)
-        [2022, 2024, 2026, 2028, 2030]
-        """
-        years = range(self.horizon, math.floor(start), -self.milestone_every)
-        return sorted(y for y in years if y + 0.5 > start)
-
-    def describe(self) -> str:
-        """One line for tables and captions."""
-        bench = f"level {self.level:g}" if self.benchmark == "level" else self.benchmark
-        return (
-            f"benchmark {bench} at baseline; close {self.gap_share:.0%} of the gap by "
-            f"{self.horizon}; floor: baseline and UK trend - {self.trend_tolerance:.0%} "
-            f"({self.ambition})"
-        )
-
-    @classmethod
-    def from_config(
-        cls,
-        targets_cfg: Mapping[str, Any] | None,
-        indicator: str,
-        missions_cfg: Mapping[str, Any] | None = None,
-    ) -> TargetRule:
-        """The rule of ``indicator``: ``targets.default`` updated by ``targets.overrides``.
-
-        The baseline rule starts from the mission scorecard's (``missions.baseline`` and
-        ``missions.publication_lag_months``, where declared) so both tables share one
-        baseline, then ``targets.default.baseline`` and the override's ``baseline``.
-        """
-        cfg = dict(targets_cfg or {})
-        spec: dict[str, Any] = dict(cfg.get("default", {}) or {})
-        spec.update((cfg.get("overrides", {}) or {}).get(indicator, {}) or {})
-        base: dict[str, Any] = dict((missions_cfg or {}).get("baseline", {}) or {})
-        lag = ((missions_cfg or {}).get("publication_lag_months", {}) or {}).get(indicator)
-        if lag is not None:
-            base["lag_months"] = int(lag)
-        base.update((cfg.get("default", {}) or {}).get("baseline", {}) or {})
-        base.update(spec.pop("baseline", {}) or {})
-        allowed = {f for f in cls.__dataclass_fields__ if f != "baseline"}
-        unknown = set(spec) - allowed
-        if unknown:
-            raise ValueError(f"unknown target keys for {indicator}: {sorted(unknown)}")
-        return cls(**spec, baseline=BaselineRule.from_config(base))
 
 
 def polarity_rank(values: pd.Series, higher_is_better: bool) -> pd.Series:
@@ -308,47 +182,6 @@ def benchmark_values(
         if not ok.empty:
             out[idx] = s * float(weighted_quantile(ok.to_numpy(), 0.75))
     return out
-
-
-def fell_below_baseline(
-    baseline: Any,
-    latest: Any,
-    *,
-    higher_is_better: bool,
-    se_baseline: Any = None,
-    se_latest: Any = None,
-    decimals: int = MAX_DECIMALS,
-) -> np.ndarray:
-    r"""Whether each value fell below its own baseline by more than the noise.
-
-    With both standard errors: :math:`s\,(y_t - y_0) < 0` and the change is significant
-    (:func:`~localineq.policy.compare.significant_difference` at ``decimals``). Without
-    them: the fall :math:`s\,(y_0 - y_t)` exceeds half a unit in the last published place,
-    :math:`\tfrac12 10^{-d}` (compared at :math:`d + 1` places). Missing values: ``False``.
-
-    Examples
-    --------
-    >>> fell_below_baseline([5.0, 5.0, 5.0], [4.9, 5.0, 5.1], higher_is_better=True,
-    ...                     decimals=1).tolist()
-    [True, False, False]
-    >>> fell_below_baseline([2.8], [2.1], higher_is_better=False, decimals=1).tolist()
-    [False]
-    >>> fell_below_baseline([10.0, 10.0], [9.0, 7.0], higher_is_better=True,
-    ...                     se_baseline=[1.0, 1.0], se_latest=[1.0, 1.0]).tolist()
-    [False, True]
-    """
-    y0 = np.asarray(baseline, dtype=float)
-    yt = np.broadcast_to(np.asarray(latest, dtype=float), y0.shape).astype(float)
-    n = y0.size
-    se0 = np.full(n, math.nan) if se_baseline is None else np.asarray(se_baseline, float)
-    set_ = np.full(n, math.nan) if se_latest is None else np.asarray(se_latest, float)
-    drop = orient(y0, higher_is_better) - orient(yt, higher_is_better)
-    with np.errstate(invalid="ignore"):
-        fell = compare_at_precision(drop, 0.0, decimals) > 0
-        beyond_half_unit = compare_at_precision(drop, 0.5 * 10.0**-decimals, decimals + 1) > 0
-    intervals = np.isfinite(se0) & np.isfinite(set_)
-    sig = significant_difference(yt, set_, y0, se0, decimals=decimals)
-    return np.where(intervals, fell & sig, beyond_half_unit) & np.isfinite(drop)
 
 
 def classify(
