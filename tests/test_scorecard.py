@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.policy.periods import BaselineRule
 from localineq.policy.history import backtest_table, convergence_table
+from localineq.policy.periods import BaselineRule
 from localineq.policy.scorecard import (
     SCORECARD_COLUMNS,
     area_population,

@@ -136,6 +136,12 @@ def check_config(
     for key in ("changes", "old_area_population"):
         if key in (config.get("harmonisation") or {}):
             source_ref(f"harmonisation.{key}", config["harmonisation"][key])
+    prices = config.get("prices") or {}
+    if "source" in prices:
+        source_ref("prices.source", prices["source"])
+    for i, name in enumerate(prices.get("money") or []):
+        if name not in indicators:  # a money indicator not configured would never be deflated
+            problems.append(f"prices.money[{i}]: {name!r} is not a configured indicator")
     for where, name in _indicator_references(config, ""):
         if name not in indicators:
             problems.append(f"{where}: {name!r} is not a configured indicator")
