@@ -104,7 +104,8 @@ def test_add_real_terms_leaves_nominal_columns_alone() -> None:
     assert list(out.columns[-len(REAL_COLUMNS) :]) == REAL_COLUMNS
     assert out["value_real"].tolist()[:2] == [500.0, 500.0]
     assert out["lci_95_real"].iloc[0] == 475.0 and np.isnan(out["value_real"].iloc[2])
-    assert out["price_basis"].tolist() == ["nominal", "nominal", ""]
+    assert out["price_basis"].tolist() == ["nominal", "nominal", "not money"]
+    assert out["real_price_basis"].iloc[2] == "not money"  # never empty: one CSV type
     assert out["real_price_basis"].iloc[0] == price_basis_label(2025)
 
 

@@ -84,9 +84,11 @@ EXPORT_COLUMNS = [
 ]
 
 #: Columns added to the export when money indicators are deflated (:func:`add_real_terms`):
-#: ``price_basis`` says what ``value`` is (``nominal`` for money, empty otherwise) and the
-#: ``*_real`` columns hold the same row in constant prices, named by ``real_price_basis``.
+#: ``price_basis`` says what ``value`` is (``nominal`` for money, ``not money`` otherwise) and
+#: the ``*_real`` columns hold the same row in constant prices, named by ``real_price_basis``.
 REAL_COLUMNS = ["price_basis", "value_real", "lci_95_real", "uci_95_real", "real_price_basis"]
+#: ``price_basis`` of rows that are not money (rates, scores, years).
+NOT_MONEY = "not money"
 
 COUNTY_PREFIX = "E10"
 
@@ -320,12 +322,13 @@ def add_real_terms(
     Rows of the ``money`` indicators get ``price_basis = "nominal"`` and
     :math:`y^{real} = y \cdot P_{base} / \bar P_{period}` in ``value_real`` (bounds alike),
     at the CPI level of each row's own reference period
-    (:func:`localineq.data.prices.deflate`); other rows keep those columns empty. Rows and
+    (:func:`localineq.data.prices.deflate`); other rows get :data:`NOT_MONEY` in both basis
+    columns (never empty, so that a CSV reader infers one type) and empty values. Rows and
     the existing columns are untouched, so every reader of ``value`` sees what it saw.
     """
     out = table.copy()
     is_money = out["indicator"].isin(list(money))
-    out["price_basis"] = np.where(is_money, "nominal", "")
+    out["price_basis"] = np.where(is_money, "nominal", NOT_MONEY)
     for col in ("value", "lci_95", "uci_95"):
         out[f"{col}_real"] = np.nan
         if is_money.any():
@@ -335,7 +338,7 @@ def add_real_terms(
                 cpi,
                 base_year,
             )
-    out["real_price_basis"] = np.where(is_money, price_basis_label(base_year), "")
+    out["real_price_basis"] = np.where(is_money, price_basis_label(base_year), NOT_MONEY)
     return out
 
 

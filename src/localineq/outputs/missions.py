@@ -215,7 +215,7 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
             {
                 "Mission": num,
                 "Indicator": labels.get(ind, ind)
-                + (" (nominal: sensitivity)" if sens else f" ({basis})" if basis else ""),
+                + (", nominal (sensitivity)" if sens else f", {basis}" if basis else ""),
                 "Test": test_label,
                 "Baseline → latest": f"{_period_label(base) or '—'} → "
                 f"{_period_label(str(reg['latest_period']))}",
@@ -244,7 +244,7 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                 {
                     "Mission": num,
                     "Indicator": labels.get(ind, ind)
-                    + (f" ({reg['price_basis']})" if isinstance(reg["price_basis"], str) else ""),
+                    + (f", {reg['price_basis']}" if isinstance(reg["price_basis"], str) else ""),
                     "Test": TEST_LABELS.get(test, test),
                     "Window (years)": f"{used}" if used == target else f"{used} (of {target})",
                     "Windows": int(reg["n_windows"]),

@@ -278,7 +278,7 @@ def build_profiles(
                     ),
                     "target": fmt_value(t["target_2030"], spec["unit"]),
                     "price_basis": t["price_basis"]
-                    if isinstance(t.get("price_basis"), str)
+                    if str(t.get("price_basis", "")).startswith("real")
                     else "",
                     "status": t["status"],
                     "status_label": STATUS_LABELS[t["status"]],

@@ -74,6 +74,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from localineq.data.indicators import NOT_MONEY
 from localineq.policy.compare import (
     MAX_DECIMALS,
     compare_at_precision,
@@ -361,12 +362,12 @@ def indicator_targets(
     decimals = rows_decimals(panel)
     real, basis = in_real_terms(panel)
     out = _indicator_targets(real, spec, rule, reference, decimals)
-    out["price_basis"] = basis
+    out["price_basis"] = basis or NOT_MONEY
     if basis:
         nominal = _indicator_targets(panel, spec, rule, reference, decimals)
         out["status_nominal"] = nominal["status"].to_numpy()
     else:
-        out["status_nominal"] = ""
+        out["status_nominal"] = NOT_MONEY
     return out
 
 
@@ -582,7 +583,7 @@ def _every_lad(part: pd.DataFrame, all_lads: pd.DataFrame) -> pd.DataFrame:
         "periods_checked",
     ):
         extra[col] = first[col]
-    extra["status_nominal"] = "no_data" if first["price_basis"] else ""
+    extra["status_nominal"] = NOT_MONEY if first["price_basis"] == NOT_MONEY else "no_data"
     extra["status"] = "no_data"
     extra["significant"] = False
     extra["evidence"] = "not published"
