@@ -35,7 +35,8 @@ TEST_LABELS = {
 }
 MISSIONS_SOURCE = (
     "Missions: Levelling Up the United Kingdom, HM Government, 2 Feb 2022. Data: ONS Explore "
-    "Local Statistics; ONS population estimates. Open Government Licence v3.0."
+    "Local Statistics; ONS population estimates; ONS CPI (D7BT) for real terms. Open Government "
+    "Licence v3.0."
 )
 
 

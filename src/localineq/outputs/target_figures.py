@@ -37,7 +37,7 @@ STATUS_COLOURS = {
     "no_data": NO_DATA_COLOUR,
 }
 #: Legend names, from the one status vocabulary (:data:`localineq.policy.targets.STATUS_MEANINGS`).
-STATUS_NAMES = {k: label.lower() for k, (label, _) in STATUS_MEANINGS.items()}
+STATUS_NAMES = {k: label[0].lower() + label[1:] for k, (label, _) in STATUS_MEANINGS.items()}
 
 
 def status_counts(targets: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
@@ -106,7 +106,10 @@ def status_map(
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 6.4 * rows), squeeze=False)
     borders = region_lines(to_bng(regions))
     for ax, key in zip(axes.ravel(), indicators, strict=False):
-        part = targets[targets["indicator"] == key][["area_code", "status", "latest_period"]]
+        mine = targets[targets["indicator"] == key]
+        part = mine[["area_code", "status", "latest_period"]]
+        basis = mine["price_basis"] if "price_basis" in mine else pd.Series(dtype=str)
+        real = basis.astype(str).str.startswith("real").any()
         shapes = lad
         if not set(part["area_code"]) <= set(lad["area_code"]):
             shapes = unit_polygons(lad, members[key])
@@ -122,7 +125,8 @@ def status_map(
         spec = specs[key]
         counts = part["status"].value_counts()
         ax.set_title(
-            f"{spec['title']}\n{int(counts.get('levelling_down', 0))} levelling-down alarms, "
+            f"{spec['title']}{' (real terms)' if real else ''}\n"
+            f"{int(counts.get('levelling_down', 0))} levelling-down alarms, "
             f"{int(counts.get('off_track', 0))} off track",
             fontsize=8.5,
             loc="left",
