@@ -583,3 +583,23 @@ def test_real_tie_cases_and_high_performers_without_latest():
     derby = masked[(masked["area_code"] == "E06000015")
                    & (masked["indicator"] == "modelled_unemployment")]  # fmt: skip
     assert len(derby) == 1 and not derby["significant"].iloc[0]  # interval touches reference
+
+
+def test_alarm_list_orders_significant_then_persistent_then_largest_fall():
+    from localineq.outputs.target_figures import alarm_list
+
+    t = pd.DataFrame(
+        {
+            "indicator": ["x"] * 5,
+            "status": ["levelling_down"] * 4 + ["lagging_uk_trend"],
+            "higher_is_better": [True, True, False, True, True],
+            "baseline": [100.0, 100.0, 4.0, 100.0, 100.0],
+            "latest": [90.0, 99.0, 5.0, 80.0, 100.0],
+            "significant": [False, True, False, False, False],
+            "levelling_down_periods": [1, 1, 3, 1, pd.NA],
+        }
+    )
+    got = alarm_list(t)
+    # lagging is not an alarm; significant first; then 3 periods; then fall 20% before 10%
+    assert got["latest"].tolist() == [99.0, 5.0, 80.0, 90.0]
+    assert got["fall_share"].tolist() == pytest.approx([0.01, 0.25, 0.2, 0.1])

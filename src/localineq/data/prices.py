@@ -37,6 +37,7 @@ __all__ = [
     "deflate",
     "period_price_level",
     "price_basis_label",
+    "price_basis_words",
     "read_cpi",
 ]
 
@@ -190,6 +191,17 @@ def period_price_level(cpi: pd.DataFrame, period: str) -> float:
 def price_basis_label(base_year: int) -> str:
     """The ``price_basis`` written beside real values, e.g. ``real (CPI, 2025 prices)``."""
     return f"real (CPI, {base_year} prices)"
+
+
+def price_basis_words(basis: str) -> str:
+    """A ``price_basis`` in a sentence: ``in real terms (CPI, 2025 prices)``, or as it is.
+
+    >>> price_basis_words("real (CPI, 2025 prices)"), price_basis_words("nominal")
+    ('in real terms (CPI, 2025 prices)', 'nominal')
+    """
+    if basis.startswith("real (") and basis.endswith(")"):
+        return f"in real terms ({basis.removeprefix('real (').removesuffix(')')})"
+    return basis
 
 
 def deflate(

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from localineq.data.prices import price_basis_words
 from localineq.outputs.figure_catalogue import FigureEntry
 from localineq.outputs.report_sections import ReportState, figure_context, table_context
 from localineq.outputs.target_figures import alarm_list, status_counts
@@ -108,7 +109,7 @@ def targets_context(state: ReportState) -> Mapping[str, Any] | None:
         "n_lagging": int(counts["lagging_uk_trend"].sum()),
         "n_listed": len(alarms),
         "meanings": {k: v[1] for k, v in STATUS_MEANINGS.items()},
-        "price_basis": str(money["price_basis"].iloc[0]) if len(money) else "",
+        "price_basis": price_basis_words(str(money["price_basis"].iloc[0])) if len(money) else "",
         "share": f"{float(cfg.get('gap_share', 0.5)):.0%}",
         "horizon": cfg.get("horizon", 2030),
         "tolerance": f"{float(cfg.get('trend_tolerance', 0.02)):.0%}",

@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from localineq.data.prices import price_basis_words
 from localineq.policy.compare import rows_decimals, se_from_interval
 from localineq.policy.lenses import evaluate_test, regional_panel
 from localineq.policy.missions import MET, NO_DATA
@@ -465,7 +466,7 @@ def mission_sentences(
         else:
             span = f"{plabel(late)}, the only period published"
         basis = str(reg["price_basis"]) if isinstance(reg["price_basis"], str) else ""
-        nominal = f", {basis}" if basis else ""
+        nominal = f", {price_basis_words(basis)}" if basis else ""
         what = _test_phrase(test, name, reg)
         if reg["verdict"] == NO_DATA or loc["verdict"] == NO_DATA:
             out[num] = f"Mission {num}: “{what}” cannot be tested ({reg['note'] or 'no data'})."
