@@ -90,3 +90,18 @@ def test_indentation_error_names_the_line(tmp_path):
     path.write_text("a: 1\n b: 2\nc: 3\n")
     with pytest.raises(ConfigError, match=r"line 2, column 3"):
         load_yaml(path)
+
+
+def test_prices_block_must_name_a_source_and_configured_indicators():
+    """Issue 20: the CPI source and the money indicators are checked like any other name."""
+    cfg = {
+        "sources": "config/sources.yaml",
+        "indicators": {"pay": {"source": "els_pay", "weight": "population"}},
+        "prices": {"source": "cpi", "base_year": "latest", "money": ["pay"]},
+    }
+    check_config(cfg, ["els_pay", "cpi"])
+    cfg["prices"] = {"source": "cpo", "base_year": "latest", "money": ["pya"]}
+    with pytest.raises(ConfigError) as err:
+        check_config(cfg, ["els_pay", "cpi"])
+    assert "prices.source: 'cpo' is not a source" in str(err.value)
+    assert "prices.money[0]: 'pya' is not a configured indicator" in str(err.value)

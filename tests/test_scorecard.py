@@ -9,14 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from localineq.policy.history import backtest_table, convergence_table
 from localineq.policy.periods import BaselineRule
 from localineq.policy.scorecard import (
     SCORECARD_COLUMNS,
     area_population,
-    backtest_table,
     baseline_rule_for,
     check_missions,
-    convergence_table,
     mission_sentences,
     scorecard,
 )

@@ -14,12 +14,17 @@ import pandas as pd
 import pytest
 
 from localineq.outputs import area_tables
+from localineq.policy.compare import compare_at_precision, published_decimals
+from localineq.policy.periods import BaselineRule
 from localineq.policy.reference import choose_reference, group_reference, reference_check
 from localineq.policy.targets import (
+    STATUS_MEANINGS,
+    STATUSES,
     TARGET_COLUMNS,
     TargetRule,
     benchmark_values,
     classify,
+    fell_below_baseline,
     indicator_targets,
     targets_table,
 )
@@ -114,7 +119,8 @@ def test_high_performer_floor_follows_the_uk_trend_minus_tolerance():
         **TIMES,
     )
     assert r["floor_latest"].tolist() == [51.5, 51.5, 51.5]
-    assert r["status"].tolist() == ["levelling_down", "met", "levelling_down"]
+    # 51 rose but lags the UK trend (not an alarm); 49 fell below its own baseline (alarm)
+    assert r["status"].tolist() == ["lagging_uk_trend", "met", "levelling_down"]
     # UK fell by 3: the floor stays at the baseline (never below it)
     down = classify(
         [50.0], [49.9], 45.0, higher_is_better=True, gap_share=0.5, uk_change=-3.0,
@@ -138,7 +144,8 @@ def test_lower_is_better_floor_uses_oriented_uk_trend():
         **TIMES,
     )
     assert r["floor_latest"].tolist() == pytest.approx([3.2, 3.2])
-    assert r["status"].tolist() == ["levelling_down", "met"]
+    # 3.5 improved on its baseline 4.0: behind the UK trend, never levelling down
+    assert r["status"].tolist() == ["lagging_uk_trend", "met"]
 
 
 def test_missing_baseline_or_latest_is_no_data():
@@ -152,12 +159,16 @@ def test_missing_baseline_or_latest_is_no_data():
     )
     assert r["status"].tolist() == ["no_data"] * 3
     assert not r["significant"].any()
-    assert r["high_performer"].isna().all()
+    # the baseline alone decides who is a high performer; its target is its baseline
+    assert pd.isna(r["high_performer"].iloc[0])
+    assert r["high_performer"].iloc[1:].tolist() == [False, True]
+    assert np.isnan(r["target_2030"].iloc[0]) and r["target_2030"].iloc[2] == 90.0
 
 
 def test_alarm_significance_hand_computed_interval():
     # baseline 60 with 95% interval 60 +/- Z (se 1), latest 57 +/- Z (se 1): the fall of 3
-    # exceeds Z * sqrt(2) = 2.77 -> significant; a fall of 2 does not; no interval -> never.
+    # exceeds Z * sqrt(2) = 2.77 -> significant, an alarm; a fall of 2 is within the noise
+    # -> no alarm, but behind the flat UK trend; no interval: a fall beyond half a unit.
     r = classify(
         [60.0, 60.0, 60.0],
         [57.0, 58.0, 50.0],
@@ -168,7 +179,7 @@ def test_alarm_significance_hand_computed_interval():
         se_latest=[1.0, 1.0, np.nan],
         **TIMES,
     )
-    assert r["status"].tolist() == ["levelling_down"] * 3
+    assert r["status"].tolist() == ["levelling_down", "lagging_uk_trend", "levelling_down"]
     assert r["significant"].tolist() == [True, False, False]
     assert r["evidence"].tolist() == ["interval", "interval", "not published"]
 
@@ -442,7 +453,153 @@ def test_real_la_targets_cover_every_lad23_and_keep_hle_upper_tier():
         assert set(rows["area_code"]) == set(upper["area_code"]), key
         # never on districts: no shire-district (E07) code carries an upper-tier value
         assert not rows["area_code"].str.startswith("E07").any()
-    assert set(targets["status"]) <= {"met", "on_track", "off_track", "levelling_down", "no_data"}
+    assert set(targets["status"]) <= set(STATUSES)
     masked = pd.read_csv(RESULTS / "masked_las.csv")
     assert {"significant", "evidence", "persistence", "reference"} <= set(masked.columns)
     assert set(masked["evidence"]) <= {"interval", "not published"}
+
+
+# ----------------------------------------------------------------------------------------------
+# issue 20: ties at the published precision, baseline-only high performers, real falls
+# ----------------------------------------------------------------------------------------------
+
+
+def test_ties_at_one_decimal_are_met_not_missed():
+    # benchmark 3.3, baseline 4.1 (lower is better): target 4.1 + 0.5 (3.3 - 4.1), which is
+    # 3.6999999999999997 in binary floating point; a published 3.7 meets it. Milestone halfway:
+    # 4.1 + 0.5 (3.7 - 4.1) = 3.9 (also inexact), met by a published 3.9 -> on track.
+    target = 4.1 + 0.5 * (3.3 - 4.1)
+    assert target != 3.7
+    r = classify([4.1, 4.1, 4.1], [3.7, 3.9, 4.0], 3.3, higher_is_better=False, gap_share=0.5,
+                 decimals=1, **TIMES)  # fmt: skip
+    assert r["status"].tolist() == ["met", "on_track", "off_track"]
+    # the float comparison it replaces gets the tie wrong
+    assert not (-target <= -3.7)
+
+
+def test_ties_at_two_decimals_and_with_the_milestone():
+    # baseline 7.81, benchmark 8.05 (higher is better): target 7.93; milestone halfway 7.87
+    r = classify([7.81, 7.81, 7.81], [7.93, 7.87, 7.86], 8.05, higher_is_better=True,
+                 gap_share=0.5, decimals=2, **TIMES)  # fmt: skip
+    assert r["status"].tolist() == ["met", "on_track", "off_track"]
+    assert compare_at_precision(r["milestone_latest"], 7.87, 2).tolist() == [0.0] * 3
+
+
+def test_high_performer_tie_with_the_benchmark_at_published_precision():
+    bench = 0.1 + 0.2  # 0.30000000000000004, a published 0.3 is at it
+    r = classify([0.3], [0.3], bench, higher_is_better=True, gap_share=0.5, decimals=1, **TIMES)
+    assert bool(r["high_performer"].iloc[0]) and r["status"].iloc[0] == "met"
+
+
+def test_published_decimals_are_read_from_the_values():
+    assert published_decimals([4.9, 3.6, 12.0]) == 1
+    assert published_decimals([7.81, 8.0]) == 2
+    assert published_decimals([615.0, 534.0]) == 0
+
+
+def test_high_performer_without_latest_keeps_its_baseline_as_target():
+    # baseline 88.7 above the benchmark 80; no latest: no_data, target = baseline (not 81.3)
+    r = classify([88.7, 60.0], [np.nan, np.nan], 80.0, higher_is_better=True, gap_share=0.5,
+                 decimals=1, **TIMES)  # fmt: skip
+    assert r["status"].tolist() == ["no_data", "no_data"]
+    assert r["target_2030"].tolist() == [88.7, 70.0]
+    assert r["high_performer"].tolist() == [True, False]
+
+
+def test_an_improving_high_performer_is_never_levelling_down():
+    # claimant rate 2.8 -> 2.1 (lower is better), UK fell faster: lagging, not an alarm
+    r = classify([2.8], [2.1], 3.5, higher_is_better=False, gap_share=0.5, uk_change=-1.5,
+                 tolerance=0.1, decimals=1, **TIMES)  # fmt: skip
+    assert r["status"].iloc[0] == "lagging_uk_trend"
+    # affordability 5.51 -> 4.27 improves: not an alarm either way
+    r = classify([5.51], [4.27], 6.0, higher_is_better=False, gap_share=0.5, decimals=2, **TIMES)
+    assert r["status"].iloc[0] == "met"
+
+
+def test_fall_must_exceed_half_a_unit_in_the_last_place():
+    # values in real terms are unrounded: a fall of 0.04 at 1 decimal is noise, 0.06 is not
+    got = fell_below_baseline([5.0, 5.0, 5.0], [4.96, 4.94, 4.95], higher_is_better=True,
+                              decimals=1)  # fmt: skip
+    assert got.tolist() == [False, True, False]
+
+
+def test_status_vocabulary_is_one_table():
+    assert set(STATUS_MEANINGS) == set(STATUSES)
+
+
+def test_persistence_counts_periods_levelling_down():
+    # baseline 2020 = 10 (top performer); 2021: 9 (fall), 2022: 10 (held), 2023: 8 (fall)
+    periods = [f"{y}-01-01/P1Y" for y in (2020, 2021, 2022, 2023)]
+    rows = []
+    for area, values in {"a": [10, 9, 10, 8], "b": [5, 6, 7, 8], "c": [6, 6, 6, 6]}.items():
+        for p, v in zip(periods, values, strict=True):
+            rows.append({"area_code": area, "area_name": area, "itl1_code": "R",
+                         "itl1_name": "R", "indicator": "x", "period": p, "value": float(v),
+                         "lci_95": np.nan, "uci_95": np.nan, "weight": 1.0})  # fmt: skip
+    rule = TargetRule(benchmark="level", level=9.0, baseline=BaselineRule(
+        before="2021-01-01", fallback="earliest"))  # fmt: skip
+    out = indicator_targets(pd.DataFrame(rows), {"higher_is_better": True}, rule).set_index(
+        "area_code"
+    )
+    assert out.loc["a", "baseline_period"] == "2020-01-01/P1Y"
+    assert out.loc["a", "status"] == "levelling_down"
+    assert out.loc["a", "levelling_down_periods"] == 2 and out.loc["a", "periods_checked"] == 3
+    assert pd.isna(out.loc["b", "levelling_down_periods"])  # not a high performer
+
+
+@pytest.mark.skipif(not (RESULTS / "la_targets.csv").exists(), reason="pipeline not run yet")
+def test_real_levelling_down_rows_all_fell_below_their_baseline():
+    """Over the built table: no alarm where the latest value is at or better than baseline."""
+    t = pd.read_csv(RESULTS / "la_targets.csv", dtype={"area_code": str})
+    alarms = t[t["status"] == "levelling_down"]
+    assert len(alarms) > 0
+    sign = np.where(alarms["higher_is_better"], 1.0, -1.0)
+    change = sign * (alarms["latest"] - alarms["baseline"])
+    assert (change < 0).all(), alarms.loc[change >= 0, ["indicator", "area_name"]]
+    assert alarms["high_performer"].astype(str).eq("True").all()
+    assert (alarms["levelling_down_periods"] >= 1).all()
+
+
+@pytest.mark.skipif(not (RESULTS / "la_targets.csv").exists(), reason="pipeline not run yet")
+def test_real_tie_cases_and_high_performers_without_latest():
+    t = pd.read_csv(RESULTS / "la_targets.csv", dtype={"area_code": str})
+    u = t[t["indicator"] == "modelled_unemployment"].set_index("area_code")
+    # St Helens, Dudley, South Ayrshire: met; Bexley: on track (issue 20)
+    for code in ("E08000013", "E08000027", "S12000028"):
+        assert u.loc[code, "status"] == "met", code
+    assert u.loc["E09000004", "status"] == "on_track"
+    for code, key in (
+        ("E09000001", "level3_qualifications"),
+        ("E07000047", "life_satisfaction"),
+        ("E07000212", "life_satisfaction"),
+        ("S12000023", "life_satisfaction"),
+    ):
+        row = t[(t["area_code"] == code) & (t["indicator"] == key)].iloc[0]
+        assert row["status"] == "no_data" and row["target_2030"] == row["baseline"], (code, key)
+    money = t[t["indicator"].isin(["median_weekly_pay", "gdhi_per_head", "gva_per_hour"])]
+    assert money["price_basis"].str.startswith("real (CPI").all()
+    assert set(money["status_nominal"]) <= set(STATUSES)
+    masked = pd.read_csv(RESULTS / "masked_las.csv", dtype={"area_code": str})
+    derby = masked[(masked["area_code"] == "E06000015")
+                   & (masked["indicator"] == "modelled_unemployment")]  # fmt: skip
+    assert len(derby) == 1 and not derby["significant"].iloc[0]  # interval touches reference
+
+
+def test_alarm_list_orders_significant_then_persistent_then_largest_fall():
+    from localineq.outputs.target_figures import alarm_list
+
+    t = pd.DataFrame(
+        {
+            "indicator": ["x"] * 5,
+            "status": ["levelling_down"] * 4 + ["lagging_uk_trend"],
+            "higher_is_better": [True, True, False, True, True],
+            "baseline": [100.0, 100.0, 4.0, 100.0, 100.0],
+            "latest": [90.0, 99.0, 5.0, 80.0, 100.0],
+            "significant": [False, True, False, False, False],
+            "levelling_down_periods": [1, 1, 3, 1, pd.NA],
+        }
+    )
+    got = alarm_list(t)
+    # lagging is not an alarm; significant first; then 3 periods; then fall 20% before 10%
+    assert got["latest"].tolist() == [99.0, 5.0, 80.0, 90.0]
+    assert got["fall_share"].tolist() == pytest.approx([0.01, 0.25, 0.2, 0.1])

@@ -109,13 +109,17 @@ rule export_la_indicators:
         rows=expand("data/processed/indicators/{indicator}.parquet", indicator=LAD_INDICATORS),
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("data.indicators", "data.validation"),
+        cpi=raw(config["prices"]["source"]),
+        code=package("data.indicators", "data.validation", "data.prices"),
     output:
         csv="results/tables/la_indicators.csv",
         parquet="results/tables/la_indicators.parquet",
     params:
+        columns=raw_columns,
         specs={k: dict(config["indicators"][k]) for k in LAD_INDICATORS},
         code_set="LAD23",
+        money=[k for k in config["prices"]["money"] if k in LAD_INDICATORS],
+        base_year=config["prices"]["base_year"],
     threads: 1
     resources:
         mem_mb=1000,

@@ -24,6 +24,7 @@ rule mission_tables:
             "policy.missions",
             "policy.lenses",
             "policy.scorecard",
+            "policy.history",
             "stats.convergence",
             "stats.dispersion",
         ),

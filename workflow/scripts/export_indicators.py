@@ -3,8 +3,9 @@
 import logging
 
 from localineq.config.joblog import run_job
-from localineq.data.indicators import analysis_units, export_table, write_export
+from localineq.data.indicators import add_real_terms, analysis_units, export_table, write_export
 from localineq.data.intermediates import read_parquet
+from localineq.data.prices import cpi_base_year, read_cpi
 from localineq.data.validation import validate_export
 
 
@@ -28,6 +29,12 @@ def main(smk) -> None:
             latest["period_label"].iloc[0],
             latest["value"].notna().sum(),
         )
+    money = [k for k in smk.params.get("money", []) if k in specs]
+    if money:  # real terms beside nominal (issue 20); tables without money stay as they were
+        cpi = read_cpi(smk.input.cpi, columns=smk.params.columns["cpi"])
+        base = cpi_base_year(cpi, smk.params.base_year)
+        table = add_real_terms(table, money, cpi, base)
+        logging.info("deflated %s to %d prices with CPI D7BT", ", ".join(money), base)
     write_export(table, smk.output.csv, smk.output.parquet)
 
 

@@ -5,7 +5,8 @@ import logging
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
 from localineq.data.intermediates import read_csv
-from localineq.policy.scorecard import backtest_table, convergence_table, scorecard
+from localineq.policy.history import backtest_table, convergence_table
+from localineq.policy.scorecard import scorecard
 
 CSV = {"index": False, "float_format": "%.10g", "lineterminator": "\n", "encoding": "utf-8"}
 

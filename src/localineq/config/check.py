@@ -48,9 +48,10 @@ def _indicator_references(node: Any, path: KeyPath) -> Iterable[tuple[KeyPath, s
 
     Convention: outside the top-level ``indicators`` block, a key ending in ``indicator``
     holds one indicator name and a key ending in ``indicators`` holds a list of them;
-    ``figures.headline`` and ``missions.nominal`` are lists of indicator names too.
+    ``figures.headline``, ``missions.nominal`` and ``prices.money`` are lists of indicator names
+    too.
     """
-    lists = {("figures", "headline"), ("missions", "nominal")}
+    lists = {("figures", "headline"), ("missions", "nominal"), ("prices", "money")}
     if isinstance(node, Mapping):
         for key, value in node.items():
             sub = (*path, str(key))
@@ -107,6 +108,15 @@ def reference_problems(config: Mapping[str, Any], source_keys: Iterable[str]) ->
     for key in ("changes", "old_area_population"):
         if key in (config.get("harmonisation") or {}):
             source_ref(("harmonisation", key), config["harmonisation"][key])
+    prices = config.get("prices") or {}
+    if "source" in prices:
+        source_ref(("prices", "source"), prices["source"])
+    neighbourhoods = config.get("neighbourhoods") or {}
+    for key in ("lsoa_lookup", "msoa_lookup", "residents_source"):
+        if key in neighbourhoods:
+            source_ref(("neighbourhoods", key), neighbourhoods[key])
+    for name, spec in (neighbourhoods.get("indicators") or {}).items():
+        source_ref(("neighbourhoods", "indicators", name, "source"), (spec or {}).get("source"))
     for path, name in _indicator_references(config, ()):
         if name not in indicators:
             problems.append((path, f"{name!r} is not a configured indicator"))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from localineq.data.atomic import to_csv, to_parquet
@@ -37,6 +38,7 @@ from localineq.data.geography import (
     unit_hierarchy,
 )
 from localineq.data.harmonise import ChangeRules, harmonise_to_target
+from localineq.data.prices import deflate, price_basis_label
 
 INDICATOR_COLUMNS = [
     "area_code",
@@ -81,6 +83,13 @@ EXPORT_COLUMNS = [
     "harmonisation",
     "unit_of_analysis",
 ]
+
+#: Columns added to the export when money indicators are deflated (:func:`add_real_terms`):
+#: ``price_basis`` says what ``value`` is (``nominal`` for money, ``not money`` otherwise) and
+#: the ``*_real`` columns hold the same row in constant prices, named by ``real_price_basis``.
+REAL_COLUMNS = ["price_basis", "value_real", "lci_95_real", "uci_95_real", "real_price_basis"]
+#: ``price_basis`` of rows that are not money (rates, scores, years).
+NOT_MONEY = "not money"
 
 COUNTY_PREFIX = "E10"
 
@@ -322,6 +331,34 @@ def export_table(
         )
     table = pd.concat(parts, ignore_index=True)[EXPORT_COLUMNS]
     return table.sort_values(["indicator", "period", "area_code"]).reset_index(drop=True)
+
+
+def add_real_terms(
+    table: pd.DataFrame, money: Sequence[str], cpi: pd.DataFrame, base_year: int
+) -> pd.DataFrame:
+    r"""The export with real terms beside nominal: :data:`REAL_COLUMNS` appended.
+
+    Rows of the ``money`` indicators get ``price_basis = "nominal"`` and
+    :math:`y^{real} = y \cdot P_{base} / \bar P_{period}` in ``value_real`` (bounds alike),
+    at the CPI level of each row's own reference period
+    (:func:`localineq.data.prices.deflate`); other rows get :data:`NOT_MONEY` in both basis
+    columns (never empty, so that a CSV reader infers one type) and empty values. Rows and
+    the existing columns are untouched, so every reader of ``value`` sees what it saw.
+    """
+    out = table.copy()
+    is_money = out["indicator"].isin(list(money))
+    out["price_basis"] = np.where(is_money, "nominal", NOT_MONEY)
+    for col in ("value", "lci_95", "uci_95"):
+        out[f"{col}_real"] = np.nan
+        if is_money.any():
+            out.loc[is_money, f"{col}_real"] = deflate(
+                out.loc[is_money, col].to_numpy(float),
+                out.loc[is_money, "period"].astype(str),
+                cpi,
+                base_year,
+            )
+    out["real_price_basis"] = np.where(is_money, price_basis_label(base_year), NOT_MONEY)
+    return out
 
 
 def write_export(table: pd.DataFrame, csv: str | os.PathLike, parquet: str | os.PathLike) -> None:

@@ -19,7 +19,11 @@ import pandas as pd
 
 from localineq.data.intermediates import read_csv
 from localineq.data.readers import parse_period
-from localineq.policy.compare import se_from_interval, significant_difference
+from localineq.policy.compare import (
+    rows_decimals,
+    se_from_interval,
+    significant_difference,
+)
 from localineq.policy.reference import group_reference, reference_label
 
 Specs = Mapping[str, Mapping[str, Any]]
@@ -228,7 +232,8 @@ def masked_areas(
     * ``significant``: the authority's published 95% interval excludes its region's
       reference, i.e. :math:`|y - R_g| > z_{0.975}\,se` with :math:`se` from the interval
       (:func:`localineq.policy.compare.significant_difference`, the reference treated as
-      fixed); ``False`` where no interval is published;
+      fixed), decided at the published precision (an interval that touches the reference
+      does not exclude it); ``False`` where no interval is published;
     * ``evidence``: ``interval`` or ``not published``;
     * ``persistence``: in how many of the indicator's last ``persistence_periods`` periods
       with values (``periods_checked``, fewer if the series is shorter) the authority was
@@ -261,7 +266,12 @@ def masked_areas(
         se = se_from_interval(lower, upper, level)
         latest["lower"], latest["upper"] = lower, upper
         latest["significant"] = significant_difference(
-            latest["value"], se, latest["region_reference"], 0.0, level
+            latest["value"],
+            se,
+            latest["region_reference"],
+            0.0,
+            level,
+            decimals=rows_decimals(ind),
         )
         latest["evidence"] = np.where(np.isfinite(se), "interval", "not published")
         latest["persistence"] = [
@@ -346,10 +356,15 @@ EXPORT_DTYPES = {
             "status",
             "harmonisation",
             "unit_of_analysis",
+            "price_basis",
+            "real_price_basis",
         ],
         str,
     ),
-    **dict.fromkeys(["value", "lci_95", "uci_95", "weight"], "float64"),
+    **dict.fromkeys(
+        ["value", "lci_95", "uci_95", "weight", "value_real", "lci_95_real", "uci_95_real"],
+        "float64",
+    ),
 }
 
 

@@ -87,11 +87,14 @@ MISSION_FIGURE = FigureEntry(
     title="Levelling-Up missions tested by region and by local authority",
     caption=(
         "Each mission test of results/tables/mission_scorecard.csv on the same data through two "
-        "lenses: ITL1 regions (population-weighted from their local authorities with each "
-        "indicator's own weights) and local authorities (upper-tier areas for healthy life "
+        "lenses: ITL1 regions (the weighted mean of their local authorities, with each "
+        "indicator's own weights: residents, residents aged 16-64, pupils' age group, ...) and "
+        "local authorities (upper-tier areas for healthy life "
         "expectancy). Blue: met; orange: failed; grey: no data. Cells give the areas that fell "
         "short (of them significantly, where 95% intervals are published) or, for gap tests, "
-        "the gap at baseline and latest. Baseline: the latest period published before the "
+        "the gap at baseline and latest (for money and rates the ratio of the top group's mean "
+        "to the rest's, the top group named by count in the table). Money in real terms (CPI, "
+        "2025 prices). Baseline: the latest period published before the "
         "White Paper (2 February 2022)."
     ),
     alt="Grid of mission tests with the regional and local verdicts side by side.",

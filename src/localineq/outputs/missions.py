@@ -12,7 +12,7 @@ from matplotlib.patches import Patch, Rectangle
 from localineq.data.readers import parse_period
 from localineq.outputs.figures import add_source_note
 from localineq.outputs.report_base import ReportState, table_context
-from localineq.policy.scorecard import mission_sentences
+from localineq.policy.scorecard import default_basis, is_sensitivity, mission_sentences
 
 __all__ = [
     "TEST_LABELS",
@@ -33,7 +33,8 @@ TEST_LABELS = {
 }
 MISSIONS_SOURCE = (
     "Missions: Levelling Up the United Kingdom, HM Government, 2 Feb 2022. Data: ONS Explore "
-    "Local Statistics; ONS population estimates. Open Government Licence v3.0."
+    "Local Statistics; ONS population estimates; ONS CPI (D7BT) for real terms. Open Government "
+    "Licence v3.0."
 )
 
 
@@ -83,6 +84,7 @@ def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = Non
     matplotlib.figure.Figure
     """
     titles = dict(titles or {})
+    table = default_basis(table)  # real terms for money; nominal rows are a sensitivity
     keys = list(
         dict.fromkeys(
             zip(
@@ -124,6 +126,9 @@ def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = Non
             continue
         mission, _name, indicator, test = line
         label = f"{titles.get(indicator, indicator)}: {TEST_LABELS.get(test, test)}"
+        basis = by_key.get((mission, indicator, test, "regional"))
+        if basis is not None and str(basis.price_basis).startswith("real"):
+            label += " (real)"
         ax.text(-0.03, i + 0.5, label, ha="right", va="center", fontsize=7.5)
         for j, lens in enumerate(("regional", "local")):
             row = by_key.get((mission, indicator, test, lens))
@@ -189,17 +194,26 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                 }
             )
     wide = []
-    for (num, ind, test), part in card.groupby(["mission", "indicator", "test"], sort=False):
+    card = card.assign(_sensitivity=is_sensitivity(card))
+    for (num, ind, test, sens), part in card.groupby(
+        ["mission", "indicator", "test", "_sensitivity"], sort=False
+    ):
         by_lens = part.set_index("lens")
         if not {"regional", "local"} <= set(by_lens.index):
             continue
         reg, loc = by_lens.loc["regional"], by_lens.loc["local"]
         base = reg["baseline_period"] if isinstance(reg["baseline_period"], str) else ""
+        basis = reg["price_basis"] if isinstance(reg["price_basis"], str) else ""
+        test_label = TEST_LABELS.get(test, test)
+        if test == "gap_narrows" and isinstance(reg.get("gap_top_group"), str):
+            ratio = " (ratio)" if reg["gap_measure"] == "top_tenth_ratio" else ""
+            test_label += f": {reg['gap_top_group']} vs the rest{ratio}"
         wide.append(
             {
                 "Mission": num,
-                "Indicator": labels.get(ind, ind),
-                "Test": TEST_LABELS.get(test, test),
+                "Indicator": labels.get(ind, ind)
+                + (", nominal (sensitivity)" if sens else f", {basis}" if basis else ""),
+                "Test": test_label,
                 "Baseline → latest": f"{_period_label(base) or '—'} → "
                 f"{_period_label(str(reg['latest_period']))}",
                 "By region": scorecard_cell_text(reg),
@@ -212,8 +226,9 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
     backtest = state.inputs.extra.get("backtest")
     bt_rows = []
     if backtest is not None and not backtest.empty:
-        for (num, ind, test), part in backtest.groupby(
-            ["mission", "indicator", "test"], sort=False
+        backtest = backtest.assign(_basis=backtest["price_basis"].fillna(""))
+        for (num, ind, test, _basis), part in backtest.groupby(
+            ["mission", "indicator", "test", "_basis"], sort=False
         ):
             by_lens = part.set_index("lens")
             if not {"regional", "local"} <= set(by_lens.index):
@@ -226,7 +241,7 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                 {
                     "Mission": num,
                     "Indicator": labels.get(ind, ind)
-                    + (" (nominal)" if reg["price_basis"] == "nominal" else ""),
+                    + (f", {reg['price_basis']}" if isinstance(reg["price_basis"], str) else ""),
                     "Test": TEST_LABELS.get(test, test),
                     "Window (years)": f"{used}" if used == target else f"{used} (of {target})",
                     "Windows": int(reg["n_windows"]),

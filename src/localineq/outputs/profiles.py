@@ -35,6 +35,7 @@ from markupsafe import Markup
 from localineq.data.atomic import atomic_output
 from localineq.data.readers import parse_period
 from localineq.policy.periods import period_midyear
+from localineq.policy.targets import STATUS_MEANINGS
 
 __all__ = [
     "STATUS_LABELS",
@@ -46,13 +47,8 @@ __all__ = [
     "sparkline_svg",
 ]
 
-STATUS_LABELS = {
-    "met": "Met",
-    "on_track": "On track",
-    "off_track": "Off track",
-    "levelling_down": "Levelling-down alarm",
-    "no_data": "No data",
-}
+#: Status names from the one vocabulary (:data:`localineq.policy.targets.STATUS_MEANINGS`).
+STATUS_LABELS = {k: label for k, (label, _) in STATUS_MEANINGS.items()}
 MASKED_LABELS = {
     "hidden_low": "Masked: in the worst fifth, in a region at or above the UK reference",
     "hidden_high": "Masked: in the best fifth, in a region below the UK reference",
@@ -247,7 +243,13 @@ def _midyear(period: str) -> float:
 
 
 def _series(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
-    """(indicator, area) → (times, values) in time order, from long indicator rows."""
+    """(indicator, area) → (times, values) in time order, from long indicator rows.
+
+    Money rows use ``value_real`` where present, the basis their targets are judged in.
+    """
+    if "value_real" in frame:
+        frame = frame.assign(value=frame["value_real"].where(frame["value_real"].notna(),
+                                                             frame["value"]))  # fmt: skip
     rows = frame[frame["value"].notna()][["indicator", "area_code", "period", "value"]]
     rows = rows.assign(t=rows["period"].map(_midyear)).sort_values(
         ["indicator", "area_code", "t"], kind="stable"
@@ -396,6 +398,9 @@ def build_profiles(
                         baseline_time=base_t,
                     ),
                     "target": fmt_value(t["target_2030"], spec["unit"]),
+                    "price_basis": t["price_basis"]
+                    if str(t.get("price_basis", "")).startswith("real")
+                    else "",
                     "status": t["status"],
                     "status_label": STATUS_LABELS[t["status"]],
                     "status_significant": bool(t["significant"]),

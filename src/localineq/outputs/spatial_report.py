@@ -2,7 +2,7 @@
 
 Context function :func:`spatial_context` for ``templates/sections/spatial.html.j2`` (issue 13):
 per headline indicator (and GDHI per head), global Moran's I of the values and of the
-deviations from the regional mean, the LISA lagging clusters and the ones that straddle an
+deviations from the unweighted regional mean, the LISA lagging clusters and the ones that straddle an
 ITL1 border, largest first, with the LISA map; a table over every indicator. It reads
 ``spatial_autocorrelation``, ``lisa_clusters`` and ``cross_border_clusters`` from
 ``state.inputs.extra`` and leaves the section out when they are absent.

@@ -23,25 +23,21 @@ from localineq.outputs.maps import (
     to_bng,
     unit_polygons,
 )
-from localineq.policy.targets import STATUSES
+from localineq.policy.targets import STATUS_MEANINGS, STATUSES
 
 __all__ = ["STATUS_COLOURS", "alarm_list", "status_counts", "status_map"]
 
-#: Status colours (colour-blind-safe: Okabe-Ito blue / sky blue / orange / vermillion).
+#: Status colours (colour-blind-safe: Okabe-Ito blue / sky blue / orange / yellow / vermillion).
 STATUS_COLOURS = {
     "met": "#0072B2",
     "on_track": "#56B4E9",
     "off_track": "#E69F00",
+    "lagging_uk_trend": "#F0E442",
     "levelling_down": "#D55E00",
     "no_data": NO_DATA_COLOUR,
 }
-STATUS_NAMES = {
-    "met": "met",
-    "on_track": "on track",
-    "off_track": "off track",
-    "levelling_down": "levelling-down alarm",
-    "no_data": "no data",
-}
+#: Legend names, from the one status vocabulary (:data:`localineq.policy.targets.STATUS_MEANINGS`).
+STATUS_NAMES = {k: label[0].lower() + label[1:] for k, (label, _) in STATUS_MEANINGS.items()}
 
 
 def status_counts(targets: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
@@ -69,16 +65,26 @@ def status_counts(targets: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]])
 
 
 def alarm_list(targets: pd.DataFrame) -> pd.DataFrame:
-    """Levelling-down alarms: significant first, then by indicator and the size of the fall.
+    """Levelling-down alarms: significant first, most persistent, then the largest relative fall.
 
-    The fall is :math:`s\\,(y_t - f_t)` below the floor (oriented, so larger = worse).
+    The fall is :math:`s\\,(y_0 - y_t)` below the area's own baseline; ``fall_share`` is
+    that fall as a share of :math:`|y_0|` (comparable across indicators).
     """
     alarms = targets[targets["status"] == "levelling_down"].copy()
-    sign = alarms["higher_is_better"].map({True: 1.0, False: -1.0}).astype(float)
-    alarms["shortfall"] = sign * (alarms["floor_latest"] - alarms["latest"])
-    return alarms.sort_values(
-        ["significant", "indicator", "shortfall"], ascending=[False, True, False], kind="stable"
-    ).reset_index(drop=True)
+    sign = alarms["higher_is_better"].astype(str).map({"True": 1.0, "False": -1.0}).astype(float)
+    alarms["shortfall"] = sign * (alarms["baseline"] - alarms["latest"])
+    alarms["fall_share"] = alarms["shortfall"] / alarms["baseline"].abs()
+    persistence = alarms.get("levelling_down_periods", 0)
+    alarms["_persistence"] = pd.to_numeric(persistence, errors="coerce").fillna(0)
+    return (
+        alarms.sort_values(
+            ["significant", "_persistence", "fall_share"],
+            ascending=[False, False, False],
+            kind="stable",
+        )
+        .drop(columns="_persistence")
+        .reset_index(drop=True)
+    )
 
 
 def status_map(
@@ -100,7 +106,10 @@ def status_map(
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 6.4 * rows), squeeze=False)
     borders = region_lines(to_bng(regions))
     for ax, key in zip(axes.ravel(), indicators, strict=False):
-        part = targets[targets["indicator"] == key][["area_code", "status", "latest_period"]]
+        mine = targets[targets["indicator"] == key]
+        part = mine[["area_code", "status", "latest_period"]]
+        basis = mine["price_basis"] if "price_basis" in mine else pd.Series(dtype=str)
+        real = basis.astype(str).str.startswith("real").any()
         shapes = lad
         if not set(part["area_code"]) <= set(lad["area_code"]):
             shapes = unit_polygons(lad, members[key])
@@ -116,7 +125,8 @@ def status_map(
         spec = specs[key]
         counts = part["status"].value_counts()
         ax.set_title(
-            f"{spec['title']}\n{int(counts.get('levelling_down', 0))} levelling-down alarms, "
+            f"{spec['title']}{' (real terms)' if real else ''}\n"
+            f"{int(counts.get('levelling_down', 0))} levelling-down alarms, "
             f"{int(counts.get('off_track', 0))} off track",
             fontsize=8.5,
             loc="left",

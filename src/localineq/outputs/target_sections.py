@@ -1,8 +1,9 @@
 """The report section "Targets for high performers" (issue 12).
 
 Context function :func:`targets_context` for ``templates/sections/targets.html.j2``: counts of
-authorities by target status per indicator, the levelling-down alarms (significant ones
-first), the status map, and the rules in one sentence. It reads ``la_targets`` from
+authorities by target status per indicator, a short list of the levelling-down alarms
+(significant and persistent ones first; every row is in ``la_targets.csv``), the status
+map, and the rules in a few sentences. It reads ``la_targets`` from
 ``state.inputs.extra["la_targets"]`` and leaves the section out when the table is absent.
 """
 
@@ -13,11 +14,16 @@ from typing import Any
 
 import pandas as pd
 
+from localineq.data.prices import price_basis_words
 from localineq.outputs.figure_catalogue import FigureEntry
 from localineq.outputs.report_base import ReportState, figure_context, table_context
 from localineq.outputs.target_figures import alarm_list, status_counts
+from localineq.policy.targets import STATUS_MEANINGS
 
-__all__ = ["TARGET_FIGURE", "targets_context"]
+__all__ = ["ALARMS_SHOWN", "TARGET_FIGURE", "targets_context"]
+
+#: Alarms listed in the report; the rest are in la_targets.csv and on the profile pages.
+ALARMS_SHOWN = 15
 
 #: The status map (workflow/rules/figures.smk: figure_target_status).
 TARGET_FIGURE = FigureEntry(
@@ -26,9 +32,10 @@ TARGET_FIGURE = FigureEntry(
     title="Target status of every local authority, headline indicators",
     caption=(
         "Each authority's status against its 2030 target (results/tables/la_targets.csv): "
-        "met, on track or off track against the straight-line path from its baseline, or a "
-        "levelling-down alarm where an authority at or above the benchmark at baseline fell "
-        "below its floor. Healthy life expectancy is shown on its upper-tier areas. Source: ONS "
+        "met, on track or off track against the straight-line path from its baseline; for an "
+        "authority at or above the benchmark at baseline, levelling down where its value fell "
+        "below its own baseline by more than the noise, or lagging the UK trend (not an "
+        "alarm). Money in real terms (CPI, 2025 prices). Healthy life expectancy is shown on its upper-tier areas. Source: ONS "
         "Explore Local Statistics, Open Government Licence v3.0; contains OS data © Crown "
         "copyright and database right."
     ),
@@ -60,12 +67,13 @@ def targets_context(state: ReportState) -> Mapping[str, Any] | None:
             "Met": counts["met"],
             "On track": counts["on_track"],
             "Off track": counts["off_track"],
-            "Levelling-down alarms": counts["levelling_down"],
+            "Lagging UK trend": counts["lagging_uk_trend"],
+            "Levelling down": counts["levelling_down"],
             "of which significant": counts["alarms_significant"],
             "No data": counts["no_data"],
         }
     )
-    alarms = alarm_list(targets)
+    alarms = alarm_list(targets).head(ALARMS_SHOWN)
     alarm_view = pd.DataFrame(
         {
             "Indicator": alarms["indicator"].map(lambda k: specs[k]["title"]),
@@ -79,7 +87,13 @@ def targets_context(state: ReportState) -> Mapping[str, Any] | None:
                 f"{_fmt(v)} ({p})"
                 for v, p in zip(alarms["latest"], alarms["latest_period"], strict=True)
             ],
-            "Floor": alarms["floor_latest"].map(_fmt),
+            "Fall": [f"{v:.1%}" for v in alarms["fall_share"]],
+            "Periods levelling down": [
+                f"{int(n)} of {int(c)}" if pd.notna(n) else ""
+                for n, c in zip(
+                    alarms["levelling_down_periods"], alarms["periods_checked"], strict=True
+                )
+            ],
             "Significant": [
                 ("yes" if s else "no") if e == "interval" else "no interval published"
                 for s, e in zip(alarms["significant"], alarms["evidence"], strict=True)
@@ -90,7 +104,12 @@ def targets_context(state: ReportState) -> Mapping[str, Any] | None:
     figure = figure_context(TARGET_FIGURE, state, number=len(state.catalogue) + 1)
     n_alarms = int(counts["levelling_down"].sum())
     n_sig = int(counts["alarms_significant"].sum())
+    money = targets.loc[targets["price_basis"].fillna("").astype(str).str.startswith("real")]
     return {
+        "n_lagging": int(counts["lagging_uk_trend"].sum()),
+        "n_listed": len(alarms),
+        "meanings": {k: v[1] for k, v in STATUS_MEANINGS.items()},
+        "price_basis": price_basis_words(str(money["price_basis"].iloc[0])) if len(money) else "",
         "share": f"{float(cfg.get('gap_share', 0.5)):.0%}",
         "horizon": cfg.get("horizon", 2030),
         "tolerance": f"{float(cfg.get('trend_tolerance', 0.02)):.0%}",
@@ -105,10 +124,12 @@ def targets_context(state: ReportState) -> Mapping[str, Any] | None:
         "alarms": table_context(
             alarm_view,
             caption=(
-                "Levelling-down alarms: high performers below their floor; significant ones "
-                "(published 95% intervals, combined standard errors) first."
+                f"The first {len(alarms)} of {n_alarms} levelling-down alarms: high performers "
+                "whose latest value is below their own baseline by more than the noise; "
+                "significant (published 95% intervals), then persistent, then the largest "
+                "relative fall first."
             ),
-            numeric=["Floor"],
+            numeric=["Fall"],
         ),
         "figure": figure,
         "table_href": state.link("results/tables/la_targets.csv"),

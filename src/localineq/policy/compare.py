@@ -13,16 +13,38 @@ Significance
     estimates of one area in two years (APS, ASHE) the samples overlap, the covariance is
     positive, and ignoring it overstates the standard error of the change: the test is
     conservative. Overlap of two intervals is never the test (it is far too strict).
+Precision
+    Published values carry 1-2 decimals, while arithmetic on them (a target halfway to a
+    benchmark, a standard error from an interval) lands a few units in the 16th digit away
+    (``4.1 + 0.5 * (3.3 - 4.1) = 3.6999999999999997``). Every met/failed/significant decision
+    therefore goes through :func:`compare_at_precision`: both sides are rounded, as exact
+    decimals (``decimal.Decimal``, half away from zero), to the decimals the source
+    publishes (:func:`published_decimals`, inferred from the values themselves) before
+    they are compared. Two numbers that print the same at the published precision are tied.
 """
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["improvement", "orient", "se_from_interval", "significant_difference", "z_value"]
+__all__ = [
+    "MAX_DECIMALS",
+    "compare_at_precision",
+    "improvement",
+    "orient",
+    "published_decimals",
+    "rows_decimals",
+    "se_from_interval",
+    "significant_difference",
+    "z_value",
+]
+
+#: Decimals beyond which a value is taken as unrounded (the exports write ``%.10g``).
+MAX_DECIMALS = 10
 
 
 def _arr(x: Any, name: str) -> np.ndarray:
@@ -36,6 +58,93 @@ def _arr(x: Any, name: str) -> np.ndarray:
     if out.ndim > 1:
         raise ValueError(f"{name} must be 1-dimensional, got shape {out.shape}")
     return np.atleast_1d(out)
+
+
+def _decimals_of(x: float) -> int:
+    """Decimal places of the shortest repr of ``x`` (``repr`` round-trips floats)."""
+    exponent = Decimal(repr(float(x))).normalize().as_tuple().exponent
+    return max(0, -int(exponent))  # type: ignore[arg-type]
+
+
+def published_decimals(values: npt.ArrayLike, cap: int = MAX_DECIMALS) -> int:
+    r"""Decimal places the source publishes: the most any finite value carries, at most ``cap``.
+
+    :math:`d = \min(\text{cap}, \max_i d_i)` with :math:`d_i` the places of the shortest
+    decimal that round-trips :math:`y_i` (trailing zeros dropped: ``4.90`` counts as 1).
+    A source that publishes unrounded ratios (e.g. ``25.76652283``) gets ``cap``, so its
+    comparisons are exact to ten places. No finite value: ``cap``.
+
+    Examples
+    --------
+    >>> published_decimals([4.9, 3.7, 12.0])
+    1
+    >>> published_decimals([7.49, 8.3, float("nan")])
+    2
+    >>> published_decimals([25.76652283, 1.0])
+    8
+    >>> published_decimals([1 / 3])
+    10
+    """
+    y = _arr(values, "values")
+    y = y[np.isfinite(y)]
+    if y.size == 0:
+        return cap
+    return min(cap, max(_decimals_of(v) for v in np.unique(y)))
+
+
+def rows_decimals(rows: Any) -> int:
+    """:func:`published_decimals` of an indicator's rows as the source published them.
+
+    Rows whose ``harmonisation`` is not ``published`` (values merged or re-weighted onto
+    2023 codes) are computed, not published, and would claim spurious decimals; they are
+    left out when the column is there. ``rows`` is a table with a ``value`` column.
+
+    >>> import pandas as pd
+    >>> published_decimals(pd.Series([7.81, 7.4512]))
+    4
+    >>> rows_decimals(pd.DataFrame({"value": [7.81, 7.4512],
+    ...                             "harmonisation": ["published", "merger"]}))
+    2
+    """
+    values = rows["value"]
+    if "harmonisation" in rows:
+        published = rows["harmonisation"].eq("published")
+        if published.any():
+            values = values[published]
+    return published_decimals(values)
+
+
+def _quantised(x: float, quantum: Decimal) -> Decimal:
+    return Decimal(repr(float(x))).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def compare_at_precision(a: npt.ArrayLike, b: npt.ArrayLike, decimals: int) -> np.ndarray:
+    r"""Sign of :math:`a - b` after rounding both to ``decimals`` places as exact decimals.
+
+    :math:`\operatorname{sign}(\operatorname{round}_d(a) - \operatorname{round}_d(b))`,
+    rounding half away from zero on the decimal (``repr``) form, so a float that prints as
+    ``4.8999999999999995`` ties with ``4.9`` at one decimal. Returns ``-1``, ``0`` or ``1``
+    as floats, and NaN where either side is missing. The one comparison used by targets,
+    the scorecard and the masking table.
+
+    Examples
+    --------
+    >>> compare_at_precision([4.8999999999999995, 4.9, 4.94], 4.9, 1).tolist()
+    [0.0, 0.0, 0.0]
+    >>> compare_at_precision([3.6999999999999997, 3.65, 3.64], 3.7, 1).tolist()
+    [0.0, 0.0, -1.0]
+    >>> compare_at_precision([7.495, 7.494, float("nan")], 7.5, 2).tolist()
+    [0.0, -1.0, nan]
+    """
+    if decimals < 0:
+        raise ValueError(f"decimals must be >= 0, got {decimals}")
+    x, y = np.broadcast_arrays(_arr(a, "a"), _arr(b, "b"))
+    quantum = Decimal(1).scaleb(-int(decimals))
+    out = np.full(x.shape, np.nan)
+    for i, (u, v) in enumerate(zip(x, y, strict=True)):
+        if np.isfinite(u) and np.isfinite(v):
+            out[i] = float((_quantised(u, quantum) - _quantised(v, quantum)).compare(Decimal(0)))
+    return out
 
 
 def orient(values: npt.ArrayLike, higher_is_better: bool) -> np.ndarray:
@@ -114,6 +223,7 @@ def significant_difference(
     b: npt.ArrayLike,
     se_b: npt.ArrayLike,
     level: float = 0.95,
+    decimals: int | None = None,
 ) -> np.ndarray:
     r"""Whether estimates ``a`` and ``b`` differ significantly, with combined standard errors.
 
@@ -132,6 +242,11 @@ def significant_difference(
         Their standard errors, e.g. from :func:`se_from_interval`.
     level : float
         Confidence level (default 0.95).
+    decimals : int, optional
+        Published precision: :math:`|a - b|` and the critical distance are compared with
+        :func:`compare_at_precision` at this many places, so an interval that touches the
+        reference (half-width equal to the distance as published) is not significant.
+        ``None`` compares the floats as they are.
 
     Returns
     -------
@@ -155,5 +270,10 @@ def significant_difference(
         raise ValueError("standard errors must be >= 0")
     combined = np.sqrt(sa**2 + sb**2)
     with np.errstate(invalid="ignore"):
-        out = np.abs(a_ - b_) > z_value(level) * combined
+        distance, critical = np.abs(a_ - b_), z_value(level) * combined
+        if decimals is None:
+            out = distance > critical
+        else:
+            distance, critical = np.broadcast_arrays(distance, critical)
+            out = compare_at_precision(distance, critical, decimals) > 0
     return np.asarray(out & np.isfinite(combined) & np.isfinite(a_ - b_), dtype=bool)

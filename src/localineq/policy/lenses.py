@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from localineq.policy.compare import MAX_DECIMALS
 from localineq.policy.missions import (
     NO_DATA,
     TESTS,
@@ -228,6 +229,7 @@ def evaluate_test(
             se_latest=wide["se_l"],
             ties=params.get("ties", "failed"),
             level=level,
+            decimals=int(params.get("decimals", MAX_DECIMALS)),
         )
     if test == "gap_narrows":
         wb = wide["weight_b"] if wide["weight_b"].notna().any() else None
@@ -251,6 +253,7 @@ def evaluate_test(
             population=wide["pop"],
             se_latest=wide["se_l"],
             level=level,
+            decimals=int(params.get("decimals", MAX_DECIMALS)),
         )
     if test == "worst_improve_by":
         w = wide["weight_b"] if wide["weight_b"].notna().any() else None

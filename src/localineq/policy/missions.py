@@ -38,7 +38,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from localineq.policy.compare import _arr, improvement, orient, significant_difference, z_value
+from localineq.policy.compare import (
+    MAX_DECIMALS,
+    _arr,
+    compare_at_precision,
+    improvement,
+    orient,
+    significant_difference,
+    z_value,
+)
 from localineq.policy.results import (
     FAILED,
     MET,
@@ -53,6 +61,7 @@ __all__ = [
     "FAILED",
     "GAP_MEASURES",
     "MET",
+    "RATIO_GAP_MEASURES",
     "NO_DATA",
     "TESTS",
     "TestResult",
@@ -60,12 +69,15 @@ __all__ = [
     "gap_narrows",
     "level_reached",
     "rise_everywhere",
+    "top_group",
     "trajectory_on_course",
     "worst_improve_by",
 ]
 
 #: Gap measures accepted by :func:`gap` and :func:`gap_narrows`.
-GAP_MEASURES: tuple[str, ...] = ("top_tenth_vs_rest", "max_min", "p90_p10")
+GAP_MEASURES: tuple[str, ...] = ("top_tenth_vs_rest", "max_min", "p90_p10", "top_tenth_ratio")
+#: Scale-free gap measures: a common rescaling of every value (inflation) cannot move them.
+RATIO_GAP_MEASURES: tuple[str, ...] = ("top_tenth_ratio", "p90_p10")
 #: Test names accepted by :func:`localineq.policy.lenses.evaluate_test`.
 TESTS: tuple[str, ...] = (
     "rise_everywhere",
@@ -87,6 +99,7 @@ def rise_everywhere(
     se_latest: npt.ArrayLike | None = None,
     ties: Literal["failed", "met"] = "failed",
     level: float = 0.95,
+    decimals: int = MAX_DECIMALS,
 ) -> TestResult:
     r"""Every area improved between baseline and latest (polarity-aware).
 
@@ -109,6 +122,9 @@ def rise_everywhere(
         Standard errors (NaN or ``None`` = no published interval).
     ties : {"failed", "met"}
     level : float
+    decimals : int
+        Published precision: rise, fall and tie are decided by
+        :func:`~localineq.policy.compare.compare_at_precision` at this many places.
 
     Returns
     -------
@@ -129,10 +145,15 @@ def rise_everywhere(
     b, l_ = _inputs(n, baseline, "baseline"), _inputs(n, latest, "latest")
     delta = improvement(b, l_, higher_is_better)
     have = np.isfinite(delta)
-    met = have & ((delta > 0) | ((delta == 0) & (ties == "met")))
+    sign = compare_at_precision(orient(l_, higher_is_better), orient(b, higher_is_better), decimals)
+    met = have & ((sign > 0) | ((sign == 0) & (ties == "met")))
     verdict = np.where(~have, NO_DATA, np.where(met, MET, FAILED))
     sb, sl = _inputs(n, se_baseline, "se_baseline"), _inputs(n, se_latest, "se_latest")
-    sig = significant_difference(b, sb, l_, sl, level) & (verdict == FAILED) & (delta < 0)
+    sig = (
+        significant_difference(b, sb, l_, sl, level, decimals=decimals)
+        & (verdict == FAILED)
+        & (sign < 0)
+    )
     known = np.isfinite(sb) & np.isfinite(sl)
     detail = pd.DataFrame(
         {
@@ -167,6 +188,11 @@ def gap(
     ``"p90_p10"``
         :math:`Q(0.9)/Q(0.1)` of the weighted values (type 1 quantiles; needs
         :math:`Q(0.1) > 0`).
+    ``"top_tenth_ratio"`` (scale-free, for money and rates)
+        The same top group, as a ratio of weighted means: :math:`\bar y_{top} / \bar y_{rest}`
+        when higher is better, :math:`\bar y_{rest} / \bar y_{top}` when lower is better
+        (so it is at least 1 and shrinks as the gap closes); needs positive values.
+        Multiplying every value by one price factor leaves it unchanged.
 
     Parameters
     ----------
@@ -192,6 +218,8 @@ def gap(
     5.0
     >>> gap([1, 2, 3], measure="max_min")
     2.0
+    >>> gap([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], measure="top_tenth_ratio")  # 10 / 5
+    2.0
     """
     y = _arr(values, "values")
     if y.size == 0 or not np.isfinite(y).all():
@@ -210,15 +238,36 @@ def gap(
         return float(hi / lo)
     if not 0 < share < 1:
         raise ValueError(f"share must lie in (0, 1), got {share}")
-    o = orient(y, higher_is_better)
-    k = max(1, math.ceil(share * y.size))
-    threshold = np.sort(o)[::-1][k - 1]
-    top = o >= threshold
+    top = top_group(y, higher_is_better, share)
+    ratio = measure == "top_tenth_ratio"
+    if ratio and not (y > 0).all():
+        raise ValueError("top_tenth_ratio needs positive values")
     if top.all():
-        return 0.0
-    mean_top = np.average(o[top], weights=w[top]) if w[top].sum() > 0 else o[top].mean()
-    mean_rest = np.average(o[~top], weights=w[~top]) if w[~top].sum() > 0 else o[~top].mean()
-    return float(mean_top - mean_rest)
+        return 1.0 if ratio else 0.0
+    mean_top = np.average(y[top], weights=w[top]) if w[top].sum() > 0 else y[top].mean()
+    mean_rest = np.average(y[~top], weights=w[~top]) if w[~top].sum() > 0 else y[~top].mean()
+    if ratio:
+        return float(mean_top / mean_rest if higher_is_better else mean_rest / mean_top)
+    return float((mean_top - mean_rest) * (1.0 if higher_is_better else -1.0))
+
+
+def top_group(
+    values: npt.ArrayLike, higher_is_better: bool = True, share: float = 0.1
+) -> np.ndarray:
+    r"""Which areas form the top group of :func:`gap`: at least as good as the :math:`k`-th best.
+
+    :math:`k = \max(1, \lceil \text{share} \cdot n \rceil)`; areas tied at the boundary all
+    join, so the group can be larger than :math:`k` (count it to name it: "top 2 of 12").
+
+    >>> top_group([1, 5, 3, 5], share=0.25).tolist()
+    [False, True, False, True]
+    """
+    if not 0 < share < 1:
+        raise ValueError(f"share must lie in (0, 1), got {share}")
+    o = orient(values, higher_is_better)
+    k = max(1, math.ceil(share * o.size))
+    threshold = np.sort(o)[::-1][k - 1]
+    return o >= threshold
 
 
 def gap_narrows(
@@ -274,6 +323,9 @@ def gap_narrows(
                 vb = vl = math.nan
             extra[f"gap_{m}_baseline"], extra[f"gap_{m}_latest"] = vb, vl
         gb, gl = extra[f"gap_{measure}_baseline"], extra[f"gap_{measure}_latest"]
+        extra["gap_top_n_baseline"] = int(top_group(b[have], higher_is_better, share).sum())
+        extra["gap_top_n_latest"] = int(top_group(l_[have], higher_is_better, share).sum())
+        extra["gap_n_compared"] = int(have.sum())
     if measure not in GAP_MEASURES:
         raise ValueError(f"unknown gap measure {measure!r}; choose one of {GAP_MEASURES}")
     verdict = NO_DATA if not (np.isfinite(gb) and np.isfinite(gl)) else (MET if gl < gb else FAILED)
@@ -302,6 +354,7 @@ def level_reached(
     population: npt.ArrayLike | None = None,
     se_latest: npt.ArrayLike | None = None,
     level: float = 0.95,
+    decimals: int = MAX_DECIMALS,
 ) -> TestResult:
     r"""A stated level was reached in every area, with each area's distance to it.
 
@@ -323,9 +376,11 @@ def level_reached(
         raise ValueError(f"target must be a finite number, got {target}")
     dist = (target - y) * (1.0 if higher_is_better else -1.0)
     have = np.isfinite(dist)
-    verdict = np.where(~have, NO_DATA, np.where(dist <= 0, MET, FAILED))
+    reached = compare_at_precision(orient(y, higher_is_better), orient([target], higher_is_better),
+                                   decimals) >= 0  # fmt: skip
+    verdict = np.where(~have, NO_DATA, np.where(reached, MET, FAILED))
     se = _inputs(n, se_latest, "se_latest")
-    sig = significant_difference(y, se, target, 0.0, level) & (verdict == FAILED)
+    sig = significant_difference(y, se, target, 0.0, level, decimals=decimals) & (verdict == FAILED)
     detail = pd.DataFrame(
         {"area": labels, "latest": y, "distance": dist, "verdict": verdict, "significant": sig}
     )

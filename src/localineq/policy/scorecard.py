@@ -10,6 +10,16 @@ Builds the three result tables of issue 11 from the analysis-ready indicator tab
 * :func:`backtest_table` — how often each ``rise_everywhere`` / ``gap_narrows`` test would
   have been met over every historical window as long as baseline → horizon.
 
+Money is judged in real terms by default (``value_real`` of ``la_indicators``: CPI at each
+value's reference period, ``price_basis`` names the base); the same tests on nominal values
+follow as rows labelled ``price_basis = "nominal"``, a sensitivity. Ratio-scale indicators
+(``missions.ratio_scale``: money and rates) judge "gap narrowed" by the scale-free
+``missions.ratio_gap_measure`` (the ratio of the top group's mean to the rest's), which a
+common price level cannot move; the absolute gap stays beside it
+(``gap_top_tenth_vs_rest_*``), and ``gap_top_group`` names the top group by its count
+("top 2 of 12 regions"). Every comparison is made at the published precision
+(``decimals``, :func:`~localineq.policy.compare.published_decimals`).
+
 Every number is reproducible from those two tables and the stated periods: values, 95%
 bounds (standard errors via :func:`~localineq.policy.missions.se_from_interval`), each
 indicator's own weights, and the areas' total population (the ``weight`` of rows whose
@@ -22,31 +32,31 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from localineq.policy.compare import se_from_interval
-from localineq.policy.lenses import ambition_backtest, evaluate_test, regional_panel
-from localineq.policy.missions import FAILED, MET, NO_DATA
+from localineq.data.prices import price_basis_words
+from localineq.policy.compare import rows_decimals, se_from_interval
+from localineq.policy.lenses import evaluate_test, regional_panel
+from localineq.policy.missions import MET, NO_DATA
 from localineq.policy.periods import (
     BaselineRule,
     baseline_period,
     latest_period,
     period_bounds,
-    period_midyear,
 )
-from localineq.stats.convergence import beta_convergence, sigma_convergence
 
 __all__ = [
     "LENSES",
+    "NOMINAL",
     "SCORECARD_COLUMNS",
     "area_population",
-    "backtest_table",
     "baseline_rule_for",
     "check_missions",
-    "convergence_table",
+    "default_basis",
+    "is_sensitivity",
     "indicator_panel",
     "lens_panels",
+    "price_panels",
     "mission_sentences",
     "scorecard",
 ]
@@ -84,7 +94,16 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "gap_p90_p10_latest",
     "intervals_published",
     "note",
+    "gap_top_group",
+    "gap_top_tenth_vs_rest_baseline",
+    "gap_top_tenth_vs_rest_latest",
+    "gap_top_tenth_ratio_baseline",
+    "gap_top_tenth_ratio_latest",
+    "decimals",
 )
+
+#: ``price_basis`` of the nominal sensitivity rows.
+NOMINAL = "nominal"
 
 
 def area_population(frame: pd.DataFrame) -> pd.Series:
@@ -135,6 +154,27 @@ def indicator_panel(
     return out.reset_index(drop=True)
 
 
+def price_panels(
+    frame: pd.DataFrame, indicator: str, population: pd.Series | None = None
+) -> list[tuple[str, pd.DataFrame]]:
+    """The indicator's panel in each price basis, the default first.
+
+    Money (rows with ``value_real``): ``[(real basis, real panel), ("nominal", nominal
+    panel)]``; anything else: ``[("", panel)]``. The real panel is :func:`indicator_panel`
+    of the frame with ``value``/``lci_95``/``uci_95`` replaced by their ``*_real`` columns.
+    """
+    rows = frame[frame["indicator"] == indicator]
+    nominal = indicator_panel(frame, indicator, population)
+    if "value_real" not in rows or not rows["value_real"].notna().any():
+        return [("", nominal)]
+    basis = str(rows.loc[rows["value_real"].notna(), "real_price_basis"].iloc[0])
+    real_rows = rows.assign(
+        value=rows["value_real"], lci_95=rows["lci_95_real"], uci_95=rows["uci_95_real"]
+    )
+    pop = area_population(frame) if population is None else population
+    return [(basis, indicator_panel(real_rows, indicator, pop)), (NOMINAL, nominal)]
+
+
 def lens_panels(panel: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The same indicator at both lenses: regions aggregated from the local panel."""
     return {"regional": regional_panel(panel), "local": panel}
@@ -172,9 +212,10 @@ def check_missions(
         bad = set(missions_cfg.get(key, {}) or {}) - known
         if bad:
             raise ValueError(f"missions.{key} names unknown indicators: {sorted(bad)}")
-    bad = set(missions_cfg.get("nominal", []) or []) - known
-    if bad:
-        raise ValueError(f"missions.nominal names unknown indicators: {sorted(bad)}")
+    for key in ("nominal", "ratio_scale"):
+        bad = set(missions_cfg.get(key, []) or []) - known
+        if bad:
+            raise ValueError(f"missions.{key} names unknown indicators: {sorted(bad)}")
     numbers = [int(m["number"]) for m in missions_cfg["declared"]]
     if len(set(numbers)) != len(numbers):
         raise ValueError(f"mission numbers repeat: {numbers}")
@@ -198,12 +239,38 @@ def _periods_with_data(panel: pd.DataFrame) -> list[str]:
     return sorted(panel.loc[panel["value"].notna(), "period"].unique(), key=period_bounds)
 
 
-def _test_params(missions_cfg: Mapping[str, Any], test: Mapping[str, Any]) -> dict[str, Any]:
+def _test_params(
+    missions_cfg: Mapping[str, Any],
+    test: Mapping[str, Any],
+    indicator: str | None = None,
+    decimals: int | None = None,
+) -> dict[str, Any]:
     params = {k: v for k, v in test.items() if k != "test"}
     if test["test"] == "gap_narrows":
-        params.setdefault("measure", missions_cfg.get("gap_measure", "top_tenth_vs_rest"))
+        default = missions_cfg.get("gap_measure", "top_tenth_vs_rest")
+        if indicator in set(missions_cfg.get("ratio_scale", []) or []):
+            default = missions_cfg.get("ratio_gap_measure", "top_tenth_ratio")
+        params.setdefault("measure", default)
         params.setdefault("share", missions_cfg.get("gap_share", 0.1))
+    if decimals is not None:
+        params.setdefault("decimals", decimals)
     return params
+
+
+def _top_group_label(row: Mapping[str, Any], lens: str, unit: str) -> str:
+    """``top 2 of 12 regions`` from a gap_narrows row (baseline count; latest if it differs)."""
+    n_top, n_all = row.get("gap_top_n_baseline"), row.get("gap_n_compared")
+    if n_top is None or n_all is None or pd.isna(n_top):
+        return ""
+    if lens == "regional":
+        noun = "regions"
+    else:
+        noun = "upper-tier areas" if "UTLA" in unit else "local authorities"
+    label = f"top {int(n_top)} of {int(n_all)} {noun}"
+    late = row.get("gap_top_n_latest")
+    if late is not None and late != n_top:
+        label += f" ({int(late)} at latest, ties)"
+    return label
 
 
 def _target_of(test: Mapping[str, Any]) -> float:
@@ -244,55 +311,9 @@ def scorecard(
             spec = indicators_cfg[ind]
             tier = spec.get("tier", "lad")
             frame = frames["upper" if tier == "upper" else "lad"]
-            panel = indicator_panel(frame, ind)
-            unit = str(frame.loc[frame["indicator"] == ind, "unit_of_analysis"].iloc[0])
-            rule = baseline_rule_for(missions_cfg, mission, ind)
-            periods = _periods_with_data(panel)
-            base, late = baseline_period(periods, rule), latest_period(periods)
-            note = []
-            if base is None:
-                note.append("no period published before the baseline date")
-            elif rule.fallback == "earliest" and base == periods[0]:
-                b_end = period_bounds(base)[1] + pd.DateOffset(months=rule.lag_months)
-                if b_end >= pd.Timestamp(rule.before):
-                    note.append("baseline published after the White Paper (earliest period)")
-            if ind in nominal:
-                note.append("nominal values (not adjusted for inflation)")
-            hib = bool(spec["higher_is_better"])
-            intervals = bool(panel["se"].notna().any())
-            for test in mission["tests"]:
-                params = _test_params(missions_cfg, test)
-                for lens, lp in lens_panels(panel).items():
-                    res = evaluate_test(
-                        lp,
-                        test["test"],
-                        baseline=base,
-                        latest=late,
-                        higher_is_better=hib,
-                        params=params,
-                    )
-                    row = res.as_row()
-                    rows.append(
-                        {
-                            **{k: row.get(k, math.nan) for k in SCORECARD_COLUMNS if k in row},
-                            "mission": int(mission["number"]),
-                            "mission_name": mission["short"],
-                            "indicator": ind,
-                            "indicator_title": spec["title"],
-                            "test": test["test"],
-                            "lens": lens,
-                            "unit_of_analysis": "ITL1 region" if lens == "regional" else unit,
-                            "higher_is_better": hib,
-                            "price_basis": "nominal" if ind in nominal else "",
-                            "baseline_rule": rule.describe(),
-                            "baseline_period": base or "",
-                            "latest_period": late or "",
-                            "gap_measure": params.get("measure", ""),
-                            "target": _target_of(test),
-                            "intervals_published": intervals,
-                            "note": "; ".join(note),
-                        }
-                    )
+            for basis, panel in price_panels(frame, ind):
+                rows.extend(_scorecard_rows(missions_cfg, mission, ind, spec, frame, panel,
+                                            basis, ind in nominal))  # fmt: skip
     out = pd.DataFrame(rows)
     for col in SCORECARD_COLUMNS:
         if col not in out:
@@ -301,184 +322,92 @@ def scorecard(
     return out[list(SCORECARD_COLUMNS)]
 
 
-def _indicator_frames(
-    frames: Mapping[str, pd.DataFrame], indicators_cfg: Mapping[str, Mapping[str, Any]]
-) -> list[tuple[str, pd.DataFrame]]:
-    out = []
-    for ind, spec in indicators_cfg.items():
-        frame = frames["upper" if spec.get("tier", "lad") == "upper" else "lad"]
-        if (frame["indicator"] == ind).any():
-            out.append((ind, frame))
-    return out
-
-
-def convergence_table(
-    frames: Mapping[str, pd.DataFrame],
-    indicators_cfg: Mapping[str, Mapping[str, Any]],
-    *,
-    min_periods: int = 5,
-    measure: str = "sd_log",
-    level: float = 0.95,
-) -> pd.DataFrame:
-    r"""Sigma and beta convergence at both lenses for every indicator with enough periods.
-
-    Areas are those with a positive value in every period (a balanced panel, so that
-    entry and exit of areas cannot move the dispersion). Sigma: the weighted dispersion
-    (``measure``, default the standard deviation of logs) in each period, with its trend,
-    the OLS slope of dispersion on period mid-year (negative = converging). Beta: the
-    weighted regression of annualised log growth between the first and last period on the
-    initial log level (:func:`~localineq.stats.convergence.beta_convergence`, weights of the
-    first period), with its CI and half-life.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per indicator × lens: ``indicator, lens, n_areas, n_periods,
-        first_period, last_period, sigma_measure, sigma_first, sigma_last,
-        sigma_trend_per_year, beta, beta_ci_low, beta_ci_high, beta_pvalue,
-        speed_per_year, half_life_years, converging_sigma, converging_beta, note``.
-    """
+def _scorecard_rows(
+    missions_cfg: Mapping[str, Any],
+    mission: Mapping[str, Any],
+    ind: str,
+    spec: Mapping[str, Any],
+    frame: pd.DataFrame,
+    panel: pd.DataFrame,
+    basis: str,
+    declared_nominal: bool,
+) -> list[dict[str, Any]]:
+    """The scorecard rows of one mission indicator in one price basis (both lenses)."""
     rows = []
-    for ind, frame in _indicator_frames(frames, indicators_cfg):
-        panel = indicator_panel(frame, ind)
-        periods = _periods_with_data(panel)
-        if len(periods) < min_periods:
-            continue
+    decimals = rows_decimals(frame[frame["indicator"] == ind])
+    unit = str(frame.loc[frame["indicator"] == ind, "unit_of_analysis"].iloc[0])
+    rule = baseline_rule_for(missions_cfg, mission, ind)
+    periods = _periods_with_data(panel)
+    base, late = baseline_period(periods, rule), latest_period(periods)
+    note = []
+    if base is None:
+        note.append("no period published before the baseline date")
+    elif rule.fallback == "earliest" and base == periods[0]:
+        b_end = period_bounds(base)[1] + pd.DateOffset(months=rule.lag_months)
+        if b_end >= pd.Timestamp(rule.before):
+            note.append("baseline published after the White Paper (earliest period)")
+    if basis == NOMINAL:
+        note.append("nominal values (not adjusted for inflation): a sensitivity")
+    elif basis:
+        note.append(f"{basis}: CPI D7BT at each value's reference period")
+    elif declared_nominal:
+        note.append("nominal values (not adjusted for inflation)")
+    hib = bool(spec["higher_is_better"])
+    intervals = bool(panel["se"].notna().any())
+    for test in mission["tests"]:
+        params = _test_params(missions_cfg, test, ind, decimals)
         for lens, lp in lens_panels(panel).items():
-            ok = lp["value"].notna() & (lp["value"] > 0) & lp["weight"].notna()
-            counts = lp[ok].groupby("area_code")["period"].nunique()
-            keep = counts.index[counts == len(periods)]
-            bal = lp[ok & lp["area_code"].isin(keep)]
-            row: dict[str, Any] = {
-                "indicator": ind,
-                "lens": lens,
-                "n_areas": int(len(keep)),
-                "n_periods": len(periods),
-                "first_period": periods[0],
-                "last_period": periods[-1],
-                "sigma_measure": measure,
-            }
-            if len(keep) < 3:
-                rows.append({**row, "note": "fewer than 3 areas with every period"})
-                continue
-            sig = sigma_convergence(bal["value"], bal["period"], bal["weight"], measure=measure)
-            sig["year"] = sig["period"].map(period_midyear)
-            sig = sig.sort_values("year")
-            slope = float(np.polyfit(sig["year"], sig["dispersion"], 1)[0])
-            first = bal[bal["period"] == periods[0]].set_index("area_code")
-            last = bal[bal["period"] == periods[-1]].set_index("area_code").reindex(first.index)
-            years = period_midyear(periods[-1]) - period_midyear(periods[0])
-            beta = beta_convergence(
-                first["value"], last["value"], years, weights=first["weight"], level=level
+            res = evaluate_test(
+                lp,
+                test["test"],
+                baseline=base,
+                latest=late,
+                higher_is_better=hib,
+                params=params,
             )
+            row = res.as_row()
             rows.append(
                 {
-                    **row,
-                    "sigma_first": float(sig["dispersion"].iloc[0]),
-                    "sigma_last": float(sig["dispersion"].iloc[-1]),
-                    "sigma_trend_per_year": slope,
-                    "beta": beta.beta,
-                    "beta_ci_low": beta.ci_low,
-                    "beta_ci_high": beta.ci_high,
-                    "beta_pvalue": beta.pvalue,
-                    "speed_per_year": beta.speed,
-                    "half_life_years": beta.half_life,
-                    "converging_sigma": slope < 0,
-                    "converging_beta": beta.ci_high < 0,
-                    "note": "",
+                    **{k: row.get(k, math.nan) for k in SCORECARD_COLUMNS if k in row},
+                    "mission": int(mission["number"]),
+                    "mission_name": mission["short"],
+                    "indicator": ind,
+                    "indicator_title": spec["title"],
+                    "test": test["test"],
+                    "lens": lens,
+                    "unit_of_analysis": "ITL1 region" if lens == "regional" else unit,
+                    "higher_is_better": hib,
+                    "price_basis": basis or ("nominal" if declared_nominal else ""),
+                    "baseline_rule": rule.describe(),
+                    "baseline_period": base or "",
+                    "latest_period": late or "",
+                    "gap_measure": params.get("measure", ""),
+                    "target": _target_of(test),
+                    "intervals_published": intervals,
+                    "note": "; ".join(note),
+                    "gap_top_group": _top_group_label(row, lens, unit),
+                    "decimals": decimals,
                 }
             )
-    return pd.DataFrame(rows)
+    return rows
 
 
-def backtest_table(
-    frames: Mapping[str, pd.DataFrame],
-    missions_cfg: Mapping[str, Any],
-    indicators_cfg: Mapping[str, Mapping[str, Any]],
-) -> pd.DataFrame:
-    """Ambition back-test of every ``rise_everywhere`` and ``gap_narrows`` mission test.
+def is_sensitivity(table: pd.DataFrame) -> pd.Series:
+    """Rows that are a nominal sensitivity: ``price_basis`` nominal where real rows exist.
 
-    The window is ``horizon - year(baseline start)`` years (e.g. 2030 - 2021 = 9 for pay);
-    every pair of periods that far apart is judged at both lenses
-    (:func:`~localineq.policy.lenses.ambition_backtest`). Where the data span fewer years
-    the longest available span is used and ``window_years_used`` says so.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per mission × indicator × test × lens: ``n_windows``, ``n_met``,
-        ``share_met``, window lengths, first and last window, ``price_basis``, ``windows``
-        (every window and its verdict, for reproduction).
+    >>> t = pd.DataFrame({"indicator": ["pay", "pay", "old"],
+    ...                   "price_basis": ["real (CPI, 2025 prices)", "nominal", "nominal"]})
+    >>> is_sensitivity(t).tolist()
+    [False, True, False]
     """
-    horizon = int(missions_cfg.get("horizon", 2030))
-    nominal = set(missions_cfg.get("nominal", []))
-    rows = []
-    for mission in missions_cfg["declared"]:
-        for ind in mission["indicators"]:
-            spec = indicators_cfg[ind]
-            frame = frames["upper" if spec.get("tier", "lad") == "upper" else "lad"]
-            panel = indicator_panel(frame, ind)
-            periods = _periods_with_data(panel)
-            base = baseline_period(periods, baseline_rule_for(missions_cfg, mission, ind))
-            for test in mission["tests"]:
-                if test["test"] not in ("rise_everywhere", "gap_narrows"):
-                    continue
-                params = _test_params(missions_cfg, test)
-                window = horizon - period_bounds(base)[0].year if base else 0
-                for lens, lp in lens_panels(panel).items():
-                    row: dict[str, Any] = {
-                        "mission": int(mission["number"]),
-                        "indicator": ind,
-                        "test": test["test"],
-                        "lens": lens,
-                        "baseline_period": base or "",
-                        "window_years_target": window,
-                        "price_basis": "nominal" if ind in nominal else "",
-                    }
-                    bt = (
-                        ambition_backtest(
-                            lp,
-                            test["test"],
-                            window_years=window,
-                            higher_is_better=bool(spec["higher_is_better"]),
-                            params=params,
-                        )
-                        if window > 0
-                        else pd.DataFrame()
-                    )
-                    judged = bt[bt["verdict"] != NO_DATA] if len(bt) else bt
-                    n_met = int((judged["verdict"] == MET).sum()) if len(judged) else 0
-                    row.update(
-                        {
-                            "window_years_used": int(bt["window_years_used"].iloc[0])
-                            if len(bt)
-                            else 0,
-                            "n_windows": len(judged),
-                            "n_met": n_met,
-                            "n_failed": int((judged["verdict"] == FAILED).sum())
-                            if len(judged)
-                            else 0,
-                            "share_met": n_met / len(judged) if len(judged) else math.nan,
-                            "first_window": f"{bt['window_start'].iloc[0]} → "
-                            f"{bt['window_end'].iloc[0]}"
-                            if len(bt)
-                            else "",
-                            "last_window": f"{bt['window_start'].iloc[-1]} → "
-                            f"{bt['window_end'].iloc[-1]}"
-                            if len(bt)
-                            else "",
-                            "windows": "; ".join(
-                                f"{a}→{b}:{v}"
-                                for a, b, v in bt[
-                                    ["window_start", "window_end", "verdict"]
-                                ].itertuples(index=False)
-                            )
-                            if len(bt)
-                            else "",
-                        }
-                    )
-                    rows.append(row)
-    return pd.DataFrame(rows)
+    basis = table["price_basis"].fillna("").astype(str)
+    has_real = basis.str.startswith("real").groupby(table["indicator"]).transform("any")
+    return basis.eq(NOMINAL) & has_real
+
+
+def default_basis(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows in the default price basis (real terms for money): sensitivities dropped."""
+    return table[~is_sensitivity(table)]
 
 
 def _fmt_people(n: float) -> str:
@@ -518,6 +447,7 @@ def mission_sentences(
     """
     labels = dict(missions_cfg.get("labels", {}) if labels is None else labels)
     plabel = period_label or str
+    table = default_basis(table)
     out = {}
     for mission in missions_cfg["declared"]:
         num = int(mission["number"])
@@ -535,14 +465,15 @@ def mission_sentences(
             span = f"{plabel(base)} to {plabel(late)}"
         else:
             span = f"{plabel(late)}, the only period published"
-        nominal = ", nominal" if reg["price_basis"] == "nominal" else ""
+        basis = str(reg["price_basis"]) if isinstance(reg["price_basis"], str) else ""
+        nominal = f", {price_basis_words(basis)}" if basis else ""
         what = _test_phrase(test, name, reg)
         if reg["verdict"] == NO_DATA or loc["verdict"] == NO_DATA:
             out[num] = f"Mission {num}: “{what}” cannot be tested ({reg['note'] or 'no data'})."
             continue
         if test == "gap_narrows":
             out[num] = (
-                f"Mission {num}: by region the gap in {name} "
+                f"Mission {num}: by region the gap in {name} ({_gap_words(reg)}) "
                 f"{'narrowed' if reg['verdict'] == MET else 'did not narrow'} "
                 f"({reg['gap_baseline']:.3g} → {reg['gap_latest']:.3g}); across "
                 f"local authorities it {'narrowed' if loc['verdict'] == MET else 'did not narrow'}"
@@ -571,6 +502,18 @@ def mission_sentences(
             tail = f"so did all {int(loc['n_met'])} {unit} with data"
         out[num] = f"Mission {num}: {lead}; {tail} ({span}{nominal})."
     return out
+
+
+def _gap_words(row: pd.Series) -> str:
+    """The gap measure in words, naming the top group by count (``top 2 of 12 regions``)."""
+    group = row.get("gap_top_group")
+    group = group if isinstance(group, str) and group else "the top tenth"
+    measure = str(row.get("gap_measure", ""))
+    if measure == "top_tenth_ratio":
+        return f"mean of the {group} as a ratio to the rest"
+    if measure == "top_tenth_vs_rest":
+        return f"mean of the {group} minus the rest"
+    return {"p90_p10": "P90/P10", "max_min": "highest minus lowest"}.get(measure, measure)
 
 
 def _test_phrase(test: str, name: str, row: pd.Series) -> str:

@@ -20,16 +20,39 @@ Below the benchmark at baseline (:math:`s\,y_0 < s\,B`)
     period_midyear`) and :math:`T` is the middle of the horizon year.
     Status: ``met`` if :math:`s\,y_t \ge s\,y^*_T`, ``on_track`` if :math:`s\,y_t \ge s\,m(t)`,
     else ``off_track``.
-High performers (:math:`s\,y_0 \ge s\,B`; a tie with the benchmark counts as at it)
-    a floor, never a stretch target: not below their baseline, and not falling further
-    behind the UK trend than a tolerance :math:`\tau`:
-    :math:`f_t = \max\{s\,y_0,\; s\,y_0 + s\,(R_t - R_0) - \tau\}` in oriented terms, with
-    :math:`R` the UK reference (weighted mean or median over authorities with values at
-    both ends) and :math:`\tau = \text{tolerance} \times |R_0|`. ``target_2030`` is the
-    baseline value. :math:`s\,y_t < f_t` is a **levelling-down alarm** (status
-    ``levelling_down``), else ``met``.
+High performers (:math:`s\,y_0 \ge s\,B`, judged on the baseline value alone; a tie with
+    the benchmark counts as at it)
+    a floor, never a stretch target: ``target_2030`` is the baseline value, also when the
+    latest value is missing. Two statuses, kept apart:
+
+    * ``levelling_down`` (the alarm): the value *fell below its own baseline by more than
+      the noise*. With published intervals at both ends the fall must be significant
+      (:math:`s\,(y_0 - y_t) > 0` and :math:`|y_t - y_0| > z_{0.975}\sqrt{se_t^2 + se_0^2}`);
+      without them it must exceed half a unit in the last published decimal place,
+      :math:`s\,(y_0 - y_t) > \tfrac12 10^{-d}`. A high performer that improved is never
+      an alarm.
+    * ``lagging_uk_trend`` (not an alarm): no such fall, but further behind the UK trend
+      than a tolerance :math:`\tau`: :math:`s\,y_t < f_t` with
+      :math:`f_t = \max\{s\,y_0,\; s\,y_0 + s\,(R_t - R_0) - \tau\}` in oriented terms,
+      :math:`R` the UK reference over authorities with values at both ends
+      (``uk_change``; ``n_uk_change_areas`` counts them) and
+      :math:`\tau = \text{tolerance} \times |R_0|`. Otherwise ``met``.
+
+    ``levelling_down_periods`` counts in how many of the last ``persistence_periods``
+    periods after the baseline (``periods_checked``) the value was levelling down by the
+    same rule.
 Missing baseline or latest value
     ``no_data`` (never met, never an alarm).
+Precision
+    Every comparison (met, on track, high performer, fall, significance) is made with
+    :func:`~localineq.policy.compare.compare_at_precision` at :math:`d` decimals, the
+    precision the source publishes (:func:`~localineq.policy.compare.published_decimals`
+    of the nominal values): a target that computes to ``3.6999999999999997`` is met by
+    ``3.7``.
+Real terms
+    Money indicators (rows with ``value_real`` in ``la_indicators``) are judged in real terms
+    (``price_basis`` says which base); ``status_nominal`` gives the status on nominal
+    values as a labelled sensitivity.
 Significance (the scorecard's rule, :func:`~localineq.policy.compare.significant_difference`)
     An alarm is significant when :math:`|y_t - f_t| > z_{0.975}\sqrt{se_t^2 + se_0^2}`
     (the floor is built from the baseline value, so it carries its error; the UK trend is
@@ -46,33 +69,39 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from localineq.policy.compare import orient, se_from_interval, significant_difference
-from localineq.policy.periods import BaselineRule, baseline_period, latest_period, period_midyear
+from localineq.data.indicators import NOT_MONEY
+from localineq.policy.compare import (
+    MAX_DECIMALS,
+    compare_at_precision,
+    orient,
+    rows_decimals,
+    se_from_interval,
+    significant_difference,
+)
+from localineq.policy.periods import baseline_period, latest_period, period_midyear
 from localineq.policy.reference import group_reference, reference_label
+from localineq.policy.statuses import STATUS_MEANINGS, STATUSES, fell_below_baseline
+from localineq.policy.target_rules import BENCHMARKS, TargetRule
 from localineq.stats.dispersion import weighted_quantile
 
 __all__ = [
     "BENCHMARKS",
     "STATUSES",
+    "STATUS_MEANINGS",
     "TARGET_COLUMNS",
     "TargetRule",
     "benchmark_values",
     "classify",
+    "fell_below_baseline",
     "indicator_targets",
     "polarity_rank",
     "targets_table",
 ]
-
-#: Benchmark kinds accepted in config.
-BENCHMARKS: tuple[str, ...] = ("top_quintile", "uk_median", "region_best_quartile", "level")
-#: Status of an authority against its target, in reporting order.
-STATUSES: tuple[str, ...] = ("met", "on_track", "off_track", "levelling_down", "no_data")
 
 TARGET_COLUMNS: tuple[str, ...] = (
     "area_code",
@@ -104,102 +133,13 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "uk_reference_baseline",
     "uk_reference_latest",
     "uk_change",
+    "n_uk_change_areas",
+    "price_basis",
+    "status_nominal",
+    "decimals",
+    "levelling_down_periods",
+    "periods_checked",
 )
-
-
-@dataclass(frozen=True)
-class TargetRule:
-    """The target rule of one indicator (see the module docstring for the formulas).
-
-    Attributes
-    ----------
-    benchmark : {"top_quintile", "uk_median", "region_best_quartile", "level"}
-    level : float or None
-        The stated level when ``benchmark == "level"``.
-    gap_share : float
-        Share :math:`\\lambda \\in (0, 1]` of the gap to the benchmark closed by the horizon.
-    horizon : int
-        Target year (the middle of it is the target time).
-    milestone_every : int
-        Years between interim milestones counted back from the horizon.
-    trend_tolerance : float
-        :math:`\\tau` as a share of the UK reference's baseline level.
-    ambition : str
-        Where the numbers come from (a mission's own ambition, or the default).
-    baseline : BaselineRule
-    """
-
-    benchmark: str = "top_quintile"
-    level: float | None = None
-    gap_share: float = 0.5
-    horizon: int = 2030
-    milestone_every: int = 2
-    trend_tolerance: float = 0.02
-    ambition: str = "default"
-    baseline: BaselineRule = field(default_factory=BaselineRule)
-
-    def __post_init__(self) -> None:
-        if self.benchmark not in BENCHMARKS:
-            raise ValueError(f"benchmark must be one of {BENCHMARKS}, got {self.benchmark!r}")
-        if (self.benchmark == "level") != (self.level is not None):
-            raise ValueError("a 'level' benchmark needs `level`, and only it takes one")
-        if not 0 < self.gap_share <= 1:
-            raise ValueError(f"gap_share must lie in (0, 1], got {self.gap_share}")
-        if self.milestone_every < 1:
-            raise ValueError("milestone_every must be >= 1 year")
-        if self.trend_tolerance < 0:
-            raise ValueError("trend_tolerance must be >= 0")
-
-    @property
-    def horizon_time(self) -> float:
-        """Decimal year of the horizon: the middle of the horizon year."""
-        return self.horizon + 0.5
-
-    def milestone_years(self, start: float) -> list[int]:
-        """Milestone years after ``start`` (decimal year), counted back from the horizon.
-
-        >>> TargetRule().milestone_years(2021.5)
-        [2022, 2024, 2026, 2028, 2030]
-        """
-        years = range(self.horizon, math.floor(start), -self.milestone_every)
-        return sorted(y for y in years if y + 0.5 > start)
-
-    def describe(self) -> str:
-        """One line for tables and captions."""
-        bench = f"level {self.level:g}" if self.benchmark == "level" else self.benchmark
-        return (
-            f"benchmark {bench} at baseline; close {self.gap_share:.0%} of the gap by "
-            f"{self.horizon}; floor: baseline and UK trend - {self.trend_tolerance:.0%} "
-            f"({self.ambition})"
-        )
-
-    @classmethod
-    def from_config(
-        cls,
-        targets_cfg: Mapping[str, Any] | None,
-        indicator: str,
-        missions_cfg: Mapping[str, Any] | None = None,
-    ) -> TargetRule:
-        """The rule of ``indicator``: ``targets.default`` updated by ``targets.overrides``.
-
-        The baseline rule starts from the mission scorecard's (``missions.baseline`` and
-        ``missions.publication_lag_months``, where declared) so both tables share one
-        baseline, then ``targets.default.baseline`` and the override's ``baseline``.
-        """
-        cfg = dict(targets_cfg or {})
-        spec: dict[str, Any] = dict(cfg.get("default", {}) or {})
-        spec.update((cfg.get("overrides", {}) or {}).get(indicator, {}) or {})
-        base: dict[str, Any] = dict((missions_cfg or {}).get("baseline", {}) or {})
-        lag = ((missions_cfg or {}).get("publication_lag_months", {}) or {}).get(indicator)
-        if lag is not None:
-            base["lag_months"] = int(lag)
-        base.update((cfg.get("default", {}) or {}).get("baseline", {}) or {})
-        base.update(spec.pop("baseline", {}) or {})
-        allowed = {f for f in cls.__dataclass_fields__ if f != "baseline"}
-        unknown = set(spec) - allowed
-        if unknown:
-            raise ValueError(f"unknown target keys for {indicator}: {sorted(unknown)}")
-        return cls(**spec, baseline=BaselineRule.from_config(base))
 
 
 def polarity_rank(values: pd.Series, higher_is_better: bool) -> pd.Series:
@@ -259,6 +199,7 @@ def classify(
     tolerance: float = 0.0,
     se_baseline: Any = None,
     se_latest: Any = None,
+    decimals: int = MAX_DECIMALS,
 ) -> pd.DataFrame:
     """Target, milestone, floor, status and significance of each authority (raw units).
 
@@ -277,6 +218,8 @@ def classify(
         :math:`\\tau` in raw units (>= 0).
     se_baseline, se_latest : array_like, optional
         Standard errors (NaN or omitted = no published interval).
+    decimals : int
+        Published precision of the comparisons (module docstring, *Precision*).
 
     Returns
     -------
@@ -288,11 +231,12 @@ def classify(
     --------
     Higher is better, benchmark 80, halve the gap by 2030.5 from 2020.5, latest 2025.5:
 
-    >>> r = classify([60.0, 60.0, 85.0, 85.0], [75.0, 66.0, 84.0, 86.0], [80.0] * 4,
-    ...              higher_is_better=True, gap_share=0.5, t_baseline=2020.5,
-    ...              t_latest=2025.5, t_horizon=2030.5)
-    >>> r[["target_2030", "milestone_latest", "status"]].values.tolist()
-    [[70.0, 65.0, 'met'], [70.0, 65.0, 'on_track'], [85.0, 85.0, 'levelling_down'], [85.0, 85.0, 'met']]
+    >>> r = classify([60.0, 60.0, 85.0, 85.0, 85.0], [75.0, 66.0, 84.0, 86.0, None],
+    ...              [80.0] * 5, higher_is_better=True, gap_share=0.5, t_baseline=2020.5,
+    ...              t_latest=2025.5, t_horizon=2030.5, uk_change=3.0, decimals=0)
+    >>> r[["target_2030", "milestone_latest", "status"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [[70.0, 65.0, 'met'], [70.0, 65.0, 'on_track'], [85.0, 85.0, 'levelling_down'],
+     [85.0, 85.0, 'lagging_uk_trend'], [85.0, nan, 'no_data']]
     """
     s = 1.0 if higher_is_better else -1.0
     y0 = np.asarray(baseline, dtype=float)
@@ -306,37 +250,51 @@ def classify(
     if not t_horizon > t_baseline:
         raise ValueError(f"horizon {t_horizon} must come after the baseline {t_baseline}")
     o0, ot, oB = orient(y0, higher_is_better), orient(yt, higher_is_better), s * bench
-    have = np.isfinite(o0) & np.isfinite(ot) & np.isfinite(oB)
-    with np.errstate(invalid="ignore"):
-        high = have & (o0 >= oB)
+    have_base = np.isfinite(o0) & np.isfinite(oB)
+    have = have_base & np.isfinite(ot)
+
+    def at_least(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # a >= b as published
+        return compare_at_precision(a, b, decimals) >= 0
+
+    high = have_base & at_least(o0, oB)  # the baseline alone decides
     frac = float(np.clip((t_latest - t_baseline) / (t_horizon - t_baseline), 0.0, 1.0))
 
     target = np.where(high, y0, y0 + gap_share * (bench - y0))
     milestone = np.where(high, y0, y0 + frac * (target - y0))
     o_floor = np.maximum(o0, o0 + s * uk_change - tolerance)
-    floor = np.where(high, s * o_floor, math.nan)
+    floor = np.where(high & have, s * o_floor, math.nan)
 
     status = np.full(n, "no_data", dtype=object)
-    with np.errstate(invalid="ignore"):
-        below = have & ~high
-        status[below] = np.where(
-            ot[below] >= s * target[below],
-            "met",
-            np.where(ot[below] >= s * milestone[below], "on_track", "off_track"),
-        )
-        status[high] = np.where(ot[high] < o_floor[high], "levelling_down", "met")
+    below = have & ~high
+    status[below] = np.where(
+        at_least(ot, s * target)[below],
+        "met",
+        np.where(at_least(ot, s * milestone)[below], "on_track", "off_track"),
+    )
+    fell = fell_below_baseline(
+        y0, yt, higher_is_better=higher_is_better, se_baseline=se0, se_latest=set_,
+        decimals=decimals,
+    )  # fmt: skip
+    behind_trend = compare_at_precision(ot, o_floor, decimals) < 0
+    up = have & high
+    status[up] = np.where(
+        fell[up], "levelling_down", np.where(behind_trend[up], "lagging_uk_trend", "met")
+    )
 
     evidence = np.where(np.isfinite(se0) & np.isfinite(set_), "interval", "not published")
-    sig_alarm = significant_difference(yt, set_, np.where(high, floor, yt), se0)
+    sig_fall = fell & (evidence == "interval")
+    sig_trend = significant_difference(yt, set_, np.where(up, floor, yt), se0, decimals=decimals)
     phi = gap_share * frac
-    sig_short = significant_difference(yt, set_, milestone, (1.0 - phi) * se0)
-    significant = np.where(
-        status == "levelling_down", sig_alarm, np.where(status == "off_track", sig_short, False)
+    sig_short = significant_difference(yt, set_, milestone, (1.0 - phi) * se0, decimals=decimals)
+    significant = np.select(
+        [status == "levelling_down", status == "lagging_uk_trend", status == "off_track"],
+        [sig_fall, sig_trend, sig_short],
+        False,
     )
     return pd.DataFrame(
         {
-            "high_performer": np.where(have, high, pd.NA),
-            "target_2030": np.where(np.isfinite(o0) & np.isfinite(oB), target, math.nan),
+            "high_performer": np.where(have_base, high, pd.NA),
+            "target_2030": np.where(have_base, target, math.nan),
             "milestone_latest": np.where(have, milestone, math.nan),
             "floor_latest": floor,
             "status": status,
@@ -360,10 +318,34 @@ def _ends(panel: pd.DataFrame, period: str | None, suffix: str) -> pd.DataFrame:
     )
 
 
+def in_real_terms(panel: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The panel with real values in ``value``/``lci_95``/``uci_95``, and their price basis.
+
+    Rows without real columns (not money) come back unchanged with basis ``""``.
+
+    >>> p = pd.DataFrame({"value": [1.0], "lci_95": [None], "uci_95": [None],
+    ...                   "value_real": [2.0], "lci_95_real": [None], "uci_95_real": [None],
+    ...                   "real_price_basis": ["real (CPI, 2025 prices)"]})
+    >>> q, basis = in_real_terms(p); q["value"].tolist(), basis
+    ([2.0], 'real (CPI, 2025 prices)')
+    """
+    if "value_real" not in panel or not panel["value_real"].notna().any():
+        return panel, ""
+    basis = panel.loc[panel["value_real"].notna(), "real_price_basis"].astype(str).iloc[0]
+    real = panel.assign(
+        value=panel["value_real"], lci_95=panel["lci_95_real"], uci_95=panel["uci_95_real"]
+    )
+    return real, basis
+
+
 def indicator_targets(
     panel: pd.DataFrame, spec: Mapping[str, Any], rule: TargetRule, reference: str = "mean"
 ) -> pd.DataFrame:
     """:data:`TARGET_COLUMNS` for one indicator: one row per area of its own tier.
+
+    Money indicators (``value_real`` present) are judged in real terms, with the status on
+    nominal values in ``status_nominal``; the published precision comes from the nominal
+    values.
 
     Parameters
     ----------
@@ -377,6 +359,25 @@ def indicator_targets(
     reference : {"mean", "median"}
         Statistic of the UK trend and of the regional reference reported beside each row.
     """
+    decimals = rows_decimals(panel)
+    real, basis = in_real_terms(panel)
+    out = _indicator_targets(real, spec, rule, reference, decimals)
+    out["price_basis"] = basis or NOT_MONEY
+    if basis:
+        nominal = _indicator_targets(panel, spec, rule, reference, decimals)
+        out["status_nominal"] = nominal["status"].to_numpy()
+    else:
+        out["status_nominal"] = NOT_MONEY
+    return out
+
+
+def _indicator_targets(
+    panel: pd.DataFrame,
+    spec: Mapping[str, Any],
+    rule: TargetRule,
+    reference: str,
+    decimals: int,
+) -> pd.DataFrame:
     key = str(panel["indicator"].iloc[0])
     better = bool(spec["higher_is_better"])
     areas = panel.drop_duplicates("area_code").set_index("area_code")
@@ -421,6 +422,7 @@ def indicator_targets(
             tolerance=rule.trend_tolerance * abs(uk_b) if np.isfinite(uk_b) else 0.0,
             se_baseline=wide["se_b"],
             se_latest=wide["se_l"],
+            decimals=decimals,
         )
         res.index = wide.index
     else:
@@ -464,13 +466,23 @@ def indicator_targets(
             "uk_reference_baseline": uk_all("value_b", "weight_b"),
             "uk_reference_latest": uk_all("value_l", "weight_l"),
             "uk_change": uk_change,
+            "n_uk_change_areas": int(both.sum()),
+            "decimals": decimals,
         }
     )
+    persist, checked = _persistence(panel, wide, base_p, last_p, rule, better, decimals)
+    out["levelling_down_periods"] = persist.to_numpy()
+    out["periods_checked"] = checked
     for col in res.columns:
         out[col] = res[col].to_numpy()
+    out["levelling_down_periods"] = (
+        out["levelling_down_periods"]
+        .where(out["high_performer"].eq(True) & out["status"].ne("no_data"))
+        .astype("Int64")
+    )
     for col in ("rank_baseline", "rank_latest"):
         out[col] = out[col].astype("Int64")
-    out = out[list(TARGET_COLUMNS)]
+    out = out.reindex(columns=list(TARGET_COLUMNS))
     if base_p is not None:
         t0 = period_midyear(base_p)
         span = rule.horizon_time - t0
@@ -479,6 +491,34 @@ def indicator_targets(
             path = out["baseline"] + frac * (out["target_2030"] - out["baseline"])
             out[f"milestone_{year}"] = path.where(out["status"] != "no_data")
     return out
+
+
+def _persistence(
+    panel: pd.DataFrame,
+    wide: pd.DataFrame,
+    base_p: str | None,
+    last_p: str | None,
+    rule: TargetRule,
+    better: bool,
+    decimals: int,
+) -> tuple[pd.Series, int]:
+    """In how many of the last periods after the baseline each area was levelling down."""
+    if base_p is None or last_p is None:
+        return pd.Series(0, index=wide.index), 0
+    after = sorted(
+        {p for p in panel.loc[panel["value"].notna(), "period"].astype(str)
+         if period_midyear(p) > period_midyear(base_p)},
+        key=period_midyear,
+    )[-rule.persistence_periods :]  # fmt: skip
+    count = pd.Series(0, index=wide.index)
+    for period in after:
+        ends = _ends(panel, period, "p").reindex(wide.index)
+        fell = fell_below_baseline(
+            wide["value_b"], ends["value_p"], higher_is_better=better,
+            se_baseline=wide["se_b"], se_latest=ends["se_p"], decimals=decimals,
+        )  # fmt: skip
+        count += fell.astype(int)
+    return count, len(after)
 
 
 def targets_table(
@@ -537,8 +577,13 @@ def _every_lad(part: pd.DataFrame, all_lads: pd.DataFrame) -> pd.DataFrame:
         "uk_reference_baseline",
         "uk_reference_latest",
         "uk_change",
+        "n_uk_change_areas",
+        "price_basis",
+        "decimals",
+        "periods_checked",
     ):
         extra[col] = first[col]
+    extra["status_nominal"] = NOT_MONEY if first["price_basis"] == NOT_MONEY else "no_data"
     extra["status"] = "no_data"
     extra["significant"] = False
     extra["evidence"] = "not published"
