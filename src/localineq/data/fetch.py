@@ -77,7 +77,7 @@ class Source:
     """One pinned raw file, as declared in ``config/sources.yaml``."""
 
     key: str
-    url: str | None
+    url: str
     sha256: str
     publisher: str
     licence: str
@@ -119,8 +119,15 @@ def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
     for key, entry in entries.items():
         required = ("sha256", "bytes", "publisher", "licence", "description")
         missing = [f for f in required if not entry.get(f)]
-        if missing or "url" not in entry:
-            raise ValueError(f"{path}: source {key!r} lacks {missing or ['url']}")
+        if missing:
+            raise ValueError(f"{path}: source {key!r} lacks {missing}")
+        # A fresh clone with network access must be able to fetch every file; a mirror is a
+        # convenience, never the only way to obtain one.
+        if not str(entry.get("url") or "").startswith("https://"):
+            raise ValueError(
+                f"{path}: source {key!r}: `url` must be a direct https:// download URL, got "
+                f"{entry.get('url')!r} (a publisher's page without a file URL goes in `landing_page`)"
+            )
         if not isinstance(entry["bytes"], int) or entry["bytes"] <= 0:
             raise ValueError(f"{path}: source {key!r}: `bytes` must be a positive integer")
         url = entry["url"]
@@ -319,11 +326,6 @@ def download(
     FetchError
         Transient failures that persisted through every retry.
     """
-    if not source.url:
-        raise FetchError(
-            f"source {source.key!r} ({source.filename}) has no direct download URL; get it from "
-            f"{source.landing_page or 'its publisher'} and pass its folder with --config mirror=DIR"
-        )
     allow_http_hosts = frozenset(allow_http_hosts)
     prefix = f"source {source.key!r}: download of {source.url}"
     try:
