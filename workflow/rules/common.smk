@@ -135,6 +135,7 @@ def final_outputs():
         "results/tables/reference_check.csv",
         "results/profiles",
         *REPORT_OUTPUTS,  # figures, result tables, notebooks, report (workflow/rules/report.smk)
+        *DATAPACKAGE.values(),  # datapackage.json and codebook (workflow/rules/datapackage.smk)
         # The raw files themselves: Snakemake does not look at a missing input of a job whose
         # outputs are up to date, so a deleted raw file would otherwise never be fetched again.
         # Requested here, it is fetched and everything that reads it reruns.

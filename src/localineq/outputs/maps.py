@@ -18,7 +18,7 @@ London inset, and the lines between ITL1 regions rather than whole region outlin
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 import matplotlib
@@ -31,6 +31,7 @@ from shapely.geometry import box
 
 from localineq.data.map_geometry import BNG, DRAWING_SCALES
 from localineq.outputs.figures import OS_LINE, add_source_line, format_number
+from localineq.outputs.map_links import area_urls, link_shapes
 
 #: ITL1 code of London.
 LONDON = "TLI"
@@ -167,15 +168,18 @@ def _layer(
     *,
     lad_width: float,
     region_width: float,
+    urls: pd.Series | None = None,
 ) -> None:
     missing = colours.isna().to_numpy()
     lad[~missing].plot(
         ax=ax, color=colours[~missing].tolist(), edgecolor="white", linewidth=lad_width
     )
+    link_shapes(ax, lad, urls, ~missing)
     if missing.any():
         lad[missing].plot(
             ax=ax, color=NO_DATA_COLOUR, edgecolor="white", linewidth=lad_width, hatch="////"
         )
+        link_shapes(ax, lad, urls, missing)
     region_lines(regions).plot(ax=ax, color=REGION_EDGE, linewidth=region_width)
     ax.set_axis_off()
     ax.set_aspect("equal")
@@ -191,9 +195,11 @@ def _draw(
     *,
     london_bounds: np.ndarray,
     inset: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> None:
     main, inset_axes = axes
-    _layer(main, lad, regions, colours, lad_width=0.12, region_width=0.7)
+    urls = area_urls(lad["area_code"], links)  # SVG links: localineq.outputs.map_links
+    _layer(main, lad, regions, colours, lad_width=0.12, region_width=0.7, urls=urls)
     x0, y0, x1, y1 = lad.total_bounds
     pad = 0.01 * (x1 - x0)
     main.set_xlim(x0 - pad, x1 + pad)
@@ -208,11 +214,12 @@ def _draw(
     near = inset_lad.intersects(window).to_numpy()
     _layer(
         inset_axes,
-        inset_lad[near].clip(window),
+        clipped := inset_lad[near].clip(window),
         inset_regions[inset_regions.intersects(window)].clip(window),
         pd.Series(inset_colours.to_numpy()[near], dtype="object"),
         lad_width=0.4,
         region_width=1.2,
+        urls=area_urls(clipped["area_code"], links),
     )
     inset_axes.set_xlim(lx0 - lpad, lx1 + lpad)
     inset_axes.set_ylim(ly0 - lpad, ly1 + lpad)
@@ -289,6 +296,7 @@ def _map_figure(
     regions: gpd.GeoDataFrame,
     colours: pd.Series,
     inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None,
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[plt.Figure, plt.Axes]:
     """A map figure with the UK drawn on the left and London enlarged; returns it and the UK axes."""
     fig = plt.figure(figsize=MAP_FIGSIZE)
@@ -300,6 +308,7 @@ def _map_figure(
         colours,
         london_bounds=_london_bounds(lad),
         inset=inset_layers,
+        links=links,
     )
     return fig, main
 
@@ -320,6 +329,7 @@ def choropleth(
     members: pd.DataFrame | None = None,
     area_label: str = "Local authorities (2023 boundaries)",
     inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> plt.Figure:
     """Classed choropleth of one indicator by LA, ITL1 boundaries overlaid, London inset.
 
@@ -357,7 +367,7 @@ def choropleth(
         index=lad.index,
         dtype="object",
     )
-    fig, main = _map_figure(lad, regions, colours, inset_layers)
+    fig, main = _map_figure(lad, regions, colours, inset_layers, links)
     decimals = suggested_decimals(present)
     labels = class_labels(float(present.min()), breaks, decimals=decimals)
     handles = [
@@ -421,6 +431,7 @@ def gap_map(
     area_label: str = "Local authorities (2023 boundaries)",
     inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
     reference: str = "average",
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> plt.Figure:
     """Each LA's gap to its own ITL1 region's reference, on a diverging palette centred at 0.
 
@@ -443,7 +454,7 @@ def gap_map(
         index=lad.index,
         dtype="object",
     )
-    fig, main = _map_figure(lad, regions, colours, inset_layers)
+    fig, main = _map_figure(lad, regions, colours, inset_layers, links)
     colourbar_axes = fig.add_axes((LEGEND_ANCHOR[0] + 0.01, 0.58, 0.025, 0.27))
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
     bar = fig.colorbar(mappable, cax=colourbar_axes, ticks=edges[1:-1], spacing="uniform")
@@ -513,6 +524,11 @@ LISA_COLOURS = {
 }
 
 
+def region_outlines(lad: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Outline of every ITL1 region (coast included): the boundary of its areas' union."""
+    return lad[["itl1_code", "geometry"]].dissolve(by="itl1_code", as_index=False).boundary
+
+
 def lisa_map(
     lad: gpd.GeoDataFrame,
     regions: gpd.GeoDataFrame,
@@ -527,6 +543,7 @@ def lisa_map(
     members: pd.DataFrame | None = None,
     area_label: str = "Local authorities (2023 boundaries)",
     inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> plt.Figure:
     """LISA cluster map: each area's polarity-aware local Moran class, ITL1 boundaries overlaid.
 
@@ -541,7 +558,9 @@ def lisa_map(
         raise ValueError(f"unknown LISA classes {sorted(unknown)}")
     colours = lad["lisa_class"].map(LISA_COLOURS).astype("object")
     colours = colours.where(colours.notna(), None)
-    fig, main = _map_figure(lad, regions, colours, inset_layers)
+    fig, main = _map_figure(lad, regions, colours, inset_layers, links)
+    # Near-white "not significant" areas on white paper: region outlines give the map its shape.
+    region_outlines(lad).plot(ax=main, color=REGION_EDGE, linewidth=0.35)
     counts = lad["lisa_class"].value_counts()
     handles = [
         Patch(
