@@ -7,6 +7,7 @@ then break a copy (a target status outside its enumeration) and show that valida
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -129,6 +130,38 @@ def test_status_enumeration_matches_the_policy_module():
 
     status = {f.name: f for f in CODEBOOK.table("la_targets").fields}["status"]
     assert set(status.constraints["enum"]) == set(STATUSES)
+
+
+#: Column-order constants the writers use: the codebook must define the same columns in the
+#: same order, so a column added to a writer without a definition fails here (no pipeline run).
+WRITER_COLUMNS = {
+    "mission_scorecard": "localineq.policy.scorecard:SCORECARD_COLUMNS",
+    "spatial_autocorrelation": "localineq.outputs.spatial_tables:AUTOCORRELATION_COLUMNS",
+    "profile": "localineq.outputs.profile_tables:PROFILE_COLUMNS",
+    "lsoa_profile": "localineq.outputs.profile_tables:LSOA_PROFILE_COLUMNS",
+    "decomposition": "localineq.outputs.decomposition_tables:DECOMPOSITION_COLUMNS",
+    "summary": "localineq.outputs.decomposition_tables:SUMMARY_COLUMNS",
+    "icc": "localineq.outputs.multilevel_tables:ICC_COLUMNS",
+    "masked_las": "localineq.outputs.area_tables:MASKED_COLUMNS",
+    "top_bottom_las": "localineq.outputs.area_tables:TOP_BOTTOM_COLUMNS",
+    "decomposition_uncertainty": "localineq.outputs.uncertainty_tables:UNCERTAINTY_COLUMNS",
+    "la_indicators": "localineq.data.indicators:EXPORT_COLUMNS",
+    "upper_tier_indicators": "localineq.data.indicators:EXPORT_COLUMNS",
+    "la_targets": "localineq.policy.targets:TARGET_COLUMNS",
+}
+
+
+@pytest.mark.parametrize("table", sorted(WRITER_COLUMNS))
+def test_writers_columns_are_defined_in_order(table):
+    module, name = WRITER_COLUMNS[table].split(":")
+    written = list(getattr(importlib.import_module(module), name))
+    defined = CODEBOOK.table(table).columns
+    if table == "la_targets":  # then one milestone column per configured year
+        assert all(c.startswith("milestone_") for c in defined[len(written) :])
+        defined = defined[: len(written)]
+    undefined = [c for c in written if c not in defined]
+    assert not undefined, f"{table}.csv: columns without a definition in codebook.yaml: {undefined}"
+    assert written == defined, f"{table}.csv: written {written}, defined {defined}"
 
 
 def test_a_column_without_description_is_refused_naming_table_and_column():

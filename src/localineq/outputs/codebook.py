@@ -108,7 +108,10 @@ def _field(table: str, name: str, given: Any, common: Mapping[str, Any]) -> Fiel
     where = f"codebook table {table!r}, column {name!r}"
     if given is not None and not isinstance(given, Mapping):
         raise ValueError(f"{where}: expected a mapping or nothing, got {given!r}")
-    spec = {**dict(common.get(name) or {}), **dict(given or {})}
+    base = dict(common.get(name) or {})
+    if given and given.get("type", base.get("type")) != base.get("type"):
+        base.pop("constraints", None)  # another type: the common constraints do not apply
+    spec = {**base, **dict(given or {})}
     if not spec:
         raise ValueError(f"{where}: no definition here and none under `common`")
     unknown = set(spec) - {"type", "description", "unit", "constraints"}
@@ -122,6 +125,8 @@ def _field(table: str, name: str, given: Any, common: Mapping[str, Any]) -> Fiel
     bad = set(constraints) - set(CONSTRAINT_KEYS)
     if bad:
         raise ValueError(f"{where}: unknown constraints {sorted(bad)}")
+    if {"minimum", "maximum"} & set(constraints) and spec["type"] not in ("integer", "number"):
+        raise ValueError(f"{where}: minimum/maximum need type integer or number")
     return FieldDef(
         name=name,
         type=spec["type"],
