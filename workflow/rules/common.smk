@@ -141,3 +141,18 @@ def final_outputs():
         # Requested here, it is fetched and everything that reads it reruns.
         *(raw(key) for key in SOURCES),
     ]
+
+
+def result_tables(wildcards):
+    """The tables of the data package (workflow/rules/datapackage.smk defines CODEBOOK_FILE):
+    every table the codebook defines and every CSV written to results/tables by any step, so
+    the package is built after all of them and a table without a definition always stops it
+    (localineq.outputs.codebook.header_problems) instead of depending on the job order."""
+    written = {
+        str(path)
+        for other in workflow.rules
+        if "results/tables/datapackage.json" not in other.output
+        for path in other.output
+        if re.fullmatch(r"results/tables/[^/{}]+\.csv", str(path))
+    }
+    return sorted(written | set(table_paths(load_codebook(CODEBOOK_FILE))))

@@ -12,8 +12,7 @@ DATAPACKAGE = {
 rule datapackage:
     """datapackage.json (a Table Schema per result table, sources, licence) and the codebook."""
     input:
-        # Every table the codebook defines; it is read here so a new definition adds its input.
-        tables=table_paths(load_codebook(CODEBOOK_FILE)),
+        tables=result_tables,
         codebook=CODEBOOK_FILE,
         sources=config["sources"],
         version="src/localineq/__init__.py",
