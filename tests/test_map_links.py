@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlparse
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import to_rgba
 
 sys.path.insert(0, str(Path(__file__).parent))
 from chromium import CHROMIUM, FLAGS, OFFLINE  # noqa: E402
@@ -77,8 +79,8 @@ def test_every_area_links_to_its_profile_with_a_tooltip_and_the_png_is_unchanged
     assert titles[f"../profiles/{first.area_code}.html#income"].startswith(
         f"{first.area_name} ({first.area_code})\n"
     )
-    # The linked SVG is the plain one plus the links: same drawing otherwise.
-    plain = (tmp_path / "plain.svg").read_text(encoding="utf-8")
+    # The linked SVG is the plain one, compacted, plus the links: same drawing otherwise.
+    plain = map_links.compact_path_data((tmp_path / "plain.svg").read_text(encoding="utf-8"))
     stripped = re.sub(r"<a xlink:href=\"[^\"]*\"><title>[^<]*</title>\s*", "", svg)
     stripped = re.sub(r"\s*</a>", "", stripped)
     assert re.sub(r"\s+", "", stripped) == re.sub(r"\s+", "", plain)
@@ -89,9 +91,9 @@ def test_tooltip_names_value_region_reference_and_gap():
     row = values.iloc[0]
     title = links[row["area_code"]][1].split("\n")
     assert title[0] == f"{row['area_name']} ({row['area_code']})"
-    assert title[1] == f"{figures.format_number(row['value'], 0)} £ (2022)"
+    assert title[1] == f"{figures.format_number(row['value'], 0)} £"
     assert title[2].startswith(f"Region: {row['itl1_name']}, population-weighted mean ")
-    assert title[3].startswith("Gap to region: ")
+    assert title[3].startswith("Gap: ")
 
 
 def test_an_unknown_link_key_is_an_error():
@@ -106,13 +108,61 @@ def test_county_units_link_to_the_profile_index():
     )
 
 
-def test_region_outlines_follow_the_coast():
-    lad, _ = boundaries()
-    outlines = maps.region_outlines(maps.to_bng(lad))
-    merged = maps.to_bng(lad).dissolve(by="itl1_code")
-    assert len(outlines) == lad["itl1_code"].nunique()
-    for code, line in zip(sorted(lad["itl1_code"].unique()), outlines, strict=True):
-        assert line.length == pytest.approx(merged.loc[code].geometry.length)
+def test_lisa_maps_outline_every_area_and_other_maps_keep_white_edges():
+    lad, regions = boundaries()
+    lisa = lad[["area_code"]].assign(lisa_class="not significant")
+    fig = maps.lisa_map(
+        lad,
+        regions,
+        lisa,
+        title="x",
+        period_label="p",
+        higher_is_better=True,
+        fdr_alpha=0.05,
+        permutations=99,
+    )
+    edges = {
+        tuple(c.get_edgecolor()[0])
+        for ax in fig.axes[:2]
+        for c in ax.collections
+        if isinstance(c, PatchCollection)
+    }
+    assert edges == {to_rgba(maps.LISA_EDGE)}
+    plt.close(fig)
+    fig = _choropleth()
+    edges = {
+        tuple(c.get_edgecolor()[0])
+        for c in fig.axes[0].collections
+        if isinstance(c, PatchCollection)
+    }
+    assert edges == {to_rgba("white")}
+    plt.close(fig)
+
+
+def _segments(d: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Path data as (command, coordinates) per segment, implicit linetos made explicit."""
+    arity = {"M": 2, "L": 2, "C": 6, "Q": 4, "z": 0}
+    segments, command, tokens = [], None, d.split()
+    while tokens:
+        if tokens[0].isalpha():
+            command = tokens.pop(0)
+        elif command in ("M", "L"):
+            command = "L" if segments and segments[-1][0] in ("M", "L") else command
+        n = arity[command]
+        segments.append((command, tuple(tokens[:n])))
+        tokens = tokens[n:]
+    return segments
+
+
+def test_compact_path_data_keeps_every_segment(tmp_path):
+    figures.save_figure(_choropleth(), tmp_path / "a.png", tmp_path / "a.svg", svg_decimals=1)
+    plain = (tmp_path / "a.svg").read_text(encoding="utf-8")
+    compact = map_links.compact_path_data(plain)
+    before = re.findall(r'\sd="([^"]*)"', plain)
+    after = re.findall(r'\sd="([^"]*)"', compact)
+    assert len(before) == len(after) > 10
+    assert [_segments(d) for d in before] == [_segments(d) for d in after]
+    assert sum(map(len, after)) < 0.9 * sum(map(len, before))
 
 
 def test_status_map_links_every_panel_with_its_own_status(tmp_path):

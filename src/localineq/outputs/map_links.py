@@ -26,7 +26,10 @@ from localineq.outputs.figures import format_number, save_figure
 #: Prefix of the placeholder URL a figure gives a linked shape (``set_urls``); the SVG writer
 #: replaces ``<LINK_TOKEN><key>`` by the real link and tooltip (:func:`resolve_svg_links`).
 LINK_TOKEN = "localineq-link:"
-_LINK = re.compile(r'<a xlink:href="' + re.escape(LINK_TOKEN) + r'([^"]*)"(?: target="_blank")?>')
+_LINK = re.compile(
+    r'<a xlink:href="' + re.escape(LINK_TOKEN) + r'([^"]*)"(?: target="_blank")?>\s*'
+)
+_LINK_END = re.compile(r"\s*</a>")
 
 
 def resolve_svg_links(svg: str, links: Mapping[str, tuple[str, str]]) -> str:
@@ -53,7 +56,7 @@ def resolve_svg_links(svg: str, links: Mapping[str, tuple[str, str]]) -> str:
             f"<title>{html.escape(title, quote=False)}</title>"
         )
 
-    return _LINK.sub(_link, svg)
+    return _LINK_END.sub("</a>", _LINK.sub(_link, svg))
 
 
 def link_shapes(
@@ -142,7 +145,7 @@ def area_links(
     """Link and tooltip of every area of a map: area code → ``(href, title)``.
 
     The title names the area (and its code), then one line per entry of ``lines`` that its
-    row supports: ``value`` (in ``unit`` with the period label), ``region`` (ITL1 region and
+    row supports: ``value`` (in ``unit``; the map's title gives the period), ``region`` (ITL1 region and
     its reference value), ``gap`` (value minus the region's reference), ``status`` (target
     status), ``lisa`` (LISA class and p-value). ``frame`` holds ``area_code``, ``area_name``
     and the columns those lines read (as in the result tables). The href is the area's
@@ -157,20 +160,18 @@ def area_links(
     '../profiles/E06000001.html#gdhi_per_head'
     >>> print(title)
     Hartlepool (E06000001)
-    19,530 £ per head (2023)
+    19,530 £ per head
     Region: North East (England), population-weighted median 19,530
-    Gap to region: 0 £ per head
+    Gap: 0 £ per head
     """
     links = {}
     for row in frame.to_dict("records"):
         code = str(row["area_code"])
         text = [f"{row.get('area_name', code)} ({code})"]
         value = _number(row.get("value"), decimals)
-        period = row.get("period_label")
         for line in lines:
             if line == "value":
-                when = f" ({period})" if isinstance(period, str) and period else ""
-                text.append(f"{value} {unit}{when}" if value is not None else "No data")
+                text.append(f"{value} {unit}" if value is not None else "No data")
             elif line == "region" and isinstance(row.get("itl1_name"), str):
                 reference = _number(row.get("region_reference"), decimals)
                 label = row.get("reference") or "reference"
@@ -179,7 +180,7 @@ def area_links(
             elif line == "gap" and _number(row.get("gap"), decimals) is not None:
                 gap = float(row["gap"])
                 sign = "+" if gap > 0 else ("−" if gap < 0 else "")
-                text.append(f"Gap to region: {sign}{_number(abs(gap), decimals)} {unit}")
+                text.append(f"Gap: {sign}{_number(abs(gap), decimals)} {unit}")
             elif line == "status" and isinstance(row.get("status"), str):
                 text.append(f"Target status: {row['status'].replace('_', ' ')}")
             elif line == "lisa" and isinstance(row.get("lisa_class"), str):
@@ -190,6 +191,35 @@ def area_links(
     return links
 
 
+_PATH_DATA = re.compile(r'(\sd=")([^"]*)(")')
+
+
+def compact_path_data(svg: str) -> str:
+    r"""Write SVG path data compactly: one space between tokens and no repeated ``L``.
+
+    After a moveto or a lineto, further coordinate pairs are linetos without the letter (SVG
+    path grammar), so the drawing is the same. Links and tooltips add about a fifth to a map;
+    this takes as much off, keeping maps within their size budget.
+
+    >>> compact_path_data('<path d="M 1 2 \nL 3 4 \nL 5 6 \nz\nM 7 8 \nL 9 9 \nz"/>')
+    '<path d="M 1 2 3 4 5 6 z M 7 8 9 9 z"/>'
+    >>> compact_path_data('<path d="M 0 0 C 1 1 2 2 3 3 L 4 4"/>')
+    '<path d="M 0 0 C 1 1 2 2 3 3 L 4 4"/>'
+    """
+
+    def _compact(match: re.Match[str]) -> str:
+        out, last = [], None
+        for token in match.group(2).split():
+            if token.isalpha():
+                if token == "L" and last in ("M", "L"):
+                    continue
+                last = token
+            out.append(token)
+        return match.group(1) + " ".join(out) + match.group(3)
+
+    return _PATH_DATA.sub(_compact, svg)
+
+
 def save_linked_map(
     fig: plt.Figure,
     png: str | os.PathLike,
@@ -198,11 +228,12 @@ def save_linked_map(
     *,
     svg_decimals: int | None = None,
 ) -> None:
-    """:func:`~localineq.outputs.figures.save_figure` with the SVG's links resolved."""
+    """:func:`~localineq.outputs.figures.save_figure` with the SVG's links resolved and its
+    path data compacted (:func:`compact_path_data`); the PNG is the same."""
     save_figure(
         fig,
         png,
         svg,
         svg_decimals=svg_decimals,
-        svg_filter=lambda text: resolve_svg_links(text, links),
+        svg_filter=lambda text: resolve_svg_links(compact_path_data(text), links),
     )

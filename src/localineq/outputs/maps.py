@@ -25,6 +25,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PatchCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import box
@@ -522,11 +523,7 @@ LISA_COLOURS = {
     "leading outlier": "#92c5de",
     "not significant": "#f2f2f2",
 }
-
-
-def region_outlines(lad: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Outline of every ITL1 region (coast included): the boundary of its areas' union."""
-    return lad[["itl1_code", "geometry"]].dissolve(by="itl1_code", as_index=False).boundary
+LISA_EDGE = "0.62"
 
 
 def lisa_map(
@@ -559,8 +556,10 @@ def lisa_map(
     colours = lad["lisa_class"].map(LISA_COLOURS).astype("object")
     colours = colours.where(colours.notna(), None)
     fig, main = _map_figure(lad, regions, colours, inset_layers, links)
-    # Near-white "not significant" areas on white paper: region outlines give the map its shape.
-    region_outlines(lad).plot(ax=main, color=REGION_EDGE, linewidth=0.35)
+    # Near-white "not significant" areas on white paper: grey area edges outline coast and regions.
+    for collection in (c for ax in fig.axes[:2] for c in ax.collections):
+        if isinstance(collection, PatchCollection):  # the areas, not the region border lines
+            collection.set_edgecolor(LISA_EDGE)
     counts = lad["lisa_class"].value_counts()
     handles = [
         Patch(
