@@ -281,3 +281,20 @@ def test_browser_follows_a_named_authority_from_a_fixture_map(tmp_path):
 )
 def test_browser_follows_hartlepool_from_the_real_maps(tmp_path, figure):
     check_named_authority(REAL_MAP.parent / figure, tmp_path, "Hartlepool")
+
+
+REAL_MAPS = sorted(REAL_MAP.parent.glob("*map*.svg")) + sorted(
+    REAL_MAP.parent.glob("target_status.svg")
+)
+
+
+@pytest.mark.skipif(not REAL_MAP.exists(), reason="the pipeline has not drawn the maps yet")
+@pytest.mark.parametrize("svg", REAL_MAPS, ids=lambda p: p.name)
+def test_every_area_shape_of_the_real_maps_is_linked(svg):
+    text = svg.read_text(encoding="utf-8")
+    groups = re.findall(r'<g id="_GeoPandasPolyCollection_\d+">(.*?)</g>', text, re.S)
+    shapes = sum(g.count("<path") for g in groups)
+    linked = _ANCHOR.findall("".join(groups))
+    assert shapes > 200 and len(linked) == shapes
+    assert all(href.startswith("../profiles/") for href, _ in linked)
+    assert "<script" not in text and map_links.LINK_TOKEN not in text

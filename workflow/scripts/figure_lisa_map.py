@@ -5,7 +5,7 @@ import logging
 import pandas as pd
 
 from localineq.data.indicators import analysis_units
-from localineq.outputs.map_links import area_links, save_linked_map
+from localineq.outputs.map_links import area_links, save_linked_map, with_every_area
 from localineq.outputs.maps import (
     MAP_SVG_DECIMALS,
     lisa_map,
@@ -29,7 +29,7 @@ def main(smk) -> None:
     lad, regions = read_drawing_layers(smk.input.boundaries)
     inset_layers = read_drawing_layers(smk.input.boundaries, "inset")
     links = area_links(
-        lisa,
+        with_every_area(lisa, lad),
         indicator=key,
         unit=spec["unit"],
         decimals=suggested_decimals(lisa["value"].dropna()),

@@ -6,7 +6,7 @@ import pandas as pd
 
 from localineq.data.indicators import analysis_units
 from localineq.outputs.area_tables import latest_period, read_indicator_tables, regional_gaps
-from localineq.outputs.map_links import area_links, save_linked_map
+from localineq.outputs.map_links import area_links, save_linked_map, with_every_area
 from localineq.outputs.maps import (
     MAP_SVG_DECIMALS,
     choropleth,
@@ -36,7 +36,7 @@ def main(smk) -> None:
         gaps[["area_code", "region_reference", "reference", "gap"]], on="area_code", how="left"
     )
     links = area_links(
-        joined,
+        with_every_area(joined, lad),
         indicator=key,
         unit=spec["unit"],
         decimals=suggested_decimals(latest["value"].dropna()),

@@ -127,6 +127,21 @@ def area_urls(codes: pd.Series, links: Mapping[str, tuple[str, str]] | None) -> 
     )
 
 
+def with_every_area(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` plus a row (code, name, region; no value) for every area of ``areas`` that it
+    lacks, so that a map links every shape it draws, those without data included.
+
+    >>> f = pd.DataFrame({"area_code": ["a"], "area_name": ["A"], "value": [1.0]})
+    >>> areas = pd.DataFrame({"area_code": ["a", "b"], "area_name": ["A", "B"],
+    ...                       "itl1_name": ["R", "R"]})
+    >>> with_every_area(f, areas)[["area_code", "area_name"]].to_dict("list")
+    {'area_code': ['a', 'b'], 'area_name': ['A', 'B']}
+    """
+    columns = [c for c in ("area_code", "area_name", "itl1_name") if c in areas.columns]
+    absent = areas.loc[~areas["area_code"].isin(frame["area_code"]), columns]
+    return pd.concat([frame, absent], ignore_index=True) if len(absent) else frame
+
+
 def _number(value: object, decimals: int) -> str | None:
     if value is None or pd.isna(value):
         return None
