@@ -33,6 +33,7 @@ include: "workflow/rules/tables.smk"
 include: "workflow/rules/maps.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/datapackage.smk"
 
 
 rule all:

@@ -7,15 +7,18 @@ certificate authority from ``trustme`` that only the test's SSL context trusts.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse
 
 import pytest
 import trustme
+import yaml
 
 from localineq.data.fetch import (
     FetchError,
@@ -345,9 +348,57 @@ def test_redirect_to_http_is_refused(tmp_path, tls):
     assert (first.requests, plain.requests) == (1, 0)  # refused before the hop, never retried
 
 
-def test_source_without_url_needs_a_mirror(tmp_path):
-    with pytest.raises(FetchError, match="no direct download URL"):
-        ensure(make_source(url=None), tmp_path / "data.csv", tmp_path / "p.json")
+@pytest.mark.parametrize("url", [None, "", "http://example.org/a.csv", "ftp://example.org/a"])
+def test_catalogue_refuses_a_source_without_an_https_url(tmp_path, url):
+    entry = {
+        "url": url,
+        "sha256": "0" * 64,
+        "bytes": 1,
+        "publisher": "P",
+        "licence": "OGL-UK-3.0",
+        "description": "d",
+        "filename": "a.csv",
+        "landing_page": "https://example.org/",
+    }
+    path = tmp_path / "sources.yaml"
+    path.write_text(yaml.safe_dump({"sources": {"demo": entry}}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"source 'demo': `url` must be a direct https://"):
+        load_catalogue(path)
+
+
+def test_every_source_has_an_https_url(repo_root):
+    """A fresh clone with network access can fetch every raw file: no source relies on a
+    mirror (read from the YAML itself, not through the loader that enforces it)."""
+    entries = yaml.safe_load((repo_root / "config" / "sources.yaml").read_text())["sources"]
+    lacking = {
+        key: entry.get("url")
+        for key, entry in entries.items()
+        if not (
+            isinstance(entry.get("url"), str)
+            and urlparse(entry["url"]).scheme == "https"
+            and urlparse(entry["url"]).hostname
+        )
+    }
+    assert not lacking, f"sources without an https download URL: {lacking}"
+
+
+def test_every_url_is_recorded_with_its_pinned_hash_in_the_mirror_manifest(repo_root, mirror):
+    """The mirror's MANIFEST.csv records where each copy came from: every source's URL must be
+    one of those origins with the same sha256, so the URL serves the pinned bytes."""
+    with open(mirror / "MANIFEST.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    origins: dict[str, set[str]] = {}
+    for row in rows:
+        origins.setdefault("https://" + row["path"], set()).add(row["sha256"])
+        origins.setdefault(row["canonical_url"], set()).add(row["sha256"])
+    catalogue = load_catalogue(repo_root / "config" / "sources.yaml")
+    unmatched = [
+        key for key, src in catalogue.items() if src.sha256 not in origins.get(src.url, set())
+    ]
+    assert not unmatched, f"URL not recorded with the pinned sha256 in MANIFEST.csv: {unmatched}"
+    lookup = catalogue["lad23_itl_lookup"]
+    assert lookup.url.startswith("https://raw.githubusercontent.com/BenGoodair/Care_Entries_Data/")
+    assert lookup.landing_page == "https://geoportal.statistics.gov.uk/"
 
 
 def test_catalogue_pins_every_source(repo_root):
@@ -357,7 +408,7 @@ def test_catalogue_pins_every_source(repo_root):
         assert len(source.sha256) == 64
         assert source.bytes and source.bytes > 0
         assert source.licence and source.publisher
-        assert source.url is None or source.url.startswith("https://")
+        assert source.url.startswith("https://")
 
 
 def test_catalogue_sizes_match_the_mirror(repo_root, mirror):

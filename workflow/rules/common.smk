@@ -162,8 +162,24 @@ def final_outputs():
         "results/tables/reference_check.csv",
         "results/profiles",
         *REPORT_OUTPUTS,  # figures, result tables, notebooks, report (workflow/rules/report.smk)
+        *DATAPACKAGE.values(),  # datapackage.json and codebook (workflow/rules/datapackage.smk)
         # The raw files themselves: Snakemake does not look at a missing input of a job whose
         # outputs are up to date, so a deleted raw file would otherwise never be fetched again.
         # Requested here, it is fetched and everything that reads it reruns.
         *(raw(key) for key in SOURCES),
     ]
+
+
+def result_tables(wildcards):
+    """The tables of the data package (workflow/rules/datapackage.smk defines CODEBOOK_FILE):
+    every table the codebook defines and every CSV written to results/tables by any step, so
+    the package is built after all of them and a table without a definition always stops it
+    (localineq.outputs.codebook.header_problems) instead of depending on the job order."""
+    written = {
+        str(path)
+        for other in workflow.rules
+        if "results/tables/datapackage.json" not in other.output
+        for path in other.output
+        if re.fullmatch(r"results/tables/[^/{}]+\.csv", str(path))
+    }
+    return sorted(written | set(table_paths(load_codebook(CODEBOOK_FILE))))

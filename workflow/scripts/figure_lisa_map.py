@@ -5,8 +5,13 @@ import logging
 from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
 from localineq.data.intermediates import read_csv, read_parquet
-from localineq.outputs.figures import save_figure
-from localineq.outputs.maps import MAP_SVG_DECIMALS, lisa_map, read_drawing_layers
+from localineq.outputs.map_links import area_links, save_linked_map, with_every_area
+from localineq.outputs.maps import (
+    MAP_SVG_DECIMALS,
+    lisa_map,
+    read_drawing_layers,
+    suggested_decimals,
+)
 
 
 def main(smk) -> None:
@@ -22,6 +27,13 @@ def main(smk) -> None:
     upper = spec.get("tier", "lad") == "upper"
     lad, regions = read_drawing_layers(smk.input.boundaries)
     inset_layers = read_drawing_layers(smk.input.boundaries, "inset")
+    links = area_links(
+        with_every_area(lisa, lad),
+        indicator=key,
+        unit=spec["unit"],
+        decimals=suggested_decimals(lisa["value"].dropna()),
+        lines=("value", "region", "lisa"),
+    )
     fig = lisa_map(
         lad,
         regions,
@@ -33,11 +45,12 @@ def main(smk) -> None:
         permutations=int(lisa["permutations"].iloc[0]),
         members=members,
         inset_layers=inset_layers,
+        links=links,
         area_label="Upper-tier local authorities (2023)"
         if upper
         else "Local authorities (2023 boundaries)",
     )
-    save_figure(fig, smk.output.png, smk.output.svg, svg_decimals=MAP_SVG_DECIMALS)
+    save_linked_map(fig, smk.output.png, smk.output.svg, svg_decimals=MAP_SVG_DECIMALS, links=links)
     logging.info("%s: %s", key, lisa["lisa_class"].value_counts().to_dict())
 
 

@@ -6,8 +6,14 @@ from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
 from localineq.data.intermediates import read_parquet
 from localineq.outputs.area_tables import latest_period, read_indicator_tables, regional_gaps
-from localineq.outputs.figures import save_figure
-from localineq.outputs.maps import MAP_SVG_DECIMALS, choropleth, gap_map, read_drawing_layers
+from localineq.outputs.map_links import area_links, save_linked_map, with_every_area
+from localineq.outputs.maps import (
+    MAP_SVG_DECIMALS,
+    choropleth,
+    gap_map,
+    read_drawing_layers,
+    suggested_decimals,
+)
 from localineq.policy.reference import references_for
 
 
@@ -24,6 +30,16 @@ def main(smk) -> None:
         spec, read_parquet(smk.input.hierarchy), read_parquet(smk.input.upper_tier)
     )
     upper = spec.get("tier", "lad") == "upper"
+    # Areas without a value keep their link (tooltip "No data"): gaps has only those with one.
+    joined = latest.merge(
+        gaps[["area_code", "region_reference", "reference", "gap"]], on="area_code", how="left"
+    )
+    links = area_links(
+        with_every_area(joined, lad),
+        indicator=key,
+        unit=spec["unit"],
+        decimals=suggested_decimals(latest["value"].dropna()),
+    )
     common = dict(
         title=spec["title"],
         unit=spec["unit"],
@@ -31,6 +47,7 @@ def main(smk) -> None:
         period_label=str(latest["period_label"].iloc[0]),
         members=members,
         inset_layers=inset_layers,
+        links=links,
         area_label="Upper-tier authorities in England, local authorities elsewhere (2023)"
         if upper
         else "Local authorities (2023 boundaries)",
@@ -44,13 +61,16 @@ def main(smk) -> None:
         k=int(settings["map_classes"]),
         **common,
     )
-    save_figure(fig, smk.output.map_png, smk.output.map_svg, svg_decimals=MAP_SVG_DECIMALS)
+    save_linked_map(
+        fig, smk.output.map_png, smk.output.map_svg, svg_decimals=MAP_SVG_DECIMALS, links=links
+    )
     label = str(gaps["reference"].iloc[0])
-    save_figure(
+    save_linked_map(
         gap_map(lad, regions, gaps, reference=label, **common),
         smk.output.gap_png,
         smk.output.gap_svg,
         svg_decimals=MAP_SVG_DECIMALS,
+        links=links,
     )
     logging.info("%s: %d areas mapped", key, len(latest))
 

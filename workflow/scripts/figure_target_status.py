@@ -5,9 +5,9 @@ import logging
 from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
 from localineq.data.intermediates import read_csv, read_parquet
-from localineq.outputs.figures import save_figure
+from localineq.outputs.map_links import save_linked_map
 from localineq.outputs.maps import MAP_SVG_DECIMALS, read_drawing_layers
-from localineq.outputs.target_figures import status_map
+from localineq.outputs.target_figures import status_links, status_map
 
 
 def main(smk) -> None:
@@ -18,15 +18,9 @@ def main(smk) -> None:
     members = {k: analysis_units(specs[k], hierarchy, upper)[0] for k in headline}
     targets = read_csv(smk.input.targets, dtype={"area_code": str})
     lad, regions = read_drawing_layers(smk.input.boundaries, "small")
-    fig = status_map(
-        lad,
-        regions,
-        targets,
-        headline,
-        specs,
-        members,
-    )
-    save_figure(fig, smk.output.png, smk.output.svg, svg_decimals=MAP_SVG_DECIMALS)
+    links = status_links(targets, headline, specs)
+    fig = status_map(lad, regions, targets, headline, specs, members, links=links)
+    save_linked_map(fig, smk.output.png, smk.output.svg, svg_decimals=MAP_SVG_DECIMALS, links=links)
     logging.info("status map of %s", headline)
 
 

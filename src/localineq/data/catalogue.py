@@ -1,8 +1,8 @@
 """The source catalogue (``config/sources.yaml``): one pinned raw file per entry.
 
 :func:`load_catalogue` reads and checks it: every entry has a pin (``sha256``, ``bytes``), its
-provenance (``publisher``, ``licence``, ``description``), an HTTPS ``url`` (or ``null`` for a
-mirror-only file), the ``columns`` its reader requires, and a plain file name
+provenance (``publisher``, ``licence``, ``description``), a direct HTTPS download ``url``, the
+``columns`` its reader requires, and a plain file name
 (:func:`filename_problem`), so that no entry can point outside ``data/raw`` or the mirror.
 """
 
@@ -22,7 +22,7 @@ class Source:
     """One pinned raw file, as declared in ``config/sources.yaml``."""
 
     key: str
-    url: str | None
+    url: str
     sha256: str
     publisher: str
     licence: str
@@ -152,7 +152,7 @@ def _declared_columns(entry: Mapping, key: str, path) -> tuple[str, ...]:
 def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
     """Read ``sources.yaml`` into :class:`Source` records keyed by source name.
 
-    Every entry needs ``url`` (HTTPS, or null for mirror-only files), ``sha256``, ``bytes``,
+    Every entry needs ``url`` (a direct HTTPS download), ``sha256``, ``bytes``,
     ``publisher``, ``licence``, ``description`` and ``columns``; the file name (``filename``,
     or the URL's last segment) must be a plain name (:func:`filename_problem`).
     """
@@ -166,7 +166,15 @@ def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
         if not isinstance(entry["bytes"], int) or entry["bytes"] <= 0:
             raise ValueError(f"{path}: source {key!r}: `bytes` must be a positive integer")
         url = entry["url"]
-        if url is not None and (problem := url_problem(url)):
+        # A fresh clone with network access must be able to fetch every file; a mirror is a
+        # convenience, never the only way to obtain one (a page without a file goes in
+        # `landing_page`).
+        if url is None:
+            raise ValueError(
+                f"{path}: source {key!r}: `url` must be a direct https:// download URL, got null"
+                " (a publisher's page without a file URL goes in `landing_page`)"
+            )
+        if problem := url_problem(url):
             shown = url if len(url) <= 100 else url[:100] + "…"
             raise ValueError(f"{path}: source {key!r}: `url` {shown!r} {problem}")
         filename = entry.get("filename") or filename_from_url(url)

@@ -282,11 +282,6 @@ def download(
     FetchError
         Transient failures that persisted through every retry.
     """
-    if not source.url:
-        raise FetchError(
-            f"source {source.key!r} ({source.filename}) has no direct download URL; get it from "
-            f"{source.landing_page or 'its publisher'} and pass its folder with --config mirror=DIR"
-        )
     allow_http_hosts = frozenset(allow_http_hosts)
     prefix = f"source {source.key!r}: download of {source.url}"
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -103,30 +104,32 @@ def save_figure(
     svg: str | os.PathLike | None = None,
     *,
     svg_decimals: int | None = None,
+    svg_filter: Callable[[str], str] | None = None,
 ) -> None:
     """Save PNG (≥200 dpi) and SVG with fixed metadata so reruns give identical bytes.
 
     ``svg_decimals`` rounds the SVG's path coordinates (:func:`round_svg_paths`); maps use it
-    to stay small.
+    to stay small. ``svg_filter`` rewrites the SVG text last (linked maps resolve their links
+    and tooltips, :func:`localineq.outputs.map_links.save_linked_map`); the PNG is the same.
     """
     Path(png).parent.mkdir(parents=True, exist_ok=True)
     with plt.rc_context({"svg.hashsalt": "localineq", "svg.fonttype": "path"}):
         with atomic_output(png) as tmp:
             fig.savefig(tmp, dpi=PNG_DPI, metadata={"Software": None}, bbox_inches="tight")
-        if svg is not None:
-            if svg_decimals is None:
-                with atomic_output(svg) as tmp:
-                    fig.savefig(tmp, metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-            else:
-                buffer = io.StringIO()
-                fig.savefig(
-                    buffer,
-                    format="svg",
-                    metadata={"Date": None, "Creator": None},
-                    bbox_inches="tight",
-                )
-                text = round_svg_paths(buffer.getvalue(), svg_decimals)
-                write_text(svg, text)
+        if svg is not None and svg_decimals is None and svg_filter is None:
+            with atomic_output(svg) as tmp:
+                fig.savefig(tmp, metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        elif svg is not None:
+            buffer = io.StringIO()
+            fig.savefig(
+                buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight"
+            )
+            text = buffer.getvalue()
+            if svg_decimals is not None:
+                text = round_svg_paths(text, svg_decimals)
+            if svg_filter is not None:
+                text = svg_filter(text)
+            write_text(svg, text)
     plt.close(fig)
 
 

@@ -18,13 +18,14 @@ London inset, and the lines between ITL1 regions rather than whole region outlin
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PatchCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import box
@@ -32,6 +33,7 @@ from shapely.geometry import box
 from localineq.data.intermediates import read_geopackage
 from localineq.data.map_geometry import BNG, DRAWING_SCALES
 from localineq.outputs.figures import OS_LINE, add_source_line, format_number
+from localineq.outputs.map_links import area_urls, link_shapes
 
 #: ITL1 code of London.
 LONDON = "TLI"
@@ -168,15 +170,18 @@ def _layer(
     *,
     lad_width: float,
     region_width: float,
+    urls: pd.Series | None = None,
 ) -> None:
     missing = colours.isna().to_numpy()
     lad[~missing].plot(
         ax=ax, color=colours[~missing].tolist(), edgecolor="white", linewidth=lad_width
     )
+    link_shapes(ax, lad, urls, ~missing)
     if missing.any():
         lad[missing].plot(
             ax=ax, color=NO_DATA_COLOUR, edgecolor="white", linewidth=lad_width, hatch="////"
         )
+        link_shapes(ax, lad, urls, missing)
     region_lines(regions).plot(ax=ax, color=REGION_EDGE, linewidth=region_width)
     ax.set_axis_off()
     ax.set_aspect("equal")
@@ -192,9 +197,11 @@ def _draw(
     *,
     london_bounds: np.ndarray,
     inset: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> None:
     main, inset_axes = axes
-    _layer(main, lad, regions, colours, lad_width=0.12, region_width=0.7)
+    urls = area_urls(lad["area_code"], links)  # SVG links: localineq.outputs.map_links
+    _layer(main, lad, regions, colours, lad_width=0.12, region_width=0.7, urls=urls)
     x0, y0, x1, y1 = lad.total_bounds
     pad = 0.01 * (x1 - x0)
     main.set_xlim(x0 - pad, x1 + pad)
@@ -209,11 +216,12 @@ def _draw(
     near = inset_lad.intersects(window).to_numpy()
     _layer(
         inset_axes,
-        inset_lad[near].clip(window),
+        clipped := inset_lad[near].clip(window),
         inset_regions[inset_regions.intersects(window)].clip(window),
         pd.Series(inset_colours.to_numpy()[near], dtype="object"),
         lad_width=0.4,
         region_width=1.2,
+        urls=area_urls(clipped["area_code"], links),
     )
     inset_axes.set_xlim(lx0 - lpad, lx1 + lpad)
     inset_axes.set_ylim(ly0 - lpad, ly1 + lpad)
@@ -290,6 +298,7 @@ def _map_figure(
     regions: gpd.GeoDataFrame,
     colours: pd.Series,
     inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None,
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[plt.Figure, plt.Axes]:
     """A map figure with the UK drawn on the left and London enlarged; returns it and the UK axes."""
     fig = plt.figure(figsize=MAP_FIGSIZE)
@@ -301,6 +310,7 @@ def _map_figure(
         colours,
         london_bounds=_london_bounds(lad),
         inset=inset_layers,
+        links=links,
     )
     return fig, main
 
@@ -321,6 +331,7 @@ def choropleth(
     members: pd.DataFrame | None = None,
     area_label: str = "Local authorities (2023 boundaries)",
     inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> plt.Figure:
     """Classed choropleth of one indicator by LA, ITL1 boundaries overlaid, London inset.
 
@@ -358,7 +369,7 @@ def choropleth(
         index=lad.index,
         dtype="object",
     )
-    fig, main = _map_figure(lad, regions, colours, inset_layers)
+    fig, main = _map_figure(lad, regions, colours, inset_layers, links)
     decimals = suggested_decimals(present)
     labels = class_labels(float(present.min()), breaks, decimals=decimals)
     handles = [
@@ -422,6 +433,7 @@ def gap_map(
     area_label: str = "Local authorities (2023 boundaries)",
     inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
     reference: str = "average",
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> plt.Figure:
     """Each LA's gap to its own ITL1 region's reference, on a diverging palette centred at 0.
 
@@ -444,7 +456,7 @@ def gap_map(
         index=lad.index,
         dtype="object",
     )
-    fig, main = _map_figure(lad, regions, colours, inset_layers)
+    fig, main = _map_figure(lad, regions, colours, inset_layers, links)
     colourbar_axes = fig.add_axes((LEGEND_ANCHOR[0] + 0.01, 0.58, 0.025, 0.27))
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=colormap)
     bar = fig.colorbar(mappable, cax=colourbar_axes, ticks=edges[1:-1], spacing="uniform")
@@ -512,6 +524,7 @@ LISA_COLOURS = {
     "leading outlier": "#92c5de",
     "not significant": "#f2f2f2",
 }
+LISA_EDGE = "0.62"
 
 
 def lisa_map(
@@ -528,6 +541,7 @@ def lisa_map(
     members: pd.DataFrame | None = None,
     area_label: str = "Local authorities (2023 boundaries)",
     inset_layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> plt.Figure:
     """LISA cluster map: each area's polarity-aware local Moran class, ITL1 boundaries overlaid.
 
@@ -542,7 +556,11 @@ def lisa_map(
         raise ValueError(f"unknown LISA classes {sorted(unknown)}")
     colours = lad["lisa_class"].map(LISA_COLOURS).astype("object")
     colours = colours.where(colours.notna(), None)
-    fig, main = _map_figure(lad, regions, colours, inset_layers)
+    fig, main = _map_figure(lad, regions, colours, inset_layers, links)
+    # Near-white "not significant" areas on white paper: grey area edges outline coast and regions.
+    for collection in (c for ax in fig.axes[:2] for c in ax.collections):
+        if isinstance(collection, PatchCollection):  # the areas, not the region border lines
+            collection.set_edgecolor(LISA_EDGE)
     counts = lad["lisa_class"].value_counts()
     handles = [
         Patch(

@@ -16,16 +16,18 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
+from localineq.outputs.map_links import LINK_TOKEN, area_links, link_shapes
 from localineq.outputs.maps import (
     NO_DATA_COLOUR,
     REGION_EDGE,
     region_lines,
+    suggested_decimals,
     to_bng,
     unit_polygons,
 )
 from localineq.policy.targets import STATUS_MEANINGS, STATUSES
 
-__all__ = ["STATUS_COLOURS", "alarm_list", "status_counts", "status_map"]
+__all__ = ["STATUS_COLOURS", "alarm_list", "status_counts", "status_links", "status_map"]
 
 #: Status colours (colour-blind-safe: Okabe-Ito blue / sky blue / orange / yellow / vermillion).
 STATUS_COLOURS = {
@@ -94,11 +96,14 @@ def status_map(
     indicators: Sequence[str],
     specs: Mapping[str, Mapping[str, Any]],
     members: Mapping[str, pd.DataFrame],
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> plt.Figure:
     """One map per indicator, areas coloured by target status (:data:`STATUS_COLOURS`).
 
     ``members[key]`` maps LAD23 → the indicator's unit (``area_code, unit_code``); units that
     are not districts (counties for healthy life expectancy) are dissolved from them.
+    ``links`` (:func:`status_links`, keys ``indicator/area_code``) links every area of every
+    panel to its profile with a tooltip in the SVG (save with the same ``links``).
     """
     n = len(indicators)
     cols = min(n, 2)
@@ -119,6 +124,9 @@ def status_map(
             sel = joined[joined["status"] == status]
             if not sel.empty:
                 sel.plot(ax=ax, color=STATUS_COLOURS[status], edgecolor="white", linewidth=0.1)
+                if links is not None:
+                    keys = f"{key}/" + sel["area_code"].astype(str)
+                    link_shapes(ax, sel, [LINK_TOKEN + k if k in links else None for k in keys])
         borders.plot(ax=ax, color=REGION_EDGE, linewidth=0.5)
         ax.set_axis_off()
         ax.set_aspect("equal")
@@ -143,3 +151,30 @@ def status_map(
     )
     fig.tight_layout(rect=(0, 0.04, 1, 0.97))
     return fig
+
+
+def status_links(
+    targets: pd.DataFrame, indicators: Sequence[str], specs: Mapping[str, Mapping[str, Any]]
+) -> dict[str, tuple[str, str]]:
+    """Links and tooltips of :func:`status_map`: ``indicator/area_code`` → ``(href, title)``.
+
+    Each title names the area, its target status, its latest value and its region's reference
+    value in the latest period (``la_targets.csv`` columns); the link opens the area's profile
+    at that indicator.
+    """
+    links: dict[str, tuple[str, str]] = {}
+    for key in indicators:
+        part = targets[targets["indicator"] == key].rename(
+            columns={"latest": "value", "region_reference_latest": "region_reference"}
+        )
+        values = pd.concat([part["value"], part["region_reference"]]).dropna()
+        decimals = suggested_decimals(values) if len(values) else 0
+        found = area_links(
+            part,
+            indicator=key,
+            unit=str(specs[key].get("unit", "")),
+            decimals=decimals,
+            lines=("status", "value", "region"),
+        )
+        links.update({f"{key}/{code}": link for code, link in found.items()})
+    return links

@@ -1,0 +1,33 @@
+"""Snakemake adapter: results/tables/datapackage.json and the codebook README.md, both from
+localineq/outputs/codebook.yaml (localineq.outputs.codebook)."""
+
+import logging
+from pathlib import Path
+
+import yaml
+
+from localineq import __version__
+from localineq.outputs.codebook import codebook_markdown, datapackage, load_codebook, write_json
+
+
+def main(smk) -> None:
+    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
+    codebook = load_codebook(smk.input.codebook)
+    with open(smk.input.sources, encoding="utf-8") as handle:
+        sources = yaml.safe_load(handle)["sources"]
+    descriptor = Path(smk.output.descriptor)
+    package = datapackage(codebook, sources, descriptor.parent, __version__)
+    write_json(package, descriptor)
+    Path(smk.output.codebook).write_text(
+        codebook_markdown(codebook, __version__, sources), encoding="utf-8", newline="\n"
+    )
+    logging.info(
+        "%d tables, %d columns, %d sources",
+        len(package["resources"]),
+        sum(len(r["schema"]["fields"]) for r in package["resources"]),
+        len(package["sources"]),
+    )
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821
