@@ -7,11 +7,11 @@ from pathlib import Path
 import yaml
 
 from localineq import __version__
+from localineq.config.joblog import run_job
 from localineq.outputs.codebook import codebook_markdown, datapackage, load_codebook, write_json
 
 
 def main(smk) -> None:
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     codebook = load_codebook(smk.input.codebook)
     with open(smk.input.sources, encoding="utf-8") as handle:
         sources = yaml.safe_load(handle)["sources"]
@@ -30,4 +30,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821 (injected by Snakemake)

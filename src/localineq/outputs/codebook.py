@@ -30,6 +30,8 @@ from typing import Any
 
 import yaml
 
+from localineq.data.atomic import write_text
+
 #: Table Schema types the codebook may use (those the writers produce).
 FIELD_TYPES = ("string", "integer", "number", "boolean")
 #: Constraint keys of the Table Schema that the codebook may use.
@@ -312,8 +314,7 @@ def datapackage(
 
 def write_json(descriptor: Mapping[str, Any], path: str | os.PathLike) -> None:
     """Write a descriptor as stable, indented UTF-8 JSON (same input → same bytes)."""
-    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    Path(path).write_text(text, encoding="utf-8", newline="\n")
+    write_text(path, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
 
 
 def _constraint_text(constraints: Mapping[str, Any]) -> str:
