@@ -73,7 +73,7 @@ def integration_summary(skipped: int, mirror_found: bool) -> str | None:
         )
     return (
         f"{skipped} {tests} skipped: no data mirror at {MIRROR}. To run them, set "
-        f"{MIRROR_ENV}=DIR to a folder holding copies of the raw files (README, \"Using a "
+        f'{MIRROR_ENV}=DIR to a folder holding copies of the raw files (README, "Using a '
         f'mirror"), e.g. {MIRROR_ENV}=../shared/mirror python -m pytest'
     )
 
