@@ -61,7 +61,28 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def integration_summary(skipped: int, mirror_found: bool) -> str | None:
+    """The closing line of a session that skipped integration tests, saying how to run them."""
+    if skipped == 0:
+        return None
+    tests = "integration test" if skipped == 1 else "integration tests"
+    if mirror_found:
+        return (
+            f"{skipped} {tests} skipped (mirror: {MIRROR}); see the skip reasons above "
+            "(run with -rs)."
+        )
+    return (
+        f"{skipped} {tests} skipped: no data mirror at {MIRROR}. To run them, set "
+        f'{MIRROR_ENV}=DIR to a folder holding copies of the raw files (README, "Using a '
+        f'mirror"), e.g. {MIRROR_ENV}=../shared/mirror python -m pytest'
+    )
+
+
 def pytest_terminal_summary(terminalreporter):
+    line = integration_summary(_integration["skipped"], (MIRROR / "MANIFEST.csv").exists())
+    if line:
+        terminalreporter.write_sep("-", "integration tests", yellow=True)
+        terminalreporter.write_line(line, yellow=True)
     if _required() and _integration["passed"] == 0:
         terminalreporter.write_line(
             f"FAILED: no integration test passed ({_integration['skipped']} skipped) although "

@@ -179,8 +179,8 @@ def test_report_is_rendered_from_the_section_list():
         report_base.Section("gone", "Left out", "sections/question.html.j2", skipped),
         report_base.Section("cite", "Cite me", "sections/cite.html.j2", extra),
     ]
-    # a cite partial missing its table field fails loudly (StrictUndefined), not silently
-    with pytest.raises(Exception, match="figures"):
+    # a cite partial missing its fields fails loudly (StrictUndefined), not silently
+    with pytest.raises(Exception, match="has no attribute 'authors'"):
         report.build_report(inputs, sections=sections)
     sections[1] = report_base.Section(
         "cite",
@@ -191,7 +191,7 @@ def test_report_is_rendered_from_the_section_list():
     page = report.build_report(inputs, sections=sections)
     assert 'id="gone"' not in page and "Left out" not in page
     assert '<section id="cite"><h2>Cite me</h2>' in page
-    assert "localineq X&lt;1&gt;:" in page  # autoescaped
+    assert "Version X&lt;1&gt;," in page  # autoescaped
 
 
 def test_values_are_escaped_in_every_partial():
@@ -298,3 +298,156 @@ def test_executed_notebooks_have_no_error_outputs():
         assert error_outputs(nbformat.read(path, as_version=4)) == [], path.name
         html = path.with_suffix(".html").read_text(encoding="utf-8")
         assert "Traceback" not in html
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 24: codebook section, table numbers, shortened tables, period labels, citation
+# ---------------------------------------------------------------------------------------------
+def _captions(page: str) -> list[str]:
+    return re.findall(r"<caption>(.*?)</caption>", page, flags=re.S)
+
+
+def test_no_two_tables_share_a_number_and_numbers_run_in_page_order(built):
+    _, page = built
+    numbers = [int(n) for n in re.findall(r"<caption><strong>Table (\d+)\.</strong>", page)]
+    assert len(numbers) >= 5
+    assert len(set(numbers)) == len(numbers), numbers
+    assert numbers == list(range(1, len(numbers) + 1))  # in page order, none skipped
+    # every captioned table is numbered, and no caption carries a number of its own
+    captions = _captions(page)
+    assert len(captions) == len(numbers)
+    assert not [c for c in captions if re.search(r"\bTable \d+\.", c.split("</strong>", 1)[1])]
+
+
+def test_prose_cites_the_summary_table_by_its_number(built):
+    _, page = built
+    summary = next(
+        int(m.group(1))
+        for m in re.finditer(r"<caption><strong>Table (\d+)\.</strong> Between- and within", page)
+    )
+    assert f"as Figure 1 and Table {summary} mark" in page
+
+
+def test_number_tables_numbers_captioned_tables_depth_first():
+    frame = report_base.pd.DataFrame({"a": [1]})
+    first = report_base.table_context(frame, caption="first", key="one")
+    bare = report_base.table_context(frame)  # no caption: no number
+    nested = report_base.table_context(frame, caption="nested")
+    last = report_base.table_context(frame, caption="last", key="two")
+    numbers = report_base.number_tables([{"t": first, "x": [bare, {"y": nested}]}, None, [last]])
+    assert [first["number"], bare["number"], nested["number"], last["number"]] == [1, None, 2, 3]
+    assert numbers == {"one": 1, "two": 3}
+
+
+def test_long_tables_are_shortened_and_link_the_full_file(built):
+    _, page = built
+    # captioned tables are the report's own; the codebook's column lists fold into <details>
+    for table in re.findall(r"<table><caption>.*?</table>", page, flags=re.S):
+        assert table.count("<tr>") - 1 <= 30, table[:200]
+    frame = report_base.pd.DataFrame({"a": range(25)})
+    short, full = report_base.shortened(frame, 20, "results/tables/x.csv", lambda p: "../x.csv")
+    assert len(short) == 20
+    assert full == {"total": 25, "path": "results/tables/x.csv", "href": "../x.csv"}
+    same, none = report_base.shortened(frame, 25, "results/tables/x.csv", lambda p: p)
+    assert len(same) == 25 and none is None
+
+
+def _masked_rows(n: int) -> report_base.pd.DataFrame:
+    """``n`` masked-authority rows of the headline indicator, as masked_las.csv has them."""
+    return report_base.pd.DataFrame(
+        {
+            "indicator": "income",
+            "title": "Household income per head",
+            "area_name": [f"Area {i}" for i in range(n)],
+            "itl1_name": "North East (England)",
+            "kind": "hidden_low",
+            "value": 10.0,
+            "region_reference": 12.0,
+            "unit": "£",
+            "reference": "population-weighted mean",
+            "significant": [i % 2 == 0 for i in range(n)],
+            "evidence": "interval",
+            "persistence": 1,
+            "periods_checked": 2,
+        }
+    )
+
+
+def test_masked_table_is_cut_with_a_link_to_every_row():
+    inputs = fixture_inputs()
+    shown = report_sections.MASKED_SHOWN
+    inputs.masked = _masked_rows(shown + 7)
+    page = report.build_report(inputs)
+    assert f"The first {shown} of {shown + 7} rows; the full table: " in page
+    assert '<a href="../tables/masked_las.csv">results/tables/masked_las.csv</a>' in page
+    assert "Area 0<" in page and f"Area {shown + 5}<" not in page  # significant ones first
+    inputs.masked = _masked_rows(shown)
+    assert "The first " not in report.build_report(inputs).split('id="tables"')[1]
+
+
+def test_no_raw_period_codes_outside_the_codebook():
+    inputs = fixture_inputs()
+    targets = inputs.extra["la_targets"]
+    rows = targets["baseline"].notna() & targets["latest"].notna()
+    assert rows.any()
+    targets.loc[rows, "status"] = "levelling_down"  # every row an alarm, so the list shows
+    page = report.build_report(inputs)
+    alarms = page[page.index('id="targets"') :]
+    alarms = alarms[: alarms.index("</section>")]
+    assert "levelling-down alarms" in alarms and "(2021)" in alarms
+    without_codebook = re.sub(r'<section id="codebook">.*?</section>', "", page, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", without_codebook)
+    assert not re.findall(r"\d{4}-\d\d-\d\d/P\d+[YMD]", text)
+
+
+def test_codebook_section_lists_every_table_with_its_columns(built):
+    from localineq.outputs.codebook import load_codebook
+
+    _, page = built
+    assert [s.id for s in report_sections.SECTIONS].index("codebook") == [
+        s.id for s in report_sections.SECTIONS
+    ].index("tables") + 1
+    section = page[page.index('<section id="codebook">') :]
+    section = section[: section.index("</section>")]
+    codebook = load_codebook()
+    for table in codebook.tables:
+        assert f'<details id="codebook-{table.name}">' in section
+        assert f'href="../tables/{table.path}"' in section
+        for field in table.fields:
+            assert f"<code>{field.name}</code>" in section
+    assert 'href="../tables/datapackage.json"' in section
+    assert 'href="#codebook"' in page[page.index("<nav>") : page.index("</nav>")]
+
+
+def test_standalone_codebook_names_files_without_linking_them(tmp_path):
+    page = build_fixture_standalone(tmp_path).read_text(encoding="utf-8")
+    section = page[page.index('<section id="codebook">') :]
+    assert "results/tables/datapackage.json" in section
+    assert report.local_references(page) == []
+
+
+def test_citation_names_version_commit_and_data_date():
+    inputs = fixture_inputs()
+    inputs.commit = "0123456789abcdef0123456789abcdef01234567"
+    inputs.data_retrieved = "2026-12-05"
+    page = report.build_report(inputs)
+    cite = page[page.index('<section id="cite">') :]
+    version = report.package_version()
+    assert f"Version {version}, commit <code>{inputs.commit}</code>" in cite
+    assert "Data retrieved 2026-12-05." in cite
+    unknown = report.build_report(fixture_inputs())
+    assert "commit unknown (built outside a git work tree)" in unknown
+    assert "Data retrieved unknown." in unknown
+
+
+def test_citation_cff_matches_the_report_and_the_package():
+    import tomllib
+
+    import yaml
+
+    cff = yaml.safe_load((REPO_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert cff["version"] == project["project"]["version"]
+    assert cff["title"] == report_sections.CITATION_TITLE
+    assert [a["name"] for a in cff["authors"]] == [report_sections.CITATION_AUTHORS]
+    assert "commit" in cff["message"] and "retrieved" in cff["message"]

@@ -1,6 +1,8 @@
 # Executed notebooks and the HTML report. Notebooks read only results/ and data/processed/.
 from pathlib import Path
 
+from localineq.data.provenance import code_commit
+
 NOTEBOOKS = list(config["report"]["notebooks"])
 
 # The report's Jinja2 templates (package data), so that editing one re-renders the pages.
@@ -70,6 +72,11 @@ rule execute_notebook:
         "../scripts/execute_notebook.py"
 
 
+# What the citation names besides the version: the commit the results are built from ("unknown"
+# outside a git work tree; a new commit reruns the two report pages) and the latest date a raw
+# file was fetched, from the provenance sidecars (inputs below).
+BUILD_COMMIT = code_commit(workflow.basedir)
+
 # Inputs of both report pages (the linked index.html and the self-contained one).
 REPORT_INPUTS = dict(
     sources=config["sources"],
@@ -94,8 +101,11 @@ REPORT_INPUTS = dict(
     decomposition="results/tables/decomposition.csv",
     figures=FIGURE_OUTPUTS,
     notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
-    code=package("outputs.report", "outputs.report_sections", "outputs.spatial_report", "outputs.target_sections", "outputs.target_figures", "outputs.missions", "policy.scorecard", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "outputs.figure_catalogue", "outputs.uncertainty_tables"),
+    code=package("outputs.report", "outputs.report_sections", "outputs.codebook", "data.provenance", "outputs.spatial_report", "outputs.target_sections", "outputs.target_figures", "outputs.missions", "policy.scorecard", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "outputs.figure_catalogue", "outputs.uncertainty_tables"),
     templates=REPORT_TEMPLATES,
+    # The codebook section renders the table definitions (package data, not a module).
+    codebook="src/localineq/outputs/codebook.yaml",
+    provenance=[f"{raw_path(source)}.provenance.json" for source in SOURCES.values()],
 )
 
 # Table files the report lists (and links, in index.html).
@@ -138,6 +148,7 @@ rule report_html:
         tables=REPORT_TABLE_FILES,
         standalone=False,
         settings=REPORT_SETTINGS,
+        commit=BUILD_COMMIT,
     threads: 1
     resources:
         mem_mb=1000,
@@ -162,6 +173,7 @@ rule report_standalone:
         tables=REPORT_TABLE_FILES,
         standalone=True,
         settings=REPORT_SETTINGS,
+        commit=BUILD_COMMIT,
     threads: 1
     resources:
         mem_mb=1000,

@@ -7,6 +7,7 @@ import yaml
 
 from localineq.config.joblog import run_job
 from localineq.data.intermediates import read_csv
+from localineq.data.provenance import data_retrieved
 from localineq.outputs.report import (
     ReportInputs,
     build_report,
@@ -30,6 +31,8 @@ def main(smk) -> None:
         lsoa_profile=read_csv(smk.input.lsoa_profile),
         notebooks=list(smk.input.notebooks),
         tables=list(smk.params.tables),
+        commit=str(smk.params.commit),
+        data_retrieved=data_retrieved(smk.input.provenance),
         extra={
             "la_targets": read_csv(smk.input.la_targets, dtype={"area_code": str}),
             **{

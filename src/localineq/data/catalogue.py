@@ -134,7 +134,7 @@ def _declared_columns(entry: Mapping, key: str, path) -> tuple[str, ...]:
         raise ValueError(
             f"{path}: source {key!r} lacks `columns`: list the columns (for JSON files, the "
             "fields) its reader requires, including lci_95 and uci_95 where the publisher "
-            "provides intervals; a file without one of them is then refused (see README, "
+            "provides intervals; a file without one of them is then refused (see docs/data-integrity.md, "
             "'Declaring a source')"
         )
     if (

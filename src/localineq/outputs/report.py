@@ -72,6 +72,7 @@ from localineq.outputs.report_base import (
     ReportState,
     Section,
     figure_context,
+    number_tables,
     relative_link,
 )
 from localineq.outputs.report_sections import SECTIONS, used_sources
@@ -178,11 +179,18 @@ def render(
                 "context": context,
             }
         )
+    table_numbers = number_tables([r["context"] for r in rendered])
     title = dict(state.config.get("report", {})).get("title", DEFAULT_TITLE)
     return (
         environment()
         .get_template("base.html.j2")
-        .render(title=title, version=state.version, sections=rendered, standalone=standalone)
+        .render(
+            title=title,
+            version=state.version,
+            sections=rendered,
+            standalone=standalone,
+            table_numbers=table_numbers,
+        )
     )
 
 

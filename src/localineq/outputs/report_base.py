@@ -40,6 +40,10 @@ class ReportInputs:
     notebooks: Sequence[str] = field(default_factory=list)
     tables: Sequence[str] = field(default_factory=list)
     extra: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    #: The commit the results were built from and the latest date a raw file was fetched
+    #: (:mod:`localineq.data.provenance`), for the citation.
+    commit: str = "unknown"
+    data_retrieved: str = "unknown"
 
 
 @dataclass
@@ -111,11 +115,72 @@ def _cell(value: Any) -> str:
 
 
 def table_context(
-    frame: pd.DataFrame, *, caption: str | None = None, numeric: Sequence[str] = ()
+    frame: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    numeric: Sequence[str] = (),
+    key: str | None = None,
+    full: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Fields of the ``table`` macro: caption, columns (name, numeric) and rows of text."""
+    """Fields of the ``table`` macro: caption, columns (name, numeric) and rows of text.
+
+    ``number`` stays ``None`` here: :func:`number_tables` numbers the captioned tables of the
+    whole page in order once every section's context is known. ``key`` names a table that
+    prose refers to by number (``table_numbers[key]`` in the templates). ``full`` marks a
+    shortened table: ``{"total": rows in the file, "path": its path, "href": its link}``
+    (see :func:`shortened`).
+    """
     return {
+        "key": key,
+        "number": None,
+        "full": dict(full) if full else None,
         "caption": caption,
         "columns": [{"name": str(c), "numeric": c in numeric} for c in frame.columns],
         "rows": [[_cell(v) for v in row] for row in frame.itertuples(index=False)],
     }
+
+
+def shortened(
+    frame: pd.DataFrame, shown: int, path: str, link: Callable[[str], str | None]
+) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    """The first ``shown`` rows of a long table, and the ``full`` note of :func:`table_context`
+    pointing at the file that holds every row (``None`` when nothing was cut)."""
+    if len(frame) <= shown:
+        return frame, None
+    return frame.head(shown), {"total": len(frame), "path": path, "href": link(path)}
+
+
+def _is_table(value: Any) -> bool:
+    return isinstance(value, dict) and {"caption", "columns", "rows", "number"} <= value.keys()
+
+
+def number_tables(contexts: Sequence[Any]) -> dict[str, int]:
+    """Number every captioned table of the page 1, 2, ... in the order given, in place.
+
+    ``contexts`` are the sections' contexts in page order; each is searched depth first in
+    the order of its keys and list items, which is the order in which the partials show
+    them (a test checks the rendered page). Returns the numbers of the tables that have a
+    ``key``, for prose that cites a table ("as Table 4 shows").
+    """
+    numbers: dict[str, int] = {}
+    count = 0
+
+    def visit(value: Any) -> None:
+        nonlocal count
+        if _is_table(value):
+            if value["caption"]:
+                count += 1
+                value["number"] = count
+                if value.get("key"):
+                    numbers[value["key"]] = count
+            return
+        if isinstance(value, Mapping):
+            for item in value.values():
+                visit(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                visit(item)
+
+    for context in contexts:
+        visit(context)
+    return numbers

@@ -18,11 +18,18 @@ from typing import Any
 import pandas as pd
 
 from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
+from localineq.outputs.codebook import report_section_context as codebook_context
 from localineq.outputs.figure_catalogue import units_phrase, weight_phrase
 from localineq.outputs.missions import missions_context
 from localineq.outputs.neighbourhood_tables import neighbourhood_rows, noise_sentences
 from localineq.outputs.noise_sections import noise_findings
-from localineq.outputs.report_base import ReportState, Section, figure_context, table_context
+from localineq.outputs.report_base import (
+    ReportState,
+    Section,
+    figure_context,
+    shortened,
+    table_context,
+)
 from localineq.outputs.spatial_report import spatial_context
 from localineq.outputs.tables import format_interval, format_value, summary_display
 from localineq.outputs.target_sections import targets_context
@@ -33,6 +40,15 @@ LICENCE_NAMES = {
 LICENCE_URLS = {
     "OGL-UK-3.0": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
 }
+
+#: Rows of the masked-authorities table shown in the report; every row is in masked_las.csv.
+MASKED_SHOWN = 20
+
+#: Authors and title of the software citation; CITATION.cff gives the same (a test checks).
+CITATION_AUTHORS = "localineq contributors"
+CITATION_TITLE = (
+    "localineq: how much of the inequality between UK places is invisible in regional averages?"
+)
 
 #: Supporting sources listed after the indicators' own sources (geography, weights, lookups).
 SUPPORTING_SOURCES = (
@@ -257,13 +273,14 @@ def tables_context(state: ReportState) -> dict[str, Any]:
             table_context(
                 summary_display(inputs.summary),
                 caption=(
-                    "Table 1. Between- and within-region shares of inequality between areas "
+                    "Between- and within-region shares of inequality between areas "
                     "(Theil T, latest period), weighted by each indicator's weight basis and "
                     "unweighted, with 95% confidence intervals (BCa bootstrap). Coverage "
                     "differs between indicators (UK 12 regions, GB 11, England and Wales 10, "
                     "England 9)."
                 ),
                 numeric=["Areas", "Theil T, weighted"],
+                key="summary",
             )
         )
     if not inputs.masked.empty:
@@ -302,11 +319,15 @@ def tables_context(state: ReportState) -> dict[str, Any]:
                 ],
             }
         )
+        display, full = shortened(
+            display, MASKED_SHOWN, "results/tables/masked_las.csv", state.link
+        )
         tables.append(
             table_context(
                 display,
+                full=full,
                 caption=(
-                    "Table 2. Masked local authorities for the headline indicators: in the "
+                    "Masked local authorities for the headline indicators: in the "
                     "worst national fifth while their region is at or better than the UK "
                     "reference, or in the best fifth while their region is worse; cases "
                     "whose published 95% interval excludes the region's reference, then the "
@@ -376,7 +397,7 @@ def icc_gini_context(state: ReportState) -> dict[str, Any] | None:
         "table": table_context(
             table,
             caption=(
-                "Table 3. Three views of the same split, latest period: the Theil T between "
+                "Three views of the same split, latest period: the Theil T between "
                 "share (weighted by the weight basis), the ICC of a random-intercept model with "
                 "areas grouped by ITL1 region and by ITL3 area (every area equal; "
                 "results/tables/icc.csv), and the Gini (weighted) split into between, within "
@@ -402,8 +423,14 @@ def cite_context(state: ReportState) -> dict[str, Any]:
         tables = table_context(
             pd.DataFrame({"Table file": list(state.inputs.tables)}), caption="Tables"
         )
+    commit = state.inputs.commit
     return {
+        "authors": CITATION_AUTHORS,
+        "title": CITATION_TITLE,
         "version": state.version,
+        "commit": commit,
+        "commit_known": commit != "unknown",
+        "data_retrieved": state.inputs.data_retrieved,
         "figures": table_context(figures, caption="Figures and their stable paths"),
         "tables": tables,
     }
@@ -435,6 +462,7 @@ SECTIONS: list[Section] = [
         targets_context,
     ),
     Section("tables", "Tables", "sections/tables.html.j2", tables_context),
+    Section("codebook", "Codebook of the tables", "sections/codebook.html.j2", codebook_context),
     Section(
         "icc-gini", "What the ICC and the Gini add", "sections/icc_gini.html.j2", icc_gini_context
     ),

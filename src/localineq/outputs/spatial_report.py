@@ -137,7 +137,7 @@ def spatial_context(state: ReportState) -> dict[str, Any] | None:
         "table": table_context(
             pd.DataFrame(rows),
             caption=(
-                "Table 3. Global Moran's I of each indicator's latest period, of the values and "
+                "Global Moran's I of each indicator's latest period, of the values and "
                 "of the deviations from their own region's mean (p-values from seeded "
                 "permutations), LISA lagging areas and lagging clusters that cross an ITL1 "
                 "border (results/tables/spatial_autocorrelation.csv, lisa_clusters.csv, "

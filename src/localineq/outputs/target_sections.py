@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from localineq.data.prices import price_basis_words
+from localineq.outputs.area_tables import period_label
 from localineq.outputs.figure_catalogue import FigureEntry
 from localineq.outputs.report_base import ReportState, figure_context, table_context
 from localineq.outputs.target_figures import alarm_list, status_counts
@@ -80,11 +81,11 @@ def targets_context(state: ReportState) -> Mapping[str, Any] | None:
             "Area": alarms["area_name"],
             "Region": alarms["itl1_name"].str.replace(" (England)", "", regex=False),
             "Baseline": [
-                f"{_fmt(v)} ({p})"
+                f"{_fmt(v)} ({period_label(p)})"
                 for v, p in zip(alarms["baseline"], alarms["baseline_period"], strict=True)
             ],
             "Latest": [
-                f"{_fmt(v)} ({p})"
+                f"{_fmt(v)} ({period_label(p)})"
                 for v, p in zip(alarms["latest"], alarms["latest_period"], strict=True)
             ],
             "Fall": [f"{v:.1%}" for v in alarms["fall_share"]],
