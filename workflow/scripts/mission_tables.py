@@ -13,6 +13,7 @@ CSV = {"index": False, "float_format": "%.10g", "lineterminator": "\n", "encodin
 
 def main(smk) -> None:
     frames = {"lad": read_csv(smk.input.lad), "upper": read_csv(smk.input.upper)}
+    frames["region"] = read_csv(smk.input.regions)
     missions = dict(smk.params.missions)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     table = scorecard(frames, missions, specs)

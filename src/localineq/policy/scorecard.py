@@ -36,7 +36,13 @@ import pandas as pd
 
 from localineq.data.prices import price_basis_words
 from localineq.policy.compare import rows_decimals, se_from_interval
-from localineq.policy.lenses import evaluate_test, regional_panel
+from localineq.policy.lenses import (
+    AGGREGATE,
+    PUBLISHED,
+    evaluate_test,
+    published_lens,
+    regional_panel,
+)
 from localineq.policy.missions import MET, NO_DATA
 from localineq.policy.periods import (
     BaselineRule,
@@ -100,6 +106,9 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "gap_top_tenth_ratio_baseline",
     "gap_top_tenth_ratio_latest",
     "decimals",
+    "regional_source",
+    "aggregate_minus_published",
+    "aggregate_vs_published_pct",
 )
 
 #: ``price_basis`` of the nominal sensitivity rows.
@@ -175,9 +184,61 @@ def price_panels(
     return [(basis, indicator_panel(real_rows, indicator, pop)), (NOMINAL, nominal)]
 
 
-def lens_panels(panel: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The same indicator at both lenses: regions aggregated from the local panel."""
-    return {"regional": regional_panel(panel), "local": panel}
+def published_panel(regions: pd.DataFrame | None, indicator: str, basis: str) -> pd.DataFrame:
+    """ONS's published ITL1 rows of one indicator in one price basis, as a lens panel.
+
+    ``regions`` is ``results/tables/region_indicators.csv``; real rows take the ``*_real``
+    columns. Returns ``area_code`` (ITL1), ``period``, ``value``, ``se`` (from the published
+    95% bounds); empty when nothing is published.
+    """
+    cols = ["area_code", "period", "value", "se"]
+    if regions is None or regions.empty:
+        return pd.DataFrame(columns=cols)
+    rows = regions[regions["indicator"] == indicator]
+    real = bool(basis) and basis != NOMINAL and "value_real" in rows
+    suffix = "_real" if real else ""
+    return pd.DataFrame(
+        {
+            "area_code": rows["itl1_code"],
+            "period": rows["period"],
+            "value": rows[f"value{suffix}"].astype(float),
+            "se": se_from_interval(rows[f"lci_95{suffix}"], rows[f"uci_95{suffix}"]),
+        }
+    ).reset_index(drop=True)
+
+
+def lens_panels(
+    panel: pd.DataFrame, published: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """The same indicator at both lenses.
+
+    The regional lens is ONS's published ITL1 rows where they exist, the LA aggregate
+    elsewhere (:func:`~localineq.policy.lenses.published_lens`).
+    """
+    return {"regional": published_lens(regional_panel(panel), published), "local": panel}
+
+
+def _lens_provenance(lp: pd.DataFrame, periods: list[str]) -> dict[str, Any]:
+    """Where a regional lens's values come from, and how far the aggregate strays, at the ends."""
+    ends = lp[lp["period"].isin(periods) & lp["value"].notna()]
+    sources = set(ends["regional_source"])
+    if sources == {PUBLISHED}:
+        label = "published ITL1 rows"
+    elif sources == {AGGREGATE}:
+        label = "LA aggregate (no published regional row)"
+    else:
+        n_agg = int((ends["regional_source"] == AGGREGATE).sum())
+        label = f"published ITL1 rows; LA aggregate for {n_agg} region-periods"
+    diff = ends["aggregate_minus_published"]
+    if not diff.notna().any():
+        return {"regional_source": label}
+    worst = diff.abs().idxmax()
+    pct = 100.0 * diff[worst] / ends.loc[worst, "value"]
+    return {
+        "regional_source": label,
+        "aggregate_minus_published": float(diff[worst]),
+        "aggregate_vs_published_pct": float(pct),
+    }
 
 
 def baseline_rule_for(
@@ -290,7 +351,9 @@ def scorecard(
     Parameters
     ----------
     frames : mapping
-        ``{"lad": la_indicators, "upper": upper_tier_indicators}``; an indicator with
+        ``{"lad": la_indicators, "upper": upper_tier_indicators}`` and optionally
+        ``"region"``: ONS's published ITL1 rows (``region_indicators``), the regional lens
+        wherever they exist; an indicator with
         ``tier: upper`` in config is read from ``"upper"`` (healthy life expectancy stays on
         its own tier), every other one from ``"lad"``.
     missions_cfg : mapping
@@ -312,8 +375,9 @@ def scorecard(
             tier = spec.get("tier", "lad")
             frame = frames["upper" if tier == "upper" else "lad"]
             for basis, panel in price_panels(frame, ind):
+                pub = published_panel(frames.get("region"), ind, basis)
                 rows.extend(_scorecard_rows(missions_cfg, mission, ind, spec, frame, panel,
-                                            basis, ind in nominal))  # fmt: skip
+                                            basis, ind in nominal, pub))  # fmt: skip
     out = pd.DataFrame(rows)
     for col in SCORECARD_COLUMNS:
         if col not in out:
@@ -331,6 +395,7 @@ def _scorecard_rows(
     panel: pd.DataFrame,
     basis: str,
     declared_nominal: bool,
+    published: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """The scorecard rows of one mission indicator in one price basis (both lenses)."""
     rows = []
@@ -356,7 +421,7 @@ def _scorecard_rows(
     intervals = bool(panel["se"].notna().any())
     for test in mission["tests"]:
         params = _test_params(missions_cfg, test, ind, decimals)
-        for lens, lp in lens_panels(panel).items():
+        for lens, lp in lens_panels(panel, published).items():
             res = evaluate_test(
                 lp,
                 test["test"],
@@ -387,6 +452,7 @@ def _scorecard_rows(
                     "note": "; ".join(note),
                     "gap_top_group": _top_group_label(row, lens, unit),
                     "decimals": decimals,
+                    **(_lens_provenance(lp, [base, late]) if lens == "regional" else {}),
                 }
             )
     return rows
