@@ -22,8 +22,15 @@ __all__ = [
     "scorecard_figure",
 ]
 
-#: Verdict fill colours (colour-blind safe: blue met, orange failed, grey no data).
-VERDICT_COLOURS = {"met": "#2c7bb6", "failed": "#e66101", "no_data": "#d9d9d9"}
+#: Verdict fill colours against the deadline (colour-blind safe: blues met and on course,
+#: orange off course, grey no data). Nothing is "failed" before its deadline.
+VERDICT_COLOURS = {
+    "met": "#2c7bb6",
+    "on_course": "#abd9e9",
+    "off_course": "#e66101",
+    "no_data": "#d9d9d9",
+}
+COURSE_WORDS = {"met": "met", "on_course": "on course", "off_course": "off course"}
 TEST_LABELS = {
     "rise_everywhere": "rose everywhere",
     "gap_narrows": "gap narrowed",
@@ -48,25 +55,31 @@ def _num(x: float) -> str:
 
 
 def scorecard_cell_text(row: pd.Series) -> str:
-    """Short text of one scorecard cell: verdict and the count behind it.
+    """Short text of one scorecard cell: the deadline verdict, then the count so far.
 
-    >>> scorecard_cell_text(pd.Series({"test": "rise_everywhere", "verdict": "failed",
+    >>> scorecard_cell_text(pd.Series({"test": "rise_everywhere", "verdict": "off_course",
+    ...     "met_so_far": "not_met", "deadline": 2030,
     ...     "n_areas": 361, "n_met": 348, "n_failed": 13, "n_no_data": 0,
     ...     "n_failed_significant": pd.NA, "gap_baseline": float("nan"),
     ...     "gap_latest": float("nan")}))
-    'failed: 13 of 361 fell short'
+    'off course for 2030; so far 13 of 361 short'
     """
     verdict = str(row["verdict"])
-    if verdict == "no_data":
-        return "no data"
+    so_far = str(row.get("met_so_far", verdict))
+    deadline = row.get("deadline")
+    head = COURSE_WORDS.get(verdict, "no trend")
+    if verdict in ("on_course", "off_course") and pd.notna(deadline):
+        head += f" for {int(deadline)}"
+    if so_far == "no_data":
+        return f"{head}; no data"
     if row["test"] == "gap_narrows" or (row["test"] == "worst_improve_by" and row["n_areas"] <= 1):
-        return f"{verdict}: {_num(row['gap_baseline'])} → {_num(row['gap_latest'])}"
+        return f"{head}; {_num(row['gap_baseline'])} → {_num(row['gap_latest'])}"
     n_with = int(row["n_met"]) + int(row["n_failed"])
     if not row["n_failed"]:
-        return f"met: all {n_with}"
+        return f"{head}; so far all {n_with}"
     sig = row["n_failed_significant"]
     sig_txt = f" ({int(sig)} sig.)" if pd.notna(sig) else ""
-    return f"{verdict}: {int(row['n_failed'])} of {n_with} fell short{sig_txt}"
+    return f"{head}; so far {int(row['n_failed'])} of {n_with} short{sig_txt}"
 
 
 def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = None) -> plt.Figure:
@@ -137,7 +150,7 @@ def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = Non
             s = pd.Series(row._asdict())
             colour = VERDICT_COLOURS.get(str(s["verdict"]), "#ffffff")
             ax.add_patch(Rectangle((j + 0.02, i + 0.08), 0.96, 0.84, color=colour, lw=0))
-            text_colour = "white" if s["verdict"] in ("met", "failed") else "black"
+            text_colour = "white" if s["verdict"] in ("met", "off_course") else "black"
             ax.text(
                 j + 0.5,
                 i + 0.5,
@@ -152,7 +165,7 @@ def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = Non
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.6, 0.0),
-        ncol=3,
+        ncol=4,
         fontsize=7.5,
         frameon=False,
     )

@@ -36,6 +36,13 @@ import pandas as pd
 
 from localineq.data.prices import price_basis_words
 from localineq.policy.compare import rows_decimals, se_from_interval
+from localineq.policy.deadlines import (
+    MIN_PERIODS,
+    TREND_ESTIMATOR,
+    deadline_verdict,
+    met_so_far,
+    pre_covid_baseline,
+)
 from localineq.policy.lenses import (
     AGGREGATE,
     PUBLISHED,
@@ -109,6 +116,15 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "regional_source",
     "aggregate_minus_published",
     "aggregate_vs_published_pct",
+    "met_so_far",
+    "verdict_reason",
+    "deadline",
+    "trend_estimator",
+    "trend_periods",
+    "projected_at_deadline",
+    "pre_covid_baseline_period",
+    "pre_covid_met_so_far",
+    "pre_covid_verdict",
 )
 
 #: ``price_basis`` of the nominal sensitivity rows.
@@ -431,6 +447,8 @@ def _scorecard_rows(
                 params=params,
             )
             row = res.as_row()
+            course = _course_columns(missions_cfg, test, lp, test["test"], base, late, hib,
+                                     params, row["verdict"], periods)  # fmt: skip
             rows.append(
                 {
                     **{k: row.get(k, math.nan) for k in SCORECARD_COLUMNS if k in row},
@@ -453,9 +471,52 @@ def _scorecard_rows(
                     "gap_top_group": _top_group_label(row, lens, unit),
                     "decimals": decimals,
                     **(_lens_provenance(lp, [base, late]) if lens == "regional" else {}),
+                    **course,
                 }
             )
     return rows
+
+
+def _course_columns(
+    missions_cfg: Mapping[str, Any],
+    test: Mapping[str, Any],
+    lp: pd.DataFrame,
+    name: str,
+    base: str | None,
+    late: str | None,
+    hib: bool,
+    params: Mapping[str, Any],
+    so_far: str,
+    periods: list[str],
+) -> dict[str, Any]:
+    """Deadline verdict, met-so-far and the pre-COVID baseline sensitivity of one test."""
+    deadline = int(test.get("target_year", missions_cfg.get("horizon", 2030)))
+    min_periods = int(missions_cfg.get("trend_min_periods", MIN_PERIODS))
+    kw = {"deadline": deadline, "higher_is_better": hib, "params": params}
+    judged = deadline_verdict(lp, name, baseline=base, latest=late, so_far=so_far,
+                              min_periods=min_periods, **kw)  # fmt: skip
+    covid_year = float(missions_cfg.get("pre_covid_year", 2019))
+    pre = pre_covid_baseline(periods, covid_year)
+    if pre is not None and late is not None:
+        pre_res = evaluate_test(lp, name, baseline=pre, latest=late, higher_is_better=hib,
+                                params=dict(params))  # fmt: skip
+        pre_so_far = pre_res.verdict
+        pre_v = deadline_verdict(lp, name, baseline=pre, latest=late, so_far=pre_so_far,
+                                 min_periods=min_periods, **kw)["verdict"]  # fmt: skip
+    else:
+        pre_so_far, pre_v = NO_DATA, NO_DATA
+    return {
+        "verdict": judged["verdict"],
+        "met_so_far": met_so_far(so_far),
+        "verdict_reason": judged["verdict_reason"],
+        "deadline": deadline,
+        "trend_estimator": f"{TREND_ESTIMATOR}; at least {min_periods} periods",
+        "trend_periods": judged["trend_periods"],
+        "projected_at_deadline": judged.get("projected_at_deadline", math.nan),
+        "pre_covid_baseline_period": pre or "",
+        "pre_covid_met_so_far": met_so_far(pre_so_far),
+        "pre_covid_verdict": pre_v,
+    }
 
 
 def is_sensitivity(table: pd.DataFrame) -> pd.Series:
@@ -534,16 +595,17 @@ def mission_sentences(
         basis = str(reg["price_basis"]) if isinstance(reg["price_basis"], str) else ""
         nominal = f", {price_basis_words(basis)}" if basis else ""
         what = _test_phrase(test, name, reg)
-        if reg["verdict"] == NO_DATA or loc["verdict"] == NO_DATA:
+        if _so_far(reg) == NO_DATA or _so_far(loc) == NO_DATA:
             out[num] = f"Mission {num}: “{what}” cannot be tested ({reg['note'] or 'no data'})."
             continue
         if test == "gap_narrows":
             out[num] = (
                 f"Mission {num}: by region the gap in {name} ({_gap_words(reg)}) "
-                f"{'narrowed' if reg['verdict'] == MET else 'did not narrow'} "
+                f"{'narrowed' if _so_far(reg) == MET else 'did not narrow'} "
                 f"({reg['gap_baseline']:.3g} → {reg['gap_latest']:.3g}); across "
-                f"local authorities it {'narrowed' if loc['verdict'] == MET else 'did not narrow'}"
+                f"local authorities it {'narrowed' if _so_far(loc) == MET else 'did not narrow'}"
                 f" ({loc['gap_baseline']:.3g} → {loc['gap_latest']:.3g}) ({span}{nominal})."
+                f"{_course_words(reg, loc)}"
             )
             continue
         n_reg = int(reg["n_met"] + reg["n_failed"])
@@ -555,7 +617,7 @@ def mission_sentences(
             sig_txt = f", {int(sig)} of them significantly"
         else:
             sig_txt = " (no published intervals to test significance)"
-        if reg["verdict"] == MET:
+        if _so_far(reg) == MET:
             lead = f"All {n_reg} regions met “{what}”"
         elif int(reg["n_failed"]) == n_reg:
             lead = f"None of the {n_reg} regions met “{what}”"
@@ -566,8 +628,26 @@ def mission_sentences(
             tail = f"{n_fail_loc} {unit} ({_fmt_people(loc['population_failed'])}) did not{sig_txt}"
         else:
             tail = f"so did all {int(loc['n_met'])} {unit} with data"
-        out[num] = f"Mission {num}: {lead}; {tail} ({span}{nominal})."
+        out[num] = f"Mission {num}: {lead}; {tail} ({span}{nominal}).{_course_words(reg, loc)}"
     return out
+
+
+def _so_far(row: pd.Series) -> str:
+    """The baseline-to-latest verdict of a scorecard row (``met_so_far``; older tables: verdict)."""
+    value = row.get("met_so_far")
+    return str(value) if isinstance(value, str) else str(row["verdict"])
+
+
+def _course_words(reg: pd.Series, loc: pd.Series) -> str:
+    """`` Against its 2030 deadline: on course by region, off course locally.`` (or empty)."""
+    if "deadline" not in reg or pd.isna(reg.get("deadline")):
+        return ""
+    words = {"met": "met", "on_course": "on course", "off_course": "off course",
+             "no_data": "too few periods to project"}  # fmt: skip
+    r, c = words.get(str(reg["verdict"]), ""), words.get(str(loc["verdict"]), "")
+    if not r or not c:
+        return ""
+    return f" Against its {int(reg['deadline'])} deadline: {r} by region, {c} locally."
 
 
 def _gap_words(row: pd.Series) -> str:
