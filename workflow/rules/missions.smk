@@ -56,6 +56,8 @@ rule mission_tables:
             "policy.missions",
             "policy.lenses",
             "policy.scorecard",
+            "policy.scorecard_columns",
+            "policy.deadlines",
             "policy.history",
             "stats.convergence",
             "stats.dispersion",
