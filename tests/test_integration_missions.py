@@ -182,12 +182,19 @@ def test_scorecard_has_both_lenses_for_every_mission_indicator(tables):
     }
     for lens in ("regional", "local"):
         got = set(
-            card.loc[card["lens"] == lens, ["mission", "indicator", "test"]].itertuples(
-                index=False, name=None
-            )
+            card.loc[
+                (card["lens"] == lens) & (card["test"] != "none"), ["mission", "indicator", "test"]
+            ].itertuples(index=False, name=None)
         )
         assert got == declared, lens
-    assert {1, 4, 5, 6, 7, 8} <= set(card["mission"])
+    assert set(card["mission"]) == set(range(1, 13)), "a row for every one of the 12 missions"
+    untested = card[card["test"] == "none"]
+    assert (untested["verdict"] == "no_data").all() and untested["verdict_reason"].str.len().gt(
+        0
+    ).all()
+    rd = untested[(untested["mission"] == 2) & (untested["lens"] == "local")]
+    assert rd["verdict_reason"].tolist() == ["not published below region"]
+    assert not card["verdict"].eq("failed").any(), "no verdict reads failed before its deadline"
     pay = card[(card["indicator"] == "median_weekly_pay") & (card["test"] == "rise_everywhere")]
     # ASHE April 2021 was published in October 2021, before the White Paper
     assert set(pay["baseline_period"]) == {"2021-04-21"}

@@ -37,6 +37,7 @@ TEST_LABELS = {
     "level_reached": "level reached",
     "worst_improve_by": "worst tenth up by target",
     "trajectory": "on course for target",
+    "none": "no metric tested",
 }
 MISSIONS_SOURCE = (
     "Missions: Levelling Up the United Kingdom, HM Government, 2 Feb 2022. Data: ONS Explore "
@@ -65,6 +66,8 @@ def scorecard_cell_text(row: pd.Series) -> str:
     'off course for 2030; so far 13 of 361 short'
     """
     verdict = str(row["verdict"])
+    if row["test"] == "none":
+        return str(row.get("verdict_reason", "no metric"))[:48]
     so_far = str(row.get("met_so_far", verdict))
     deadline = row.get("deadline")
     head = COURSE_WORDS.get(verdict, "no trend")

@@ -49,6 +49,7 @@ from localineq.policy.scorecard_columns import (
     course_columns,
     lens_provenance,
     published_panel,
+    untested_rows,
 )
 
 __all__ = [
@@ -239,6 +240,7 @@ def check_missions(
         if bad:
             raise ValueError(f"missions.{key} names unknown indicators: {sorted(bad)}")
     numbers = [int(m["number"]) for m in missions_cfg["declared"]]
+    numbers += [int(m["number"]) for m in missions_cfg.get("untested", []) or []]
     if len(set(numbers)) != len(numbers):
         raise ValueError(f"mission numbers repeat: {numbers}")
     for mission in missions_cfg["declared"]:
@@ -339,6 +341,7 @@ def scorecard(
                 pub = published_panel(frames.get("region"), ind, basis)
                 rows.extend(_scorecard_rows(missions_cfg, mission, ind, spec, frame, panel,
                                             basis, ind in nominal, pub))  # fmt: skip
+    rows.extend(untested_rows(missions_cfg))
     out = pd.DataFrame(rows)
     for col in SCORECARD_COLUMNS:
         if col not in out:

@@ -25,7 +25,17 @@ from localineq.policy.deadlines import (
 from localineq.policy.lenses import AGGREGATE, PUBLISHED, evaluate_test
 from localineq.policy.missions import NO_DATA
 
-__all__ = ["NOMINAL", "course_columns", "lens_provenance", "published_panel"]
+__all__ = [
+    "NOMINAL",
+    "UNTESTED",
+    "course_columns",
+    "lens_provenance",
+    "published_panel",
+    "untested_rows",
+]
+
+#: ``test`` of a mission with no metric tested here.
+UNTESTED = "none"
 
 #: ``price_basis`` of the nominal sensitivity rows.
 NOMINAL = "nominal"
@@ -117,3 +127,32 @@ def course_columns(
         "pre_covid_met_so_far": met_so_far(pre_so_far),
         "pre_covid_verdict": pre_v,
     }
+
+
+def untested_rows(missions_cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Explicit scorecard rows (both lenses) for missions with no metric tested, saying why.
+
+    >>> rows = untested_rows({"untested": [{"number": 2, "short": "R&D", "wording": "w",
+    ...     "metric": "m", "regional": "r", "local": "not published below region"}]})
+    >>> [(r["lens"], r["verdict"], r["verdict_reason"]) for r in rows]
+    [('regional', 'no_data', 'r'), ('local', 'no_data', 'not published below region')]
+    """
+    rows = []
+    for mission in missions_cfg.get("untested", []) or []:
+        for lens in ("regional", "local"):
+            rows.append(
+                {
+                    "mission": int(mission["number"]),
+                    "mission_name": mission["short"],
+                    "indicator": "",
+                    "indicator_title": mission["metric"],
+                    "test": UNTESTED,
+                    "lens": lens,
+                    "unit_of_analysis": "ITL1 region" if lens == "regional" else "",
+                    "verdict": NO_DATA,
+                    "met_so_far": NO_DATA,
+                    "verdict_reason": mission[lens],
+                    "note": f"no usable metric tested: {mission[lens]}",
+                }
+            )
+    return rows
