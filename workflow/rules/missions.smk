@@ -9,9 +9,14 @@ MISSION_TABLES = {
     "scorecard": "results/tables/mission_scorecard.csv",
     "convergence": "results/tables/convergence.csv",
     "backtest": "results/tables/ambition_backtest.csv",
+    "ambition": "results/tables/mission_ambition.csv",
 }
 MISSION_FIGURES = ["results/figures/mission_scorecard.png", "results/figures/mission_scorecard.svg"]
-MISSION_OUTPUTS = [*MISSION_TABLES.values(), "results/tables/region_indicators.csv", *MISSION_FIGURES]
+MISSION_OUTPUTS = [
+    *MISSION_TABLES.values(),
+    "results/tables/region_indicators.csv",
+    *MISSION_FIGURES,
+]
 
 
 rule export_region_indicators:
@@ -58,6 +63,7 @@ rule mission_tables:
             "policy.scorecard",
             "policy.scorecard_columns",
             "policy.deadlines",
+            "policy.ambition",
             "policy.history",
             "stats.convergence",
             "stats.dispersion",
@@ -78,6 +84,7 @@ rule mission_tables:
             caption="../report/ambition_backtest.rst",
             category="Missions",
         ),
+        ambition=MISSION_TABLES["ambition"],
     params:
         missions=MISSIONS,
         specs={k: dict(v) for k, v in config["indicators"].items()},
