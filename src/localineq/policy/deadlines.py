@@ -157,9 +157,10 @@ def deadline_verdict(
 
     Examples
     --------
-    >>> p = pd.DataFrame({"area_code": ["a"] * 3, "period": ["2019", "2020", "2021"],
+    >>> years = ["2019-01-01/P1Y", "2020-01-01/P1Y", "2021-01-01/P1Y"]
+    >>> p = pd.DataFrame({"area_code": ["a"] * 3, "period": years,
     ...                   "value": [80.0, 84.0, 88.0]})
-    >>> deadline_verdict(p, "level_reached", baseline="2019", latest="2021", deadline=2030,
+    >>> deadline_verdict(p, "level_reached", baseline=years[0], latest=years[-1], deadline=2030,
     ...                  higher_is_better=True, params={"target": 99})["verdict"]
     'on_course'
     """
