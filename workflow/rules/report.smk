@@ -85,6 +85,7 @@ REPORT_INPUTS = dict(
     target_figure=TARGET_FIGURE["png"],
     scorecard=MISSION_TABLES["scorecard"],
     backtest=MISSION_TABLES["backtest"],
+    ambition=MISSION_TABLES["ambition"],
     mission_figures=MISSION_FIGURES,
     spatial_autocorrelation="results/tables/spatial_autocorrelation.csv",
     lisa_clusters="results/tables/lisa_clusters.csv",

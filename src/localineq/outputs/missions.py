@@ -12,6 +12,7 @@ from matplotlib.patches import Patch, Rectangle
 from localineq.data.readers import parse_period
 from localineq.outputs.figures import add_source_note
 from localineq.outputs.report_base import ReportState, table_context
+from localineq.policy.ambition import IFG_COUNTS, mission_class, mission_counts
 from localineq.policy.scorecard import default_basis, is_sensitivity, mission_sentences
 
 __all__ = [
@@ -209,6 +210,17 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                     "sentence": sentences[num].removeprefix(f"Mission {num}: "),
                 }
             )
+    for m in cfg.get("untested", []) or []:
+        missions.append(
+            {
+                "number": int(m["number"]),
+                "short": m["short"],
+                "wording": m["wording"],
+                "sentence": f"Not tested here. Candidate metric: {m['metric']}. By region: "
+                f"{m['regional']}; by local authority: {m['local']}.",
+            }
+        )
+    missions.sort(key=lambda mi: mi["number"])
     wide = []
     card = card.assign(_sensitivity=is_sensitivity(card))
     for (num, ind, test, sens), part in card.groupby(
@@ -232,8 +244,13 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                 "Test": test_label,
                 "Baseline → latest": f"{_period_label(base) or '—'} → "
                 f"{_period_label(str(reg['latest_period']))}",
+                "Regional lens": str(reg.get("regional_source", "") or ""),
                 "By region": scorecard_cell_text(reg),
                 "By local authority": scorecard_cell_text(loc),
+                "Pre-COVID baseline": f"{_period_label(str(reg.get('pre_covid_baseline_period') or ''))}: "
+                f"{_course(reg.get('pre_covid_verdict'))} / {_course(loc.get('pre_covid_verdict'))}"
+                if test != "none"
+                else "",
                 "People in failing areas": f"{loc['population_failed']:,.0f}"
                 if test not in ("gap_narrows",) and loc["n_failed"]
                 else "",
@@ -280,4 +297,92 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
         if bt_rows
         else None,
         "figure": state.figure("mission_scorecard"),
+        **_ambition_context(state.inputs.extra.get("ambition"), labels),
     }
+
+
+def _course(verdict: Any) -> str:
+    return {"met": "met", "on_course": "on course", "off_course": "off course"}.get(
+        str(verdict), "no data"
+    )
+
+
+def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> dict[str, Any]:
+    """The ambition table (one row per mission test), its per-mission sentences and the
+    count of missions per class beside the IfG's."""
+    if table is None or table.empty:
+        return {"ambition": None, "ambition_counts": None, "ambition_sentences": []}
+    rows, sentences = [], []
+    for (num, ind, test), part in table.groupby(["mission", "indicator", "test"], sort=True,
+                                                 dropna=False):  # fmt: skip
+        by_lens = part.set_index("lens")
+        reg, loc = by_lens.loc["regional"], by_lens.loc["local"]
+        name = labels.get(ind, ind) if isinstance(ind, str) else "no metric"
+        rows.append(
+            {
+                "Mission": int(num),
+                "Indicator": name,
+                "Test": TEST_LABELS.get(test, test),
+                "By region": str(reg["ambition"]).replace("_", " "),
+                "By local authority": str(loc["ambition"]).replace("_", " "),
+                "Why (regional)": str(reg["reason"]),
+            }
+        )
+    for num, part in table.groupby("mission", sort=True):
+        reg = mission_class(part.loc[part["lens"] == "regional", "ambition"])
+        loc = mission_class(part.loc[part["lens"] == "local", "ambition"])
+        words = reg.replace("_", " ")
+        tail = "" if loc == reg else f" (by local authority: {loc.replace('_', ' ')})"
+        first = part[part["lens"] == "regional"].iloc[0]
+        sentences.append(
+            f"Mission {int(num)} ({first['mission_name']}): {words}{tail}; {first['reason']}."
+        )
+    counts = mission_counts(table)
+    counts = counts.assign(
+        ambition=counts["ambition"].str.replace("_", " "),
+        ifg=[str(IFG_COUNTS.get(a, "—")) for a in mission_counts(table)["ambition"]],
+    ).rename(
+        columns={
+            "ambition": "Class",
+            "regional": "Missions, by region",
+            "local": "Missions, by local authority",
+            "ifg": "IfG",
+        }
+    )
+    return {
+        "ambition": table_context(
+            pd.DataFrame(rows), caption="Ambition of every mission test", numeric=["Mission"]
+        ),
+        "ambition_counts": table_context(
+            counts,
+            caption="Missions per ambition class, beside the Institute for Government's",
+            numeric=["Missions, by region", "Missions, by local authority"],
+        ),
+        "ambition_sentences": sentences,
+        "ambition_comparison": _comparison_words(mission_counts(table)),
+    }
+
+
+def _comparison_words(counts: pd.DataFrame) -> str:
+    """Where the regional-lens counts agree with the IfG's and where they differ.
+
+    >>> c = pd.DataFrame({"ambition": ["would_happen_anyway", "unprecedented", "undefined"],
+    ...                   "regional": [0, 3, 4], "local": [0, 1, 4], "ifg": [5, 3, 4]})
+    >>> _comparison_words(c)
+    'By region the project agrees with the IfG on unprecedented (3) and undefined (4), and differs on would happen anyway (0 against 5).'
+    """
+    agree, differ = [], []
+    for r in counts.itertuples(index=False):
+        if r.ambition not in IFG_COUNTS:
+            continue
+        name = r.ambition.replace("_", " ")
+        if int(r.regional) == IFG_COUNTS[r.ambition]:
+            agree.append(f"{name} ({int(r.regional)})")
+        else:
+            differ.append(f"{name} ({int(r.regional)} against {IFG_COUNTS[r.ambition]})")
+    parts = []
+    if agree:
+        parts.append("agrees with the IfG on " + " and ".join(agree))
+    if differ:
+        parts.append("differs on " + " and ".join(differ))
+    return "By region the project " + ", and ".join(parts) + "."
