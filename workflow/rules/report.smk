@@ -35,6 +35,7 @@ NOTEBOOK_INPUTS = {
     "04_mission_scorecard": [
         "results/tables/mission_scorecard.csv",
         "results/tables/ambition_backtest.csv",
+        "results/tables/mission_ambition.csv",
         "results/tables/la_indicators.csv",
     ],
 }
