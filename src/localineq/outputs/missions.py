@@ -251,7 +251,7 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                 f"{_course(reg.get('pre_covid_verdict'))} / {_course(loc.get('pre_covid_verdict'))}"
                 if test != "none"
                 else "",
-                "People in failing areas": f"{loc['population_failed']:,.0f}"
+                "People in areas short so far": f"{loc['population_failed']:,.0f}"
                 if test not in ("gap_narrows",) and loc["n_failed"]
                 else "",
             }
@@ -333,7 +333,9 @@ def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> 
         loc = mission_class(part.loc[part["lens"] == "local", "ambition"])
         words = reg.replace("_", " ")
         tail = "" if loc == reg else f" (by local authority: {loc.replace('_', ' ')})"
-        first = part[part["lens"] == "regional"].iloc[0]
+        regional = part[part["lens"] == "regional"]
+        deciding = regional[regional["ambition"] == reg]
+        first = (deciding if len(deciding) else regional).iloc[0]
         sentences.append(
             f"Mission {int(num)} ({first['mission_name']}): {words}{tail}; {first['reason']}."
         )
