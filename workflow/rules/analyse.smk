@@ -392,6 +392,7 @@ NEIGHBOURHOOD_TABLES = {
     "profile": "results/tables/neighbourhood_profile.csv",
     "spread": "results/tables/neighbourhood_spread.csv",
     "widest": "results/tables/widest_internal_gaps.csv",
+    "noise": "results/tables/neighbourhood_noise.csv",
 }
 
 
@@ -410,6 +411,7 @@ rule neighbourhood_tables:
             category="Tables",
         ),
         spread=NEIGHBOURHOOD_TABLES["spread"],
+        noise=NEIGHBOURHOOD_TABLES["noise"],
         widest=report(
             NEIGHBOURHOOD_TABLES["widest"],
             caption="../report/widest_internal_gaps.rst",
@@ -424,6 +426,7 @@ rule neighbourhood_tables:
             **{k: v["weight"] for k, v in config["neighbourhoods"]["indicators"].items()},
         },
         widest=config["neighbourhoods"]["widest_gaps"],
+        seed=config["figures"]["uncertainty"]["seed"],
     threads: 1
     resources:
         mem_mb=2000,

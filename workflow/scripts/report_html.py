@@ -45,6 +45,7 @@ def main(smk) -> None:
             "decomposition": read_csv(smk.input.decomposition),
             "neighbourhood_profile": read_csv(smk.input.neighbourhood_profile),
             "widest_gaps": read_csv(smk.input.widest_gaps),
+            "neighbourhood_noise": read_csv(smk.input.neighbourhood_noise),
         },
     )
     if smk.params.standalone:

@@ -10,6 +10,7 @@ from localineq.data.intermediates import read_parquet
 from localineq.data.small_areas import deprivation_long
 from localineq.outputs.neighbourhood_tables import (
     internal_spread,
+    neighbourhood_noise,
     neighbourhood_profile,
     widest_gaps,
 )
@@ -46,6 +47,9 @@ def main(smk) -> None:
     _write(profile, smk.output.profile)
     _write(spread, smk.output.spread)
     _write(widest_gaps(spread, names, n=smk.params.widest), smk.output.widest)
+    noise = neighbourhood_noise(table, seed=int(smk.params.seed))
+    _write(noise, smk.output.noise)
+    logging.info("noise correction: %d rows", len(noise))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import pandas as pd
 from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
 from localineq.outputs.figure_catalogue import units_phrase, weight_phrase
 from localineq.outputs.missions import missions_context
-from localineq.outputs.neighbourhood_tables import neighbourhood_rows
+from localineq.outputs.neighbourhood_tables import neighbourhood_rows, noise_sentences
 from localineq.outputs.noise_sections import noise_findings
 from localineq.outputs.report_base import ReportState, Section, figure_context, table_context
 from localineq.outputs.spatial_report import spatial_context
@@ -180,6 +180,10 @@ def key_findings_context(state: ReportState) -> dict[str, Any]:
             (state.config.get("neighbourhoods") or {}).get("indicators", {}),
         ),
         "widest_link": state.link("results/tables/widest_internal_gaps.csv"),
+        "neighbourhood_noise": noise_sentences(
+            state.inputs.extra.get("neighbourhood_noise"),
+            (state.config.get("neighbourhoods") or {}).get("indicators", {}),
+        ),
         "noise": noise_findings(summary),
     }
 
