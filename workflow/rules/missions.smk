@@ -3,13 +3,49 @@
 # by side (issue 11). Tables are read from the analysis-ready exports only.
 
 MISSIONS = config["missions"]
+# Indicators the declared missions test: their published ITL1 rows form the regional lens.
+MISSION_INDICATORS = sorted({i for m in MISSIONS["declared"] for i in m.get("indicators", [])})
 MISSION_TABLES = {
     "scorecard": "results/tables/mission_scorecard.csv",
     "convergence": "results/tables/convergence.csv",
     "backtest": "results/tables/ambition_backtest.csv",
+    "ambition": "results/tables/mission_ambition.csv",
 }
 MISSION_FIGURES = ["results/figures/mission_scorecard.png", "results/figures/mission_scorecard.svg"]
-MISSION_OUTPUTS = [*MISSION_TABLES.values(), *MISSION_FIGURES]
+MISSION_OUTPUTS = [
+    *MISSION_TABLES.values(),
+    "results/tables/region_indicators.csv",
+    *MISSION_FIGURES,
+]
+
+
+rule export_region_indicators:
+    """ONS's published ITL1 rows (E12/W92/S92/N92) of every mission indicator, real terms beside."""
+    input:
+        **{f"raw_{k}": raw(config["indicators"][k]["source"]) for k in MISSION_INDICATORS},
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        cpi=raw(config["prices"]["source"]),
+        code=package("data.readers", "data.regions", "data.indicators", "data.prices"),
+    output:
+        csv="results/tables/region_indicators.csv",
+    params:
+        columns=raw_columns,
+        indicators=MISSION_INDICATORS,
+        specs={k: dict(config["indicators"][k]) for k in MISSION_INDICATORS},
+        money=list(config["prices"]["money"]),
+        base_year=config["prices"]["base_year"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/export_region_indicators.tsv"
+    log:
+        "logs/missions/export_region_indicators.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/export_region_indicators.py"
 
 
 rule mission_tables:
@@ -17,6 +53,7 @@ rule mission_tables:
     input:
         lad="results/tables/la_indicators.csv",
         upper="results/tables/upper_tier_indicators.csv",
+        regions="results/tables/region_indicators.csv",
         code=package(
             "policy.periods",
             "policy.compare",
@@ -24,6 +61,9 @@ rule mission_tables:
             "policy.missions",
             "policy.lenses",
             "policy.scorecard",
+            "policy.scorecard_columns",
+            "policy.deadlines",
+            "policy.ambition",
             "policy.history",
             "stats.convergence",
             "stats.dispersion",
@@ -44,6 +84,7 @@ rule mission_tables:
             caption="../report/ambition_backtest.rst",
             category="Missions",
         ),
+        ambition=MISSION_TABLES["ambition"],
     params:
         missions=MISSIONS,
         specs={k: dict(v) for k, v in config["indicators"].items()},

@@ -37,6 +37,7 @@ NOTEBOOK_INPUTS = {
     "04_mission_scorecard": [
         "results/tables/mission_scorecard.csv",
         "results/tables/ambition_backtest.csv",
+        "results/tables/mission_ambition.csv",
         "results/tables/la_indicators.csv",
     ],
 }
@@ -93,6 +94,7 @@ REPORT_INPUTS = dict(
     target_figure=TARGET_FIGURE["png"],
     scorecard=MISSION_TABLES["scorecard"],
     backtest=MISSION_TABLES["backtest"],
+    ambition=MISSION_TABLES["ambition"],
     mission_figures=MISSION_FIGURES,
     spatial_autocorrelation="results/tables/spatial_autocorrelation.csv",
     lisa_clusters="results/tables/lisa_clusters.csv",

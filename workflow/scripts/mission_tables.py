@@ -5,6 +5,7 @@ import logging
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
 from localineq.data.intermediates import read_csv
+from localineq.policy.ambition import ambition_table
 from localineq.policy.history import backtest_table, convergence_table
 from localineq.policy.scorecard import scorecard
 
@@ -13,6 +14,7 @@ CSV = {"index": False, "float_format": "%.10g", "lineterminator": "\n", "encodin
 
 def main(smk) -> None:
     frames = {"lad": read_csv(smk.input.lad), "upper": read_csv(smk.input.upper)}
+    frames["region"] = read_csv(smk.input.regions)
     missions = dict(smk.params.missions)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
     table = scorecard(frames, missions, specs)
@@ -24,6 +26,9 @@ def main(smk) -> None:
     backtest = backtest_table(frames, missions, specs)
     to_csv(backtest, smk.output.backtest, **CSV)
     logging.info("ambition back-test: %d rows", len(backtest))
+    ambition = ambition_table(table, backtest, frames, missions, specs)
+    to_csv(ambition, smk.output.ambition, **CSV)
+    logging.info("ambition: %s", ambition["ambition"].value_counts().to_dict())
 
 
 if __name__ == "__main__":

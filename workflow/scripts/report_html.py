@@ -37,7 +37,7 @@ def main(smk) -> None:
             "la_targets": read_csv(smk.input.la_targets, dtype={"area_code": str}),
             **{
                 name: read_csv(smk.input[name])
-                for name in ("scorecard", "backtest")
+                for name in ("scorecard", "backtest", "ambition")
                 if hasattr(smk.input, name)
             },
             **{

@@ -87,11 +87,13 @@ MISSION_FIGURE = FigureEntry(
     title="Levelling-Up missions tested by region and by local authority",
     caption=(
         "Each mission test of results/tables/mission_scorecard.csv on the same data through two "
-        "lenses: ITL1 regions (the weighted mean of their local authorities, with each "
-        "indicator's own weights: residents, residents aged 16-64, pupils' age group, ...) and "
-        "local authorities (upper-tier areas for healthy life "
-        "expectancy). Blue: met; orange: failed; grey: no data. Cells give the areas that fell "
-        "short (of them significantly, where 95% intervals are published) or, for gap tests, "
+        "lenses: ITL1 regions (ONS's published regional rows; the weighted mean of their local "
+        "authorities only where none is published) and local authorities (upper-tier areas for "
+        "healthy life expectancy). Colour is the verdict against the deadline (2030; 2035 for "
+        "healthy life expectancy): dark blue met, light blue on course, orange off course by an "
+        "OLS trend projected to the deadline, grey no data; nothing reads failed before the "
+        "deadline. Cells then give the areas short so far "
+        "(of them significantly, where 95% intervals are published) or, for gap tests, "
         "the gap at baseline and latest (for money and rates the ratio of the top group's mean "
         "to the rest's, the top group named by count in the table). Money in real terms (CPI, "
         "2025 prices). Baseline: the latest period published before the "

@@ -12,6 +12,7 @@ from matplotlib.patches import Patch, Rectangle
 from localineq.data.readers import parse_period
 from localineq.outputs.figures import add_source_note
 from localineq.outputs.report_base import ReportState, table_context
+from localineq.policy.ambition import IFG_COUNTS, mission_class, mission_counts
 from localineq.policy.scorecard import default_basis, is_sensitivity, mission_sentences
 
 __all__ = [
@@ -22,14 +23,22 @@ __all__ = [
     "scorecard_figure",
 ]
 
-#: Verdict fill colours (colour-blind safe: blue met, orange failed, grey no data).
-VERDICT_COLOURS = {"met": "#2c7bb6", "failed": "#e66101", "no_data": "#d9d9d9"}
+#: Verdict fill colours against the deadline (colour-blind safe: blues met and on course,
+#: orange off course, grey no data). Nothing is "failed" before its deadline.
+VERDICT_COLOURS = {
+    "met": "#2c7bb6",
+    "on_course": "#abd9e9",
+    "off_course": "#e66101",
+    "no_data": "#d9d9d9",
+}
+COURSE_WORDS = {"met": "met", "on_course": "on course", "off_course": "off course"}
 TEST_LABELS = {
     "rise_everywhere": "rose everywhere",
     "gap_narrows": "gap narrowed",
     "level_reached": "level reached",
     "worst_improve_by": "worst tenth up by target",
     "trajectory": "on course for target",
+    "none": "no metric tested",
 }
 MISSIONS_SOURCE = (
     "Missions: Levelling Up the United Kingdom, HM Government, 2 Feb 2022. Data: ONS Explore "
@@ -48,25 +57,33 @@ def _num(x: float) -> str:
 
 
 def scorecard_cell_text(row: pd.Series) -> str:
-    """Short text of one scorecard cell: verdict and the count behind it.
+    """Short text of one scorecard cell: the deadline verdict, then the count so far.
 
-    >>> scorecard_cell_text(pd.Series({"test": "rise_everywhere", "verdict": "failed",
+    >>> scorecard_cell_text(pd.Series({"test": "rise_everywhere", "verdict": "off_course",
+    ...     "met_so_far": "not_met", "deadline": 2030,
     ...     "n_areas": 361, "n_met": 348, "n_failed": 13, "n_no_data": 0,
     ...     "n_failed_significant": pd.NA, "gap_baseline": float("nan"),
     ...     "gap_latest": float("nan")}))
-    'failed: 13 of 361 fell short'
+    'off course for 2030; so far 13 of 361 short'
     """
     verdict = str(row["verdict"])
-    if verdict == "no_data":
-        return "no data"
+    if row["test"] == "none":
+        return str(row.get("verdict_reason", "no metric"))[:48]
+    so_far = str(row.get("met_so_far", verdict))
+    deadline = row.get("deadline")
+    head = COURSE_WORDS.get(verdict, "no trend")
+    if verdict in ("on_course", "off_course") and pd.notna(deadline):
+        head += f" for {int(deadline)}"
+    if so_far == "no_data":
+        return f"{head}; no data"
     if row["test"] == "gap_narrows" or (row["test"] == "worst_improve_by" and row["n_areas"] <= 1):
-        return f"{verdict}: {_num(row['gap_baseline'])} → {_num(row['gap_latest'])}"
+        return f"{head}; {_num(row['gap_baseline'])} → {_num(row['gap_latest'])}"
     n_with = int(row["n_met"]) + int(row["n_failed"])
     if not row["n_failed"]:
-        return f"met: all {n_with}"
+        return f"{head}; so far all {n_with}"
     sig = row["n_failed_significant"]
     sig_txt = f" ({int(sig)} sig.)" if pd.notna(sig) else ""
-    return f"{verdict}: {int(row['n_failed'])} of {n_with} fell short{sig_txt}"
+    return f"{head}; so far {int(row['n_failed'])} of {n_with} short{sig_txt}"
 
 
 def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = None) -> plt.Figure:
@@ -137,7 +154,7 @@ def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = Non
             s = pd.Series(row._asdict())
             colour = VERDICT_COLOURS.get(str(s["verdict"]), "#ffffff")
             ax.add_patch(Rectangle((j + 0.02, i + 0.08), 0.96, 0.84, color=colour, lw=0))
-            text_colour = "white" if s["verdict"] in ("met", "failed") else "black"
+            text_colour = "white" if s["verdict"] in ("met", "off_course") else "black"
             ax.text(
                 j + 0.5,
                 i + 0.5,
@@ -152,7 +169,7 @@ def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = Non
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.6, 0.0),
-        ncol=3,
+        ncol=4,
         fontsize=7.5,
         frameon=False,
     )
@@ -193,6 +210,17 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                     "sentence": sentences[num].removeprefix(f"Mission {num}: "),
                 }
             )
+    for m in cfg.get("untested", []) or []:
+        missions.append(
+            {
+                "number": int(m["number"]),
+                "short": m["short"],
+                "wording": m["wording"],
+                "sentence": f"Not tested here. Candidate metric: {m['metric']}. By region: "
+                f"{m['regional']}; by local authority: {m['local']}.",
+            }
+        )
+    missions.sort(key=lambda mi: mi["number"])
     wide = []
     card = card.assign(_sensitivity=is_sensitivity(card))
     for (num, ind, test, sens), part in card.groupby(
@@ -216,9 +244,14 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                 "Test": test_label,
                 "Baseline → latest": f"{_period_label(base) or '—'} → "
                 f"{_period_label(str(reg['latest_period']))}",
+                "Regional lens": str(reg.get("regional_source", "") or ""),
                 "By region": scorecard_cell_text(reg),
                 "By local authority": scorecard_cell_text(loc),
-                "People in failing areas": f"{loc['population_failed']:,.0f}"
+                "Pre-COVID baseline": f"{_period_label(str(reg.get('pre_covid_baseline_period') or ''))}: "
+                f"{_course(reg.get('pre_covid_verdict'))} / {_course(loc.get('pre_covid_verdict'))}"
+                if test != "none"
+                else "",
+                "People in areas short so far": f"{loc['population_failed']:,.0f}"
                 if test not in ("gap_narrows",) and loc["n_failed"]
                 else "",
             }
@@ -264,4 +297,94 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
         if bt_rows
         else None,
         "figure": state.figure("mission_scorecard"),
+        **_ambition_context(state.inputs.extra.get("ambition"), labels),
     }
+
+
+def _course(verdict: Any) -> str:
+    return {"met": "met", "on_course": "on course", "off_course": "off course"}.get(
+        str(verdict), "no data"
+    )
+
+
+def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> dict[str, Any]:
+    """The ambition table (one row per mission test), its per-mission sentences and the
+    count of missions per class beside the IfG's."""
+    if table is None or table.empty:
+        return {"ambition": None, "ambition_counts": None, "ambition_sentences": []}
+    rows, sentences = [], []
+    for (num, ind, test), part in table.groupby(["mission", "indicator", "test"], sort=True,
+                                                 dropna=False):  # fmt: skip
+        by_lens = part.set_index("lens")
+        reg, loc = by_lens.loc["regional"], by_lens.loc["local"]
+        name = labels.get(ind, ind) if isinstance(ind, str) else "no metric"
+        rows.append(
+            {
+                "Mission": int(num),
+                "Indicator": name,
+                "Test": TEST_LABELS.get(test, test),
+                "By region": str(reg["ambition"]).replace("_", " "),
+                "By local authority": str(loc["ambition"]).replace("_", " "),
+                "Why (regional)": str(reg["reason"]),
+            }
+        )
+    for num, part in table.groupby("mission", sort=True):
+        reg = mission_class(part.loc[part["lens"] == "regional", "ambition"])
+        loc = mission_class(part.loc[part["lens"] == "local", "ambition"])
+        words = reg.replace("_", " ")
+        tail = "" if loc == reg else f" (by local authority: {loc.replace('_', ' ')})"
+        regional = part[part["lens"] == "regional"]
+        deciding = regional[regional["ambition"] == reg]
+        first = (deciding if len(deciding) else regional).iloc[0]
+        sentences.append(
+            f"Mission {int(num)} ({first['mission_name']}): {words}{tail}; {first['reason']}."
+        )
+    counts = mission_counts(table)
+    counts = counts.assign(
+        ambition=counts["ambition"].str.replace("_", " "),
+        ifg=[str(IFG_COUNTS.get(a, "—")) for a in mission_counts(table)["ambition"]],
+    ).rename(
+        columns={
+            "ambition": "Class",
+            "regional": "Missions, by region",
+            "local": "Missions, by local authority",
+            "ifg": "IfG",
+        }
+    )
+    return {
+        "ambition": table_context(
+            pd.DataFrame(rows), caption="Ambition of every mission test", numeric=["Mission"]
+        ),
+        "ambition_counts": table_context(
+            counts,
+            caption="Missions per ambition class, beside the Institute for Government's",
+            numeric=["Missions, by region", "Missions, by local authority"],
+        ),
+        "ambition_sentences": sentences,
+        "ambition_comparison": _comparison_words(mission_counts(table)),
+    }
+
+
+def _comparison_words(counts: pd.DataFrame) -> str:
+    """Where the regional-lens counts agree with the IfG's and where they differ.
+
+    >>> c = pd.DataFrame({"ambition": ["would_happen_anyway", "unprecedented", "undefined"],
+    ...                   "regional": [0, 3, 4], "local": [0, 1, 4], "ifg": [5, 3, 4]})
+    >>> _comparison_words(c)
+    'By region the project agrees with the IfG on unprecedented (3) and undefined (4), and differs on would happen anyway (0 against 5).'
+    """
+    agree, differ = [], []
+    for r in counts.itertuples(index=False):
+        if r.ambition not in IFG_COUNTS:
+            continue
+        name = r.ambition.replace("_", " ")
+        if int(r.regional) == IFG_COUNTS[r.ambition]:
+            agree.append(f"{name} ({int(r.regional)})")
+        else:
+            differ.append(f"{name} ({int(r.regional)} against {IFG_COUNTS[r.ambition]})")
+    parts = []
+    if agree:
+        parts.append("agrees with the IfG on " + " and ".join(agree))
+    if differ:
+        parts.append("differs on " + " and ".join(differ))
+    return "By region the project " + ", and ".join(parts) + "."

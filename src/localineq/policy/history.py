@@ -28,6 +28,7 @@ from localineq.policy.scorecard import (
     baseline_rule_for,
     lens_panels,
     price_panels,
+    published_panel,
 )
 from localineq.stats.convergence import beta_convergence, sigma_convergence
 
@@ -163,8 +164,9 @@ def backtest_table(
             frame = frames["upper" if spec.get("tier", "lad") == "upper" else "lad"]
             decimals = rows_decimals(frame[frame["indicator"] == ind])
             for basis, panel in price_panels(frame, ind):
+                pub = published_panel(frames.get("region"), ind, basis)
                 rows.extend(_backtest_rows(missions_cfg, mission, ind, spec, panel, basis,
-                                           ind in nominal, horizon, decimals))  # fmt: skip
+                                           ind in nominal, horizon, decimals, pub))  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -178,6 +180,7 @@ def _backtest_rows(
     declared_nominal: bool,
     horizon: int,
     decimals: int,
+    published: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     periods = _periods_with_data(panel)
@@ -187,7 +190,7 @@ def _backtest_rows(
             continue
         params = _test_params(missions_cfg, test, ind, decimals)
         window = horizon - period_bounds(base)[0].year if base else 0
-        for lens, lp in lens_panels(panel).items():
+        for lens, lp in lens_panels(panel, published).items():
             row: dict[str, Any] = {
                 "mission": int(mission["number"]),
                 "indicator": ind,

@@ -28,7 +28,18 @@ from localineq.policy.missions import (
 )
 from localineq.policy.periods import period_bounds, period_midyear
 
-__all__ = ["ambition_backtest", "evaluate_test", "regional_panel"]
+__all__ = [
+    "AGGREGATE",
+    "PUBLISHED",
+    "ambition_backtest",
+    "evaluate_test",
+    "published_lens",
+    "regional_panel",
+]
+
+#: ``regional_source`` of a region-period: ONS's own ITL1 row, or the LA aggregate.
+PUBLISHED = "published"
+AGGREGATE = "LA aggregate"
 
 
 def regional_panel(
@@ -125,6 +136,62 @@ def regional_panel(
             "n_areas_with_value": np.add.reduceat(ok.astype("int64"), bounds[:-1]),
         }
     )
+
+
+def published_lens(aggregate: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    r"""Regional lens on ONS's published ITL1 rows, the LA aggregate only where none exists.
+
+    For each region and period, ``value`` and ``se`` are the published row's where ONS
+    publishes one (``regional_source`` = :data:`PUBLISHED`), else the weighted mean of the
+    region's areas (:func:`regional_panel`, ``regional_source`` = :data:`AGGREGATE`).
+    ``aggregate_value`` keeps the aggregate beside it, and ``aggregate_minus_published``
+    :math:`= \bar y^{agg}_{gt} - y^{pub}_{gt}` measures how far the aggregate strays (NaN
+    where either is missing). Weights stay the aggregate's (the region's total of the
+    indicator's weight); a published period with no LA rows borrows the region's weight from
+    its nearest period, and a region with no LA rows at all is left out (no weight to compare
+    it by).
+
+    Parameters
+    ----------
+    aggregate : pandas.DataFrame
+        :func:`regional_panel` output.
+    published : pandas.DataFrame
+        ``area_code`` (ITL1), ``period``, ``value``, ``se`` of the published rows.
+
+    Examples
+    --------
+    >>> agg = pd.DataFrame({"area_code": ["R", "R"], "area_name": "Reg", "period": ["1", "2"],
+    ...                     "value": [10.0, 11.0], "se": float("nan"), "weight": [5.0, 6.0]})
+    >>> pub = pd.DataFrame({"area_code": ["R"], "period": ["2"], "value": [12.0],
+    ...                     "se": [float("nan")]})
+    >>> published_lens(agg, pub)[["value", "regional_source", "aggregate_minus_published"]
+    ...                          ].values.tolist()
+    [[10.0, 'LA aggregate', nan], [12.0, 'published', -1.0]]
+    """
+    if published is None or published.empty:
+        out = aggregate.copy()
+        out["regional_source"] = AGGREGATE
+        out["aggregate_value"] = out["value"]
+        out["aggregate_minus_published"] = math.nan
+        return out
+    pub = published[["area_code", "period", "value", "se"]].rename(
+        columns={"value": "pub_value", "se": "pub_se"}
+    )
+    pub = pub[pub["area_code"].isin(set(aggregate["area_code"]))]
+    out = aggregate.merge(pub, on=["area_code", "period"], how="outer", validate="one_to_one")
+    out = out.sort_values(["area_code", "period"], kind="stable").reset_index(drop=True)
+    names = aggregate.drop_duplicates("area_code").set_index("area_code")["area_name"]
+    out["area_name"] = out["area_code"].map(names)
+    for col in ("weight", "population"):
+        if col in out:
+            out[col] = out.groupby("area_code")[col].transform(lambda c: c.ffill().bfill())
+    has_pub = out["pub_value"].notna()
+    out["aggregate_value"] = out["value"]
+    out["aggregate_minus_published"] = out["value"] - out["pub_value"]
+    out["value"] = out["pub_value"].where(has_pub, out["value"])
+    out["se"] = out["pub_se"].where(has_pub, out["se"])
+    out["regional_source"] = np.where(has_pub, PUBLISHED, AGGREGATE)
+    return out.drop(columns=["pub_value", "pub_se"])
 
 
 def _slice_sums(column: pd.Series, bounds: np.ndarray) -> np.ndarray:

@@ -36,13 +36,20 @@ import pandas as pd
 
 from localineq.data.prices import price_basis_words
 from localineq.policy.compare import rows_decimals, se_from_interval
-from localineq.policy.lenses import evaluate_test, regional_panel
+from localineq.policy.lenses import evaluate_test, published_lens, regional_panel
 from localineq.policy.missions import MET, NO_DATA
 from localineq.policy.periods import (
     BaselineRule,
     baseline_period,
     latest_period,
     period_bounds,
+)
+from localineq.policy.scorecard_columns import (
+    NOMINAL,
+    course_columns,
+    lens_provenance,
+    published_panel,
+    untested_rows,
 )
 
 __all__ = [
@@ -57,6 +64,7 @@ __all__ = [
     "indicator_panel",
     "lens_panels",
     "price_panels",
+    "published_panel",
     "mission_sentences",
     "scorecard",
 ]
@@ -100,10 +108,19 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "gap_top_tenth_ratio_baseline",
     "gap_top_tenth_ratio_latest",
     "decimals",
+    "regional_source",
+    "aggregate_minus_published",
+    "aggregate_vs_published_pct",
+    "met_so_far",
+    "verdict_reason",
+    "deadline",
+    "trend_estimator",
+    "trend_periods",
+    "projected_at_deadline",
+    "pre_covid_baseline_period",
+    "pre_covid_met_so_far",
+    "pre_covid_verdict",
 )
-
-#: ``price_basis`` of the nominal sensitivity rows.
-NOMINAL = "nominal"
 
 
 def area_population(frame: pd.DataFrame) -> pd.Series:
@@ -175,9 +192,15 @@ def price_panels(
     return [(basis, indicator_panel(real_rows, indicator, pop)), (NOMINAL, nominal)]
 
 
-def lens_panels(panel: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The same indicator at both lenses: regions aggregated from the local panel."""
-    return {"regional": regional_panel(panel), "local": panel}
+def lens_panels(
+    panel: pd.DataFrame, published: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """The same indicator at both lenses.
+
+    The regional lens is ONS's published ITL1 rows where they exist, the LA aggregate
+    elsewhere (:func:`~localineq.policy.lenses.published_lens`).
+    """
+    return {"regional": published_lens(regional_panel(panel), published), "local": panel}
 
 
 def baseline_rule_for(
@@ -217,6 +240,7 @@ def check_missions(
         if bad:
             raise ValueError(f"missions.{key} names unknown indicators: {sorted(bad)}")
     numbers = [int(m["number"]) for m in missions_cfg["declared"]]
+    numbers += [int(m["number"]) for m in missions_cfg.get("untested", []) or []]
     if len(set(numbers)) != len(numbers):
         raise ValueError(f"mission numbers repeat: {numbers}")
     for mission in missions_cfg["declared"]:
@@ -290,7 +314,9 @@ def scorecard(
     Parameters
     ----------
     frames : mapping
-        ``{"lad": la_indicators, "upper": upper_tier_indicators}``; an indicator with
+        ``{"lad": la_indicators, "upper": upper_tier_indicators}`` and optionally
+        ``"region"``: ONS's published ITL1 rows (``region_indicators``), the regional lens
+        wherever they exist; an indicator with
         ``tier: upper`` in config is read from ``"upper"`` (healthy life expectancy stays on
         its own tier), every other one from ``"lad"``.
     missions_cfg : mapping
@@ -312,8 +338,10 @@ def scorecard(
             tier = spec.get("tier", "lad")
             frame = frames["upper" if tier == "upper" else "lad"]
             for basis, panel in price_panels(frame, ind):
+                pub = published_panel(frames.get("region"), ind, basis)
                 rows.extend(_scorecard_rows(missions_cfg, mission, ind, spec, frame, panel,
-                                            basis, ind in nominal))  # fmt: skip
+                                            basis, ind in nominal, pub))  # fmt: skip
+    rows.extend(untested_rows(missions_cfg))
     out = pd.DataFrame(rows)
     for col in SCORECARD_COLUMNS:
         if col not in out:
@@ -331,6 +359,7 @@ def _scorecard_rows(
     panel: pd.DataFrame,
     basis: str,
     declared_nominal: bool,
+    published: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """The scorecard rows of one mission indicator in one price basis (both lenses)."""
     rows = []
@@ -356,7 +385,7 @@ def _scorecard_rows(
     intervals = bool(panel["se"].notna().any())
     for test in mission["tests"]:
         params = _test_params(missions_cfg, test, ind, decimals)
-        for lens, lp in lens_panels(panel).items():
+        for lens, lp in lens_panels(panel, published).items():
             res = evaluate_test(
                 lp,
                 test["test"],
@@ -366,6 +395,8 @@ def _scorecard_rows(
                 params=params,
             )
             row = res.as_row()
+            course = course_columns(missions_cfg, test, lp, test["test"], base, late, hib,
+                                     params, row["verdict"], periods)  # fmt: skip
             rows.append(
                 {
                     **{k: row.get(k, math.nan) for k in SCORECARD_COLUMNS if k in row},
@@ -387,6 +418,8 @@ def _scorecard_rows(
                     "note": "; ".join(note),
                     "gap_top_group": _top_group_label(row, lens, unit),
                     "decimals": decimals,
+                    **(lens_provenance(lp, [base, late]) if lens == "regional" else {}),
+                    **course,
                 }
             )
     return rows
@@ -468,16 +501,17 @@ def mission_sentences(
         basis = str(reg["price_basis"]) if isinstance(reg["price_basis"], str) else ""
         nominal = f", {price_basis_words(basis)}" if basis else ""
         what = _test_phrase(test, name, reg)
-        if reg["verdict"] == NO_DATA or loc["verdict"] == NO_DATA:
+        if _so_far(reg) == NO_DATA or _so_far(loc) == NO_DATA:
             out[num] = f"Mission {num}: “{what}” cannot be tested ({reg['note'] or 'no data'})."
             continue
         if test == "gap_narrows":
             out[num] = (
                 f"Mission {num}: by region the gap in {name} ({_gap_words(reg)}) "
-                f"{'narrowed' if reg['verdict'] == MET else 'did not narrow'} "
+                f"{'narrowed' if _so_far(reg) == MET else 'did not narrow'} "
                 f"({reg['gap_baseline']:.3g} → {reg['gap_latest']:.3g}); across "
-                f"local authorities it {'narrowed' if loc['verdict'] == MET else 'did not narrow'}"
+                f"local authorities it {'narrowed' if _so_far(loc) == MET else 'did not narrow'}"
                 f" ({loc['gap_baseline']:.3g} → {loc['gap_latest']:.3g}) ({span}{nominal})."
+                f"{_course_words(reg, loc)}"
             )
             continue
         n_reg = int(reg["n_met"] + reg["n_failed"])
@@ -489,7 +523,7 @@ def mission_sentences(
             sig_txt = f", {int(sig)} of them significantly"
         else:
             sig_txt = " (no published intervals to test significance)"
-        if reg["verdict"] == MET:
+        if _so_far(reg) == MET:
             lead = f"All {n_reg} regions met “{what}”"
         elif int(reg["n_failed"]) == n_reg:
             lead = f"None of the {n_reg} regions met “{what}”"
@@ -500,8 +534,26 @@ def mission_sentences(
             tail = f"{n_fail_loc} {unit} ({_fmt_people(loc['population_failed'])}) did not{sig_txt}"
         else:
             tail = f"so did all {int(loc['n_met'])} {unit} with data"
-        out[num] = f"Mission {num}: {lead}; {tail} ({span}{nominal})."
+        out[num] = f"Mission {num}: {lead}; {tail} ({span}{nominal}).{_course_words(reg, loc)}"
     return out
+
+
+def _so_far(row: pd.Series) -> str:
+    """The baseline-to-latest verdict of a scorecard row (``met_so_far``; older tables: verdict)."""
+    value = row.get("met_so_far")
+    return str(value) if isinstance(value, str) else str(row["verdict"])
+
+
+def _course_words(reg: pd.Series, loc: pd.Series) -> str:
+    """`` Against its 2030 deadline: on course by region, off course locally.`` (or empty)."""
+    if "deadline" not in reg or pd.isna(reg.get("deadline")):
+        return ""
+    words = {"met": "met", "on_course": "on course", "off_course": "off course",
+             "no_data": "too few periods to project"}  # fmt: skip
+    r, c = words.get(str(reg["verdict"]), ""), words.get(str(loc["verdict"]), "")
+    if not r or not c:
+        return ""
+    return f" Against its {int(reg['deadline'])} deadline: {r} by region, {c} locally."
 
 
 def _gap_words(row: pd.Series) -> str:

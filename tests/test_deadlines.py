@@ -1,0 +1,127 @@
+"""Deadline-aware verdicts on hand-built panels (issue 19): on course, off course, no data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from localineq.policy.deadlines import (
+    DEADLINE_STATUSES,
+    deadline_verdict,
+    linear_projection,
+    pre_covid_baseline,
+)
+
+YEARS = [2015, 2016, 2017, 2018, 2019, 2020, 2021]
+
+
+def panel(series: dict[str, list[float]], years=YEARS, weight=1.0) -> pd.DataFrame:
+    rows = [
+        {"area_code": a, "period": f"{y}-01-01/P1Y", "value": v, "weight": weight}
+        for a, vals in series.items()
+        for y, v in zip(years, vals, strict=True)
+    ]
+    return pd.DataFrame(rows)
+
+
+def judge(p, test, years=YEARS, **params):
+    return deadline_verdict(
+        p,
+        test,
+        baseline=f"{years[0]}-01-01/P1Y",
+        latest=f"{years[-1]}-01-01/P1Y",
+        deadline=2030,
+        higher_is_better=params.pop("hib", True),
+        params=params,
+        so_far=params.pop("so_far", "failed"),
+    )
+
+
+def test_a_series_that_reaches_the_level_by_construction_is_on_course():
+    # +2 a year from 70 in 2015: 70 + 2 * 15 = 100 by mid-2030, above a 99 target
+    p = panel({"a": [70 + 2 * k for k in range(7)], "b": [80 + 2 * k for k in range(7)]})
+    res = judge(p, "level_reached", target=99)
+    assert res["verdict"] == "on_course" and res["projected_at_deadline"] == 0
+
+
+def test_a_series_that_cannot_reach_the_level_is_off_course():
+    # +0.5 a year from 70: 77.5 by 2030, far below 99
+    p = panel({"a": [70 + 0.5 * k for k in range(7)], "b": [80 + 2 * k for k in range(7)]})
+    res = judge(p, "level_reached", target=99)
+    assert res["verdict"] == "off_course"
+    assert res["verdict_reason"].startswith("1 of 2 areas")
+
+
+def test_level_already_met_is_met_and_rise_before_deadline_never_is():
+    p = panel({"a": [99.5] * 7})
+    assert judge(p, "level_reached", target=99, so_far="met")["verdict"] == "met"
+    rising = panel({"a": [1.0 + k for k in range(7)]})
+    assert judge(rising, "rise_everywhere", so_far="met")["verdict"] == "on_course"
+
+
+def test_rise_everywhere_off_course_when_one_area_trends_down():
+    p = panel({"a": [10.0 + k for k in range(7)], "b": [10.0 - 0.1 * k for k in range(7)]})
+    assert judge(p, "rise_everywhere")["verdict"] == "off_course"
+    lower = judge(p, "rise_everywhere", hib=False)  # lower is better: now a rises the wrong way
+    assert lower["verdict"] == "off_course"
+
+
+def test_gap_narrowing_trend_is_on_course_and_widening_off_course():
+    top = [20.0] * 7
+    closing = [10.0 + k for k in range(7)]  # gap 10 -> 4, on a line to below 10
+    opening = [10.0 - 0.5 * k for k in range(7)]
+    on = judge(panel({"top": top, "low": closing}), "gap_narrows", measure="max_min", share=0.5)
+    off = judge(panel({"top": top, "low": opening}), "gap_narrows", measure="max_min", share=0.5)
+    assert on["verdict"] == "on_course" and off["verdict"] == "off_course"
+    # max-min gap on a line: 10 - k at mid-year 2015.5 + k, projected to mid-2030
+    assert on["projected_at_deadline"] == pytest.approx(10 - 15)  # 2015.5 + 15 = 2030.5
+
+
+def test_worst_group_improvement_projected_against_required_mean():
+    # the worst of ten areas starts at 50 and needs 50 * 4/3 = 66.7; +2.5/yr reaches it by 2030
+    others = {f"x{k}": [80.0] * 7 for k in range(9)}
+    fast = {**others, "w": [50 + 2.5 * k for k in range(7)]}
+    slow = {**others, "w": [50 + 0.5 * k for k in range(7)]}
+    kw = {"factor": 1 / 3, "share": 0.1}
+    assert judge(panel(fast), "worst_improve_by", **kw)["verdict"] == "on_course"
+    assert judge(panel(slow), "worst_improve_by", **kw)["verdict"] == "off_course"
+
+
+def test_too_few_periods_is_no_data_with_the_reason():
+    p = panel({"a": [1.0, 2.0]}, years=[2020, 2021])
+    res = judge(p, "rise_everywhere", years=[2020, 2021])
+    assert res["verdict"] == "no_data" and "a trend needs 3" in res["verdict_reason"]
+
+
+def test_trajectory_maps_its_own_projection():
+    p = panel({"a": [1.0] * 7})
+    assert judge(p, "trajectory", so_far="met")["verdict"] == "on_course"
+    assert judge(p, "trajectory", so_far="failed")["verdict"] == "off_course"
+
+
+def test_pre_covid_baseline_is_the_period_nearest_2019():
+    periods = [f"{y}-01-01/P1Y" for y in (2016, 2018, 2021)]
+    assert pre_covid_baseline(periods) == "2018-01-01/P1Y"
+    assert pre_covid_baseline(["2020-04-01/P1Y", "2019-04-01/P1Y"]) == "2019-04-01/P1Y"
+
+
+@given(
+    a=st.floats(-100, 100),
+    b=st.floats(-5, 5),
+    at=st.floats(2020, 2040),
+)
+def test_projection_of_an_exact_line_is_the_line(a, b, at):
+    years = np.array([2015.5, 2016.5, 2018.5, 2019.5])
+    got = linear_projection(years, a + b * (years - 2015.5), at)
+    assert got == pytest.approx(a + b * (at - 2015.5), abs=1e-6)
+
+
+@given(st.lists(st.floats(0, 100), min_size=7, max_size=7), st.booleans())
+def test_verdict_is_always_in_the_vocabulary(values, hib):
+    p = panel({"a": values, "b": values[::-1]})
+    for test, params in (("rise_everywhere", {}), ("level_reached", {"target": 50})):
+        res = judge(p, test, hib=hib, **params)
+        assert res["verdict"] in DEADLINE_STATUSES and res["verdict"] != "failed"
