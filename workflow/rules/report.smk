@@ -95,6 +95,8 @@ REPORT_INPUTS = dict(
     notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
     code=package("outputs.report", "outputs.report_sections", "outputs.spatial_report", "outputs.target_sections", "outputs.target_figures", "outputs.missions", "policy.scorecard", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "outputs.figure_catalogue", "outputs.uncertainty_tables"),
     templates=REPORT_TEMPLATES,
+    # Titles and captions of the figures (package data).
+    captions="src/localineq/outputs/figure_captions.yaml",
 )
 
 # Table files the report lists (and links, in index.html).
