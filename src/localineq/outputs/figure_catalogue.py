@@ -139,7 +139,10 @@ def figure_catalogue(
         mission = captions["mission"]
         entries.append(_fill(mission, common, key=mission["key"], stem=mission["stem"]))
     kinds = list(captions["per_indicator"])
-    for block in ([k for k in kinds if not k.get("after_all")], [k for k in kinds if k.get("after_all")]):
+    for block in (
+        [k for k in kinds if not k.get("after_all")],
+        [k for k in kinds if k.get("after_all")],
+    ):
         for key in headline:
             values = {**common, **_indicator_words(specs[key], weight_bases)}
             entries += [
@@ -150,7 +153,9 @@ def figure_catalogue(
     return entries
 
 
-def _indicator_words(spec: Mapping[str, Any], weight_bases: Mapping[str, Any] | None) -> dict[str, str]:
+def _indicator_words(
+    spec: Mapping[str, Any], weight_bases: Mapping[str, Any] | None
+) -> dict[str, str]:
     """The per-indicator placeholders of the captions file."""
     one, many = units_phrase(spec)
     return {

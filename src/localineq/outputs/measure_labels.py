@@ -50,7 +50,9 @@ def measure_label(measure: str, *, capital: bool = False) -> str:
     try:
         label = MEASURE_LABELS[measure]
     except KeyError:
-        raise ValueError(f"no label for measure {measure!r}; known: {sorted(MEASURE_LABELS)}") from None
+        raise ValueError(
+            f"no label for measure {measure!r}; known: {sorted(MEASURE_LABELS)}"
+        ) from None
     return label[0].upper() + label[1:] if capital else label
 
 

@@ -12,7 +12,7 @@ Benchmark :math:`B` (fixed at the baseline period)
     ``region_best_quartile``: :math:`s\,Q_{0.75}` of the authority's own region only;
     ``level``: a stated value (a mission's own level, e.g. 90% at key stage 2).
 Below the benchmark at baseline (:math:`s\,y_0 < s\,B`)
-    close a share :math:`\lambda` of the gap by the horizon :math:`T` (2030):
+    close a share :math:`\lambda` of the gap by the horizon :math:`T` (``targets.default.horizon``):
     :math:`y^*_T = y_0 + \lambda (B - y_0)`. Milestones lie on the straight line from
     :math:`(t_0, y_0)` to :math:`(T, y^*_T)`:
     :math:`m(t) = y_0 + \frac{t - t_0}{T - t_0} (y^*_T - y_0)`, clipped to
@@ -22,7 +22,7 @@ Below the benchmark at baseline (:math:`s\,y_0 < s\,B`)
     else ``off_track``.
 High performers (:math:`s\,y_0 \ge s\,B`, judged on the baseline value alone; a tie with
     the benchmark counts as at it)
-    a floor, never a stretch target: ``target_2030`` is the baseline value, also when the
+    a floor, never a stretch target: ``target_<T>`` (``target_2030``) is the baseline value, also when the
     latest value is missing. Two statuses, kept apart:
 
     * ``levelling_down`` (the alarm): the value *fell below its own baseline by more than
@@ -67,8 +67,9 @@ Significance (the scorecard's rule, :func:`~localineq.policy.compare.significant
 from __future__ import annotations
 
 import math
+import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -100,8 +101,47 @@ __all__ = [
     "fell_below_baseline",
     "indicator_targets",
     "polarity_rank",
+    "target_column",
+    "target_columns",
+    "target_horizon",
     "targets_table",
 ]
+
+
+def target_column(horizon: int) -> str:
+    """Name of the target column for the horizon year: ``target_<horizon>``.
+
+    >>> target_column(2035)
+    'target_2035'
+    """
+    return f"target_{int(horizon)}"
+
+
+def target_horizon(columns: Iterable[str]) -> int:
+    """The horizon year of a targets table, read from its one ``target_<year>`` column.
+
+    >>> target_horizon(["baseline", "target_2035", "milestone_2033"])
+    2035
+
+    Raises
+    ------
+    ValueError
+        If the columns hold no ``target_<year>`` column or more than one.
+    """
+    found = [c for c in columns if re.fullmatch(r"target_\d{4}", str(c))]
+    if len(found) != 1:
+        raise ValueError(f"a targets table needs exactly one target_<year> column, found {found}")
+    return int(found[0].removeprefix("target_"))
+
+
+def target_columns(horizon: int) -> list[str]:
+    """:data:`TARGET_COLUMNS` with the target column named for ``horizon``."""
+    return [target_column(horizon) if c == TARGET_COLUMN else c for c in TARGET_COLUMNS]
+
+
+#: The target column of :data:`TARGET_COLUMNS`, for the default horizon
+#: (:class:`~localineq.policy.target_rules.TargetRule`); :func:`target_columns` names it for another.
+TARGET_COLUMN = target_column(TargetRule.horizon)
 
 TARGET_COLUMNS: tuple[str, ...] = (
     "area_code",
@@ -119,7 +159,7 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "benchmark",
     "high_performer",
     "gap_share",
-    "target_2030",
+    TARGET_COLUMN,
     "milestone_latest",
     "floor_latest",
     "status",
@@ -224,7 +264,7 @@ def classify(
     Returns
     -------
     pandas.DataFrame
-        ``high_performer, target_2030, milestone_latest, floor_latest, status,
+        ``high_performer, target_<horizon year>, milestone_latest, floor_latest, status,
         significant, evidence``.
 
     Examples
@@ -294,7 +334,7 @@ def classify(
     return pd.DataFrame(
         {
             "high_performer": np.where(have_base, high, pd.NA),
-            "target_2030": np.where(have_base, target, math.nan),
+            target_column(math.floor(t_horizon)): np.where(have_base, target, math.nan),
             "milestone_latest": np.where(have, milestone, math.nan),
             "floor_latest": floor,
             "status": status,
@@ -429,7 +469,7 @@ def _indicator_targets(
         res = pd.DataFrame(
             {
                 "high_performer": pd.NA,
-                "target_2030": math.nan,
+                target_column(rule.horizon): math.nan,
                 "milestone_latest": math.nan,
                 "floor_latest": math.nan,
                 "status": "no_data",
@@ -482,13 +522,13 @@ def _indicator_targets(
     )
     for col in ("rank_baseline", "rank_latest"):
         out[col] = out[col].astype("Int64")
-    out = out.reindex(columns=list(TARGET_COLUMNS))
+    out = out.reindex(columns=target_columns(rule.horizon))
     if base_p is not None:
         t0 = period_midyear(base_p)
         span = rule.horizon_time - t0
         for year in rule.milestone_years(t0):
             frac = min(1.0, (year + 0.5 - t0) / span)
-            path = out["baseline"] + frac * (out["target_2030"] - out["baseline"])
+            path = out["baseline"] + frac * (out[target_column(rule.horizon)] - out["baseline"])
             out[f"milestone_{year}"] = path.where(out["status"] != "no_data")
     return out
 
@@ -539,20 +579,28 @@ def targets_table(
         lad_rows = lad_rows[lad_rows["unit_of_analysis"].eq("LAD23")]
     all_lads = lad_rows.drop_duplicates("area_code").set_index("area_code")
     all_lads = all_lads[["area_name", "itl1_code", "itl1_name"]].sort_index()
+    horizon = TargetRule.from_config(targets_cfg, "", missions_cfg).horizon
     parts = []
     for key in indicators_cfg:
         panel = frame[frame["indicator"] == key]
         if panel.empty:
             continue
         rule = TargetRule.from_config(targets_cfg, key, missions_cfg)
+        if rule.horizon != horizon:  # one table, one target column
+            raise ValueError(
+                f"targets.overrides.{key}.horizon is {rule.horizon}, but la_targets has one "
+                f"target column, target_{horizon} (targets.default.horizon); set the horizon "
+                "in targets.default only"
+            )
         ref = (references or {}).get(key, "mean")
         part = indicator_targets(panel, indicators_cfg[key], rule, ref)
         if indicators_cfg[key].get("tier", "lad") == "lad":
             part = _every_lad(part, all_lads)
         parts.append(part)
+    fixed = target_columns(horizon)
     if not parts:
-        return pd.DataFrame(columns=list(TARGET_COLUMNS))
-    columns = list(TARGET_COLUMNS) + sorted({c for p in parts for c in p} - set(TARGET_COLUMNS))
+        return pd.DataFrame(columns=fixed)
+    columns = fixed + sorted({c for p in parts for c in p} - set(fixed))
     with warnings.catch_warnings():  # all-missing columns (e.g. no floor) are expected
         warnings.simplefilter("ignore", FutureWarning)
         return pd.concat([p.reindex(columns=columns) for p in parts], ignore_index=True)
