@@ -161,6 +161,8 @@ def test_a_headline_without_gdhi_builds_the_dag(repo_root, tmp_path):
             shutil.copytree(source, tmp_path / name)
         elif source.exists():
             shutil.copy2(source, tmp_path / name)
+    for name in ("src", "notebooks"):  # read by rules (code inputs, notebooks), never edited
+        (tmp_path / name).symlink_to(repo_root / name)
     config = tmp_path / "config" / "config.yaml"
     text = config.read_text(encoding="utf-8")
     for old, new in (
