@@ -96,7 +96,7 @@ def error_outputs(notebook: nbformat.NotebookNode) -> list[str]:
 
 
 def inject_parameters(notebook: nbformat.NotebookNode, parameters: Mapping[str, object]) -> None:
-    """Set settings in the notebook's cell tagged ``parameters`` (as papermill does).
+    r"""Set settings in the notebook's cell tagged ``parameters`` (as papermill does).
 
     Each line ``name = value`` of that cell whose ``name`` is a key of ``parameters`` gets
     ``name = repr(parameters[name])``; other lines stay. A notebook reads its settings there,
