@@ -180,7 +180,13 @@ def report_config() -> dict:
     specs = {k: {**v, "source": "els_income"} for k, v in SPECS.items()}
     return {
         "indicators": specs,
-        "figures": {"headline_indicator": "income", "headline": ["income", "unemployment"]},
+        "figures": {
+            "headline_indicator": "income",
+            "headline": ["income", "unemployment"],
+            "measure": "theil_t",
+            "map_scheme": "quantiles",
+            "map_classes": 5,
+        },
         "report": {"title": "Test report", "notebooks": []},
     }
 

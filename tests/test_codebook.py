@@ -258,7 +258,7 @@ def test_markdown_codebook_lists_every_table_and_column():
 
 
 def test_report_codebook_section_renders_every_table():
-    context = report_section_context(SimpleNamespace(link=lambda path: f"../{path[8:]}"))
+    context = report_section_context(SimpleNamespace(link=lambda path: f"../{path[8:]}", config={}))
     template = environment().get_template("sections/codebook.html.j2")
     html = template.render(ctx=context)
     assert 'href="../tables/datapackage.json"' in html

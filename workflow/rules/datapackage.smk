@@ -20,6 +20,9 @@ rule datapackage:
     output:
         descriptor=DATAPACKAGE["descriptor"],
         codebook=DATAPACKAGE["codebook"],
+    params:
+        # The target column is named for it (target_<horizon>).
+        horizon=config["targets"]["default"]["horizon"],
     threads: 1
     resources:
         mem_mb=500,

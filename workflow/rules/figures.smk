@@ -2,16 +2,11 @@
 # PNG (200 dpi) + SVG under results/figures/ with a stable name; report() attaches its caption
 # for `snakemake --report`. Maps are in maps.smk, result tables in tables.smk.
 
-# The report's figure files (PNG + SVG) from this stage and maps.smk, for the report and rule all.
-FIGURE_STEMS = [
-    "between_within_shares",
-    "within_share_trend",
-    "localisation_profile",
-    "lsoa_profile",
-    "neighbourhood_profile",
-] + [
-    f"{kind}_{key}" for key in HEADLINE for kind in ("map", "gap_map", "dotplot", "lisa_map")
-]
+from localineq.outputs.figure_catalogue import figure_stems
+
+# The report's figure files (PNG + SVG) from this stage and maps.smk, for the report and rule all:
+# the stems of the captions file (src/localineq/outputs/figure_captions.yaml).
+FIGURE_STEMS = figure_stems(HEADLINE)
 FIGURE_OUTPUTS = [f"results/figures/{s}.{ext}" for s in FIGURE_STEMS for ext in ("png", "svg")]
 
 
@@ -167,7 +162,7 @@ rule figure_neighbourhood_profile:
     LA → neighbourhood."""
     input:
         profile="results/tables/neighbourhood_profile.csv",
-        code=package("outputs.neighbourhood_figures"),
+        code=package("outputs.neighbourhood_figures", "outputs.measure_labels"),
     output:
         png=report(
             "results/figures/neighbourhood_profile.png",
@@ -177,7 +172,7 @@ rule figure_neighbourhood_profile:
         ),
         svg="results/figures/neighbourhood_profile.svg",
     params:
-        measures=["theil_t"],
+        measures=[FIGURES["measure"]],
         source_line=(
             "Sources: MHCLG IoD2019 (LSOA 2011, England); ONS small-area income estimates FYE 2020 "
             "(MSOA 2011); ONS Census 2021 TS037, TS062 (LSOA 2021). Open Government Licence v3.0."

@@ -13,6 +13,11 @@ REPORT_TEMPLATES = sorted(
 # nbconvert template of the notebooks' HTML (lab + figure alt text), package data.
 NOTEBOOK_TEMPLATE = [t for t in REPORT_TEMPLATES if "/localineq_lab/" in t]
 
+# Settings a notebook takes in its cell tagged `parameters` (outputs.notebooks.inject_parameters).
+NOTEBOOK_PARAMETERS = {
+    "03_geography": {"headline_indicator": config["figures"]["headline_indicator"]},
+}
+
 # What each notebook reads (so that it reruns when its inputs change).
 NOTEBOOK_INPUTS = {
     "01_first_result": [
@@ -31,7 +36,7 @@ NOTEBOOK_INPUTS = {
     "03_geography": [
         "results/tables/profile.csv",
         "results/figures/localisation_profile.png",
-        "results/figures/gap_map_gdhi_per_head.png",
+        f"results/figures/gap_map_{config['figures']['headline_indicator']}.png",
         *INDICATOR_TABLES,
     ],
     "04_mission_scorecard": [
@@ -57,6 +62,8 @@ rule execute_notebook:
             caption="../report/notebook.rst",
             category="Notebooks",
         ),
+    params:
+        parameters=lambda wildcards: NOTEBOOK_PARAMETERS.get(wildcards.notebook, {}),
     wildcard_constraints:
         notebook="|".join(NOTEBOOKS),
     benchmark:
@@ -108,6 +115,8 @@ REPORT_INPUTS = dict(
     # The codebook section renders the table definitions (package data, not a module).
     codebook="src/localineq/outputs/codebook.yaml",
     provenance=[f"{raw_path(source)}.provenance.json" for source in SOURCES.values()],
+    # Titles and captions of the figures (package data).
+    captions="src/localineq/outputs/figure_captions.yaml",
 )
 
 # Table files the report lists (and links, in index.html).

@@ -12,7 +12,7 @@ from localineq.outputs.codebook import codebook_markdown, datapackage, load_code
 
 
 def main(smk) -> None:
-    codebook = load_codebook(smk.input.codebook)
+    codebook = load_codebook(smk.input.codebook, horizon=int(smk.params.horizon))
     with open(smk.input.sources, encoding="utf-8") as handle:
         sources = yaml.safe_load(handle)["sources"]
     descriptor = Path(smk.output.descriptor)

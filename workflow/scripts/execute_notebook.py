@@ -7,7 +7,13 @@ from localineq.outputs.notebooks import execute_notebook
 
 
 def main(smk) -> None:
-    execute_notebook(smk.input.notebook, smk.output.ipynb, smk.output.html, working_dir=".")
+    execute_notebook(
+        smk.input.notebook,
+        smk.output.ipynb,
+        smk.output.html,
+        working_dir=".",
+        parameters=dict(smk.params.parameters),
+    )
     logging.info("executed %s", smk.input.notebook)
 
 

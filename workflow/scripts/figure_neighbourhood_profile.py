@@ -5,6 +5,7 @@ import logging
 from localineq.config.joblog import run_job
 from localineq.data.intermediates import read_csv
 from localineq.outputs.figures import save_figure
+from localineq.outputs.measure_labels import measure_label, table_measure
 from localineq.outputs.neighbourhood_figures import neighbourhood_profile_figure
 
 
@@ -14,7 +15,10 @@ def main(smk) -> None:
     fig = neighbourhood_profile_figure(
         profile,
         indicator_labels=dict(smk.params.labels),
-        xlabel="Share of inequality between neighbourhoods (Theil T), %",
+        xlabel=(
+            "Share of inequality between neighbourhoods "
+            f"({measure_label(table_measure(smk.params.measures))}), %"
+        ),
         source_line=smk.params.source_line,
     )
     save_figure(fig, smk.output.png, smk.output.svg)

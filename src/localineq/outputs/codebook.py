@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from localineq.data.atomic import write_text
+from localineq.policy.target_rules import TargetRule
 
 #: Table Schema types the codebook may use (those the writers produce).
 FIELD_TYPES = ("string", "integer", "number", "boolean")
@@ -106,7 +107,14 @@ def default_path() -> Path:
     return Path(str(resources.files("localineq.outputs").joinpath("codebook.yaml")))
 
 
-def _field(table: str, name: str, given: Any, common: Mapping[str, Any]) -> FieldDef:
+def _with_horizon(text: Any, horizon: int) -> str:
+    """``text`` with ``{horizon}`` replaced by the horizon year (other braces left alone)."""
+    return str(text).replace("{horizon}", str(int(horizon)))
+
+
+def _field(
+    table: str, name: str, given: Any, common: Mapping[str, Any], horizon: int = TargetRule.horizon
+) -> FieldDef:
     where = f"codebook table {table!r}, column {name!r}"
     if given is not None and not isinstance(given, Mapping):
         raise ValueError(f"{where}: expected a mapping or nothing, got {given!r}")
@@ -132,14 +140,18 @@ def _field(table: str, name: str, given: Any, common: Mapping[str, Any]) -> Fiel
     return FieldDef(
         name=name,
         type=spec["type"],
-        description=" ".join(str(spec["description"]).split()),
+        description=" ".join(_with_horizon(spec["description"], horizon).split()),
         unit=spec.get("unit"),
         constraints=constraints,
     )
 
 
-def parse_codebook(document: Mapping[str, Any]) -> Codebook:
+def parse_codebook(document: Mapping[str, Any], *, horizon: int = TargetRule.horizon) -> Codebook:
     """Build the :class:`Codebook` from the parsed YAML, resolving ``common`` definitions.
+
+    ``{horizon}`` in a column name, title or description is the targets' horizon year
+    (``targets.default.horizon``), so ``target_{horizon}`` documents the column
+    :func:`localineq.policy.targets.target_column` writes.
 
     A column given without a definition takes the one under ``common``; a mapping given is
     merged over it. Every column ends with a type and a non-empty description, and every
@@ -149,7 +161,10 @@ def parse_codebook(document: Mapping[str, Any]) -> Codebook:
     common = document.get("common") or {}
     tables = []
     for name, spec in (document.get("tables") or {}).items():
-        fields = tuple(_field(name, col, given, common) for col, given in spec["fields"].items())
+        fields = tuple(
+            _field(name, _with_horizon(col, horizon), given, common, horizon)
+            for col, given in spec["fields"].items()
+        )
         key = tuple(spec.get("primary_key") or ())
         absent = [k for k in key if k not in {f.name for f in fields}]
         if absent:
@@ -158,8 +173,8 @@ def parse_codebook(document: Mapping[str, Any]) -> Codebook:
             TableDef(
                 name=name,
                 path=spec["path"],
-                title=spec["title"],
-                description=" ".join(str(spec["description"]).split()),
+                title=_with_horizon(spec["title"], horizon),
+                description=" ".join(_with_horizon(spec["description"], horizon).split()),
                 primary_key=key,
                 fields=fields,
             )
@@ -167,11 +182,14 @@ def parse_codebook(document: Mapping[str, Any]) -> Codebook:
     return Codebook(package=dict(document.get("package") or {}), tables=tuple(tables))
 
 
-def load_codebook(path: str | os.PathLike | None = None) -> Codebook:
-    """Read and check ``codebook.yaml`` (by default the one shipped with the package)."""
+def load_codebook(
+    path: str | os.PathLike | None = None, *, horizon: int = TargetRule.horizon
+) -> Codebook:
+    """Read and check ``codebook.yaml`` (by default the one shipped with the package), for
+    targets dated to ``horizon``."""
     path = default_path() if path is None else Path(path)
     with open(path, encoding="utf-8") as handle:
-        return parse_codebook(yaml.safe_load(handle))
+        return parse_codebook(yaml.safe_load(handle), horizon=horizon)
 
 
 def read_header(path: str | os.PathLike) -> list[str]:
@@ -451,4 +469,6 @@ def report_section_context(state: Any) -> dict[str, Any]:
     """Context function of the report's codebook section, for
     ``Section("codebook", "Codebook of the tables", "sections/codebook.html.j2", ...)``:
     the shipped codebook with the report's link function (``state.link``)."""
-    return codebook_context(load_codebook(), link=state.link)
+    targets = (state.config.get("targets") or {}).get("default") or {}
+    horizon = int(targets.get("horizon", TargetRule.horizon))
+    return codebook_context(load_codebook(horizon=horizon), link=state.link)

@@ -6,16 +6,23 @@ notebooks and the workflow's rules (which draw exactly the files it names).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
+
+import yaml
+
+from localineq.outputs.measure_labels import classes_phrase, correction_label, measure_label
 
 Specs = Mapping[str, Mapping[str, Any]]
 
 
 #: Where figures live, relative to the repository root.
 FIGURE_DIR = "results/figures"
-#: Where the report lives, relative to the repository root.
+#: The captions file (package data beside this module).
+CAPTIONS_FILE = "figure_captions.yaml"
 
 
 @dataclass(frozen=True)
@@ -60,12 +67,6 @@ def headline_indicators(config: Mapping[str, Any]) -> list[str]:
     return headline
 
 
-MAP_NOTE = (
-    "ITL1 regional boundaries are overlaid in black; London is enlarged in the inset. "
-    "Drawn on the British National Grid (EPSG:27700)."
-)
-
-
 def weight_phrase(spec: Mapping[str, Any], weight_bases: Mapping[str, Any] | None = None) -> str:
     """How an indicator's averages are weighted, in words.
 
@@ -79,28 +80,6 @@ def weight_phrase(spec: Mapping[str, Any], weight_bases: Mapping[str, Any] | Non
         return "unweighted"
     description = dict((weight_bases or {}).get(basis) or {}).get("description")
     return f"weighted by {description or basis.replace('_', ' ')}"
-
-
-MISSION_FIGURE = FigureEntry(
-    key="mission_scorecard",
-    stem="mission_scorecard",
-    title="Levelling-Up missions tested by region and by local authority",
-    caption=(
-        "Each mission test of results/tables/mission_scorecard.csv on the same data through two "
-        "lenses: ITL1 regions (ONS's published regional rows; the weighted mean of their local "
-        "authorities only where none is published) and local authorities (upper-tier areas for "
-        "healthy life expectancy). Colour is the verdict against the deadline (2030; 2035 for "
-        "healthy life expectancy): dark blue met, light blue on course, orange off course by an "
-        "OLS trend projected to the deadline, grey no data; nothing reads failed before the "
-        "deadline. Cells then give the areas short so far "
-        "(of them significantly, where 95% intervals are published) or, for gap tests, "
-        "the gap at baseline and latest (for money and rates the ratio of the top group's mean "
-        "to the rest's, the top group named by count in the table). Money in real terms (CPI, "
-        "2025 prices). Baseline: the latest period published before the "
-        "White Paper (2 February 2022)."
-    ),
-    alt="Grid of mission tests with the regional and local verdicts side by side.",
-)
 
 
 def units_phrase(spec: Mapping[str, Any]) -> tuple[str, str]:
@@ -119,165 +98,90 @@ def units_phrase(spec: Mapping[str, Any]) -> tuple[str, str]:
     return "local authority", "local authorities"
 
 
+def _fill(entry: Mapping[str, Any], values: Mapping[str, str], **fixed: Any) -> FigureEntry:
+    """A :class:`FigureEntry` from one entry of the captions file, placeholders filled."""
+    text = {f: str(entry.get(f, "")).format_map(values) for f in ("title", "caption", "alt")}
+    return FigureEntry(**fixed, **text)
+
+
 def figure_catalogue(
     specs: Specs,
     headline: Sequence[str],
     weight_bases: Mapping[str, Any] | None = None,
     *,
     missions: bool = False,
+    measure: str = "theil_t",
+    map_scheme: str = "quantiles",
+    map_classes: int = 5,
 ) -> list[FigureEntry]:
-    """All figures the pipeline publishes, in report order.
+    """All figures the pipeline publishes, in report order, captioned from ``figure_captions.yaml``.
 
-    Four overview figures across every indicator, the mission scorecard (when ``missions``),
+    The overview figures across every indicator, the mission scorecard (when ``missions``),
     then for each headline indicator a choropleth, a map of the gap to its region and a dot
     plot by region, and last a LISA cluster map per headline indicator (shown in the report's
-    spatial section). ``weight_bases`` (config) words the weighting in captions.
+    spatial section). ``weight_bases`` (config) words the weighting in captions; ``measure``
+    (``figures.measure``) names the measure of the overview figures and ``map_scheme`` and
+    ``map_classes`` the choropleths' classes.
     """
+    captions = figure_captions()
+    common = {
+        "measure": measure_label(measure),
+        "correction": correction_label(measure),
+        "classes": classes_phrase(map_scheme, map_classes),
+        "map_note": str(captions["map_note"]),
+    }
     entries = [
-        FigureEntry(
-            key="shares",
-            stem="between_within_shares",
-            title="Between- and within-region shares of inequality, by indicator",
-            caption=(
-                "Share of the inequality between areas (Theil T weighted by each indicator's "
-                "weight basis, latest period) that lies between ITL1 regions (dark) and within "
-                "them (light). Indicators cover different nations and so different numbers of "
-                "regions (UK 12, GB 11, England and Wales 10, England 9): the bars are grouped by "
-                "coverage and each label names it. Black segments: 95% confidence intervals (BCa "
-                "bootstrap, areas resampled within regions). Orange diamonds: the unweighted "
-                "between share, counting every area once. Green circles: the between share of "
-                "the signal, net of the sampling error ONS publishes as 95% intervals (survey "
-                "indicators only; SIMEX), with its bootstrap interval as a green line along the "
-                "bar's upper edge. Areas are local authorities, except "
-                "for healthy life expectancy (upper-tier authorities in England, local "
-                "authorities elsewhere)."
-            ),
-            alt="Horizontal bars, one per indicator, split into between-region and within-region shares.",
-        ),
-        FigureEntry(
-            key="trend",
-            stem="within_share_trend",
-            title="The within-region share over time",
-            caption=(
-                "Share of the inequality between areas (Theil T) that lies within ITL1 regions, "
-                "for every published period of each indicator; each panel names the nations "
-                "covered and the number of regions. Solid: weighted by the indicator's weight "
-                "basis, dashed: unweighted. Indicators with fewer than three periods are drawn as "
-                "points with a note, not as a trend."
-            ),
-            alt="Small multiple line charts of the within-region share over time, one per indicator.",
-        ),
-        FigureEntry(
-            key="profile",
-            stem="localisation_profile",
-            title="Localisation profile: ITL1 → ITL2 → ITL3 → local authority",
-            caption=(
-                "Nested decomposition of Theil T (latest period, weighted): the part between ITL1 "
-                "regions, between ITL2 areas inside regions, between ITL3 areas inside ITL2 and "
-                "between local authorities inside ITL3. The four parts add up to 100%. "
-                "Indicators published for upper-tier areas are not shown."
-            ),
-            alt="Stacked horizontal bars of the share of inequality at each geographic level.",
-        ),
-        FigureEntry(
-            key="neighbourhood_profile",
-            stem="neighbourhood_profile",
-            title=(
-                "Neighbourhoods: deprivation, income, health and class, ITL1 → ITL2 → ITL3 → LA "
-                "→ neighbourhood"
-            ),
-            caption=(
-                "Nested decomposition of Theil T between neighbourhoods: the IMD 2019 score and "
-                "income-deprivation rate (32,844 LSOAs 2011, England), net household income "
-                "before and after housing costs (7,201 MSOAs 2011, England and Wales, financial "
-                "year ending 2020) and, from Census 2021, the shares of residents in bad or very "
-                "bad health and in NS-SeC classes 1-2 and 7-8 (35,672 LSOAs 2021, England and "
-                "Wales). Segments: between ITL1 regions, ITL2 areas, ITL3 areas, local "
-                "authorities (LAD23), and between neighbourhoods inside the same local authority "
-                "(last segment). Population-weighted (mid-2015 residents; the census tables' own "
-                "totals; Census 2021 residents of each MSOA for income, which has no household "
-                "count) and unweighted; each bar adds up to 100%. Income estimates are not "
-                "corrected for their sampling error. Sources: MHCLG English Indices of "
-                "Deprivation 2019; ONS small-area income estimates; ONS Census 2021 TS037 and "
-                "TS062; Open Government Licence v3.0."
-            ),
-            alt="Stacked horizontal bars of the share of inequality between neighbourhoods at each level.",
-        ),
+        _fill(e, common, key=e["key"], stem=e["stem"])
+        for e in captions["overview"]
+        if e.get("report", True)
     ]
     if missions:
-        entries.append(MISSION_FIGURE)
-    for key in headline:
-        spec = specs[key]
-        title = str(spec["title"])
-        one, many = units_phrase(spec)
-        polarity = "higher is better" if spec["higher_is_better"] else "lower is better"
-        weighted = weight_phrase(spec, weight_bases)
-        entries += [
-            FigureEntry(
-                key=f"map_{key}",
-                stem=f"map_{key}",
-                indicator=key,
-                kind="map",
-                title=f"{title}: map by {one}" if one == "local authority" else f"{title}: map",
-                caption=(
-                    f"{title} ({spec['unit']}; {polarity}) by area ({many}), latest period, in "
-                    f"five quantile classes on the colour-blind-safe cividis palette (darker = worse). "
-                    f"Hatched grey: no published value. {MAP_NOTE}"
-                ),
-                alt=f"Choropleth map of {title} by area ({many}).",
-            ),
-            FigureEntry(
-                key=f"gap_map_{key}",
-                stem=f"gap_map_{key}",
-                indicator=key,
-                kind="gap_map",
-                title=f"{title}: gap to own region",
-                caption=(
-                    f"{title}: each area's value minus its ITL1 region's reference "
-                    f"({spec['unit']}; areas are {many}), latest period. The reference is the "
-                    f"regional average ({weighted}), or the population-weighted median where a "
-                    "few extreme areas would pull the average (config.yaml: reference); the "
-                    f"map's subtitle names which. Blue: better than its own region, red: worse "
-                    f"({polarity}); classes are symmetric around zero. {MAP_NOTE}"
-                ),
-                alt=f"Diverging map of each area's gap to its regional reference, {title}.",
-            ),
-            FigureEntry(
-                key=f"dotplot_{key}",
-                stem=f"dotplot_{key}",
-                indicator=key,
-                kind="dotplot",
-                title=f"{title}: {many} by region",
-                caption=(
-                    f"{title}: each dot is one area ({one}; latest period); orange bars "
-                    f"are regional averages ({weighted}) and the dashed line the UK "
-                    "average. The spread of dots inside a region is what its average hides."
-                ),
-                alt=f"Dot plot of {many} by region, {title}.",
-            ),
-        ]
-    # The LISA cluster maps follow all per-indicator figures: the report shows them together
-    # in its spatial section, after the findings.
-    for key in headline:
-        spec = specs[key]
-        title = str(spec["title"])
-        polarity = "higher is better" if spec["higher_is_better"] else "lower is better"
-        entries.append(
-            FigureEntry(
-                key=f"lisa_map_{key}",
-                stem=f"lisa_map_{key}",
-                indicator=key,
-                kind="lisa_map",
-                title=f"{title}: where lagging places cluster",
-                caption=(
-                    f"Local Moran's I (LISA) class of each area for “{title}”, latest period "
-                    f"({polarity}). Dark red: a lagging cluster (a worse-off area among worse-off "
-                    "neighbours); light red: a worse-off area among better-off ones; blue: the "
-                    "same for leading areas. Queen contiguity (islands joined to their nearest "
-                    "areas), conditional permutations, significance after Benjamini-Hochberg "
-                    f"false discovery rate control. {MAP_NOTE}"
-                ),
-                alt=f"Map of local clusters of lagging and leading areas, {title}.",
-            )
-        )
+        mission = captions["mission"]
+        entries.append(_fill(mission, common, key=mission["key"], stem=mission["stem"]))
+    kinds = list(captions["per_indicator"])
+    for block in (
+        [k for k in kinds if not k.get("after_all")],
+        [k for k in kinds if k.get("after_all")],
+    ):
+        for key in headline:
+            values = {**common, **_indicator_words(specs[key], weight_bases)}
+            entries += [
+                _fill(kind, values, key=f"{kind['kind']}_{key}", stem=f"{kind['kind']}_{key}",
+                      indicator=key, kind=kind["kind"])
+                for kind in block
+            ]  # fmt: skip
     return entries
+
+
+def _indicator_words(
+    spec: Mapping[str, Any], weight_bases: Mapping[str, Any] | None
+) -> dict[str, str]:
+    """The per-indicator placeholders of the captions file."""
+    one, many = units_phrase(spec)
+    return {
+        "title": str(spec["title"]),
+        "unit": str(spec["unit"]),
+        "polarity": "higher is better" if spec["higher_is_better"] else "lower is better",
+        "one": one,
+        "many": many,
+        "by_unit": f" by {one}" if one == "local authority" else "",
+        "weighted": weight_phrase(spec, weight_bases),
+    }
+
+
+@functools.cache
+def figure_captions() -> dict[str, Any]:
+    """The captions file, ``localineq/outputs/figure_captions.yaml`` (package data)."""
+    text = resources.files("localineq.outputs").joinpath(CAPTIONS_FILE).read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def figure_stems(headline: Sequence[str]) -> list[str]:
+    """Stems of every figure the figures and maps stages draw: the overview figures (also those
+    the report does not show), then each headline indicator's figures, indicator by indicator.
+    The mission scorecard is drawn by the missions stage and not listed here."""
+    captions = figure_captions()
+    kinds = [k["kind"] for k in captions["per_indicator"]]
+    return [e["stem"] for e in captions["overview"]] + [
+        f"{kind}_{key}" for key in headline for kind in kinds
+    ]

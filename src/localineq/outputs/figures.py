@@ -17,6 +17,7 @@ import pandas as pd
 
 from localineq.data.atomic import atomic_output, write_text
 from localineq.outputs.area_tables import coverage_label
+from localineq.outputs.measure_labels import measure_label, table_measure
 from localineq.outputs.noise_figures import draw_corrected_shares
 
 SOURCE_LINE = (
@@ -226,6 +227,12 @@ def _short(title: str, width: int = 34) -> str:
     return "\n".join(lines)
 
 
+def share_axis_label(table: pd.DataFrame) -> str:
+    """Axis label of a share figure, naming the measure of ``table`` (its ``measure`` column)."""
+    measure = table_measure(table["measure"]) if "measure" in table else "theil_t"
+    return f"Share of inequality between areas ({measure_label(measure)}), %"
+
+
 WEIGHTED_COLOUR = "#1b6ca8"
 UNWEIGHTED_COLOUR = "#d95f02"
 WITHIN_COLOUR = "#c9d9e8"
@@ -329,7 +336,7 @@ def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
         ax.axhline(y + 0.5, color="0.5", lw=0.8, ls=":")
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, n - 0.4)
-    ax.set_xlabel("Share of inequality between areas (Theil T), %")
+    ax.set_xlabel(share_axis_label(summary))
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8, frameon=False)
@@ -525,7 +532,7 @@ def localisation_profile(profile: pd.DataFrame, specs: dict) -> plt.Figure:
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, n - 0.4)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
-    ax.set_xlabel("Share of inequality between areas (Theil T), %")
+    ax.set_xlabel(share_axis_label(profile))
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(
         "Where does inequality between local authorities sit? ITL1 → ITL2 → ITL3 → LA",

@@ -14,7 +14,9 @@ that alt text; the lab template drops alt text and warns.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
@@ -93,6 +95,42 @@ def error_outputs(notebook: nbformat.NotebookNode) -> list[str]:
     ]
 
 
+def inject_parameters(notebook: nbformat.NotebookNode, parameters: Mapping[str, object]) -> None:
+    r"""Set settings in the notebook's cell tagged ``parameters`` (as papermill does).
+
+    Each line ``name = value`` of that cell whose ``name`` is a key of ``parameters`` gets
+    ``name = repr(parameters[name])``; other lines stay. A notebook reads its settings there,
+    so that the pipeline, not the notebook, decides e.g. which indicator's map it shows.
+
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells.append(nbformat.v4.new_code_cell("# set by the pipeline\nkey = 'a'"))
+    >>> nb.cells[0].metadata["tags"] = ["parameters"]
+    >>> inject_parameters(nb, {"key": "b"}); nb.cells[0].source
+    "# set by the pipeline\nkey = 'b'"
+
+    Raises
+    ------
+    ValueError
+        If a parameter is given but the notebook has no parameters cell or does not assign it.
+    """
+    if not parameters:
+        return
+    cells = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ValueError(f"parameters {sorted(parameters)} need one cell tagged 'parameters'")
+    lines = cells[0].source.split("\n")
+    assigned = set()
+    for i, line in enumerate(lines):
+        match = re.match(r"^([A-Za-z_]\w*) = ", line)
+        if match and match.group(1) in parameters:
+            assigned.add(match.group(1))
+            lines[i] = f"{match.group(1)} = {parameters[match.group(1)]!r}"
+    missing = sorted(set(parameters) - assigned)
+    if missing:
+        raise ValueError(f"the parameters cell does not assign {missing}")
+    cells[0].source = "\n".join(lines)
+
+
 def execute_notebook(
     source: str | os.PathLike,
     executed: str | os.PathLike,
@@ -100,13 +138,16 @@ def execute_notebook(
     *,
     working_dir: str | os.PathLike = ".",
     timeout: int = 600,
+    parameters: Mapping[str, object] | None = None,
 ) -> None:
     """Run ``source`` top to bottom in ``working_dir``; write the executed notebook and HTML.
 
-    Raises ``nbclient.exceptions.CellExecutionError`` if a cell fails, so a broken notebook
-    never yields a published result.
+    ``parameters`` are set in the notebook's ``parameters`` cell first
+    (:func:`inject_parameters`). Raises ``nbclient.exceptions.CellExecutionError`` if a cell
+    fails, so a broken notebook never yields a published result.
     """
     notebook = nbformat.read(source, as_version=4)
+    inject_parameters(notebook, parameters or {})
     with tempfile.TemporaryDirectory(prefix="localineq-kernel-") as sockets:
         # IPC sockets in a private folder: nothing listens on the network
         config = Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})

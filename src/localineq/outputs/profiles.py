@@ -35,7 +35,7 @@ from markupsafe import Markup
 from localineq.data.atomic import atomic_output
 from localineq.data.readers import parse_period
 from localineq.policy.periods import period_midyear
-from localineq.policy.targets import STATUS_MEANINGS
+from localineq.policy.targets import STATUS_MEANINGS, target_column, target_horizon
 
 __all__ = [
     "STATUS_LABELS",
@@ -337,6 +337,7 @@ def build_profiles(
         "inequality inside this authority" section (:func:`inside_rows`).
     """
     series = _series(indicators)
+    horizon = target_horizon(targets.columns)
     unit_of = upper_tier.set_index("area_code")
     by_area_ind = {
         (str(r["indicator"]), str(r["area_code"])): r for r in targets.to_dict("records")
@@ -397,7 +398,7 @@ def build_profiles(
                         label=f"{spec['title']}: {len(values)} periods",
                         baseline_time=base_t,
                     ),
-                    "target": fmt_value(t["target_2030"], spec["unit"]),
+                    "target": fmt_value(t[target_column(horizon)], spec["unit"]),
                     "price_basis": t["price_basis"]
                     if str(t.get("price_basis", "")).startswith("real")
                     else "",
@@ -429,6 +430,7 @@ def build_profiles(
                 "rows": rows,
                 "sources": sources,
                 "version": version,
+                "horizon": horizon,
                 "n_alarms": sum(r["status"] == "levelling_down" for r in rows),
                 "n_masked": sum(bool(r["masked"]) for r in rows),
                 "inside": inside_rows(code, neighbourhoods, spread, neighbourhood_specs)
@@ -446,7 +448,7 @@ def build_profiles(
                 "n_masked": page["n_masked"],
             }
         )
-    index = {"regions": regions, "n_pages": len(pages), "version": version}
+    index = {"regions": regions, "n_pages": len(pages), "version": version, "horizon": horizon}
     return pages, index
 
 

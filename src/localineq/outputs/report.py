@@ -136,6 +136,9 @@ def _state(inputs: ReportInputs, report_path: str, embed_from: Path | None) -> R
         headline,
         config.get("weight_bases"),
         missions="scorecard" in inputs.extra,
+        measure=config["figures"]["measure"],
+        map_scheme=config["figures"]["map_scheme"],
+        map_classes=int(config["figures"]["map_classes"]),
     )
     if embed_from is None:
 

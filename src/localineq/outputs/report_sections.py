@@ -20,6 +20,7 @@ import pandas as pd
 from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
 from localineq.outputs.codebook import report_section_context as codebook_context
 from localineq.outputs.figure_catalogue import units_phrase, weight_phrase
+from localineq.outputs.measure_labels import correction_label, measure_label, table_measure
 from localineq.outputs.missions import missions_context
 from localineq.outputs.neighbourhood_tables import neighbourhood_rows, noise_sentences
 from localineq.outputs.noise_sections import noise_findings
@@ -31,7 +32,12 @@ from localineq.outputs.report_base import (
     table_context,
 )
 from localineq.outputs.spatial_report import spatial_context
-from localineq.outputs.tables import format_interval, format_value, summary_display
+from localineq.outputs.tables import (
+    format_interval,
+    format_value,
+    summary_display,
+    summary_total_header,
+)
 from localineq.outputs.target_sections import targets_context
 
 LICENCE_NAMES = {
@@ -124,6 +130,7 @@ def finding_context(
         "weighting": weighting,
         "title": str(row["title"]),
         "between_unweighted": between_unweighted,
+        "measure": measure_label(str(row.get("measure", "theil_t"))),
     }
 
 
@@ -166,6 +173,11 @@ def lsoa_shares(profile: pd.DataFrame | None) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Context functions, one per section
 # ---------------------------------------------------------------------------------------------
+def summary_measure(summary: pd.DataFrame) -> str:
+    """The measure of the summary table (``figures.measure`` when it was written)."""
+    return table_measure(summary["measure"]) if "measure" in summary else "theil_t"
+
+
 def no_context(state: ReportState) -> dict[str, Any]:
     """For sections of fixed prose."""
     return {}
@@ -201,6 +213,8 @@ def key_findings_context(state: ReportState) -> dict[str, Any]:
             (state.config.get("neighbourhoods") or {}).get("indicators", {}),
         ),
         "noise": noise_findings(summary),
+        "measure": measure_label(summary_measure(summary)),
+        "correction": correction_label(summary_measure(summary)),
     }
 
 
@@ -274,12 +288,13 @@ def tables_context(state: ReportState) -> dict[str, Any]:
                 summary_display(inputs.summary),
                 caption=(
                     "Between- and within-region shares of inequality between areas "
-                    "(Theil T, latest period), weighted by each indicator's weight basis and "
+                    f"({measure_label(summary_measure(inputs.summary))}, latest period), "
+                    "weighted by each indicator's weight basis and "
                     "unweighted, with 95% confidence intervals (BCa bootstrap). Coverage "
                     "differs between indicators (UK 12 regions, GB 11, England and Wales 10, "
                     "England 9)."
                 ),
-                numeric=["Areas", "Theil T, weighted"],
+                numeric=["Areas", summary_total_header(inputs.summary)],
                 key="summary",
             )
         )
@@ -366,6 +381,7 @@ def icc_gini_context(state: ReportState) -> dict[str, Any] | None:
     summary = state.inputs.summary
     if icc is None or dec is None or summary.empty:
         return None
+    between_header = f"{measure_label(summary_measure(summary))} between share"
     rows = []
     for row in summary.itertuples(index=False):
         own = icc[(icc["indicator"] == row.indicator) & (icc["period"] == row.period)]
@@ -383,7 +399,7 @@ def icc_gini_context(state: ReportState) -> dict[str, Any] | None:
             {
                 "Indicator": row.title,
                 "Period": row.period_label,
-                "Theil T between share": _pct(row.between_share),
+                between_header: _pct(row.between_share),
                 "ICC, ITL1": _icc_text(by_level, "itl1"),
                 "ICC, ITL3": _icc_text(by_level, "itl3"),
                 "Gini": "" if g is None else f"{float(g['total']):.3f}",
@@ -397,8 +413,9 @@ def icc_gini_context(state: ReportState) -> dict[str, Any] | None:
         "table": table_context(
             table,
             caption=(
-                "Three views of the same split, latest period: the Theil T between "
-                "share (weighted by the weight basis), the ICC of a random-intercept model with "
+                "Three views of the same split, latest period: the "
+                f"{measure_label(summary_measure(summary))} between share (weighted by the "
+                "weight basis), the ICC of a random-intercept model with "
                 "areas grouped by ITL1 region and by ITL3 area (every area equal; "
                 "results/tables/icc.csv), and the Gini (weighted) split into between, within "
                 "and overlap parts (results/tables/decomposition.csv, measure gini)."

@@ -19,6 +19,7 @@ import pandas as pd
 from localineq.data.atomic import to_csv, write_text
 from localineq.outputs.area_tables import Specs, masked_areas, read_indicator_tables, top_bottom
 from localineq.outputs.decomposition_tables import decomposition_summary
+from localineq.outputs.measure_labels import correction_label, measure_label, table_measure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,13 +185,20 @@ def format_values(frame: pd.DataFrame, columns: Sequence[str], unit: str = "unit
     return out
 
 
+def summary_total_header(summary: pd.DataFrame) -> str:
+    """Header of the summary's total column, named after the table's measure ("Theil T, weighted")."""
+    measure = table_measure(summary["measure"]) if "measure" in summary else "theil_t"
+    return f"{measure_label(measure, capital=True)}, weighted"
+
+
 def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
     """Human-readable version of :func:`decomposition_summary` for Markdown/LaTeX/HTML.
 
     Shares are percentages with their 95% confidence interval (BCa bootstrap) in brackets;
     ``Coverage`` names the nations and number of regions of each indicator. The share net of
     sampling noise (signal only) is given where the source publishes 95% intervals, with its
-    stratified-bootstrap interval.
+    stratified-bootstrap interval. The last column, the weighted total, is headed by the
+    summary's measure (:func:`summary_total_header`).
     """
     from localineq.outputs.area_tables import coverage_label
 
@@ -236,7 +244,7 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
                 )
                 for r in summary.itertuples()
             ],
-            "Theil T, weighted": summary["total"].round(5),
+            summary_total_header(summary): summary["total"].round(5),
         }
     )
 
@@ -245,12 +253,19 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
 # Reading inputs, writing the citable tables
 
 
-SUMMARY_CAPTION = (
-    "Share of the inequality between areas (Theil T, latest period) that lies between ITL1 "
+def summary_caption(measure: str = "theil_t") -> str:
+    """Caption of the summary table (LaTeX), naming ``measure``."""
+    return SUMMARY_CAPTION_TEMPLATE.format(
+        measure=measure_label(measure), correction=correction_label(measure)
+    )
+
+
+SUMMARY_CAPTION_TEMPLATE = (
+    "Share of the inequality between areas ({measure}, latest period) that lies between ITL1 "
     "regions, weighted by each indicator's weight basis and unweighted, with 95% confidence "
     "intervals (BCa bootstrap). Coverage differs (UK 12 regions, GB 11, England and Wales 10, "
     "England 9), so the shares are not of the same whole. Net of sampling noise: the share of "
-    "the signal where ONS publishes 95% intervals (SIMEX, percentile interval of a stratified "
+    "the signal where ONS publishes 95% intervals ({correction}, percentile interval of a stratified "
     "bootstrap). Source: ONS; Open Government Licence v3.0."
 )
 
@@ -308,14 +323,15 @@ def write_result_tables(
     csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
     to_csv(summary, outputs["summary_csv"], **csv)
     display = summary_display(summary)
-    _write_text(outputs["summary_md"], to_markdown(display, decimals={"Theil T, weighted": 4}))
+    total = {summary_total_header(summary): 4}
+    _write_text(outputs["summary_md"], to_markdown(display, decimals=total))
     _write_text(
         outputs["summary_tex"],
         to_latex(
             display,
-            caption=SUMMARY_CAPTION,
+            caption=summary_caption(measure),
             label="tab:decomposition-summary",
-            decimals={"Theil T, weighted": 4},
+            decimals=total,
         ),
     )
     to_csv(masked, outputs["masked_csv"], **csv)

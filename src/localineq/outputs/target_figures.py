@@ -25,7 +25,7 @@ from localineq.outputs.maps import (
     to_bng,
     unit_polygons,
 )
-from localineq.policy.targets import STATUS_MEANINGS, STATUSES
+from localineq.policy.targets import STATUS_MEANINGS, STATUSES, target_horizon
 
 __all__ = ["STATUS_COLOURS", "alarm_list", "status_counts", "status_links", "status_map"]
 
@@ -144,7 +144,8 @@ def status_map(
     handles = [Patch(color=STATUS_COLOURS[s], label=STATUS_NAMES[s]) for s in STATUSES]
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
     fig.suptitle(
-        "Target status of every local authority (2030 targets; baseline to latest period)",
+        f"Target status of every local authority ({target_horizon(targets.columns)} targets; "
+        "baseline to latest period)",
         fontsize=11,
         x=0.02,
         ha="left",

@@ -10,6 +10,7 @@ map, and the rules in a few sentences. It reads ``la_targets`` from
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -19,14 +20,16 @@ from localineq.outputs.area_tables import period_label
 from localineq.outputs.figure_catalogue import FigureEntry
 from localineq.outputs.report_base import ReportState, figure_context, table_context
 from localineq.outputs.target_figures import alarm_list, status_counts
-from localineq.policy.targets import STATUS_MEANINGS
+from localineq.policy.target_rules import TargetRule
+from localineq.policy.targets import STATUS_MEANINGS, target_horizon
 
-__all__ = ["ALARMS_SHOWN", "TARGET_FIGURE", "targets_context"]
+__all__ = ["ALARMS_SHOWN", "TARGET_FIGURE", "target_figure", "targets_context"]
 
 #: Alarms listed in the report; the rest are in la_targets.csv and on the profile pages.
 ALARMS_SHOWN = 15
 
-#: The status map (workflow/rules/figures.smk: figure_target_status).
+#: The status map (workflow/rules/figures.smk: figure_target_status), for the default horizon;
+#: :func:`target_figure` words it for another.
 TARGET_FIGURE = FigureEntry(
     key="target_status",
     stem="target_status",
@@ -42,6 +45,14 @@ TARGET_FIGURE = FigureEntry(
     ),
     alt="Maps of the UK, one per headline indicator, local authorities coloured by target status.",
 )
+
+
+def target_figure(horizon: int) -> FigureEntry:
+    """:data:`TARGET_FIGURE` with its caption naming the ``horizon`` year of the targets."""
+    default = f"its {TargetRule.horizon} target"
+    return replace(
+        TARGET_FIGURE, caption=TARGET_FIGURE.caption.replace(default, f"its {horizon} target")
+    )
 
 
 def _fmt(v: Any) -> str:
@@ -102,7 +113,9 @@ def targets_context(state: ReportState) -> Mapping[str, Any] | None:
         }
     )
     cfg = state.config.get("targets", {}).get("default", {})
-    figure = figure_context(TARGET_FIGURE, state, number=len(state.catalogue) + 1)
+    figure = figure_context(
+        target_figure(target_horizon(targets.columns)), state, number=len(state.catalogue) + 1
+    )
     n_alarms = int(counts["levelling_down"].sum())
     n_sig = int(counts["alarms_significant"].sum())
     money = targets.loc[targets["price_basis"].fillna("").astype(str).str.startswith("real")]

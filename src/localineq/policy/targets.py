@@ -12,7 +12,7 @@ Benchmark :math:`B` (fixed at the baseline period)
     ``region_best_quartile``: :math:`s\,Q_{0.75}` of the authority's own region only;
     ``level``: a stated value (a mission's own level, e.g. 90% at key stage 2).
 Below the benchmark at baseline (:math:`s\,y_0 < s\,B`)
-    close a share :math:`\lambda` of the gap by the horizon :math:`T` (2030):
+    close a share :math:`\lambda` of the gap by the horizon :math:`T` (``targets.default.horizon``):
     :math:`y^*_T = y_0 + \lambda (B - y_0)`. Milestones lie on the straight line from
     :math:`(t_0, y_0)` to :math:`(T, y^*_T)`:
     :math:`m(t) = y_0 + \frac{t - t_0}{T - t_0} (y^*_T - y_0)`, clipped to
@@ -22,7 +22,7 @@ Below the benchmark at baseline (:math:`s\,y_0 < s\,B`)
     else ``off_track``.
 High performers (:math:`s\,y_0 \ge s\,B`, judged on the baseline value alone; a tie with
     the benchmark counts as at it)
-    a floor, never a stretch target: ``target_2030`` is the baseline value, also when the
+    a floor, never a stretch target: ``target_<T>`` (``target_2030``) is the baseline value, also when the
     latest value is missing. Two statuses, kept apart:
 
     * ``levelling_down`` (the alarm): the value *fell below its own baseline by more than
@@ -86,6 +86,12 @@ from localineq.policy.compare import (
 from localineq.policy.periods import baseline_period, latest_period, period_midyear
 from localineq.policy.reference import group_reference, reference_label
 from localineq.policy.statuses import STATUS_MEANINGS, STATUSES, fell_below_baseline
+from localineq.policy.target_columns import (
+    TARGET_COLUMNS,
+    target_column,
+    target_columns,
+    target_horizon,
+)
 from localineq.policy.target_rules import BENCHMARKS, TargetRule
 from localineq.stats.dispersion import weighted_quantile
 
@@ -100,46 +106,11 @@ __all__ = [
     "fell_below_baseline",
     "indicator_targets",
     "polarity_rank",
+    "target_column",
+    "target_columns",
+    "target_horizon",
     "targets_table",
 ]
-
-TARGET_COLUMNS: tuple[str, ...] = (
-    "area_code",
-    "area_name",
-    "itl1_code",
-    "itl1_name",
-    "unit_of_analysis",
-    "indicator",
-    "higher_is_better",
-    "baseline_period",
-    "baseline",
-    "latest_period",
-    "latest",
-    "benchmark_rule",
-    "benchmark",
-    "high_performer",
-    "gap_share",
-    "target_2030",
-    "milestone_latest",
-    "floor_latest",
-    "status",
-    "significant",
-    "evidence",
-    "rank_baseline",
-    "rank_latest",
-    "n_ranked_latest",
-    "reference",
-    "region_reference_latest",
-    "uk_reference_baseline",
-    "uk_reference_latest",
-    "uk_change",
-    "n_uk_change_areas",
-    "price_basis",
-    "status_nominal",
-    "decimals",
-    "levelling_down_periods",
-    "periods_checked",
-)
 
 
 def polarity_rank(values: pd.Series, higher_is_better: bool) -> pd.Series:
@@ -224,7 +195,7 @@ def classify(
     Returns
     -------
     pandas.DataFrame
-        ``high_performer, target_2030, milestone_latest, floor_latest, status,
+        ``high_performer, target_<horizon year>, milestone_latest, floor_latest, status,
         significant, evidence``.
 
     Examples
@@ -294,7 +265,7 @@ def classify(
     return pd.DataFrame(
         {
             "high_performer": np.where(have_base, high, pd.NA),
-            "target_2030": np.where(have_base, target, math.nan),
+            target_column(math.floor(t_horizon)): np.where(have_base, target, math.nan),
             "milestone_latest": np.where(have, milestone, math.nan),
             "floor_latest": floor,
             "status": status,
@@ -429,7 +400,7 @@ def _indicator_targets(
         res = pd.DataFrame(
             {
                 "high_performer": pd.NA,
-                "target_2030": math.nan,
+                target_column(rule.horizon): math.nan,
                 "milestone_latest": math.nan,
                 "floor_latest": math.nan,
                 "status": "no_data",
@@ -482,13 +453,13 @@ def _indicator_targets(
     )
     for col in ("rank_baseline", "rank_latest"):
         out[col] = out[col].astype("Int64")
-    out = out.reindex(columns=list(TARGET_COLUMNS))
+    out = out.reindex(columns=target_columns(rule.horizon))
     if base_p is not None:
         t0 = period_midyear(base_p)
         span = rule.horizon_time - t0
         for year in rule.milestone_years(t0):
             frac = min(1.0, (year + 0.5 - t0) / span)
-            path = out["baseline"] + frac * (out["target_2030"] - out["baseline"])
+            path = out["baseline"] + frac * (out[target_column(rule.horizon)] - out["baseline"])
             out[f"milestone_{year}"] = path.where(out["status"] != "no_data")
     return out
 
@@ -539,20 +510,28 @@ def targets_table(
         lad_rows = lad_rows[lad_rows["unit_of_analysis"].eq("LAD23")]
     all_lads = lad_rows.drop_duplicates("area_code").set_index("area_code")
     all_lads = all_lads[["area_name", "itl1_code", "itl1_name"]].sort_index()
+    horizon = TargetRule.from_config(targets_cfg, "", missions_cfg).horizon
     parts = []
     for key in indicators_cfg:
         panel = frame[frame["indicator"] == key]
         if panel.empty:
             continue
         rule = TargetRule.from_config(targets_cfg, key, missions_cfg)
+        if rule.horizon != horizon:  # one table, one target column
+            raise ValueError(
+                f"targets.overrides.{key}.horizon is {rule.horizon}, but la_targets has one "
+                f"target column, target_{horizon} (targets.default.horizon); set the horizon "
+                "in targets.default only"
+            )
         ref = (references or {}).get(key, "mean")
         part = indicator_targets(panel, indicators_cfg[key], rule, ref)
         if indicators_cfg[key].get("tier", "lad") == "lad":
             part = _every_lad(part, all_lads)
         parts.append(part)
+    fixed = target_columns(horizon)
     if not parts:
-        return pd.DataFrame(columns=list(TARGET_COLUMNS))
-    columns = list(TARGET_COLUMNS) + sorted({c for p in parts for c in p} - set(TARGET_COLUMNS))
+        return pd.DataFrame(columns=fixed)
+    columns = fixed + sorted({c for p in parts for c in p} - set(fixed))
     with warnings.catch_warnings():  # all-missing columns (e.g. no floor) are expected
         warnings.simplefilter("ignore", FutureWarning)
         return pd.concat([p.reindex(columns=columns) for p in parts], ignore_index=True)
