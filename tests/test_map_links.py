@@ -178,6 +178,7 @@ def test_status_map_links_every_panel_with_its_own_status(tmp_path):
             "latest": [1.0] * (2 * len(codes)),
             "latest_period": "2022-01-01/P1Y",
             "region_reference_latest": [1.0] * (2 * len(codes)),
+            "target_2030": [2.0] * (2 * len(codes)),
         }
     )
     specs = {

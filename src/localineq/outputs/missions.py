@@ -251,7 +251,7 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                 f"{_course(reg.get('pre_covid_verdict'))} / {_course(loc.get('pre_covid_verdict'))}"
                 if test != "none"
                 else "",
-                "People in areas short so far": f"{loc['population_failed']:,.0f}"
+                "People in local authorities short so far (local lens)": f"{loc['population_failed']:,.0f}"
                 if test not in ("gap_narrows",) and loc["n_failed"]
                 else "",
             }
