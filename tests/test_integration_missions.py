@@ -27,6 +27,7 @@ from localineq.data.lookups import (
     read_ltla_lookup,
 )
 from localineq.data.readers import read_els_csv, read_mye2_persons, read_population_table6
+from localineq.data.validation import unit_ranges
 from localineq.data.weights import basis_population
 from localineq.policy.lenses import evaluate_test, regional_panel
 from localineq.policy.scorecard import indicator_panel, scorecard
@@ -103,6 +104,7 @@ def tables(mirror):
             old_population=dict(zip(old["area_code"], old["population"], strict=True)),
             upper_tier=upper_tier,
             bases=bases,
+            ranges=unit_ranges(CONFIG["units"]),
         )
     frames = {}
     for tier in ("lad", "upper"):

@@ -186,6 +186,12 @@ rule prepare_indicator:
         columns=raw_columns,
         spec=lambda wildcards: dict(config["indicators"][wildcards.indicator]),
         target_year=config["harmonisation"]["target_year"],
+        # Only the indicator's own unit: editing another unit's range reruns nothing here.
+        unit_range=lambda wildcards: {
+            config["indicators"][wildcards.indicator]["unit"]: dict(
+                config["units"][config["indicators"][wildcards.indicator]["unit"]]
+            )
+        },
     threads: 1
     resources:
         mem_mb=1000,
