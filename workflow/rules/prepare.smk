@@ -186,6 +186,7 @@ rule prepare_indicator:
         columns=raw_columns,
         spec=lambda wildcards: dict(config["indicators"][wildcards.indicator]),
         target_year=config["harmonisation"]["target_year"],
+        recodes=dict(config["harmonisation"]["recodes"]),
         # Only the indicator's own unit: editing another unit's range reruns nothing here.
         unit_range=lambda wildcards: {
             config["indicators"][wildcards.indicator]["unit"]: dict(
@@ -257,7 +258,7 @@ rule prepare_neighbourhoods:
     params:
         source_keys=NEIGHBOURHOOD_SOURCES,
         specs={k: dict(v) for k, v in NEIGHBOURHOODS["indicators"].items()},
-        legacy=dict(NEIGHBOURHOODS["legacy_la_codes"]),
+        recodes=dict(config["harmonisation"]["recodes"]),
         target_year=config["harmonisation"]["target_year"],
         residents_source=NEIGHBOURHOODS["residents_source"],
         msoa_lookup=NEIGHBOURHOODS["msoa_lookup"],

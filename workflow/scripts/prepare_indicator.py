@@ -26,6 +26,7 @@ def main(smk) -> None:
             "ltla_lookup_2014",
             smk.params.columns["ltla_lookup"],
         ),
+        recodes=dict(smk.params.recodes),
     )
     rows, weights, report = build_indicator(
         read_els_csv(
