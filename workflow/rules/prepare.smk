@@ -96,6 +96,8 @@ rule prepare_old_area_population:
     """Mid-2015 population of LAs on 2019 codes (weights old areas when merging onto LAD23)."""
     input:
         file6=raw(config["harmonisation"]["old_area_population"]),
+        # districts merged into 2019 codes are weighted through their LSOAs' names
+        changes=raw(config["harmonisation"]["changes"]),
         code=package("data.readers", "data.lookups", "data.codes"),
     output:
         "data/processed/old_area_population.parquet",
