@@ -117,6 +117,13 @@ CASES = [
         "missions.publication_lag_months.gigabit_broadbnd: 'gigabit_broadbnd' is not a "
         "configured indicator",
     ),
+    (
+        "undeclared_unit",
+        "    unit: £ per week",
+        "    unit: minutes",
+        "indicators:",
+        "indicators.median_weekly_pay.unit: 'minutes' is not a key of units",
+    ),
 ]
 
 

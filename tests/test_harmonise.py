@@ -167,3 +167,27 @@ def test_unknown_code_and_missing_population_are_errors(rules):
     rows = [("E07000026", "2020-01-01/P1Y", 1.0), ("E07000028", "2020-01-01/P1Y", 2.0)]
     with pytest.raises(HarmonisationError, match="no population.*E07000028.*unweighted"):
         run(rows, rules, population={"E07000026": 1.0})
+
+
+def test_a_configured_recode_renames_an_old_code_the_change_file_lacks():
+    """Northumberland's pre-2018 code (E06000048) is unknown to the change file: refused
+    without a recode, passed through 1:1 with it (harmonisation.recodes), and a published
+    row of the new code for the same period still wins."""
+    targets = [*TARGETS, "E06000057"]
+    rows = [("E06000048", "2014-01-01/P1Y", 10.2, 9.0, 11.0), ("E06000048", "2015", 10.5)]
+    rows.append(("E06000057", "2015", 10.4))
+    plain = change_rules(CHANGES, targets, 2023)
+    with pytest.raises(HarmonisationError, match=r"E06000048.*harmonisation\.recodes"):
+        harmonise_to_target(series(rows), plain, POPULATION, targets, source="t")
+    recoded = change_rules(CHANGES, targets, 2023, recodes={"E06000048": "E06000057"})
+    out, report = harmonise_to_target(series(rows), recoded, POPULATION, targets, source="t")
+    assert out["area_code"].tolist() == ["E06000057", "E06000057"]
+    first = out[out["period"] == "2014-01-01/P1Y"].iloc[0]
+    assert (first["value"], first["lci_95"], first["uci_95"]) == (10.2, 9.0, 11.0)
+    assert out.loc[out["period"] == "2015", "value"].tolist() == [10.4]  # published wins
+    assert set(report["rule"]) >= {"rename", "superseded"}
+
+
+def test_a_recode_repeating_a_change_of_the_file_is_refused():
+    with pytest.raises(ValueError, match="E07000190 -> E06000066.*declare each change once"):
+        change_rules(CHANGES, TARGETS, 2023, recodes={"E07000190": "E06000066"})

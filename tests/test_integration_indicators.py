@@ -26,7 +26,7 @@ from localineq.data.lookups import (
     read_ltla_lookup,
 )
 from localineq.data.readers import read_els_csv, read_mye2_persons, read_population_table6
-from localineq.data.validation import validate_export
+from localineq.data.validation import unit_ranges, validate_export
 from localineq.data.weights import basis_population
 
 pytestmark = pytest.mark.integration
@@ -95,6 +95,7 @@ def built(context):
             old_population=context["old_population"],
             upper_tier=context["upper_tier"],
             bases=context["bases"],
+            ranges=unit_ranges(CONFIG["units"]),
         )
         out[key] = (rows, report)
     out["_gdhi_tidy"] = tidy_cache["els_gdhi_per_head"]
@@ -106,7 +107,13 @@ def test_export_has_at_least_12_indicators_and_only_lad23_codes(built, context):
     specs = {k: v for k, v in CONFIG["indicators"].items() if v.get("tier", "lad") == "lad"}
     table = export_table([built[k][0] for k in specs], specs)
     lad23 = set(context["hierarchy"]["area_code"])
-    validate_export(table, lad23, {k: v["unit"] for k, v in specs.items()}, source="export")
+    validate_export(
+        table,
+        lad23,
+        {k: v["unit"] for k, v in specs.items()},
+        unit_ranges(CONFIG["units"]),
+        source="export",
+    )
     assert table["indicator"].nunique() >= 12
     assert set(table["area_code"]) <= lad23
     assert not table.duplicated(["area_code", "indicator", "period"]).any()

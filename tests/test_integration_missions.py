@@ -28,6 +28,7 @@ from localineq.data.lookups import (
 )
 from localineq.data.readers import read_els_csv, read_mye2_persons, read_population_table6
 from localineq.data.regions import published_region_rows
+from localineq.data.validation import unit_ranges
 from localineq.data.weights import basis_population
 from localineq.policy.deadlines import met_so_far
 from localineq.policy.lenses import AGGREGATE, PUBLISHED, evaluate_test, regional_panel
@@ -105,6 +106,7 @@ def tables(mirror):
             old_population=dict(zip(old["area_code"], old["population"], strict=True)),
             upper_tier=upper_tier,
             bases=bases,
+            ranges=unit_ranges(CONFIG["units"]),
         )
     frames = {}
     for tier in ("lad", "upper"):

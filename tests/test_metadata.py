@@ -56,7 +56,10 @@ def test_every_els_indicator_has_its_metadata_pinned():
     for key, spec in CONFIG["indicators"].items():
         source = spec["source"]
         if source.startswith("els_"):
-            assert f"{source}_metadata" in CATALOGUE, key
+            assert f"{source}_metadata" in CATALOGUE, (
+                f"indicator {key!r}: pin the ELS metadata JSON beside its data file as source "
+                f"'{source}_metadata' in config/sources.yaml (README, 'Adding an indicator')"
+            )
 
 
 @pytest.mark.integration

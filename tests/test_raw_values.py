@@ -4,16 +4,22 @@ naming source, file, line, area and period."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from localineq.data.indicators import prepare_indicator_and_report
 from localineq.data.readers import DataError, read_els_csv
-from localineq.data.validation import UNIT_RANGES, ValidationError, check_raw_values
+from localineq.data.validation import ValidationError, check_raw_values, unit_ranges
+
+CONFIG = Path(__file__).resolve().parents[1] / "config" / "config.yaml"
+#: The units table as shipped (config.yaml ``units``), the one every check reads.
+UNIT_RANGES = unit_ranges(yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["units"])
 
 HEADER = "areacd,areanm,geography,indicator,period,observation,unit,lci_95,uci_95,status\n"
 P1, P2 = "2021-01-01/P1Y", "2022-01-01/P1Y"
@@ -39,7 +45,7 @@ def els_file(tmp_path, rows: list[tuple[str, str, str]]):
 def prepare(path):
     spec = {"source": "demo_gdhi", "indicator": "GDHI", "unit": "£ per head"}
     return prepare_indicator_and_report(
-        read_els_csv(path, "demo_gdhi"), "gdhi", spec, HIERARCHY, raw_file=path
+        read_els_csv(path, "demo_gdhi"), "gdhi", spec, HIERARCHY, raw_file=path, ranges=UNIT_RANGES
     )
 
 
@@ -87,7 +93,19 @@ def test_a_repeated_area_and_period_names_file_and_lines(tmp_path):
 
 
 def test_every_unit_has_a_finite_ceiling():
-    assert all(high is not None and math.isfinite(high) for _, high, _ in UNIT_RANGES.values())
+    assert UNIT_RANGES
+    assert all(math.isfinite(high) for _, high, _ in UNIT_RANGES.values())
+
+
+def test_a_unit_declared_in_config_is_checked_and_an_undeclared_one_refused():
+    rows = pd.DataFrame(
+        {"area_code": ["E06000001"], "period": [P1], "value": [400.0], "lci_95": [np.nan]}
+    )
+    minutes = unit_ranges({"minutes": {"min": 0, "max": 300, "min_inclusive": True}})
+    with pytest.raises(ValidationError, match=r"outside the range \[0, 300\] of unit 'minutes'"):
+        check_raw_values(rows, "minutes", minutes, source="s", path="f.csv")
+    with pytest.raises(ValueError, match="declare it under `units:`"):
+        check_raw_values(rows, "minutes", UNIT_RANGES, source="s", path="f.csv")
 
 
 @given(
@@ -102,7 +120,7 @@ def test_a_value_passes_exactly_when_finite_and_inside_its_units_range(unit, val
         {"area_code": ["E06000001"], "period": [P1], "value": [value], "lci_95": [np.nan]}
     )
     try:
-        check_raw_values(rows, unit, source="s", path="f.csv")
+        check_raw_values(rows, unit, UNIT_RANGES, source="s", path="f.csv")
         ok = True
     except ValidationError:
         ok = False

@@ -100,3 +100,41 @@ def test_iod_population_refuses_a_missing_lsoa_value(tmp_path):
     write(path, IOD_HEADER + "E01000001,Eden 001A,E07000030,Eden,,175,656,465,715\n")
     with pytest.raises(DataError, match=r"row\(s\) 2: LSOA population missing"):
         read_iod_population(path)
+
+
+def test_iod_population_adds_districts_merged_in_2019_from_their_lsoa_names(tmp_path):
+    """Christchurch merged into BCP (E06000058) in 2019: File 6 has only BCP, but its LSOAs
+    (2011) keep the old district's name, so the parts add up to the whole."""
+    import pandas as pd
+
+    path = tmp_path / "file6.csv"
+    bcp = 'E06000058,"Bournemouth, Christchurch and Poole"'
+    write(
+        path,
+        IOD_HEADER
+        + f"E01000001,Bournemouth 001A,{bcp},1000,100,500,400,550\n"
+        + f"E01000002,Christchurch 001A,{bcp},300,30,150,120,160\n"
+        + f"E01000003,Christchurch 001B,{bcp},200,20,100,80,110\n"
+        + "E01000004,Eden 001A,E07000030,Eden,50,5,25,20,30\n",
+    )
+    changes = pd.DataFrame(
+        {
+            "old_code": ["E06000028", "E07000048"],
+            "old_name": ["Bournemouth", "Christchurch"],
+            "new_code": ["E06000058", "E06000058"],
+            "type": ["merger", "merger"],
+            "start": [2019, 2019],
+        }
+    )
+    population = read_iod_population(path, changes=changes).set_index("area_code")
+    assert population["population"].to_dict() == {
+        "E06000028": 1000.0,
+        "E06000058": 1500.0,
+        "E07000030": 50.0,
+        "E07000048": 500.0,
+    }
+    assert population.loc[["E06000028", "E07000048"], "population"].sum() == 1500.0
+    # an LSOA named after no old district of its 2019 code: the names disagree, refuse
+    changes.loc[1, "old_name"] = "Christ Church"
+    with pytest.raises(DataError, match=r"LSOAs of E06000058 named after \['Christchurch'\]"):
+        read_iod_population(path, changes=changes)

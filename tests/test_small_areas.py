@@ -589,7 +589,7 @@ def real(mirror, repo_root):
     changes = read_code_changes(_mirror_file(mirror, "changes.csv"))
     la_codes = sorted({c for sheet in income.values() for c in sheet["la_code"]})
     msoa_map = sa.msoa_lad23(
-        la_codes, config["neighbourhoods"]["legacy_la_codes"], changes, hierarchy["area_code"]
+        la_codes, config["harmonisation"]["recodes"], changes, hierarchy["area_code"]
     )
     ts037 = _mirror_file(mirror, "census2021-ts037.zip")
     msoa_residents = sa.read_census_zip_member(ts037, "msoa", "census2021_ts037")

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
-from localineq.data.validation import ValidationError, validate_export, validate_indicator
+from localineq.data.validation import (
+    ValidationError,
+    unit_ranges,
+    validate_export,
+    validate_indicator,
+)
+
+CONFIG = Path(__file__).resolve().parents[1] / "config" / "config.yaml"
+RANGES = unit_ranges(yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["units"])
 
 CODES = ["E06000001", "E06000002", "W06000001"]
 
@@ -30,7 +41,7 @@ def table(**changes) -> pd.DataFrame:
 
 def test_a_valid_table_passes_unchanged():
     frame = table()
-    assert validate_indicator(frame, CODES, "%", source="demo").equals(frame)
+    assert validate_indicator(frame, CODES, "%", RANGES, source="demo").equals(frame)
 
 
 @pytest.mark.parametrize(
@@ -61,12 +72,12 @@ def test_breaches_name_source_column_and_rows(changes, unit, expected):
     with pytest.raises(
         ValidationError, match=r"(?s)source 'demo \(x\)': table breaks \d rule.*" + expected
     ):
-        validate_indicator(table(**changes), CODES, unit, source="demo (x)")
+        validate_indicator(table(**changes), CODES, unit, RANGES, source="demo (x)")
 
 
 def test_unknown_unit_is_refused():
     with pytest.raises(ValueError, match="unit 'furlongs' has no validation range"):
-        validate_indicator(table(), CODES, "furlongs", source="demo")
+        validate_indicator(table(), CODES, "furlongs", RANGES, source="demo")
 
 
 def test_export_checks_each_indicator_against_its_own_unit():
@@ -74,10 +85,15 @@ def test_export_checks_each_indicator_against_its_own_unit():
         indicator="pay", value=[500.0, 600.0, 700.0], lci_95=np.nan, uci_95=np.nan
     )
     both = pd.concat([table(), pounds], ignore_index=True)
-    validate_export(both, CODES, {"rate": "%", "pay": "£ per week"}, source="export")
+    validate_export(both, CODES, {"rate": "%", "pay": "£ per week"}, RANGES, source="export")
     with pytest.raises(
         ValidationError, match=r"(?s)export \[pay\]'.*in_range.*row 3 \(.*value=500\)"
     ):
-        validate_export(both, CODES, {"rate": "%", "pay": "%"}, source="export")
+        validate_export(both, CODES, {"rate": "%", "pay": "%"}, RANGES, source="export")
     with pytest.raises(ValidationError, match="no declared unit"):
-        validate_export(both, CODES, {"rate": "%"}, source="export")
+        validate_export(both, CODES, {"rate": "%"}, RANGES, source="export")
+
+
+def test_unit_ranges_refuse_an_empty_range():
+    with pytest.raises(ValueError, match="unit 'x': min 5 must be below max 1"):
+        unit_ranges({"x": {"min": 5, "max": 1, "min_inclusive": True}})

@@ -117,6 +117,9 @@ rule export_la_indicators:
     params:
         columns=raw_columns,
         specs={k: dict(config["indicators"][k]) for k in LAD_INDICATORS},
+        units={
+            u: dict(config["units"][u]) for u in {config["indicators"][k]["unit"] for k in LAD_INDICATORS}
+        },
         code_set="LAD23",
         money=[k for k in config["prices"]["money"] if k in LAD_INDICATORS],
         base_year=config["prices"]["base_year"],
@@ -146,6 +149,9 @@ rule export_upper_tier_indicators:
         parquet="results/tables/upper_tier_indicators.parquet",
     params:
         specs={k: dict(config["indicators"][k]) for k in UPPER_TIER_INDICATORS},
+        units={
+            u: dict(config["units"][u]) for u in {config["indicators"][k]["unit"] for k in UPPER_TIER_INDICATORS}
+        },
         code_set="UTLA23/LAD23 unit",
     threads: 1
     resources:

@@ -96,6 +96,8 @@ rule prepare_old_area_population:
     """Mid-2015 population of LAs on 2019 codes (weights old areas when merging onto LAD23)."""
     input:
         file6=raw(config["harmonisation"]["old_area_population"]),
+        # districts merged into 2019 codes are weighted through their LSOAs' names
+        changes=raw(config["harmonisation"]["changes"]),
         code=package("data.readers", "data.lookups", "data.codes"),
     output:
         "data/processed/old_area_population.parquet",
@@ -186,6 +188,13 @@ rule prepare_indicator:
         columns=raw_columns,
         spec=lambda wildcards: dict(config["indicators"][wildcards.indicator]),
         target_year=config["harmonisation"]["target_year"],
+        recodes=dict(config["harmonisation"]["recodes"]),
+        # Only the indicator's own unit: editing another unit's range reruns nothing here.
+        unit_range=lambda wildcards: {
+            config["indicators"][wildcards.indicator]["unit"]: dict(
+                config["units"][config["indicators"][wildcards.indicator]["unit"]]
+            )
+        },
     threads: 1
     resources:
         mem_mb=1000,
@@ -251,7 +260,7 @@ rule prepare_neighbourhoods:
     params:
         source_keys=NEIGHBOURHOOD_SOURCES,
         specs={k: dict(v) for k, v in NEIGHBOURHOODS["indicators"].items()},
-        legacy=dict(NEIGHBOURHOODS["legacy_la_codes"]),
+        recodes=dict(config["harmonisation"]["recodes"]),
         target_year=config["harmonisation"]["target_year"],
         residents_source=NEIGHBOURHOODS["residents_source"],
         msoa_lookup=NEIGHBOURHOODS["msoa_lookup"],

@@ -32,6 +32,11 @@ rule export_drawn_indicator:
         indicator="|".join(DRAWN),
     params:
         specs=lambda wildcards: {wildcards.indicator: SPECS[wildcards.indicator]},
+        units=lambda wildcards: {
+            SPECS[wildcards.indicator]["unit"]: dict(
+                config["units"][SPECS[wildcards.indicator]["unit"]]
+            )
+        },
         code_set=lambda wildcards: "LAD23"
         if SPECS[wildcards.indicator].get("tier", "lad") == "lad"
         else "UTLA23/LAD23 unit",

@@ -6,7 +6,7 @@ from localineq.config.joblog import run_job
 from localineq.data.indicators import add_real_terms, analysis_units, export_table, write_export
 from localineq.data.intermediates import read_parquet
 from localineq.data.prices import cpi_base_year, read_cpi
-from localineq.data.validation import validate_export
+from localineq.data.validation import unit_ranges, validate_export
 
 
 def main(smk) -> None:
@@ -18,7 +18,10 @@ def main(smk) -> None:
         codes |= set(analysis_units(spec, hierarchy, upper)[1]["area_code"])
     table = export_table([read_parquet(p) for p in smk.input.rows], specs)
     units = {k: spec["unit"] for k, spec in specs.items()}
-    validate_export(table, codes, units, source=smk.output.csv, code_set_name=smk.params.code_set)
+    ranges = unit_ranges(smk.params.units)
+    validate_export(
+        table, codes, units, ranges, source=smk.output.csv, code_set_name=smk.params.code_set
+    )
     for key, rows in table.groupby("indicator"):
         latest = rows[rows["period"] == rows["period"].max()]
         logging.info(

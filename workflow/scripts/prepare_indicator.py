@@ -9,6 +9,7 @@ from localineq.data.indicators import build_indicator
 from localineq.data.intermediates import read_parquet
 from localineq.data.lookups import read_code_changes, read_ltla_lookup
 from localineq.data.readers import read_els_csv
+from localineq.data.validation import unit_ranges
 
 
 def main(smk) -> None:
@@ -25,6 +26,7 @@ def main(smk) -> None:
             "ltla_lookup_2014",
             smk.params.columns["ltla_lookup"],
         ),
+        recodes=dict(smk.params.recodes),
     )
     rows, weights, report = build_indicator(
         read_els_csv(
@@ -39,6 +41,7 @@ def main(smk) -> None:
         old_population=dict(zip(old["area_code"], old["population"], strict=True)),
         upper_tier=read_parquet(smk.input.upper_tier),
         bases=read_parquet(smk.input.weight_bases),
+        ranges=unit_ranges(smk.params.unit_range),
         raw_file=smk.input.raw,
     )
     for rule, n in report["rule"].value_counts().sort_index().items():

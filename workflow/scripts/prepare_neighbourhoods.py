@@ -32,7 +32,7 @@ def main(smk) -> None:
     la_codes = sorted({c for sheet in income.values() for c in sheet["la_code"]})
     msoa_map = msoa_lad23(
         la_codes,
-        dict(smk.params.legacy),
+        dict(smk.params.recodes),
         read_code_changes(smk.input.changes),
         hierarchy["area_code"],
         target_year=smk.params.target_year,

@@ -4,7 +4,7 @@ import logging
 
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_parquet
-from localineq.data.lookups import read_iod_population
+from localineq.data.lookups import read_code_changes, read_iod_population
 
 
 def main(smk) -> None:
@@ -12,10 +12,13 @@ def main(smk) -> None:
         smk.input.file6,
         smk.config["harmonisation"]["old_area_population"],
         smk.params.columns["file6"],
+        changes=read_code_changes(
+            smk.input.changes,
+            smk.config["harmonisation"]["changes"],
+            smk.params.columns["changes"],
+        ),
     )
-    logging.info(
-        "%d LAs (2019 codes), total %.0f residents", len(population), population["population"].sum()
-    )
+    logging.info("%d LAs (2019 codes and the districts merged into them)", len(population))
     to_parquet(population, smk.output[0], index=False)
 
 

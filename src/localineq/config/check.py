@@ -7,7 +7,8 @@ that names each key and, where the file is known, its line:
   closes every block (``additionalProperties: false``), so a misspelt key at any depth, a
   misspelt top-level block, an unknown test or weight basis is an error, not a silent default.
 * **References** (:func:`reference_problems`): every ``source:`` is a key of
-  ``config/sources.yaml``; every indicator named anywhere outside ``indicators:`` is declared
+  ``config/sources.yaml``; every indicator's ``unit`` is declared under ``units:`` (with
+  its valid range) and its ``weight`` under ``weight_bases:``; every indicator named anywhere outside ``indicators:`` is declared
   there, whether as a value (``headline_indicator``, a mission's ``indicators``) or as a key
   (``targets.overrides``, ``reference.overrides``, ``missions.publication_lag_months``,
   ``missions.labels``, a mission's ``baseline_overrides``).
@@ -95,8 +96,18 @@ def reference_problems(config: Mapping[str, Any], source_keys: Iterable[str]) ->
             problems.append((path, f"{key!r} is not a source in the source catalogue"))
 
     bases = config.get("weight_bases")
+    units = config.get("units")
     for name, spec in indicators.items():
         source_ref(("indicators", name, "source"), (spec or {}).get("source"))
+        unit = (spec or {}).get("unit")
+        if units is not None and unit not in units:
+            problems.append(
+                (
+                    ("indicators", name, "unit"),
+                    f"{unit!r} is not a key of units ({', '.join(units)}); declare it there "
+                    "with its valid range",
+                )
+            )
         weight = (spec or {}).get("weight")
         if bases is not None and weight not in (*bases, "unweighted"):
             problems.append(

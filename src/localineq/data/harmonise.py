@@ -149,11 +149,15 @@ def change_rules(
     target_codes: Iterable[str],
     target_year: int = 2023,
     ltla_lookup: pd.DataFrame | None = None,
+    recodes: Mapping[str, str] | None = None,
 ) -> ChangeRules:
     """Classify the code-change file relative to the target vintage (rules 1, 2, 3, 7).
 
     With ``ltla_lookup`` (district → county), abolished counties identical to one new
-    unitary are found too (:func:`county_identities`).
+    unitary are found too (:func:`county_identities`). ``recodes`` (old code → new code,
+    ``config.yaml: harmonisation.recodes``) are GSS code changes older than the change file,
+    taken from the ONS Code History Database; each is a change before the target year, so a
+    1:1 rename (rule 4) unless it joins a merger.
 
     Parameters
     ----------
@@ -182,6 +186,14 @@ def change_rules(
     predecessors: dict[str, list[str]] = {}
     successors: dict[str, list[str]] = {}
     for old, new_code in zip(current["old_code"], current["new_code"], strict=True):
+        predecessors.setdefault(new_code, []).append(old)
+        successors.setdefault(old, []).append(new_code)
+    for old, new_code in sorted((recodes or {}).items()):
+        if old in successors or old in set(edges["old_code"]):
+            raise ValueError(
+                f"recode {old} -> {new_code} (harmonisation.recodes): the code-change file "
+                f"already has a change of {old}; declare each change once"
+            )
         predecessors.setdefault(new_code, []).append(old)
         successors.setdefault(old, []).append(new_code)
     reverse: dict[str, str] = {}
@@ -337,7 +349,12 @@ def harmonise_to_target(
     for problem, found in (
         ("split into several new areas; no rule divides a value", split),
         ("created after the target vintage by a change other than a 1:1 rename; no rule", later),
-        ("neither a target code nor covered by the code-change file", unknown),
+        (
+            "neither a target code nor covered by the code-change file or by "
+            "harmonisation.recodes in config/config.yaml (GSS code changes from the ONS Code "
+            "History Database)",
+            unknown,
+        ),
     ):
         if found:
             periods = sorted(data.loc[data["area_code"].isin(found), "period"].unique())

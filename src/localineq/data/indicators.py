@@ -211,6 +211,7 @@ def prepare_indicator_and_report(
     old_population: Mapping[str, float] | None = None,
     upper_tier: pd.DataFrame | None = None,
     raw_file: str | os.PathLike | None = None,
+    ranges: Mapping[str, tuple[float, float, bool]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One indicator's rows on its units of analysis, harmonised and with explicit coverage.
 
@@ -219,7 +220,9 @@ def prepare_indicator_and_report(
     ``raw_file`` is the file ``tidy`` was read from (its index = line − 2, as
     :func:`localineq.data.readers.read_els_csv` returns it): errors about raw rows, such as
     impossible values (:func:`localineq.data.validation.check_raw_values`) or a repeated
-    area × period, then name it and their lines.
+    area × period, then name it and their lines. ``ranges`` is the units table
+    (:func:`localineq.data.validation.unit_ranges`); without it raw values are only checked to
+    be finite (:func:`build_indicator` always checks the range).
 
     Returns
     -------
@@ -239,7 +242,9 @@ def prepare_indicator_and_report(
     source = str(spec["source"])
     rows = select_rows(tidy, key, spec)
     file = os.fspath(raw_file) if raw_file is not None else None
-    check_raw_values(rows, spec.get("unit"), source=source, path=file, label=f", indicator {key!r}")
+    check_raw_values(
+        rows, spec.get("unit"), ranges, source=source, path=file, label=f", indicator {key!r}"
+    )
     members, units = analysis_units(spec, hierarchy, upper_tier)
     tier = spec.get("tier", "lad")
     keep = is_la_code(rows["area_code"])
@@ -377,9 +382,13 @@ def build_indicator(
     old_population: Mapping[str, float],
     upper_tier: pd.DataFrame,
     bases: pd.DataFrame,
+    ranges: Mapping[str, tuple[float, float, bool]],
     raw_file: str | os.PathLike | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Prepare, weight and validate one indicator (what the ``prepare_indicator`` rule does).
+
+    ``ranges`` is the units table (:func:`localineq.data.validation.unit_ranges`), at least
+    the indicator's own unit: raw and tidy values must lie in its range.
 
     Returns
     -------
@@ -404,6 +413,7 @@ def build_indicator(
         old_population=old_population,
         upper_tier=upper_tier,
         raw_file=raw_file,
+        ranges=ranges,
     )
     members, units = analysis_units(spec, hierarchy, upper_tier)
     weights = indicator_weight_table(bases, str(spec["weight"]), members)
@@ -413,6 +423,7 @@ def build_indicator(
         rows,
         units["area_code"],
         str(spec["unit"]),
+        ranges,
         source=f"{spec['source']} ({key})",
         code_set_name=code_set,
     )

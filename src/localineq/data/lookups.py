@@ -253,7 +253,10 @@ def read_ltla_lookup(
 
 
 def read_iod_population(
-    path: str | os.PathLike, source: str = "imd2019_file6", columns: Sequence[str] = ()
+    path: str | os.PathLike,
+    source: str = "imd2019_file6",
+    columns: Sequence[str] = (),
+    changes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Mid-2015 population of each local authority (2019 codes) from IoD2019 File 6.
 
@@ -262,6 +265,10 @@ def read_iod_population(
     This is the only pinned source of population for LA codes that no longer exist (e.g. the
     Cumbrian, North Yorkshire and Somerset districts merged in 2023), and so weights the old
     areas when a series is merged onto 2023 codes (:mod:`localineq.data.harmonise`).
+
+    With ``changes`` (:func:`read_code_changes`), the districts merged into a 2019 code are
+    added too (:func:`_merged_districts`), so that series still published on them can be
+    merged.
 
     Columns out: ``area_code, area_name, year`` (2015), ``population, population_0_15``.
     """
@@ -297,8 +304,64 @@ def read_iod_population(
     summed = numbers.groupby(["area_code", "area_name"], as_index=False)[
         ["population", "population_0_15"]
     ].sum()
+    if changes is not None:
+        require_columns(raw.columns, ["LSOA name (2011)"], source=source, path=path)
+        lsoa_names = raw["LSOA name (2011)"].str.strip()
+        merged = _merged_districts(numbers, lsoa_names, changes, source=source, path=path)
+        summed = pd.concat([summed, merged], ignore_index=True)
     summed.insert(2, "year", 2015)
     return summed.sort_values("area_code").reset_index(drop=True)
+
+
+def _merged_districts(
+    numbers: pd.DataFrame,
+    lsoa_names: pd.Series,
+    changes: pd.DataFrame,
+    *,
+    source: str,
+    path: str | os.PathLike,
+) -> pd.DataFrame:
+    """Population of districts merged into a 2019 code, from the LSOAs (2011) they named.
+
+    An LSOA (2011) is named after the district it lay in in 2011 plus a number and letter
+    (``Christchurch 002A``), and districts merged whole, so the population of an old
+    district *d* merged into the 2019 code *c* is the sum over the LSOAs of *c* whose name,
+    without its last word, is *d*'s name in the change file. Every LSOA of *c* must belong to
+    exactly one of its old districts, or the names disagree and this is an error.
+    """
+    present = set(numbers["area_code"])
+    rows = changes[
+        changes["type"].isin(["merger", "new_code"])
+        & changes["new_code"].isin(present)
+        & ~changes["old_code"].isin(present)
+    ]
+    district = lsoa_names.str.rsplit(" ", n=1).str[0]
+    parts = []
+    for new_code, group in rows.groupby("new_code", sort=True):
+        inside = numbers["area_code"].eq(new_code).to_numpy()
+        names = district[inside]
+        unmatched = sorted(set(names) - set(group["old_name"]))
+        if unmatched or names.isin(group["old_name"]).sum() != inside.sum():
+            raise data_error(
+                source,
+                path,
+                "LSOA name (2011)",
+                np.flatnonzero(inside)[:5] + 2,
+                f"LSOAs of {new_code} named after {unmatched}, not one of its old districts "
+                f"{sorted(group['old_name'])} in the code-change file",
+            )
+        for old_code, old_name in zip(group["old_code"], group["old_name"], strict=True):
+            mine = numbers[inside][(names == old_name).to_numpy()]
+            parts.append(
+                {
+                    "area_code": old_code,
+                    "area_name": old_name,
+                    "population": mine["population"].sum(),
+                    "population_0_15": mine["population_0_15"].sum(),
+                }
+            )
+    columns = ["area_code", "area_name", "population", "population_0_15"]
+    return pd.DataFrame(parts, columns=columns)
 
 
 def _iod_lsoa_columns(

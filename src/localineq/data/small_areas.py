@@ -17,8 +17,8 @@ neighbourhood with its LAD23 and that LAD23's primary ITL3/ITL2/ITL1, a value, a
 income) the published 95% limits. Placement in LAD23 is exact:
 
 * an LSOA (2021) takes the LAD23 of the lookup (every LSOA21 lies in one LAD23);
-* an income MSOA takes its own LA code, first through the six pre-2018 recodes of
-  ``config.yaml: neighbourhoods.legacy_la_codes`` and then through the whole-district mergers
+* an income MSOA takes its own LA code, first through the pre-2018 GSS recodes of
+  ``config.yaml: harmonisation.recodes`` (shared with the LA harmonisation) and then through the whole-district mergers
   of ``changes.csv`` up to the target year (:func:`msoa_lad23`); recodes dated after it (e.g.
   Barnsley and Sheffield) never apply.
 
@@ -346,17 +346,17 @@ def read_msoa_lookup(
 # ---------------------------------------------------------------------------------------------
 def msoa_lad23(
     la_codes: Iterable[str],
-    legacy: Mapping[str, str],
+    recodes: Mapping[str, str],
     changes: pd.DataFrame,
     lad23_codes: Iterable[str],
     *,
     target_year: int = 2023,
     source: str = "small_area_income_fye2020",
 ) -> dict[str, str]:
-    """Map the income file's LA codes onto LAD23: legacy recodes, then whole-district mergers.
+    """Map the income file's LA codes onto LAD23: pre-2018 recodes, then whole-district mergers.
 
-    :math:`c \\mapsto M(R(c))` where :math:`R` replaces the six pre-2018 codes
-    (``legacy``; identity otherwise) and :math:`M` is :func:`lad19_to_lad23` over the rows of
+    :math:`c \\mapsto M(R(c))` where :math:`R` replaces the pre-2018 codes
+    (``recodes``, ``config.yaml: harmonisation.recodes``; identity otherwise) and :math:`M` is :func:`lad19_to_lad23` over the rows of
     ``changes`` with ``start <= target_year``. Later changes (new codes for Barnsley and
     Sheffield) are therefore ignored, and the targets are the LAD23 codes themselves.
 
@@ -370,7 +370,7 @@ def msoa_lad23(
     {'E06000048': 'E06000057', 'E07000004': 'E06000060', 'E08000016': 'E08000016'}
     """
     codes = sorted(set(la_codes))
-    recoded = {c: legacy.get(c, c) for c in codes}
+    recoded = {c: recodes.get(c, c) for c in codes}
     onward = lad19_to_lad23(
         recoded.values(), changes, lad23_codes, target_year=target_year, source=source
     )

@@ -5,8 +5,9 @@ Rules for an indicator table (one indicator, or the stacked export):
 * ``area_code`` belongs to the table's code set — LAD23 codes only in LA tables; UTLA23 +
   LAD23 codes in upper-tier tables;
 * one row per area × indicator × period;
-* ``value`` is missing or inside the range of its unit (:data:`UNIT_RANGES`, e.g. % in
-  [0, 100], healthy life expectancy in [40, 90] years, £ per head in (0, 1,000,000]);
+* ``value`` is missing or inside the range of its unit, as declared once in ``config.yaml:
+  units`` (:func:`unit_ranges`; e.g. % in [0, 100], healthy life expectancy in [40, 90]
+  years, £ per head in (0, 1,000,000]);
   ``value``, ``lci_95`` and ``uci_95`` are finite where present;
 * ``lci_95 <= value <= uci_95`` wherever all three are published;
 * ``weight`` is present and positive.
@@ -21,7 +22,8 @@ harmonisation, so that a breach names the file and line it came from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -30,40 +32,58 @@ try:  # pandera >= 0.24 moved the pandas API to ``pandera.pandas``
 except ImportError:  # pragma: no cover - older pandera
     import pandera as pa
 
-#: Unit → (lowest, highest, lowest allowed itself?) for indicator values, declared once for
-#: every check (raw rows and tidy tables). Money and ratios are positive with a generous
-#: plausible ceiling (GDHI per head peaks at £211,115 in the City of London, median weekly
-#: pay below £1,000, GVA per hour below £100, house-price ratios below 40): a value beyond it
-#: is a unit or parsing error, not a place. Values must also be finite.
-UNIT_RANGES: dict[str, tuple[float | None, float | None, bool]] = {
-    "£ per head": (0.0, 1_000_000.0, False),
-    "£ per week": (0.0, 10_000.0, False),
-    "£ per hour": (0.0, 1_000.0, False),
-    "%": (0.0, 100.0, True),
-    "years": (40.0, 90.0, True),
-    "score (0-10)": (0.0, 10.0, True),
-    "ratio": (0.0, 1_000.0, False),
-    "per 100,000 population": (0.0, 100_000.0, True),
-}
+
+class UnitRange(NamedTuple):
+    """Values allowed in one unit: ``low < v <= high`` (``low <= v`` if ``low_inclusive``)."""
+
+    low: float
+    high: float
+    low_inclusive: bool
+
+
+#: The units table as the validation functions take it: unit name → :class:`UnitRange`.
+UnitRanges = Mapping[str, UnitRange]
+
+
+def unit_ranges(units: Mapping[str, Mapping[str, object]]) -> dict[str, UnitRange]:
+    """The ``units`` block of ``config.yaml`` as :class:`UnitRange` objects.
+
+    Each unit declares ``min``, ``max`` and ``min_inclusive`` (false: values must exceed
+    ``min``, e.g. money and ratios must be positive). The block is the only table of units:
+    every check here takes its ranges from it.
+
+    >>> unit_ranges({"%": {"min": 0, "max": 100, "min_inclusive": True}})
+    {'%': UnitRange(low=0.0, high=100.0, low_inclusive=True)}
+    """
+    out = {}
+    for unit, spec in units.items():
+        low, high = float(spec["min"]), float(spec["max"])
+        if not low < high:
+            raise ValueError(f"unit {unit!r}: min {low:g} must be below max {high:g}")
+        out[str(unit)] = UnitRange(low, high, bool(spec["min_inclusive"]))
+    return out
+
+
+def _range_of(unit: str, ranges: UnitRanges) -> UnitRange:
+    if unit not in ranges:
+        raise ValueError(
+            f"unit {unit!r} has no validation range; declare it under `units:` in "
+            f"config/config.yaml (known units: {sorted(ranges)})"
+        )
+    return ranges[unit]
 
 
 class ValidationError(ValueError):
     """A table broke a validation rule; the message names source, column and rows."""
 
 
-def value_check(unit: str) -> pa.Check:
-    """The pandera check for values in ``unit`` (see :data:`UNIT_RANGES`).
+def value_check(unit: str, ranges: UnitRanges) -> pa.Check:
+    """The pandera check for values in ``unit``: inside its range in ``ranges``.
 
-    >>> value_check("%").name
+    >>> value_check("%", {"%": UnitRange(0.0, 100.0, True)}).name
     'in_range'
     """
-    if unit not in UNIT_RANGES:
-        raise ValueError(
-            f"unit {unit!r} has no validation range; known units: {sorted(UNIT_RANGES)}"
-        )
-    low, high, inclusive = UNIT_RANGES[unit]
-    if high is None:
-        return pa.Check.ge(low) if inclusive else pa.Check.gt(low)
+    low, high, inclusive = _range_of(unit, ranges)
     return pa.Check.in_range(low, high, include_min=inclusive, include_max=True)
 
 
@@ -71,24 +91,24 @@ def _finite() -> pa.Check:
     return pa.Check(lambda v: v.abs() < float("inf"), element_wise=False, name="finite")
 
 
-def _range_text(unit: str) -> str:
-    low, high, inclusive = UNIT_RANGES[unit]
-    left = "[" if inclusive else "("
-    return f"{left}{low:g}, {high:g}]" if high is not None else f"{left}{low:g}, ∞)"
+def _range_text(unit_range: UnitRange) -> str:
+    low, high, inclusive = unit_range
+    return f"{'[' if inclusive else '('}{low:g}, {high:g}]"
 
 
 def check_raw_values(
     rows: pd.DataFrame,
     unit: str | None,
+    ranges: UnitRanges | None,
     *,
     source: str,
     path: str | None,
     label: str = "",
     limit: int = 5,
 ) -> None:
-    """Refuse raw values that are not finite or outside their unit's range (:data:`UNIT_RANGES`).
+    """Refuse raw values that are not finite or outside their unit's range in ``ranges``.
 
-    ``rows`` are rows of a reader's tidy table whose index is the file position (line =
+    Without ``unit`` or ``ranges`` only finiteness is checked. ``rows`` are rows of a reader's tidy table whose index is the file position (line =
     index + 2, one header line), as :func:`localineq.data.readers.read_els_csv` returns them;
     ``value``, ``lci_95`` and ``uci_95`` must be finite where present, and ``value`` inside
     the unit's range. Missing values are allowed (suppressed cells).
@@ -106,15 +126,14 @@ def check_raw_values(
         values = rows[column].astype("float64")
         bad = values.notna() & ~values.abs().lt(float("inf"))
         why = pd.Series("not a finite number", index=rows.index)
-        if column == "value" and unit in UNIT_RANGES:
-            low, high, inclusive = UNIT_RANGES[unit]
-            outside = pd.Series(False, index=rows.index)
-            if low is not None:
-                outside |= values.lt(low) if inclusive else values.le(low)
-            if high is not None:
-                outside |= values.gt(high)
-            outside &= ~bad
-            why = why.where(~outside, f"outside the range {_range_text(unit)} of unit {unit!r}")
+        if column == "value" and unit is not None and ranges is not None:
+            unit_range = _range_of(unit, ranges)
+            low, high, inclusive = unit_range
+            outside = values.lt(low) if inclusive else values.le(low)
+            outside = (outside | values.gt(high)) & ~bad
+            why = why.where(
+                ~outside, f"outside the range {_range_text(unit_range)} of unit {unit!r}"
+            )
             bad |= outside
         for index in rows.index[bad.to_numpy()]:
             row = rows.loc[index]
@@ -142,7 +161,7 @@ def _ci_brackets_value(frame: pd.DataFrame) -> pd.Series:
 
 
 def indicator_schema(
-    codes: Iterable[str], unit: str, *, code_set_name: str = "LAD23"
+    codes: Iterable[str], unit: str, ranges: UnitRanges, *, code_set_name: str = "LAD23"
 ) -> pa.DataFrameSchema:
     """Schema of one indicator's tidy rows (see the module docstring for the rules)."""
     allowed = sorted(set(codes))
@@ -153,7 +172,7 @@ def indicator_schema(
             ),
             "indicator": pa.Column(str, nullable=False),
             "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}"), nullable=False),
-            "value": pa.Column(float, [value_check(unit), _finite()], nullable=True),
+            "value": pa.Column(float, [value_check(unit, ranges), _finite()], nullable=True),
             "lci_95": pa.Column(float, _finite(), nullable=True),
             "uci_95": pa.Column(float, _finite(), nullable=True),
             "weight": pa.Column(float, pa.Check.gt(0), nullable=False),
@@ -244,13 +263,14 @@ def validate_indicator(
     frame: pd.DataFrame,
     codes: Iterable[str],
     unit: str,
+    ranges: UnitRanges,
     *,
     source: str,
     code_set_name: str = "LAD23",
 ) -> pd.DataFrame:
     """Validate one indicator's rows (:func:`indicator_schema`)."""
     return validate(
-        frame, indicator_schema(codes, unit, code_set_name=code_set_name), source=source
+        frame, indicator_schema(codes, unit, ranges, code_set_name=code_set_name), source=source
     )
 
 
@@ -258,13 +278,14 @@ def validate_export(
     frame: pd.DataFrame,
     codes: Iterable[str],
     units: dict[str, str],
+    ranges: UnitRanges,
     *,
     source: str,
     code_set_name: str = "LAD23",
 ) -> pd.DataFrame:
     """Validate a stacked table of several indicators, each against its own unit's range.
 
-    ``units`` maps indicator key → unit. Uniqueness of area × indicator × period is checked
+    ``units`` maps indicator key → unit, ``ranges`` unit → range. Uniqueness of area × indicator × period is checked
     over the whole table.
     """
     codes = sorted(set(codes))
@@ -273,7 +294,12 @@ def validate_export(
         raise ValidationError(f"source {source!r}: indicator(s) {unknown} have no declared unit")
     for key, rows in frame.groupby("indicator", sort=True):
         validate_indicator(
-            rows, codes, units[key], source=f"{source} [{key}]", code_set_name=code_set_name
+            rows,
+            codes,
+            units[key],
+            ranges,
+            source=f"{source} [{key}]",
+            code_set_name=code_set_name,
         )
     whole = pa.DataFrameSchema(unique=["area_code", "indicator", "period"], report_duplicates="all")
     validate(frame, whole, source=source)
