@@ -10,6 +10,9 @@ skipped integration tests.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,34 @@ def mirror() -> Path:
             pytest.fail(f"{message}; {REQUIRE_ENV} is set", pytrace=False)
         pytest.skip(message)
     return MIRROR
+
+
+@pytest.fixture
+def workflow_copy(repo_root, tmp_path) -> Path:
+    """A scratch copy of the workflow without data, for start-up checks (with ``dry_run``)."""
+    for name in ("Snakefile", "config", "workflow", "profiles"):
+        source = repo_root / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        elif source.exists():
+            shutil.copy2(source, tmp_path / name)
+    return tmp_path
+
+
+def _dry_run(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--cores", "1"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture
+def dry_run():
+    """``dry_run(folder)``: ``snakemake -n`` in ``folder``, output captured."""
+    return _dry_run
 
 
 def pytest_collection_modifyitems(items):

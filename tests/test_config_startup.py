@@ -8,36 +8,12 @@ check, each of these ran to the end with a silently different result.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from localineq.config.check import check_config_file
 from localineq.config.yamlfile import ConfigError
-
-
-@pytest.fixture
-def workflow_copy(repo_root, tmp_path) -> Path:
-    for name in ("Snakefile", "config", "workflow", "profiles"):
-        source = repo_root / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        elif source.exists():
-            shutil.copy2(source, tmp_path / name)
-    return tmp_path
-
-
-def dry_run(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--cores", "1"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def edit(config: Path, old: str, new: str, *, after: str | None = None) -> int:
@@ -130,7 +106,9 @@ CASES = [
 @pytest.mark.parametrize(
     ("old", "new", "after", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
-def test_mistake_stops_the_dry_run_naming_key_and_line(workflow_copy, old, new, after, expected):
+def test_mistake_stops_the_dry_run_naming_key_and_line(
+    dry_run, workflow_copy, old, new, after, expected
+):
     config = workflow_copy / "config" / "config.yaml"
     line = edit(config, old, new, after=after)
     if "duplicate" in expected:
@@ -143,7 +121,7 @@ def test_mistake_stops_the_dry_run_naming_key_and_line(workflow_copy, old, new, 
     assert "Traceback" not in run.stdout and "KeyError" not in output
 
 
-def test_yte_template_is_refused_before_any_expression_runs(workflow_copy):
+def test_yte_template_is_refused_before_any_expression_runs(dry_run, workflow_copy):
     config = workflow_copy / "config" / "config.yaml"
     text = config.read_text(encoding="utf-8")
     marker = workflow_copy / "yte_ran"

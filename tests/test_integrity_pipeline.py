@@ -8,38 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 
 from localineq.data.fetch import load_catalogue, raw_path
 
 
-@pytest.fixture
-def workflow_copy(repo_root, tmp_path) -> Path:
-    for name in ("Snakefile", "config", "workflow", "profiles"):
-        source = repo_root / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        elif source.exists():
-            shutil.copy2(source, tmp_path / name)
-    return tmp_path
-
-
-def dry_run(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--cores", "1"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-def test_edited_raw_file_stops_even_a_dry_run_with_its_old_mtime(workflow_copy):
+def test_edited_raw_file_stops_even_a_dry_run_with_its_old_mtime(dry_run, workflow_copy):
     source = load_catalogue(workflow_copy / "config" / "sources.yaml")["els_gigabit_broadband"]
     path = workflow_copy / raw_path(source)
     path.parent.mkdir(parents=True)
@@ -54,7 +27,7 @@ def test_edited_raw_file_stops_even_a_dry_run_with_its_old_mtime(workflow_copy):
     assert "delete it" in output and "config/sources.yaml" in output
 
 
-def test_misspelt_headline_indicator_is_named_at_start_up(workflow_copy):
+def test_misspelt_headline_indicator_is_named_at_start_up(dry_run, workflow_copy):
     config = workflow_copy / "config" / "config.yaml"
     text = config.read_text()
     assert "headline_indicator: gdhi_per_head" in text
@@ -66,7 +39,7 @@ def test_misspelt_headline_indicator_is_named_at_start_up(workflow_copy):
     assert "Known indicators" in output and "KeyError" not in output
 
 
-def test_config_syntax_error_shows_the_line(workflow_copy):
+def test_config_syntax_error_shows_the_line(dry_run, workflow_copy):
     config = workflow_copy / "config" / "config.yaml"
     lines = config.read_text().splitlines()
     number = next(i for i, line in enumerate(lines) if line.startswith("figures:")) + 2
