@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import ndtri
 
 from localineq.stats._core import Measure, _as_1d_float, _first, _prepare
 from localineq.stats._simulation import (
@@ -28,6 +27,7 @@ from localineq.stats._simulation import (
     _unit_f,
 )
 from localineq.stats.decomposition import _decompose_prepared
+from localineq.stats.noise_correction import standard_errors
 
 # ---------------------------------------------------------------------------------------------
 # measurement error
@@ -80,16 +80,8 @@ def _bounds_sd(lower: Any, upper: Any, n: int, bounds_level: float) -> np.ndarra
             f"{int(half.sum())} areas have only one of lower/upper (first at position {i}: "
             f"lower={lo[i]}, upper={hi[i]}); give both bounds or neither"
         )
-    has = ~np.isnan(lo)
-    inverted = has & (lo > hi)
-    if inverted.any():
-        i = _first(inverted)
-        raise ValueError(
-            f"lower > upper for {int(inverted.sum())} areas (first at position {i}: "
-            f"lower={lo[i]}, upper={hi[i]})"
-        )
-    z = float(ndtri(0.5 + bounds_level / 2))
-    return np.where(has, (hi - lo) / (2 * z), 0.0)
+    # The published interval's standard error, 0 (a point value) where no bounds are given.
+    return np.nan_to_num(standard_errors(lo, hi, bounds_level), nan=0.0)
 
 
 def measurement_error(
