@@ -1,216 +1,75 @@
-rule decompose_indicator:
-    """Between/within-region decomposition of one indicator, every period."""
-    input:
-        data="data/processed/indicators/{indicator}.parquet",
-        # The indicator's own weight basis on its units (prepare_indicator).
-        population="data/processed/weights/{indicator}.parquet",
-        code=package("outputs.decomposition_tables", "stats._core", "stats.decomposition", "data.weights"),
-    output:
-        "data/processed/decomposition/{indicator}.csv",
-    params:
-        measures=config["analysis"]["measures"],
-        weightings=config["analysis"]["weightings"],
-        weight_basis=lambda wildcards: config["indicators"][wildcards.indicator]["weight"],
-        noise=dict(config["analysis"].get("noise_correction", {})),
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/decompose_indicator/{indicator}.tsv"
-    log:
-        "logs/analyse/decompose_{indicator}.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/decompose_indicator.py"
-
-
-rule icc_indicator:
-    """Intraclass correlation (random-intercept model) of one indicator, every period, ITL1 and ITL3."""
-    input:
-        data="data/processed/indicators/{indicator}.parquet",
-        code=package("outputs.multilevel_tables", "stats.multilevel", "stats._core"),
-    output:
-        "data/processed/icc/{indicator}.csv",
-    params:
-        levels=["itl1", "itl3"],
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/icc_indicator/{indicator}.tsv"
-    log:
-        "logs/analyse/icc_{indicator}.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/icc_indicator.py"
-
-
-rule icc_table:
-    """All indicators' ICCs in one citable table."""
-    input:
-        tables=expand("data/processed/icc/{indicator}.csv", indicator=INDICATORS),
-        code=package(),
-    output:
-        report(
-            "results/tables/icc.csv",
-            caption="../report/icc.rst",
-            category="Tables",
-        ),
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/icc_table.tsv"
-    log:
-        "logs/analyse/icc_table.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/concat_tables.py"
-
-
-rule decomposition_table:
-    """All indicators' decompositions in one citable table."""
-    input:
-        tables=expand("data/processed/decomposition/{indicator}.csv", indicator=INDICATORS),
-        code=package(),
-    output:
-        report(
-            "results/tables/decomposition.csv",
-            caption="../report/decomposition.rst",
-            category="Tables",
-        ),
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/decomposition_table.tsv"
-    log:
-        "logs/analyse/decomposition_table.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/concat_tables.py"
-
-
 LAD_INDICATORS = [k for k, v in config["indicators"].items() if v.get("tier", "lad") == "lad"]
 UPPER_TIER_INDICATORS = [k for k in config["indicators"] if k not in LAD_INDICATORS]
+# The analysis-ready exports by tier: LAD23 indicators (LAD23 codes only) and the indicators
+# analysed on upper-tier units (UTLA23 in England), kept out of the LAD23 export.
+EXPORT_TIERS = {
+    tier: keys
+    for tier, keys in (("la", LAD_INDICATORS), ("upper_tier", UPPER_TIER_INDICATORS))
+    if keys
+}
 
 
-rule export_la_indicators:
-    """Analysis-ready table of every LAD23-level indicator (LAD23 codes only), CSV + Parquet."""
+rule indicator_tables:
+    """The all-indicator tables from the per-indicator files: decomposition and ICC (citable),
+    harmonisation log, indicator catalogue, and the analysis-ready exports (CSV + Parquet).
+    One job, since any indicator's edit rebuilds every one of them."""
     input:
-        rows=expand("data/processed/indicators/{indicator}.parquet", indicator=LAD_INDICATORS),
+        decomposition=expand("data/processed/decomposition/{indicator}.csv", indicator=INDICATORS),
+        icc=expand("data/processed/icc/{indicator}.csv", indicator=INDICATORS),
+        harmonisation=expand("data/processed/harmonisation/{indicator}.csv", indicator=INDICATORS),
+        rows=expand("data/processed/indicators/{indicator}.parquet", indicator=INDICATORS),
+        **{
+            f"{tier}_rows": expand("data/processed/indicators/{indicator}.parquet", indicator=keys)
+            for tier, keys in EXPORT_TIERS.items()
+        },
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
         cpi=raw(config["prices"]["source"]),
         code=package("data.indicators", "data.validation", "data.prices"),
     output:
-        csv="results/tables/la_indicators.csv",
-        parquet="results/tables/la_indicators.parquet",
+        decomposition=report(
+            "results/tables/decomposition.csv",
+            caption="../report/decomposition.rst",
+            category="Tables",
+        ),
+        icc=report(
+            "results/tables/icc.csv",
+            caption="../report/icc.rst",
+            category="Tables",
+        ),
+        harmonisation="results/tables/harmonisation.csv",
+        catalogue="results/tables/indicator_catalogue.csv",
+        **{f"{tier}_csv": f"results/tables/{tier}_indicators.csv" for tier in EXPORT_TIERS},
+        **{f"{tier}_parquet": f"results/tables/{tier}_indicators.parquet" for tier in EXPORT_TIERS},
     params:
         columns=raw_columns,
-        specs={k: dict(config["indicators"][k]) for k in LAD_INDICATORS},
-        units={
-            u: dict(config["units"][u]) for u in {config["indicators"][k]["unit"] for k in LAD_INDICATORS}
+        indicators=INDICATORS,
+        specs={k: dict(v) for k, v in config["indicators"].items()},
+        exports={
+            tier: {
+                "specs": {k: dict(config["indicators"][k]) for k in keys},
+                "units": {
+                    u: dict(config["units"][u]) for u in {config["indicators"][k]["unit"] for k in keys}
+                },
+                "code_set": "LAD23" if tier == "la" else "UTLA23/LAD23 unit",
+                # Money indicators get real-terms columns (LAD23 export only, as before).
+                "money": [k for k in config["prices"]["money"] if k in keys] if tier == "la" else [],
+            }
+            for tier, keys in EXPORT_TIERS.items()
         },
-        code_set="LAD23",
-        money=[k for k in config["prices"]["money"] if k in LAD_INDICATORS],
         base_year=config["prices"]["base_year"],
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
     benchmark:
-        "benchmarks/results/export_la_indicators.tsv"
+        "benchmarks/results/indicator_tables.tsv"
     log:
-        "logs/analyse/export_la_indicators.log",
+        "logs/analyse/indicator_tables.log",
     conda:
         CONDA_ENV
     script:
-        "../scripts/export_indicators.py"
-
-
-rule export_upper_tier_indicators:
-    """Indicators analysed on upper-tier units (UTLA23 in England), kept out of the LAD23 export."""
-    input:
-        rows=expand("data/processed/indicators/{indicator}.parquet", indicator=UPPER_TIER_INDICATORS),
-        hierarchy="data/processed/lad23_hierarchy.parquet",
-        upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("data.indicators", "data.validation"),
-    output:
-        csv="results/tables/upper_tier_indicators.csv",
-        parquet="results/tables/upper_tier_indicators.parquet",
-    params:
-        specs={k: dict(config["indicators"][k]) for k in UPPER_TIER_INDICATORS},
-        units={
-            u: dict(config["units"][u]) for u in {config["indicators"][k]["unit"] for k in UPPER_TIER_INDICATORS}
-        },
-        code_set="UTLA23/LAD23 unit",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/export_upper_tier_indicators.tsv"
-    log:
-        "logs/analyse/export_upper_tier_indicators.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/export_indicators.py"
-
-
-rule harmonisation_table:
-    """What harmonisation did to each indicator: renames, mergers, superseded rows."""
-    input:
-        tables=expand("data/processed/harmonisation/{indicator}.csv", indicator=INDICATORS),
-        code=package(),
-    output:
-        "results/tables/harmonisation.csv",
-    params:
-        indicators=INDICATORS,
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/harmonisation_table.tsv"
-    log:
-        "logs/analyse/harmonisation_table.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/harmonisation_table.py"
-
-
-rule indicator_catalogue:
-    """Every indicator's definition, weight basis and coverage in one table."""
-    input:
-        indicators=expand("data/processed/indicators/{indicator}.parquet", indicator=INDICATORS),
-        code=package("data.indicators"),
-    output:
-        "results/tables/indicator_catalogue.csv",
-    params:
-        specs={k: dict(v) for k, v in config["indicators"].items()},
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/indicator_catalogue.tsv"
-    log:
-        "logs/analyse/indicator_catalogue.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/indicator_catalogue.py"
+        "../scripts/indicator_tables.py"
 
 
 rule lsoa_profile_table:

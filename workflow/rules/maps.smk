@@ -2,15 +2,35 @@
 # headline indicators, LISA cluster maps and the target-status map. PNG (200 dpi) + SVG under
 # results/figures/ with stable names.
 
-rule figure_maps:
-    """Choropleth of a headline indicator and its gap-to-region map (latest period)."""
+rule draw_indicator:
+    """Every figure of one headline indicator (latest period): dot plot by region, choropleth,
+    gap-to-region map and LISA cluster map, and the indicator's slice of the export they read.
+    One job, since all of them rerun when the indicator changes."""
     input:
-        indicators=["data/processed/exports/{indicator}.csv"],
+        rows="data/processed/indicators/{indicator}.parquet",
+        # The table is rewritten whenever any indicator changes; ancient() keeps that from
+        # redrawing every indicator's figures. What this map's own rows of it depend on is
+        # declared instead (its rows and weights here, the settings below), so a change to any
+        # of them still redraws it (rule spatial_lisa).
+        lisa=ancient("results/tables/lisa_clusters.csv"),
+        weights=lambda wildcards: SPATIAL_WEIGHTS[
+            "lad" if SPECS[wildcards.indicator].get("tier", "lad") == "lad" else "upper"
+        ],
+        population="data/processed/population.parquet",
         boundaries="data/processed/lad23_map_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("outputs.maps", "outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "data.indicators", "policy.reference"),
+        code=package("data.indicators", "data.validation", "outputs.maps", "outputs.map_links", "outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "policy.reference", "stats.spatial", "outputs.spatial_tables"),
     output:
+        csv="data/processed/exports/{indicator}.csv",
+        parquet="data/processed/exports/{indicator}.parquet",
+        dotplot_png=report(
+            "results/figures/dotplot_{indicator}.png",
+            caption="../report/dotplot.rst",
+            category="Figures",
+            subcategory="{indicator}",
+        ),
+        dotplot_svg="results/figures/dotplot_{indicator}.svg",
         map_png=report(
             "results/figures/map_{indicator}.png",
             caption="../report/map.rst",
@@ -25,61 +45,34 @@ rule figure_maps:
             subcategory="{indicator}",
         ),
         gap_svg="results/figures/gap_map_{indicator}.svg",
-    wildcard_constraints:
-        indicator="|".join(HEADLINE),
-    params:
-        spec=lambda wildcards: SPECS[wildcards.indicator],
-        settings={k: FIGURES[k] for k in ("map_scheme", "map_classes")},
-        reference=dict(config.get("reference", {})),
-    benchmark:
-        "benchmarks/results/figure_maps/{indicator}.tsv"
-    log:
-        "logs/figures/maps_{indicator}.log",
-    conda:
-        CONDA_ENV
-    threads: 1
-    resources:
-        mem_mb=1500,
-        runtime=15,
-    script:
-        "../scripts/figure_maps.py"
-
-
-rule figure_lisa_map:
-    """LISA cluster map of a headline indicator (latest period), ITL1 boundaries overlaid."""
-    input:
-        # The table is rewritten whenever any indicator changes; ancient() keeps that from
-        # redrawing every LISA map. What this map's own rows of it depend on is declared
-        # instead, so a change to any of them still redraws it (rule spatial_lisa).
-        lisa=ancient("results/tables/lisa_clusters.csv"),
-        rows="data/processed/exports/{indicator}.csv",
-        weights=lambda wildcards: SPATIAL_WEIGHTS[
-            "lad" if SPECS[wildcards.indicator].get("tier", "lad") == "lad" else "upper"
-        ],
-        population="data/processed/population.parquet",
-        boundaries="data/processed/lad23_map_boundaries.gpkg",
-        hierarchy="data/processed/lad23_hierarchy.parquet",
-        upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("outputs.maps", "outputs.figures", "data.indicators", "stats.spatial", "outputs.spatial_tables", "outputs.area_tables"),
-    output:
-        png=report(
+        lisa_png=report(
             "results/figures/lisa_map_{indicator}.png",
             caption="../report/lisa_map.rst",
             category="Figures",
             subcategory="{indicator}",
         ),
-        svg="results/figures/lisa_map_{indicator}.svg",
+        lisa_svg="results/figures/lisa_map_{indicator}.svg",
     wildcard_constraints:
         indicator="|".join(HEADLINE),
     params:
         spec=lambda wildcards: SPECS[wildcards.indicator],
+        units=lambda wildcards: {
+            SPECS[wildcards.indicator]["unit"]: dict(
+                config["units"][SPECS[wildcards.indicator]["unit"]]
+            )
+        },
+        code_set=lambda wildcards: "LAD23"
+        if SPECS[wildcards.indicator].get("tier", "lad") == "lad"
+        else "UTLA23/LAD23 unit",
+        settings={k: FIGURES[k] for k in ("map_scheme", "map_classes")},
+        reference=dict(config.get("reference", {})),
         # Not read by the script: the settings behind its LISA rows, so that changing them
         # redraws the map although the table is ancient() here.
         spatial=dict(SPATIAL),
     benchmark:
-        "benchmarks/results/figure_lisa_map/{indicator}.tsv"
+        "benchmarks/results/draw_indicator/{indicator}.tsv"
     log:
-        "logs/figures/lisa_map_{indicator}.log",
+        "logs/figures/draw_{indicator}.log",
     conda:
         CONDA_ENV
     threads: 1
@@ -87,7 +80,7 @@ rule figure_lisa_map:
         mem_mb=1500,
         runtime=15,
     script:
-        "../scripts/figure_lisa_map.py"
+        "../scripts/draw_indicator.py"
 
 
 # Target status of every authority for the headline indicators (issue 12).

@@ -168,9 +168,12 @@ rule prepare_weight_bases:
         "../scripts/prepare_weight_bases.py"
 
 
-rule prepare_indicator:
+rule indicator:
     """One indicator on its units (LAD23, or UTLA23 for upper-tier series): harmonised to 2023
-    codes, coverage made explicit, weights attached, validated."""
+    codes, coverage made explicit, weights attached, validated; then its between/within-region
+    decomposition and its intraclass correlations, every period. One job for the three steps
+    (each about a second, mostly process start-up); editing one indicator reruns its own job
+    and the all-indicator outputs only."""
     input:
         raw=indicator_source,
         hierarchy="data/processed/lad23_hierarchy.parquet",
@@ -179,11 +182,13 @@ rule prepare_indicator:
         old_population="data/processed/old_area_population.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
         weight_bases="data/processed/weight_bases.parquet",
-        code=package("data.readers", "data.lookups", "data.codes", "data.geography", "data.harmonise", "data.indicators", "data.weights", "data.validation"),
+        code=package("data.readers", "data.lookups", "data.codes", "data.geography", "data.harmonise", "data.indicators", "data.weights", "data.validation", "outputs.decomposition_tables", "stats._core", "stats.decomposition", "outputs.multilevel_tables", "stats.multilevel"),
     output:
         rows="data/processed/indicators/{indicator}.parquet",
         weights="data/processed/weights/{indicator}.parquet",
         report="data/processed/harmonisation/{indicator}.csv",
+        decomposition="data/processed/decomposition/{indicator}.csv",
+        icc="data/processed/icc/{indicator}.csv",
     params:
         columns=raw_columns,
         spec=lambda wildcards: dict(config["indicators"][wildcards.indicator]),
@@ -195,18 +200,22 @@ rule prepare_indicator:
                 config["units"][config["indicators"][wildcards.indicator]["unit"]]
             )
         },
+        measures=config["analysis"]["measures"],
+        weightings=config["analysis"]["weightings"],
+        noise=dict(config["analysis"].get("noise_correction", {})),
+        levels=["itl1", "itl3"],
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
     benchmark:
-        "benchmarks/results/prepare_indicator/{indicator}.tsv"
+        "benchmarks/results/indicator/{indicator}.tsv"
     log:
-        "logs/prepare/indicator_{indicator}.log",
+        "logs/indicator/{indicator}.log",
     conda:
         CONDA_ENV
     script:
-        "../scripts/prepare_indicator.py"
+        "../scripts/indicator.py"
 
 
 rule prepare_lsoa_deprivation:

@@ -48,36 +48,40 @@ NOTEBOOK_INPUTS = {
 }
 
 
-rule execute_notebook:
-    """Execute a narrative notebook into results/notebooks (ipynb + HTML), no error outputs."""
+rule notebooks:
+    """Execute the narrative notebooks into results/notebooks (ipynb + HTML), no error outputs.
+    One job (each notebook in a fresh kernel): they only read results, all of which change
+    together when an indicator does."""
     input:
-        notebook="notebooks/{notebook}.ipynb",
-        data=lambda wildcards: NOTEBOOK_INPUTS.get(wildcards.notebook, []),
+        notebooks=expand("notebooks/{notebook}.ipynb", notebook=NOTEBOOKS),
+        data=sorted({path for name in NOTEBOOKS for path in NOTEBOOK_INPUTS.get(name, [])}),
         code=package("outputs.notebooks", "outputs.figures", "outputs.maps", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
         template=NOTEBOOK_TEMPLATE,
     output:
-        ipynb="results/notebooks/{notebook}.ipynb",
-        html=report(
-            "results/notebooks/{notebook}.html",
-            caption="../report/notebook.rst",
-            category="Notebooks",
-        ),
+        **{f"{name}_ipynb": f"results/notebooks/{name}.ipynb" for name in NOTEBOOKS},
+        **{
+            f"{name}_html": report(
+                f"results/notebooks/{name}.html",
+                caption="../report/notebook.rst",
+                category="Notebooks",
+            )
+            for name in NOTEBOOKS
+        },
     params:
-        parameters=lambda wildcards: NOTEBOOK_PARAMETERS.get(wildcards.notebook, {}),
-    wildcard_constraints:
-        notebook="|".join(NOTEBOOKS),
+        names=NOTEBOOKS,
+        parameters={name: NOTEBOOK_PARAMETERS.get(name, {}) for name in NOTEBOOKS},
     benchmark:
-        "benchmarks/results/execute_notebook/{notebook}.tsv"
+        "benchmarks/results/notebooks.tsv"
     log:
-        "logs/report/notebook_{notebook}.log",
+        "logs/report/notebooks.log",
     conda:
         CONDA_ENV
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=20,
+        runtime=30,
     script:
-        "../scripts/execute_notebook.py"
+        "../scripts/execute_notebooks.py"
 
 
 # What the citation names besides the version: the commit the results are built from ("unknown"
@@ -149,15 +153,17 @@ REPORT_TABLE_FILES = [
 REPORT_SETTINGS = {key: value for key, value in config.items() if key not in ("mirror", "sources")}
 
 
-rule report_html:
-    """The citable HTML report: question, sources, method, findings with figures, limitations."""
+rule report:
+    """The citable HTML report (question, sources, method, findings with figures, limitations)
+    and the same report as one file to email or archive (figures embedded, no local links).
+    One job: both pages read the same inputs and settings."""
     input:
         **REPORT_INPUTS,
     output:
         html="results/report/index.html",
+        standalone="results/report/localineq-report.html",
     params:
         tables=REPORT_TABLE_FILES,
-        standalone=False,
         settings=REPORT_SETTINGS,
         commit=BUILD_COMMIT,
     threads: 1
@@ -165,34 +171,9 @@ rule report_html:
         mem_mb=1000,
         runtime=10,
     benchmark:
-        "benchmarks/results/report_html.tsv"
+        "benchmarks/results/report.tsv"
     log:
-        "logs/report/report_html.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/report_html.py"
-
-
-rule report_standalone:
-    """The same report as one file to email or archive: figures embedded, no local links."""
-    input:
-        **REPORT_INPUTS,
-    output:
-        html="results/report/localineq-report.html",
-    params:
-        tables=REPORT_TABLE_FILES,
-        standalone=True,
-        settings=REPORT_SETTINGS,
-        commit=BUILD_COMMIT,
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/report_standalone.tsv"
-    log:
-        "logs/report/report_standalone.log",
+        "logs/report/report.log",
     conda:
         CONDA_ENV
     script:

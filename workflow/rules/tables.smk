@@ -13,113 +13,29 @@ RESULT_TABLES = {
 }
 
 
-# Indicators drawn on their own (maps, dot plots). Each gets its own slice of the export, so
-# that editing one indicator reruns only its own figures, not every indicator's.
-DRAWN = sorted(set(HEADLINE) | {FIGURES["headline_indicator"]})
-
-
-rule export_drawn_indicator:
-    """One drawn indicator's rows of the analysis-ready export (same rows and format)."""
+rule across_indicators:
+    """Tables and figures comparing indicators: uncertainty of each latest decomposition (BCa
+    intervals, measurement-error sensitivity, permutation p-values), the localisation profile
+    (Theil T split over ITL1 → ITL2 → ITL3 → LA), the decomposition summary (CSV / Markdown /
+    LaTeX), masked and best/worst LAs; figures of between/within shares, of the within-region
+    share over time and of the localisation profile. One job: all of them rerun whenever any
+    indicator changes."""
     input:
-        rows=["data/processed/indicators/{indicator}.parquet"],
-        hierarchy="data/processed/lad23_hierarchy.parquet",
-        upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("data.indicators", "data.validation"),
-    output:
-        csv="data/processed/exports/{indicator}.csv",
-        parquet="data/processed/exports/{indicator}.parquet",
-    wildcard_constraints:
-        indicator="|".join(DRAWN),
-    params:
-        specs=lambda wildcards: {wildcards.indicator: SPECS[wildcards.indicator]},
-        units=lambda wildcards: {
-            SPECS[wildcards.indicator]["unit"]: dict(
-                config["units"][SPECS[wildcards.indicator]["unit"]]
-            )
-        },
-        code_set=lambda wildcards: "LAD23"
-        if SPECS[wildcards.indicator].get("tier", "lad") == "lad"
-        else "UTLA23/LAD23 unit",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/export_drawn_indicator/{indicator}.tsv"
-    log:
-        "logs/tables/export_{indicator}.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/export_indicators.py"
-
-
-rule decomposition_uncertainty:
-    """BCa bootstrap intervals, measurement-error sensitivity and permutation p-values of each indicator's latest decomposition."""
-    input:
+        decomposition="results/tables/decomposition.csv",
         indicators=INDICATOR_TABLES,
-        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.uncertainty_tables", "outputs.profile_tables", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition"),
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.uncertainty_tables", "outputs.profile_tables", "outputs.figures", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition", "policy.reference", "policy.compare"),
     output:
-        report(
+        uncertainty=report(
             "results/tables/decomposition_uncertainty.csv",
             caption="../report/decomposition_uncertainty.rst",
             category="Tables",
         ),
-    params:
-        specs=SPECS,
-        measures=[FIGURES["measure"]],
-        settings=dict(FIGURES["uncertainty"]),
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/decomposition_uncertainty.tsv"
-    log:
-        "logs/tables/decomposition_uncertainty.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/table_uncertainty.py"
-
-
-rule profile_table:
-    """Localisation profile: Theil T split over ITL1 → ITL2 → ITL3 → LA (latest period)."""
-    input:
-        indicators=INDICATOR_TABLES,
-        hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "stats._core", "stats.decomposition"),
-    output:
-        report(
+        profile=report(
             "results/tables/profile.csv",
             caption="../report/profile_table.rst",
             category="Tables",
         ),
-    params:
-        specs=SPECS,
-        measure=FIGURES["measure"],
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/profile_table.tsv"
-    log:
-        "logs/tables/profile_table.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/table_profile.py"
-
-
-rule result_tables:
-    """Decomposition summary (CSV/Markdown/LaTeX), masked LAs and best/worst LAs."""
-    input:
-        decomposition="results/tables/decomposition.csv",
-        uncertainty="results/tables/decomposition_uncertainty.csv",
-        indicators=INDICATOR_TABLES,
-        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "policy.reference", "policy.compare"),
-    output:
         summary_csv=report(
             RESULT_TABLES["summary_csv"], caption="../report/summary.rst", category="Tables"
         ),
@@ -135,21 +51,44 @@ rule result_tables:
             category="Tables",
         ),
         top_bottom_md=RESULT_TABLES["top_bottom_md"],
+        shares_png=report(
+            "results/figures/between_within_shares.png",
+            caption="../report/between_within_shares.rst",
+            category="Figures",
+            subcategory="Across indicators",
+        ),
+        shares_svg="results/figures/between_within_shares.svg",
+        trend_png=report(
+            "results/figures/within_share_trend.png",
+            caption="../report/within_share_trend.rst",
+            category="Figures",
+            subcategory="Across indicators",
+        ),
+        trend_svg="results/figures/within_share_trend.svg",
+        profile_png=report(
+            "results/figures/localisation_profile.png",
+            caption="../report/localisation_profile.rst",
+            category="Figures",
+            subcategory="Across indicators",
+        ),
+        profile_svg="results/figures/localisation_profile.svg",
     params:
         specs=SPECS,
         measure=FIGURES["measure"],
+        uncertainty=dict(FIGURES["uncertainty"]),
         top_n=FIGURES["top_n"],
         reference=dict(config.get("reference", {})),
         persistence_periods=config.get("masked", {}).get("persistence_periods", 5),
+        result_tables=list(RESULT_TABLES),
     threads: 1
     resources:
         mem_mb=1000,
-        runtime=10,
+        runtime=15,
     benchmark:
-        "benchmarks/results/result_tables.tsv"
+        "benchmarks/results/across_indicators.tsv"
     log:
-        "logs/tables/result_tables.log",
+        "logs/tables/across_indicators.log",
     conda:
         CONDA_ENV
     script:
-        "../scripts/table_results.py"
+        "../scripts/across_indicators.py"

@@ -1,5 +1,5 @@
-"""Snakemake adapter: render results/report/index.html, or the self-contained report, from
-results tables and figures (``params.standalone``: embed figures, link no local files)."""
+"""Snakemake adapter: render results/report/index.html and the self-contained report
+(figures embedded, no local files linked) from results tables and figures."""
 
 import logging
 
@@ -51,15 +51,15 @@ def main(smk) -> None:
             "neighbourhood_noise": read_csv(smk.input.neighbourhood_noise),
         },
     )
-    if smk.params.standalone:
-        page = build_standalone_report(inputs, ".")
-        outside = local_references(page)
-        if outside:
-            raise ValueError(f"self-contained report still references files or hosts: {outside}")
-    else:
-        page = build_report(inputs, report_path=smk.output.html)
+    page = build_report(inputs, report_path=smk.output.html)
     write_report(page, smk.output.html)
     logging.info("wrote %s (%d characters)", smk.output.html, len(page))
+    page = build_standalone_report(inputs, ".")
+    outside = local_references(page)
+    if outside:
+        raise ValueError(f"self-contained report still references files or hosts: {outside}")
+    write_report(page, smk.output.standalone)
+    logging.info("wrote %s (%d characters)", smk.output.standalone, len(page))
 
 
 if __name__ == "__main__":

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.patches import Patch, Rectangle
 
 from localineq.data.readers import parse_period
-from localineq.outputs.figures import add_source_note
 from localineq.outputs.report_base import ReportState, table_context
 from localineq.policy.ambition import IFG_COUNTS, mission_class, mission_counts
 from localineq.policy.scorecard import default_basis, is_sensitivity, mission_sentences
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
 
 __all__ = [
     "TEST_LABELS",
@@ -122,6 +122,13 @@ def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = Non
             lines.append(("header", key[0], key[1]))
         lines.append(key)
     n = len(lines)
+    # Drawing libraries only here: the report reads this module's text helpers and need not
+    # start matplotlib (about half a second).
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch, Rectangle
+
+    from localineq.outputs.figures import add_source_note
+
     fig, ax = plt.subplots(figsize=(11.5, 0.3 * n + 1.2))
     ax.set_xlim(-1.6, 2.5)
     ax.set_ylim(n, -1.0)

@@ -1,9 +1,10 @@
 r"""Permutation test of the between-group component: how often would randomly relabelled
 regions show as much between-region inequality as the real ones?
 
-Uses a compiled Fisher-Yates kernel (numba) drawing from numpy's SFC64 stream; see
-:func:`permutation_test` for the exact scheme and :mod:`localineq.stats._simulation` for the
-shared seeding contract.
+Fisher-Yates draws from numpy's SFC64 stream: a compiled kernel (numba,
+:mod:`localineq.stats._permutation_kernel`) for large samples, a pure-Python loop over the same
+random words for small ones, giving the same draws bit for bit; see :func:`permutation_test`
+for the exact scheme and :mod:`localineq.stats._simulation` for the shared seeding contract.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -31,131 +31,105 @@ from localineq.stats.decomposition import _decompose_prepared
 _MASK32 = np.uint64(0xFFFFFFFF)
 _TWO32 = np.uint64(2**32)
 
-# SFC64 generator state as carried through the kernel: (a, b, c, counter, spare, has_spare),
-# where spare is the unused high half of the last 64-bit output.
-_Rng = tuple[np.uint64, np.uint64, np.uint64, np.uint64, np.uint64, bool]
+#: From this many units on, the numba kernel draws the permutations; below, the Python loop
+#: (same words, same steps, same sums). The kernel costs ~1 s per process before its first
+#: draw (importing numba, loading the cached machine code; 3-4 s of compiling in a fresh
+#: environment), the loop ~0.25 us per Fisher-Yates step: at the pipeline's 361 areas and
+#: 999 permutations the loop takes ~0.1 s a test, at 35,000 units it would take ~9 s against
+#: the kernel's 0.15 s (benchmarks/bench_inference.py).
+NUMBA_MIN_UNITS = 2_000
 
 
-@numba.njit(inline="always")
-def _sfc64_next(
-    a: np.uint64, b: np.uint64, c: np.uint64, w: np.uint64
-) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64, np.uint64]:  # pragma: no cover
-    """One step of numpy's SFC64 (``sfc64_next`` in ``numpy/random/src/sfc64/sfc64.h``):
-    returns ``(output, a, b, c, counter)``."""
-    tmp = a + b + w
-    return (
-        tmp,
-        b ^ (b >> np.uint64(11)),
-        c + (c << np.uint64(3)),
-        ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp,
-        w + np.uint64(1),
-    )
+def _lemire_indices(bits: np.random.SFC64, bounds: np.ndarray) -> np.ndarray:
+    """Uniform integers on ``{0..s-1}`` for each bound ``s`` of ``bounds`` (uint64,
+    ``1 <= s < 2**32``), in order, from the 32-bit words of ``bits``'s stream (each 64-bit
+    output split in two, low half first), by Lemire's multiply-and-reject: ``m = x s`` for a
+    word ``x``; while ``m mod 2**32 < (2**32 - s) mod s`` take the next word; return
+    ``floor(m / 2**32)``. The same words and the same rule as the kernel's ``_below``.
 
-
-@numba.njit(cache=True, nogil=True)
-def _sfc64_fill(state: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Next ``out.size`` outputs of SFC64 from ``state = [a, b, c, counter]`` (the array in
-    ``numpy.random.SFC64().state["state"]["state"]``), advancing ``state``. Only for the tests,
-    which check that :func:`_sfc64_next` reproduces ``numpy.random.SFC64.random_raw``."""
-    a, b, c, w = state[0], state[1], state[2], state[3]
-    for i in range(out.size):
-        out[i], a, b, c, w = _sfc64_next(a, b, c, w)
-    state[0], state[1], state[2], state[3] = a, b, c, w
-
-
-@numba.njit(inline="always")
-def _next32(st: _Rng) -> tuple[np.uint64, _Rng]:  # pragma: no cover - compiled
-    """Next 32-bit word of the stream: the low half of a fresh SFC64 output, then its high
-    half."""
-    a, b, c, w, spare, has = st
-    if has:
-        return spare, (a, b, c, w, spare, False)
-    x, a, b, c, w = _sfc64_next(a, b, c, w)
-    return x & _MASK32, (a, b, c, w, x >> np.uint64(32), True)
-
-
-@numba.njit(inline="always")
-def _below(s: np.uint64, st: _Rng) -> tuple[np.int64, _Rng]:  # pragma: no cover - compiled
-    """Uniform integer on ``{0..s-1}`` (``1 <= s < 2**32``), exactly, by Lemire's
-    multiply-and-reject: ``m = x s`` for a 32-bit word ``x``; while ``m mod 2**32`` is below
-    ``2**32 mod s`` take the next word; return ``floor(m / 2**32)``."""
-    x, st = _next32(st)
-    m = x * s
-    if (m & _MASK32) < s:  # rare (probability s / 2**32): only then can a word be rejected
-        t = (_TWO32 - s) % s
-        while (m & _MASK32) < t:
-            x, st = _next32(st)
-            m = x * s
-    return np.int64(m >> np.uint64(32)), st
-
-
-@numba.njit(cache=True, nogil=True)
-def _shuffle_sums(
-    y: np.ndarray, starts: np.ndarray, sizes: np.ndarray, state: np.ndarray, Y: np.ndarray
-) -> None:  # pragma: no cover - compiled; exercised through permutation_test
-    """Group-block sums of ``Y.shape[0]`` random permutations of ``y`` into ``Y``.
-
-    Scheme, per row: Fisher–Yates on a working copy of the values made once per chunk (each
-    row continues from the previous row's arrangement), for positions ``i`` from ``n - 1``
-    down to the end of the first group block, swapping position ``i`` with ``j`` uniform on
-    ``{0..i}`` (:func:`_below`). Position ``i`` is final after its step, so its value is
-    added to its block's sum at once; steps inside the first block are skipped (they would
-    only reorder that block, whose sum is that of the values left there). Whatever the
-    current arrangement, these steps fill positions ``n - 1, n - 2, ...`` with a uniformly
-    random ordered selection of the values, so each row assigns values to groups by a
-    uniform random relabelling, independent of the other rows (which use later words).
-
-    Randomness: numpy's SFC64 stream from ``state = [a, b, c, counter]``, each 64-bit output
-    split into two 32-bit words, low half first, consumed in order. Needs ``n < 2**32``.
+    Vectorised: every step is first given the next unused word; where a step would reject
+    (probability below ``s / 2**32``: rare), it takes the following words one by one and
+    every later step moves along by as many.
     """
-    a = y.copy()
-    st = (state[0], state[1], state[2], state[3], np.uint64(0), False)
-    for r in range(Y.shape[0]):
-        for g in range(starts.size - 1, 0, -1):
-            acc = 0.0
-            for i in range(starts[g] + sizes[g] - 1, starts[g] - 1, -1):
-                j, st = _below(np.uint64(i + 1), st)
-                v = a[j]
-                a[j] = a[i]
-                a[i] = v
-                acc += v
-            Y[r, g] = acc
-        Y[r, 0] = a[: sizes[0]].sum()
+    total = bounds.size
+    limits = (_TWO32 - bounds) % bounds
+
+    def more(count: int) -> np.ndarray:
+        raw = bits.random_raw((count + 1) // 2)
+        words = np.empty(raw.size * 2, dtype=np.uint64)
+        words[0::2] = raw & _MASK32
+        words[1::2] = raw >> np.uint64(32)
+        return words
+
+    words = more(total)
+    out = np.empty(total, dtype=np.int64)
+    start = shift = 0  # next step to assign; words consumed beyond one per step so far
+    while start < total:
+        if words.size < total + shift:
+            words = np.concatenate([words, more(total + shift - words.size + 64)])
+        m = words[start + shift : total + shift] * bounds[start:]
+        rejected = (m & _MASK32) < limits[start:]
+        if not rejected.any():
+            out[start:] = (m >> np.uint64(32)).astype(np.int64)
+            break
+        k = int(np.argmax(rejected))
+        out[start : start + k] = (m[:k] >> np.uint64(32)).astype(np.int64)
+        step, position = start + k, start + k + shift
+        while True:
+            position += 1
+            shift += 1
+            if words.size <= position:
+                words = np.concatenate([words, more(64)])
+            product = words[position] * bounds[step]
+            if (product & _MASK32) >= limits[step]:
+                break
+        out[step] = int(product >> np.uint64(32))
+        start = step + 1
+    return out
 
 
-@numba.njit(cache=True, nogil=True)
-def _shuffle_pair_sums(
-    y: np.ndarray,
-    w: np.ndarray,
+def _python_shuffle_sums(
+    bits: np.random.SFC64,
+    moving: list[np.ndarray],
     starts: np.ndarray,
     sizes: np.ndarray,
-    state: np.ndarray,
-    Y: np.ndarray,
-    V: np.ndarray,
-) -> None:  # pragma: no cover - compiled; exercised through permutation_test
-    """As :func:`_shuffle_sums`, moving ``(w, y)`` pairs together; sums into ``V``, ``Y``.
-    (A separate function: a run-time ``weighted`` branch in one kernel halved its speed.)"""
-    a = y.copy()
-    b = w.copy()
-    st = (state[0], state[1], state[2], state[3], np.uint64(0), False)
-    for r in range(Y.shape[0]):
-        for g in range(starts.size - 1, 0, -1):
-            acc = 0.0
-            accw = 0.0
-            for i in range(starts[g] + sizes[g] - 1, starts[g] - 1, -1):
-                j, st = _below(np.uint64(i + 1), st)
-                v = a[j]
-                a[j] = a[i]
-                a[i] = v
+    sums: list[np.ndarray],
+) -> None:
+    """The kernels' scheme (``_shuffle_sums``, ``_shuffle_pair_sums``) in Python: the same
+    Fisher–Yates steps from the same words, the same sums added in the same order, so the
+    results are equal bit for bit. ``moving`` holds the arrays that move together (values, or
+    values and weights); ``sums[q][r, g]`` receives array ``q``'s sum over block ``g`` after
+    row ``r``."""
+    n, first = int(moving[0].size), int(sizes[0])
+    rows = sums[0].shape[0]
+    steps = np.tile(np.arange(n, first, -1, dtype=np.uint64), rows)
+    js = _lemire_indices(bits, steps).tolist()
+    arrays = [a.tolist() for a in moving]
+    blocks = [(g, int(starts[g]), int(sizes[g])) for g in range(starts.size - 1, 0, -1)]
+    out = [[[0.0] * starts.size for _ in range(rows)] for _ in arrays]
+    p = 0
+    for r in range(rows):
+        for g, start, size in blocks:
+            stop = p + size
+            block = js[p:stop]
+            p = stop
+            for a, row in zip(arrays, out, strict=True):
+                acc = 0.0
+                i = start + size - 1
+                for j in block:
+                    v = a[j]
+                    a[j] = a[i]
+                    a[i] = v
+                    acc += v
+                    i -= 1
+                row[r][g] = acc
+        for a, row in zip(arrays, out, strict=True):
+            acc = 0.0  # left to right, as numba's ndarray.sum (not pairwise like numpy's)
+            for v in a[:first]:
                 acc += v
-                v = b[j]
-                b[j] = b[i]
-                b[i] = v
-                accw += v
-            Y[r, g] = acc
-            V[r, g] = accw
-        Y[r, 0] = a[: sizes[0]].sum()
-        V[r, 0] = b[: sizes[0]].sum()
+            row[r][0] = acc
+    for target, row in zip(sums, out, strict=True):
+        target[:] = row
 
 
 def _permute_chunk(
@@ -169,7 +143,15 @@ def _permute_chunk(
 ) -> None:
     """Fill ``Y`` (and ``V`` if ``w`` is given) with the group-block sums of ``Y.shape[0]``
     random permutations drawn from ``numpy.random.SFC64(child)``'s stream (see
-    :func:`_shuffle_sums`)."""
+    ``_shuffle_sums``): by the numba kernel from :data:`NUMBA_MIN_UNITS` units on, by the
+    same steps in Python below."""
+    if y.size < NUMBA_MIN_UNITS:
+        moving = [y] if w is None else [y, w]
+        sums = [Y] if w is None else [Y, V]
+        _python_shuffle_sums(np.random.SFC64(child), moving, starts, sizes, sums)
+        return
+    from localineq.stats._permutation_kernel import _shuffle_pair_sums, _shuffle_sums
+
     state = np.random.SFC64(child).state["state"]["state"].astype(np.uint64)
     if w is None:
         _shuffle_sums(y, starts, sizes, state, Y)
