@@ -14,6 +14,9 @@ Usage (from the repository root, in the project's environment)::
    pipeline job's does.
 3. **No-op run**: the same ``snakemake`` command again with nothing to do (median of
    ``--noop-runs`` runs).
+3b. **One-indicator rebuild**: the same command with one indicator's title edited (a
+   ``--configfile`` overlay; ``--edit-indicator``, default the headline indicator, whose
+   figures rerun too): the work a user's edit of one indicator costs.
 4. **Snakemake's own floors**, measured in the same environment so the two goals can be read
    against what no workflow can go below: a one-rule workflow's no-op run (Snakemake's
    start-up, plugin discovery and parameter check; median of ``--noop-runs``), and a cold run
@@ -23,8 +26,8 @@ Usage (from the repository root, in the project's environment)::
 
 It then reads every rule's ``benchmark:`` file (``benchmarks/results/``, written by
 Snakemake) and prints the ratios cold/floor, the top rules by wall time and the largest peak
-resident memory (``max_rss``) of any job. Goals (issue 14): cold/floor ≤ 3, no-op ≤ 2 s,
-peak RSS ≤ 1 GB per job. The load average before and after is printed because the machine may
+resident memory (``max_rss``) of any job. Goals (issue 22): cold/floor ≤ 15, one-indicator
+rebuild/floor ≤ 6, no-op within 0.5 s of the one-rule no-op, peak RSS ≤ 1 GB per job. The load average before and after is printed because the machine may
 be shared: compare ratios from one sitting, not seconds across days.
 """
 
@@ -43,8 +46,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-GOAL_RATIO = 3.0
-GOAL_NOOP_S = 2.0
+# Goals (issue 22): cold ≤ 15 × the raw-parse floor, a one-indicator rebuild ≤ 6 × it, a no-op
+# within 0.5 s of Snakemake's own one-rule no-op, every job ≤ 1 GB.
+GOAL_RATIO = 15.0
+GOAL_REBUILD_RATIO = 6.0
+GOAL_NOOP_OVER_S = 0.5
 GOAL_RSS_MB = 1024.0
 
 
@@ -180,6 +186,29 @@ def read_benchmarks(root: Path) -> list[dict[str, object]]:
     return rows
 
 
+def one_indicator_rebuild(
+    snakemake: list[str], clone: Path, env: dict[str, str], args: argparse.Namespace
+) -> tuple[float, int, str]:
+    """Wall seconds and job count of the run after one indicator's title is edited (a
+    ``--configfile`` overlay, the way tests/test_pipeline.py edits it)."""
+    import yaml
+
+    with open(clone / "config" / "config.yaml", encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    edited = args.edit_indicator or config["figures"]["headline_indicator"]
+    overlay = clone.parent / "edit.yaml"
+    overlay.write_text(
+        yaml.safe_dump({"indicators": {edited: {"title": "An edited title"}}}), encoding="utf-8"
+    )
+    wall, _, _ = run([*snakemake, "--configfile", str(overlay)], clone, env)
+    # Jobs the edit reran: their benchmark files are newer than the overlay.
+    since = overlay.stat().st_mtime
+    rerun = [
+        p for p in (clone / "benchmarks" / "results").rglob("*.tsv") if p.stat().st_mtime > since
+    ]
+    return wall, len(rerun), edited
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", default=str(REPO.parent / "shared" / "mirror"))
@@ -187,6 +216,9 @@ def main() -> None:
     parser.add_argument("--noop-runs", type=int, default=3)
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--keep", action="store_true", help="keep the temporary clone")
+    parser.add_argument(
+        "--edit-indicator", help="indicator whose title the rebuild edits (default: headline)"
+    )
     parser.add_argument("--floor-only", metavar="ROOT", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -224,7 +256,11 @@ def main() -> None:
     noops = [run(snakemake, clone, env)[0] for _ in range(args.noop_runs)]
     noop = statistics.median(noops)
     print(f"no-op run:       {noop:8.2f} s  (median of {' '.join(f'{x:.2f}' for x in noops)})")
-    jobs = read_benchmarks(clone)
+    jobs = read_benchmarks(clone)  # before the rebuild overwrites its jobs' files
+    rebuild, rebuild_jobs, edited = one_indicator_rebuild(snakemake, clone, env, args)
+    print(
+        f"rebuild:         {rebuild:8.1f} s  ({rebuild_jobs} jobs after editing {edited}'s title)"
+    )
     start_cold, start_cpu, start_noops = startup_floors(len(jobs), args.cores, args.noop_runs, env)
     start_noop = statistics.median(start_noops)
     print(
@@ -262,17 +298,30 @@ def main() -> None:
         f"  start-up floor / floor = {start_cold:.1f} / {floor:.1f} = {start_cold / floor:.2f}"
         f"  (what {len(jobs)} jobs cost before doing any work)"
     )
-    print(f"  no-op        = {noop:.2f} s  (goal ≤ {GOAL_NOOP_S:g} s)")
+    rebuild_ratio = rebuild / floor
     print(
-        f"  no-op minus Snakemake's one-rule no-op = {noop - start_noop:.2f} s"
-        "  (this workflow's own share: parsing, config check, DAG)"
+        f"  rebuild / floor = {rebuild:.1f} / {floor:.1f} = {rebuild_ratio:.2f}"
+        f"  ({rebuild_jobs} jobs; goal ≤ {GOAL_REBUILD_RATIO:g})"
     )
+    noop_over = noop - start_noop
+    print(f"  no-op        = {noop:.2f} s")
+    print(
+        f"  no-op minus Snakemake's one-rule no-op = {noop_over:.2f} s"
+        f"  (this workflow's own share: parsing, config check, DAG; goal ≤ {GOAL_NOOP_OVER_S:g} s)"
+    )
+    print(f"  jobs         = {len(jobs)} in the cold run")
     if peak:
         print(
             f"  peak RSS     = {peak['max_rss']:.0f} MB in {peak['job']}"
             f"  (goal ≤ {GOAL_RSS_MB:.0f} MB)"
         )
-    met = ratio <= GOAL_RATIO and noop <= GOAL_NOOP_S and peak and peak["max_rss"] <= GOAL_RSS_MB
+    met = (
+        ratio <= GOAL_RATIO
+        and rebuild_ratio <= GOAL_REBUILD_RATIO
+        and noop_over <= GOAL_NOOP_OVER_S
+        and peak
+        and peak["max_rss"] <= GOAL_RSS_MB
+    )
     print(f"  goals {'met' if met else 'NOT met'}")
     if args.keep:
         print(f"kept {clone}")
