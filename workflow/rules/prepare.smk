@@ -172,6 +172,7 @@ rule prepare_indicator:
     """One indicator on its units (LAD23, or UTLA23 for upper-tier series): harmonised to 2023
     codes, coverage made explicit, weights attached, validated."""
     input:
+        unpack(nation_sources),
         raw=indicator_source,
         hierarchy="data/processed/lad23_hierarchy.parquet",
         changes=raw(config["harmonisation"]["changes"]),
@@ -179,7 +180,7 @@ rule prepare_indicator:
         old_population="data/processed/old_area_population.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
         weight_bases="data/processed/weight_bases.parquet",
-        code=package("data.readers", "data.lookups", "data.codes", "data.geography", "data.harmonise", "data.indicators", "data.weights", "data.validation"),
+        code=package("data.readers", "data.lookups", "data.codes", "data.geography", "data.harmonise", "data.indicators", "data.weights", "data.validation", "data.nations"),
     output:
         rows="data/processed/indicators/{indicator}.parquet",
         weights="data/processed/weights/{indicator}.parquet",
