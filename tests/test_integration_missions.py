@@ -26,6 +26,7 @@ from localineq.data.lookups import (
     read_itl_lookup,
     read_ltla_lookup,
 )
+from localineq.data.nations import fold_nation_rows
 from localineq.data.readers import read_els_csv, read_mye2_persons, read_population_table6
 from localineq.data.regions import published_region_rows
 from localineq.data.validation import unit_ranges
@@ -89,16 +90,26 @@ def tables(mirror):
         ],
         ignore_index=True,
     )
-    old = read_iod_population(source_path(mirror, "imd2019_file6"))
-    rules = change_rules(changes, hierarchy["area_code"], 2023, ltla_lookup=ltla)
+    old = read_iod_population(source_path(mirror, "imd2019_file6"), changes=changes)
+    rules = change_rules(
+        changes,
+        hierarchy["area_code"],
+        2023,
+        ltla_lookup=ltla,
+        recodes=dict(CONFIG["harmonisation"]["recodes"]),
+    )
     upper_tier = lad23_to_upper_tier(hierarchy, ltla, changes)
     rows, tidy = {}, {}
     for key in MISSION_INDICATORS:
         spec = CONFIG["indicators"][key]
         if spec["source"] not in tidy:
             tidy[spec["source"]] = read_els_csv(source_path(mirror, spec["source"]), spec["source"])
+        table = tidy[spec["source"]]
+        for nation, extra in sorted((spec.get("nation_sources") or {}).items()):
+            nation_file = read_els_csv(source_path(mirror, extra["source"]), extra["source"])
+            table, _fold = fold_nation_rows(table, nation_file, key, spec, nation, extra)
         rows[key], _w, _r = build_indicator(
-            tidy[spec["source"]],
+            table,
             key,
             spec,
             hierarchy,
@@ -130,6 +141,10 @@ def _published_vs_aggregate(frames, tidy, key):
         ons.get((g, p)) for g, p in zip(regions["gss"], regions["period"], strict=True)
     ]
     both = regions.dropna(subset=["published", "value"]).copy()
+    # A nation's districts from its own file (NISRA) are on that file's survey, not on the
+    # main file's N92 row: measured apart (test_northern_ireland_...).
+    for nation in spec.get("nation_sources") or {}:
+        both = both[~both["gss"].str.startswith(nation)]
     both["pct_difference"] = 100 * (both["value"] / both["published"] - 1)
     return both
 
@@ -268,3 +283,62 @@ def test_gva_per_hour_gap_widens_on_published_rows(tables, mirror):
     assert new_row[cols[1]] > new_row[cols[0]]
     assert new_row["regional_source"] == "published ITL1 rows"
     assert new_row["aggregate_vs_published_pct"] < -10  # London's aggregate far below ONS
+
+
+def test_northern_ireland_districts_join_employment_and_level_3(tables, mirror):
+    """Issue 19: NI's 11 districts come from NISRA's files, on the GB file's periods; the
+    region's own row stays the GB file's (APS), so regions are compared alike."""
+    frames, _ = tables
+    lad = frames["lad"]
+    for key, periods in (
+        ("employment_rate", {"2023-01-01/P1Y"}),
+        ("level3_qualifications", {"2022-01-01/P1Y", "2023-01-01/P1Y"}),
+    ):
+        ni = lad[(lad["indicator"] == key) & lad["area_code"].str.startswith("N09")]
+        with_value = ni.dropna(subset=["value"])
+        assert with_value["area_code"].nunique() == 11, key
+        assert set(with_value["period"]) == periods, key
+        # the aggregate of the districts reproduces NISRA's own N92 row, not the APS row
+        spec = CONFIG["indicators"][key]
+        extra = spec["nation_sources"]["N"]
+        nisra = read_els_csv(source_path(mirror, extra["source"]), "ni")
+        own = (nisra["area_code"] == "N92000002") & (nisra["indicator"] == extra["indicator"])
+        nisra = nisra[own].set_index("period")["value"]
+        agg = regional_panel(indicator_panel(lad, key))
+        agg = agg[agg["area_code"] == "TLN"].dropna(subset=["value"]).set_index("period")
+        for period in periods:
+            assert abs(agg.loc[period, "value"] / nisra[period] - 1) < 0.01, (key, period)
+
+
+def test_uk_wide_missions_are_tested_on_twelve_regions(tables, mirror):
+    frames, _ = _published_frames(tables, mirror)
+    card = scorecard(frames, MISSIONS, CONFIG["indicators"])
+    regional = card[(card["lens"] == "regional") & (card["test"] == "rise_everywhere")]
+    employment = regional[regional["indicator"] == "employment_rate"].iloc[0]
+    assert employment["n_areas"] == 12
+    assert employment["n_met"] + employment["n_failed"] + employment["n_no_data"] == 12
+    level3 = regional[regional["indicator"] == "level3_qualifications"].iloc[0]
+    assert level3["n_areas"] == 12 and level3["n_no_data"] == 0
+    # Northern Ireland's districts are in the local lens (with no value before 2023 for
+    # employment, so no data at the 2020 baseline)
+    local = card[(card["lens"] == "local") & (card["indicator"] == "employment_rate")]
+    assert (local["n_areas"] == 361).all()  # every LAD23 of the UK, NI's 11 included
+
+
+def test_missions_3_9_and_10_have_tested_rows_at_both_lenses(tables, mirror):
+    frames, _ = _published_frames(tables, mirror)
+    card = scorecard(frames, MISSIONS, CONFIG["indicators"])
+    for mission, indicator in ((3, "average_travel_time"), (9, "culture_engagement"),
+                               (10, "first_time_buyers")):  # fmt: skip
+        rows = card[card["mission"] == mission]
+        assert (rows["test"] != "none").all() and set(rows["indicator"]) == {indicator}
+        assert set(rows["lens"]) == {"regional", "local"}
+        assert rows["verdict"].isin(["met", "on_course", "off_course", "no_data"]).all()
+        unknown = rows[rows["verdict"] == "no_data"]
+        assert unknown["verdict_reason"].str.len().gt(0).all(), mission
+    # travel time ends in 2019 and engagement has one period: nothing can be judged yet
+    for mission in (3, 9):
+        assert (card.loc[card["mission"] == mission, "verdict"] == "no_data").all()
+    # first-time buyers: every region of the UK, judged on its own trend
+    ftb = card[(card["mission"] == 10) & (card["lens"] == "regional")].iloc[0]
+    assert ftb["n_areas"] == 12 and ftb["verdict"] in ("on_course", "off_course")

@@ -144,6 +144,17 @@ def indicator_source(wildcards):
     return raw(config["indicators"][wildcards.indicator]["source"])
 
 
+def nation_inputs(key):
+    """Raw files of an indicator's `nation_sources`, as named inputs nation_<letter>."""
+    extra = config["indicators"][key].get("nation_sources") or {}
+    return {f"nation_{n}": raw(v["source"]) for n, v in sorted(extra.items())}
+
+
+def nation_sources(wildcards):
+    """Named inputs of prepare_indicator's nation files (for `unpack`)."""
+    return nation_inputs(wildcards.indicator)
+
+
 def final_outputs():
     return [
         "results/tables/decomposition.csv",

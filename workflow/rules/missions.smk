@@ -23,9 +23,10 @@ rule export_region_indicators:
     """ONS's published ITL1 rows (E12/W92/S92/N92) of every mission indicator, real terms beside."""
     input:
         **{f"raw_{k}": raw(config["indicators"][k]["source"]) for k in MISSION_INDICATORS},
+        **{f"{k}_{n}": p for k in MISSION_INDICATORS for n, p in nation_inputs(k).items()},
         hierarchy="data/processed/lad23_hierarchy.parquet",
         cpi=raw(config["prices"]["source"]),
-        code=package("data.readers", "data.regions", "data.indicators", "data.prices"),
+        code=package("data.readers", "data.regions", "data.indicators", "data.prices", "data.nations"),
     output:
         csv="results/tables/region_indicators.csv",
     params:

@@ -175,6 +175,7 @@ rule indicator:
     (each about a second, mostly process start-up); editing one indicator reruns its own job
     and the all-indicator outputs only."""
     input:
+        unpack(nation_sources),
         raw=indicator_source,
         hierarchy="data/processed/lad23_hierarchy.parquet",
         changes=raw(config["harmonisation"]["changes"]),
@@ -182,7 +183,7 @@ rule indicator:
         old_population="data/processed/old_area_population.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
         weight_bases="data/processed/weight_bases.parquet",
-        code=package("data.readers", "data.lookups", "data.codes", "data.geography", "data.harmonise", "data.indicators", "data.weights", "data.validation", "outputs.decomposition_tables", "stats._core", "stats.decomposition", "outputs.multilevel_tables", "stats.multilevel"),
+        code=package("data.readers", "data.lookups", "data.codes", "data.geography", "data.harmonise", "data.indicators", "data.weights", "data.validation", "data.nations", "outputs.decomposition_tables", "stats._core", "stats.decomposition", "outputs.multilevel_tables", "stats.multilevel"),
     output:
         rows="data/processed/indicators/{indicator}.parquet",
         weights="data/processed/weights/{indicator}.parquet",

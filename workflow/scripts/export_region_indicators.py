@@ -8,6 +8,7 @@ from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
 from localineq.data.indicators import add_real_terms
 from localineq.data.intermediates import read_parquet
+from localineq.data.nations import fold_nation_rows
 from localineq.data.prices import cpi_base_year, read_cpi
 from localineq.data.readers import read_els_csv
 from localineq.data.regions import REGION_COLUMNS, published_region_rows
@@ -25,6 +26,20 @@ def main(smk) -> None:
         tidy = read_els_csv(
             smk.input[name], source=spec["source"], columns=smk.params.columns[name]
         )
+        for nation, extra in sorted(dict(spec.get("nation_sources") or {}).items()):
+            name = f"{key}_nation_{nation}"
+            tidy, fold = fold_nation_rows(
+                tidy,
+                read_els_csv(
+                    smk.input[name], source=extra["source"], columns=smk.params.columns[name]
+                ),
+                key,
+                spec,
+                nation,
+                extra,
+                extra_file=smk.input[name],
+            )
+            logging.info("%s: %s", key, fold.describe())
         rows = published_region_rows(tidy, key, spec, names)
         logging.info("%s: %d published regional rows", key, len(rows))
         parts.append(rows)

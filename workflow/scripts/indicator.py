@@ -14,6 +14,7 @@ from localineq.data.harmonise import change_rules
 from localineq.data.indicators import build_indicator
 from localineq.data.intermediates import read_parquet
 from localineq.data.lookups import read_code_changes, read_ltla_lookup
+from localineq.data.nations import fold_nation_rows
 from localineq.data.readers import read_els_csv
 from localineq.data.validation import unit_ranges
 from localineq.outputs.decomposition_tables import decomposition_table
@@ -37,12 +38,23 @@ def prepare(smk) -> None:
         ),
         recodes=dict(smk.params.recodes),
     )
+    ranges = unit_ranges(smk.params.unit_range)
+    tidy = read_els_csv(smk.input.raw, source=spec["source"], columns=smk.params.columns["raw"])
+    for nation, extra in sorted(dict(spec.get("nation_sources") or {}).items()):
+        name = f"nation_{nation}"
+        tidy, fold = fold_nation_rows(
+            tidy,
+            read_els_csv(smk.input[name], source=extra["source"], columns=smk.params.columns[name]),
+            key,
+            spec,
+            nation,
+            extra,
+            extra_file=smk.input[name],
+            ranges=ranges,
+        )
+        logging.info("%s", fold.describe())
     rows, weights, report = build_indicator(
-        read_els_csv(
-            smk.input.raw,
-            source=spec["source"],
-            columns=smk.params.columns["raw"],
-        ),
+        tidy,
         key,
         spec,
         hierarchy,
@@ -50,7 +62,7 @@ def prepare(smk) -> None:
         old_population=dict(zip(old["area_code"], old["population"], strict=True)),
         upper_tier=read_parquet(smk.input.upper_tier),
         bases=read_parquet(smk.input.weight_bases),
-        ranges=unit_ranges(smk.params.unit_range),
+        ranges=ranges,
         raw_file=smk.input.raw,
     )
     for rule, n in report["rule"].value_counts().sort_index().items():

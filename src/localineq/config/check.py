@@ -99,6 +99,15 @@ def reference_problems(config: Mapping[str, Any], source_keys: Iterable[str]) ->
     units = config.get("units")
     for name, spec in indicators.items():
         source_ref(("indicators", name, "source"), (spec or {}).get("source"))
+        for nation, extra in ((spec or {}).get("nation_sources") or {}).items():
+            source_ref(("indicators", name, "nation_sources", nation, "source"), extra["source"])
+            if nation not in (spec or {}).get("nations", []):
+                problems.append(
+                    (
+                        ("indicators", name, "nation_sources", nation),
+                        f"nation {nation!r} is not in the indicator's nations; add it there",
+                    )
+                )
         unit = (spec or {}).get("unit")
         if units is not None and unit not in units:
             problems.append(

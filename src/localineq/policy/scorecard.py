@@ -369,7 +369,11 @@ def _scorecard_rows(
     periods = _periods_with_data(panel)
     base, late = baseline_period(periods, rule), latest_period(periods)
     note = []
-    if base is None:
+    if base is not None and base == late:
+        # A series that ends at its baseline shows no change: nothing is met or failed yet.
+        note.append(f"the series ends at its baseline ({base}): no change to judge")
+        base = None
+    elif base is None:
         note.append("no period published before the baseline date")
     elif rule.fallback == "earliest" and base == periods[0]:
         b_end = period_bounds(base)[1] + pd.DateOffset(months=rule.lag_months)
