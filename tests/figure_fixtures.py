@@ -193,12 +193,12 @@ def report_config() -> dict:
 
 def fixture_inputs():
     """Report inputs computed from the synthetic tables (no figures drawn)."""
-    from localineq.outputs.area_tables import masked_areas, top_bottom
-    from localineq.outputs.decomposition_tables import decomposition_summary
-    from localineq.outputs.multilevel_tables import icc_table
-    from localineq.outputs.profile_tables import profile_table
+    from localineq.analysis.area_tables import masked_areas, top_bottom
+    from localineq.analysis.decomposition_tables import decomposition_summary
+    from localineq.analysis.multilevel_tables import icc_table
+    from localineq.analysis.profile_tables import profile_table
+    from localineq.analysis.uncertainty_tables import uncertainty_table
     from localineq.outputs.report import ReportInputs
-    from localineq.outputs.uncertainty_tables import uncertainty_table
     from localineq.policy.targets import targets_table
 
     frame = la_table()

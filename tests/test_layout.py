@@ -1,4 +1,4 @@
-"""The package layout follows the data flow: config → data → stats → policy → outputs.
+"""The package layout follows the data flow: config → data → stats → policy → analysis → outputs.
 
 Checked statically on every module's imports (top-level and function-local), so a forbidden
 import fails here even if no test happens to execute it.
@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "localineq"
-STAGES = ("config", "data", "stats", "policy", "outputs")
+STAGES = ("config", "data", "stats", "policy", "analysis", "outputs")
 #: What each stage may import from localineq, besides itself.
 ALLOWED = {
     "config": set(),
     "data": {"config"},
     "stats": {"config"},
     "policy": {"config", "data", "stats"},
-    "outputs": {"config", "data", "stats", "policy"},
+    "analysis": {"config", "data", "stats", "policy"},
+    "outputs": {"config", "data", "stats", "policy", "analysis"},
 }
 MAX_LINES = 600
 

@@ -16,11 +16,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from localineq.analysis import neighbourhood_tables as nt
 from localineq.data import small_areas as sa
 from localineq.data.lookups import read_code_changes
 from localineq.data.neighbourhoods import NeighbourhoodError
 from localineq.data.readers import DataError
-from localineq.outputs import neighbourhood_tables as nt
 
 LEGACY = {
     "E06000048": "E06000057",
@@ -441,7 +441,7 @@ def test_deprivation_profile_numbers_are_those_of_the_lsoa_profile(tmp_path):
     """Generalising the LSOA profile keeps deprivation's numbers identical."""
     import test_neighbourhoods
 
-    from localineq.outputs.profile_tables import lsoa_profile
+    from localineq.analysis.profile_tables import lsoa_profile
 
     lsoa = test_neighbourhoods.build(tmp_path)
     old = lsoa_profile(lsoa)
@@ -515,8 +515,8 @@ def test_neighbourhood_figure_labels_population_weighted_bars():
 def test_lsoa_figure_labels_population_weighted_bars(tmp_path):
     import test_neighbourhoods
 
+    from localineq.analysis.profile_tables import lsoa_profile
     from localineq.outputs import neighbourhood_figures
-    from localineq.outputs.profile_tables import lsoa_profile
 
     result = lsoa_profile(test_neighbourhoods.build(tmp_path))
     fig = neighbourhood_figures.lsoa_profile_figure(result[result["measure"] == "theil_t"])

@@ -14,7 +14,7 @@ rule figure_dotplot_indicator:
     """Dot plot by region of a headline indicator (latest period)."""
     input:
         indicators=["data/processed/exports/{indicator}.csv"],
-        code=package("outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+        code=package("outputs.figures", "outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.profile_tables"),
     output:
         png=report(
             "results/figures/dotplot_{indicator}.png",
@@ -73,7 +73,7 @@ rule figure_trend:
     """Within-region share of inequality over time, one panel per indicator."""
     input:
         decomposition="results/tables/decomposition.csv",
-        code=package("outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+        code=package("outputs.figures", "outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.profile_tables"),
     output:
         png=report(
             "results/figures/within_share_trend.png",

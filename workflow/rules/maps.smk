@@ -9,7 +9,7 @@ rule figure_maps:
         boundaries="data/processed/lad23_map_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("outputs.maps", "outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "data.indicators", "policy.reference"),
+        code=package("outputs.maps", "outputs.figures", "outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.profile_tables", "data.indicators", "policy.reference"),
     output:
         map_png=report(
             "results/figures/map_{indicator}.png",
@@ -60,7 +60,7 @@ rule figure_lisa_map:
         boundaries="data/processed/lad23_map_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("outputs.maps", "outputs.figures", "data.indicators", "stats.spatial", "outputs.spatial_tables", "outputs.area_tables"),
+        code=package("outputs.maps", "outputs.figures", "data.indicators", "stats.spatial", "analysis.spatial_tables", "analysis.area_tables"),
     output:
         png=report(
             "results/figures/lisa_map_{indicator}.png",

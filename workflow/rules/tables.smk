@@ -58,7 +58,7 @@ rule decomposition_uncertainty:
     """BCa bootstrap intervals, measurement-error sensitivity and permutation p-values of each indicator's latest decomposition."""
     input:
         indicators=INDICATOR_TABLES,
-        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.uncertainty_tables", "outputs.profile_tables", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition"),
+        code=package("outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.uncertainty_tables", "analysis.profile_tables", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition"),
     output:
         report(
             "results/tables/decomposition_uncertainty.csv",
@@ -88,7 +88,7 @@ rule profile_table:
     input:
         indicators=INDICATOR_TABLES,
         hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "stats._core", "stats.decomposition"),
+        code=package("outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.profile_tables", "stats._core", "stats.decomposition"),
     output:
         report(
             "results/tables/profile.csv",
@@ -118,7 +118,7 @@ rule result_tables:
         decomposition="results/tables/decomposition.csv",
         uncertainty="results/tables/decomposition_uncertainty.csv",
         indicators=INDICATOR_TABLES,
-        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "policy.reference", "policy.compare"),
+        code=package("outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.profile_tables", "policy.reference", "policy.compare"),
     output:
         summary_csv=report(
             RESULT_TABLES["summary_csv"], caption="../report/summary.rst", category="Tables"

@@ -2,10 +2,10 @@
 
 import logging
 
+from localineq.analysis.decomposition_tables import decomposition_table
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
 from localineq.data.intermediates import read_parquet
-from localineq.outputs.decomposition_tables import decomposition_table
 
 
 def main(smk) -> None:

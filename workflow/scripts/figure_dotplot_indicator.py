@@ -2,8 +2,8 @@
 
 import logging
 
+from localineq.analysis.area_tables import analysis_weights, latest_period, read_indicator_tables
 from localineq.config.joblog import run_job
-from localineq.outputs.area_tables import analysis_weights, latest_period, read_indicator_tables
 from localineq.outputs.figures import dotplot_by_region, save_figure
 
 

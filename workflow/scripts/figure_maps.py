@@ -2,10 +2,10 @@
 
 import logging
 
+from localineq.analysis.area_tables import latest_period, read_indicator_tables, regional_gaps
 from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
 from localineq.data.intermediates import read_parquet
-from localineq.outputs.area_tables import latest_period, read_indicator_tables, regional_gaps
 from localineq.outputs.map_links import area_links, save_linked_map, with_every_area
 from localineq.outputs.maps import (
     MAP_SVG_DECIMALS,

@@ -2,10 +2,10 @@
 
 import logging
 
+from localineq.analysis.multilevel_tables import icc_table
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
 from localineq.data.intermediates import read_parquet
-from localineq.outputs.multilevel_tables import icc_table
 
 
 def main(smk) -> None:

@@ -2,11 +2,11 @@
 
 import logging
 
+from localineq.analysis.area_tables import read_indicator_tables
+from localineq.analysis.profile_tables import profile_table
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
 from localineq.data.intermediates import read_parquet
-from localineq.outputs.area_tables import read_indicator_tables
-from localineq.outputs.profile_tables import profile_table
 
 
 def main(smk) -> None:

@@ -2,9 +2,9 @@
 
 import logging
 
+from localineq.analysis.area_tables import read_indicator_tables
 from localineq.config.joblog import run_job
 from localineq.data.intermediates import read_csv
-from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.tables import write_result_tables
 from localineq.policy.reference import references_for
 

@@ -2,10 +2,10 @@
 
 import logging
 
+from localineq.analysis.area_tables import read_indicator_tables
+from localineq.analysis.uncertainty_tables import uncertainty_table
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
-from localineq.outputs.area_tables import read_indicator_tables
-from localineq.outputs.uncertainty_tables import uncertainty_table
 
 
 def main(smk) -> None:

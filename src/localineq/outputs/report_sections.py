@@ -17,12 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
+from localineq.analysis.area_tables import MASKED_KINDS, coverage_label
+from localineq.analysis.neighbourhood_tables import neighbourhood_rows, noise_sentences
 from localineq.outputs.codebook import report_section_context as codebook_context
 from localineq.outputs.figure_catalogue import units_phrase, weight_phrase
 from localineq.outputs.measure_labels import correction_label, measure_label, table_measure
 from localineq.outputs.missions import missions_context
-from localineq.outputs.neighbourhood_tables import neighbourhood_rows, noise_sentences
 from localineq.outputs.noise_sections import noise_findings
 from localineq.outputs.report_base import (
     ReportState,
