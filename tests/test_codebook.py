@@ -31,7 +31,7 @@ from localineq.outputs.codebook import (
     report_section_context,
     write_json,
 )
-from localineq.outputs.report import environment
+from localineq.outputs.report.build import environment
 
 frictionless = pytest.importorskip("frictionless")
 

@@ -33,9 +33,9 @@ from localineq.analysis.uncertainty_tables import uncertainty_table  # noqa: E40
 from localineq.outputs.codebook import load_codebook  # noqa: E402
 from localineq.outputs.figure_catalogue import figure_catalogue, figure_stems  # noqa: E402
 from localineq.outputs.figures import between_within_shares, localisation_profile  # noqa: E402
-from localineq.outputs.report import ReportInputs, build_report  # noqa: E402
+from localineq.outputs.report.build import ReportInputs, build_report  # noqa: E402
+from localineq.outputs.report.targets import target_figure  # noqa: E402
 from localineq.outputs.tables import summary_caption, summary_display  # noqa: E402
-from localineq.outputs.target_sections import target_figure  # noqa: E402
 from localineq.policy.targets import target_horizon, targets_table  # noqa: E402
 
 MEASURE, LABEL = "theil_l", "MLD"

@@ -21,6 +21,7 @@ from localineq.data import small_areas as sa
 from localineq.data.lookups import read_code_changes
 from localineq.data.neighbourhoods import NeighbourhoodError
 from localineq.data.readers import DataError
+from localineq.outputs.report import neighbourhoods
 
 LEGACY = {
     "E06000048": "E06000057",
@@ -698,7 +699,9 @@ def test_report_rows_give_each_indicators_within_authority_share():
     profile = nt.neighbourhood_profile(panel, {"x": "usual residents"})
     spread = nt.internal_spread(panel, min_units=3)
     widest = nt.widest_gaps(spread, {c: f"LA {c}" for c in spread["lad23_code"]}, n=3)
-    rows = nt.neighbourhood_rows(profile, widest, {"x": {"short": "Share x"}}, n_widest=2)
+    rows = neighbourhoods.neighbourhood_rows(
+        profile, widest, {"x": {"short": "Share x"}}, n_widest=2
+    )
     assert len(rows) == 1
     row = rows[0]
     within = profile[profile["level"] == "within lad23"].set_index(["measure", "weighting"])
@@ -710,4 +713,4 @@ def test_report_rows_give_each_indicators_within_authority_share():
     assert row["name"] == "Share x" and row["units"] == "16 LSOAs (2021)"
     assert row["weight"] == "usual residents"
     assert row["widest"] == widest["lad23_name"].head(2).tolist()
-    assert nt.neighbourhood_rows(None, None, {}) == []
+    assert neighbourhoods.neighbourhood_rows(None, None, {}) == []

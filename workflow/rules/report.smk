@@ -110,7 +110,7 @@ REPORT_INPUTS = dict(
     decomposition="results/tables/decomposition.csv",
     figures=FIGURE_OUTPUTS,
     notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
-    code=package("outputs.report", "outputs.report_sections", "outputs.codebook", "data.provenance", "outputs.spatial_report", "outputs.target_sections", "outputs.target_figures", "outputs.missions", "policy.scorecard", "outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.profile_tables", "outputs.figure_catalogue", "analysis.uncertainty_tables"),
+    code=package("outputs.report.build", "outputs.report.sections", "outputs.codebook", "data.provenance", "outputs.report.spatial", "outputs.report.targets", "outputs.target_figures", "outputs.report.missions", "policy.scorecard", "outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.profile_tables", "outputs.figure_catalogue", "analysis.uncertainty_tables"),
     templates=REPORT_TEMPLATES,
     # The codebook section renders the table definitions (package data, not a module).
     codebook="src/localineq/outputs/codebook.yaml",
