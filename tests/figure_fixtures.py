@@ -193,12 +193,12 @@ def report_config() -> dict:
 
 def fixture_inputs():
     """Report inputs computed from the synthetic tables (no figures drawn)."""
-    from localineq.outputs.area_tables import masked_areas, top_bottom
-    from localineq.outputs.decomposition_tables import decomposition_summary
-    from localineq.outputs.multilevel_tables import icc_table
-    from localineq.outputs.profile_tables import profile_table
-    from localineq.outputs.report import ReportInputs
-    from localineq.outputs.uncertainty_tables import uncertainty_table
+    from localineq.analysis.area_tables import masked_areas, top_bottom
+    from localineq.analysis.decomposition_tables import decomposition_summary
+    from localineq.analysis.multilevel_tables import icc_table
+    from localineq.analysis.profile_tables import profile_table
+    from localineq.analysis.uncertainty_tables import uncertainty_table
+    from localineq.outputs.report.build import ReportInputs
     from localineq.policy.targets import targets_table
 
     frame = la_table()
@@ -267,7 +267,7 @@ def spatial_extra() -> dict[str, pd.DataFrame]:
 def build_fixture_report(root: Path, *, draw_figures: bool = True) -> Path:
     """A complete small report under ``root/results`` (figures are tiny placeholder PNGs)."""
     from localineq.outputs.figure_catalogue import figure_catalogue
-    from localineq.outputs.report import build_report, write_report
+    from localineq.outputs.report.build import build_report, write_report
 
     config = report_config()
     inputs = fixture_inputs()
@@ -278,7 +278,7 @@ def build_fixture_report(root: Path, *, draw_figures: bool = True) -> Path:
             target = root / entry.png
             target.parent.mkdir(parents=True, exist_ok=True)
             write_png(target, colour=["#1b6ca8", "#d95f02", "#7570b3"][i % 3])
-        from localineq.outputs.target_sections import TARGET_FIGURE
+        from localineq.outputs.report.targets import TARGET_FIGURE
 
         write_png(root / TARGET_FIGURE.png, colour="#009e73")
     report = root / "results" / "report" / "index.html"
@@ -288,7 +288,11 @@ def build_fixture_report(root: Path, *, draw_figures: bool = True) -> Path:
 
 def build_fixture_standalone(root: Path) -> Path:
     """The fixture report's self-contained page (figures embedded) under ``root/results``."""
-    from localineq.outputs.report import STANDALONE_PATH, build_standalone_report, write_report
+    from localineq.outputs.report.build import (
+        STANDALONE_PATH,
+        build_standalone_report,
+        write_report,
+    )
 
     build_fixture_report(root)  # draws the figures
     target = root / STANDALONE_PATH

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.outputs.decomposition_tables import DECOMPOSITION_COLUMNS, decomposition_table
+from localineq.analysis.decomposition_tables import DECOMPOSITION_COLUMNS, decomposition_table
 
 
 @pytest.fixture

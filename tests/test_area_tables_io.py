@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from localineq.analysis.area_tables import read_indicator_tables
 from localineq.data.indicators import write_export
-from localineq.outputs.area_tables import read_indicator_tables
 
 
 def _export(indicator: str, values: list[float], label: str) -> pd.DataFrame:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from chromium import CHROMIUM, FLAGS, OFFLINE  # noqa: E402
 from figure_fixtures import build_fixture_report, build_fixture_standalone  # noqa: E402
 
-from localineq.outputs.report import (  # noqa: E402
+from localineq.outputs.report.build import (  # noqa: E402
     local_references,
     missing_images,
     referenced_images,

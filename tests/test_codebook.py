@@ -31,7 +31,7 @@ from localineq.outputs.codebook import (
     report_section_context,
     write_json,
 )
-from localineq.outputs.report import environment
+from localineq.outputs.report.build import environment
 
 frictionless = pytest.importorskip("frictionless")
 
@@ -138,15 +138,15 @@ def test_status_enumeration_matches_the_policy_module():
 #: same order, so a column added to a writer without a definition fails here (no pipeline run).
 WRITER_COLUMNS = {
     "mission_scorecard": "localineq.policy.scorecard:SCORECARD_COLUMNS",
-    "spatial_autocorrelation": "localineq.outputs.spatial_tables:AUTOCORRELATION_COLUMNS",
-    "profile": "localineq.outputs.profile_tables:PROFILE_COLUMNS",
-    "lsoa_profile": "localineq.outputs.profile_tables:LSOA_PROFILE_COLUMNS",
-    "decomposition": "localineq.outputs.decomposition_tables:DECOMPOSITION_COLUMNS",
-    "summary": "localineq.outputs.decomposition_tables:SUMMARY_COLUMNS",
-    "icc": "localineq.outputs.multilevel_tables:ICC_COLUMNS",
-    "masked_las": "localineq.outputs.area_tables:MASKED_COLUMNS",
-    "top_bottom_las": "localineq.outputs.area_tables:TOP_BOTTOM_COLUMNS",
-    "decomposition_uncertainty": "localineq.outputs.uncertainty_tables:UNCERTAINTY_COLUMNS",
+    "spatial_autocorrelation": "localineq.analysis.spatial_tables:AUTOCORRELATION_COLUMNS",
+    "profile": "localineq.analysis.profile_tables:PROFILE_COLUMNS",
+    "lsoa_profile": "localineq.analysis.profile_tables:LSOA_PROFILE_COLUMNS",
+    "decomposition": "localineq.analysis.decomposition_tables:DECOMPOSITION_COLUMNS",
+    "summary": "localineq.analysis.decomposition_tables:SUMMARY_COLUMNS",
+    "icc": "localineq.analysis.multilevel_tables:ICC_COLUMNS",
+    "masked_las": "localineq.analysis.area_tables:MASKED_COLUMNS",
+    "top_bottom_las": "localineq.analysis.area_tables:TOP_BOTTOM_COLUMNS",
+    "decomposition_uncertainty": "localineq.analysis.uncertainty_tables:UNCERTAINTY_COLUMNS",
     "la_indicators": "localineq.data.indicators:EXPORT_COLUMNS",
     "upper_tier_indicators": "localineq.data.indicators:EXPORT_COLUMNS",
     "la_targets": "localineq.policy.targets:TARGET_COLUMNS",

@@ -12,14 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from figure_fixtures import SPECS, boundaries, decomposition, la_table  # noqa: E402
 
-from localineq.outputs import (  # noqa: E402
-    area_tables,
-    decomposition_tables,
-    figures,
-    maps,
-    tables,
-    uncertainty_tables,
-)
+from localineq.analysis import area_tables, decomposition_tables, uncertainty_tables  # noqa: E402
+from localineq.outputs import figures, maps, tables  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,15 +15,11 @@ from matplotlib.text import Text
 sys.path.insert(0, str(Path(__file__).parent))
 from figure_fixtures import SPECS, boundaries, decomposition, hierarchy, la_table  # noqa: E402
 
-from localineq.outputs import (  # noqa: E402
-    area_tables,
-    decomposition_tables,
-    figures,
-    maps,
-    profile_tables,
-)
+from localineq.analysis import area_tables, decomposition_tables, profile_tables  # noqa: E402
+from localineq.analysis.uncertainty_tables import uncertainty_table  # noqa: E402
+from localineq.data import geography  # noqa: E402
+from localineq.outputs import figures, maps  # noqa: E402
 from localineq.outputs.figure_catalogue import figure_catalogue, headline_indicators  # noqa: E402
-from localineq.outputs.uncertainty_tables import uncertainty_table  # noqa: E402
 
 
 def all_text(fig: plt.Figure) -> str:
@@ -224,7 +220,7 @@ def test_unit_polygons_dissolve_members():
     members = pd.DataFrame(
         {"area_code": ["E06000001", "E06000002"], "unit_code": ["E10000001"] * 2}
     )
-    units = maps.unit_polygons(lad, members)
+    units = geography.unit_polygons(lad, members)
     assert len(units) == len(lad) - 1 and "E10000001" in set(units["area_code"])
 
 

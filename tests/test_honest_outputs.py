@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from localineq.outputs.uncertainty_tables import ci_contains_estimate
+from localineq.analysis.uncertainty_tables import ci_contains_estimate
 
 pytestmark = pytest.mark.integration
 

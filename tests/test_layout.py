@@ -1,4 +1,4 @@
-"""The package layout follows the data flow: config → data → stats → policy → outputs.
+"""The package layout follows the data flow: config → data → stats → policy → analysis → outputs.
 
 Checked statically on every module's imports (top-level and function-local), so a forbidden
 import fails here even if no test happens to execute it.
@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "localineq"
-STAGES = ("config", "data", "stats", "policy", "outputs")
+STAGES = ("config", "data", "stats", "policy", "analysis", "outputs")
 #: What each stage may import from localineq, besides itself.
 ALLOWED = {
     "config": set(),
     "data": {"config"},
     "stats": {"config"},
     "policy": {"config", "data", "stats"},
-    "outputs": {"config", "data", "stats", "policy"},
+    "analysis": {"config", "data", "stats", "policy"},
+    "outputs": {"config", "data", "stats", "policy", "analysis"},
 }
 MAX_LINES = 600
 
@@ -138,3 +139,29 @@ def test_stage_docstrings_say_what_they_may_import():
     for stage in STAGES:
         doc = ast.get_docstring(ast.parse((PACKAGE / stage / "__init__.py").read_text()))
         assert doc and "import" in doc, f"localineq.{stage} needs a docstring on its imports"
+
+
+def test_stages_import_only_earlier_stages():
+    """ALLOWED agrees with STAGES: a stage may import only stages before it, so the stages
+    themselves form no cycle."""
+    for i, stage in enumerate(STAGES):
+        assert ALLOWED[stage] <= set(STAGES[:i]), stage
+
+
+#: Libraries that draw or render; the analysis stage computes tables and needs none of them.
+DRAWING_LIBRARIES = {"matplotlib", "jinja2", "nbformat", "nbclient", "nbconvert"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((PACKAGE / "analysis").rglob("*.py")),
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_analysis_draws_nothing(path: Path):
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            imported.add(node.module.split(".")[0])
+    assert not imported & DRAWING_LIBRARIES, f"{path.name} imports {imported & DRAWING_LIBRARIES}"

@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from chromium import CHROMIUM, FLAGS, OFFLINE  # noqa: E402
 from figure_fixtures import boundaries, la_table  # noqa: E402
 
-from localineq.outputs import area_tables, figures, map_links, maps  # noqa: E402
+from localineq.analysis import area_tables  # noqa: E402
+from localineq.outputs import figures, map_links, maps  # noqa: E402
 from localineq.outputs.target_figures import status_links, status_map  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.outputs.multilevel_tables import ICC_COLUMNS, icc_table
+from localineq.analysis.multilevel_tables import ICC_COLUMNS, icc_table
 from localineq.stats.multilevel import BOUNDARY_MESSAGE
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.outputs.neighbourhood_tables import neighbourhood_noise
+from localineq.analysis.neighbourhood_tables import neighbourhood_noise
 
 
 def _panel(noise_sd: float, seed: int = 1) -> tuple[pd.DataFrame, float]:

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from localineq.analysis.profile_tables import lsoa_profile
 from localineq.data import lookups as readers
 from localineq.data import neighbourhoods as nb
 from localineq.data.readers import DataError
-from localineq.outputs.profile_tables import lsoa_profile
 
 CHANGES = pd.DataFrame(
     {

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from localineq.outputs.noise_sections import noise_findings
+from localineq.outputs.report.noise import noise_findings
 
 NAN = math.nan
 

@@ -24,7 +24,7 @@ from chromium import CHROMIUM, OFFLINE  # noqa: E402
 from chromium import FLAGS as BASE_FLAGS  # noqa: E402
 from figure_fixtures import SPECS, la_table  # noqa: E402
 
-from localineq.outputs.area_tables import masked_areas  # noqa: E402
+from localineq.analysis.area_tables import masked_areas  # noqa: E402
 from localineq.outputs.profiles import build_profiles, render_profiles, sparkline_svg  # noqa: E402
 from localineq.policy.targets import targets_table  # noqa: E402
 

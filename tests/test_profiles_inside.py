@@ -23,8 +23,8 @@ from chromium import FLAGS as BASE_FLAGS  # noqa: E402
 from figure_fixtures import la_table  # noqa: E402
 from test_profiles import SOURCES, _specs  # noqa: E402
 
-from localineq.outputs.area_tables import masked_areas  # noqa: E402
-from localineq.outputs.neighbourhood_tables import internal_spread  # noqa: E402
+from localineq.analysis.area_tables import masked_areas  # noqa: E402
+from localineq.analysis.neighbourhood_tables import internal_spread  # noqa: E402
 from localineq.outputs.profiles import build_profiles, render_profiles  # noqa: E402
 from localineq.policy.targets import targets_table  # noqa: E402
 

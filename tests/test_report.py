@@ -16,8 +16,11 @@ from figure_fixtures import (  # noqa: E402
     fixture_inputs,
 )
 
-from localineq.outputs import figure_catalogue, report, report_base, report_sections  # noqa: E402
-from localineq.outputs.target_sections import TARGET_FIGURE  # noqa: E402
+from localineq.outputs import figure_catalogue  # noqa: E402
+from localineq.outputs.report import base as report_base  # noqa: E402
+from localineq.outputs.report import build as report  # noqa: E402
+from localineq.outputs.report import sections as report_sections  # noqa: E402
+from localineq.outputs.report.targets import TARGET_FIGURE  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = REPO_ROOT / "src" / "localineq" / "outputs" / "templates"
@@ -218,7 +221,7 @@ def test_templates_ship_as_package_data():
 
 
 def test_templates_hold_no_python_formatting():
-    # numbers are formatted in report_sections, not in templates
+    # numbers are formatted in the section modules, not in templates
     for path in TEMPLATES.rglob("*.j2"):
         text = path.read_text(encoding="utf-8")
         assert "|format" not in text.replace(" ", "") and "|round" not in text.replace(" ", "")

@@ -218,7 +218,7 @@ def test_scorecard_figure_sets_the_lenses_side_by_side(frames):
     import matplotlib
 
     matplotlib.use("Agg")
-    from localineq.outputs.missions import scorecard_cell_text, scorecard_figure
+    from localineq.outputs.mission_figures import scorecard_cell_text, scorecard_figure
 
     sc = scorecard(frames, MISSIONS, SPECS)
     fig = scorecard_figure(sc, MISSIONS["labels"])
@@ -239,7 +239,7 @@ def test_report_section_quotes_each_mission_near_the_top(frames):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from figure_fixtures import fixture_inputs
 
-    from localineq.outputs.report import build_report
+    from localineq.outputs.report.build import build_report
 
     inputs = fixture_inputs()
     inputs.config = {**inputs.config, "missions": MISSIONS}

@@ -27,15 +27,15 @@ import pytest  # noqa: E402
 sys.path.insert(0, str(Path(__file__).parent))
 import figure_fixtures as fx  # noqa: E402
 
+from localineq.analysis.decomposition_tables import decomposition_summary  # noqa: E402
+from localineq.analysis.profile_tables import profile_table  # noqa: E402
+from localineq.analysis.uncertainty_tables import uncertainty_table  # noqa: E402
 from localineq.outputs.codebook import load_codebook  # noqa: E402
-from localineq.outputs.decomposition_tables import decomposition_summary  # noqa: E402
 from localineq.outputs.figure_catalogue import figure_catalogue, figure_stems  # noqa: E402
 from localineq.outputs.figures import between_within_shares, localisation_profile  # noqa: E402
-from localineq.outputs.profile_tables import profile_table  # noqa: E402
-from localineq.outputs.report import ReportInputs, build_report  # noqa: E402
+from localineq.outputs.report.build import ReportInputs, build_report  # noqa: E402
+from localineq.outputs.report.targets import target_figure  # noqa: E402
 from localineq.outputs.tables import summary_caption, summary_display  # noqa: E402
-from localineq.outputs.target_sections import target_figure  # noqa: E402
-from localineq.outputs.uncertainty_tables import uncertainty_table  # noqa: E402
 from localineq.policy.targets import target_horizon, targets_table  # noqa: E402
 
 MEASURE, LABEL = "theil_l", "MLD"

@@ -16,11 +16,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from localineq.analysis import neighbourhood_tables as nt
 from localineq.data import small_areas as sa
 from localineq.data.lookups import read_code_changes
 from localineq.data.neighbourhoods import NeighbourhoodError
 from localineq.data.readers import DataError
-from localineq.outputs import neighbourhood_tables as nt
+from localineq.outputs.report import neighbourhoods
 
 LEGACY = {
     "E06000048": "E06000057",
@@ -441,7 +442,7 @@ def test_deprivation_profile_numbers_are_those_of_the_lsoa_profile(tmp_path):
     """Generalising the LSOA profile keeps deprivation's numbers identical."""
     import test_neighbourhoods
 
-    from localineq.outputs.profile_tables import lsoa_profile
+    from localineq.analysis.profile_tables import lsoa_profile
 
     lsoa = test_neighbourhoods.build(tmp_path)
     old = lsoa_profile(lsoa)
@@ -515,8 +516,8 @@ def test_neighbourhood_figure_labels_population_weighted_bars():
 def test_lsoa_figure_labels_population_weighted_bars(tmp_path):
     import test_neighbourhoods
 
+    from localineq.analysis.profile_tables import lsoa_profile
     from localineq.outputs import neighbourhood_figures
-    from localineq.outputs.profile_tables import lsoa_profile
 
     result = lsoa_profile(test_neighbourhoods.build(tmp_path))
     fig = neighbourhood_figures.lsoa_profile_figure(result[result["measure"] == "theil_t"])
@@ -698,7 +699,9 @@ def test_report_rows_give_each_indicators_within_authority_share():
     profile = nt.neighbourhood_profile(panel, {"x": "usual residents"})
     spread = nt.internal_spread(panel, min_units=3)
     widest = nt.widest_gaps(spread, {c: f"LA {c}" for c in spread["lad23_code"]}, n=3)
-    rows = nt.neighbourhood_rows(profile, widest, {"x": {"short": "Share x"}}, n_widest=2)
+    rows = neighbourhoods.neighbourhood_rows(
+        profile, widest, {"x": {"short": "Share x"}}, n_widest=2
+    )
     assert len(rows) == 1
     row = rows[0]
     within = profile[profile["level"] == "within lad23"].set_index(["measure", "weighting"])
@@ -710,4 +713,4 @@ def test_report_rows_give_each_indicators_within_authority_share():
     assert row["name"] == "Share x" and row["units"] == "16 LSOAs (2021)"
     assert row["weight"] == "usual residents"
     assert row["widest"] == widest["lad23_name"].head(2).tolist()
-    assert nt.neighbourhood_rows(None, None, {}) == []
+    assert neighbourhoods.neighbourhood_rows(None, None, {}) == []

@@ -12,7 +12,9 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from shapely.geometry import box  # noqa: E402
 
-from localineq.outputs import report_base, spatial_report, spatial_tables  # noqa: E402
+from localineq.analysis import spatial_tables  # noqa: E402
+from localineq.outputs.report import base as report_base  # noqa: E402
+from localineq.outputs.report import spatial as spatial_report  # noqa: E402
 from localineq.stats import spatial  # noqa: E402
 
 SIDE = 8

@@ -13,13 +13,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from figure_fixtures import SPECS, decomposition, hierarchy, la_table  # noqa: E402
 
-from localineq.outputs import (  # noqa: E402
+from localineq.analysis import (  # noqa: E402
     area_tables,
     decomposition_tables,
     profile_tables,
-    tables,
     uncertainty_tables,
 )
+from localineq.outputs import tables  # noqa: E402
 
 
 def test_performance_quintile_respects_polarity():

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.outputs import area_tables
+from localineq.analysis import area_tables
 from localineq.policy.compare import compare_at_precision, published_decimals
 from localineq.policy.periods import BaselineRule
 from localineq.policy.reference import choose_reference, group_reference, reference_check

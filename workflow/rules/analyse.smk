@@ -76,7 +76,7 @@ rule lsoa_profile_table:
     """Inequality between English LSOAs split over ITL1 → ITL2 → ITL3 → LA → LSOA (IoD2019)."""
     input:
         lsoa="data/processed/lsoa_deprivation.parquet",
-        code=package("outputs.profile_tables", "data.neighbourhoods"),
+        code=package("analysis.profile_tables", "data.neighbourhoods"),
     output:
         report(
             "results/tables/lsoa_profile.csv",
@@ -123,7 +123,7 @@ rule spatial_weights:
         boundaries="data/processed/lad23_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("stats.spatial", "outputs.spatial_tables", "outputs.maps", "data.indicators"),
+        code=package("stats.spatial", "analysis.spatial_tables", "data.indicators"),
     output:
         **{t: SPATIAL_WEIGHTS[t] for t, keys in SPATIAL_TIERS.items() if keys},
     params:
@@ -147,7 +147,7 @@ rule spatial_autocorrelation:
     """Global Moran's I, raw and within-region, latest period and every period with enough areas."""
     input:
         **SPATIAL_INPUTS,
-        code=package("stats.spatial", "outputs.spatial_tables", "outputs.area_tables"),
+        code=package("stats.spatial", "analysis.spatial_tables", "analysis.area_tables"),
     output:
         report(
             "results/tables/spatial_autocorrelation.csv",
@@ -179,7 +179,7 @@ rule spatial_lisa:
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
         population="data/processed/population.parquet",
-        code=package("stats.spatial", "outputs.spatial_tables", "outputs.area_tables", "data.indicators"),
+        code=package("stats.spatial", "analysis.spatial_tables", "analysis.area_tables", "data.indicators"),
     output:
         lisa=report(
             "results/tables/lisa_clusters.csv",
@@ -224,7 +224,7 @@ rule la_targets:
             "results/tables/la_indicators.csv",
             "results/tables/upper_tier_indicators.csv",
         ],
-        code=package("policy.targets", "policy.reference", "policy.periods", "policy.compare", "outputs.area_tables"),
+        code=package("policy.targets", "policy.reference", "policy.periods", "policy.compare", "analysis.area_tables"),
     output:
         targets=report(
             "results/tables/la_targets.csv",
@@ -268,7 +268,7 @@ rule neighbourhood_tables:
         neighbourhoods="data/processed/neighbourhoods.parquet",
         lsoa="data/processed/lsoa_deprivation.parquet",
         hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("outputs.neighbourhood_tables", "data.small_areas"),
+        code=package("analysis.neighbourhood_tables", "data.small_areas"),
     output:
         profile=report(
             NEIGHBOURHOOD_TABLES["profile"],

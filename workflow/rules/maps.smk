@@ -20,7 +20,7 @@ rule draw_indicator:
         boundaries="data/processed/lad23_map_boundaries.gpkg",
         hierarchy="data/processed/lad23_hierarchy.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
-        code=package("data.indicators", "data.validation", "outputs.maps", "outputs.map_links", "outputs.figures", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "policy.reference", "stats.spatial", "outputs.spatial_tables"),
+        code=package("data.indicators", "data.validation", "outputs.maps", "outputs.map_links", "outputs.figures", "outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.profile_tables", "policy.reference", "stats.spatial", "analysis.spatial_tables"),
     output:
         csv="data/processed/exports/{indicator}.csv",
         parquet="data/processed/exports/{indicator}.parquet",

@@ -108,7 +108,7 @@ rule figure_mission_scorecard:
     """Regional and local verdicts side by side for every mission test."""
     input:
         scorecard=MISSION_TABLES["scorecard"],
-        code=package("outputs.missions", "outputs.figures"),
+        code=package("outputs.mission_figures", "outputs.figures"),
     output:
         png=report(
             MISSION_FIGURES[0],

@@ -183,7 +183,7 @@ rule indicator:
         old_population="data/processed/old_area_population.parquet",
         upper_tier="data/processed/lad23_upper_tier.parquet",
         weight_bases="data/processed/weight_bases.parquet",
-        code=package("data.readers", "data.lookups", "data.codes", "data.geography", "data.harmonise", "data.indicators", "data.weights", "data.validation", "data.nations", "outputs.decomposition_tables", "stats._core", "stats.decomposition", "outputs.multilevel_tables", "stats.multilevel"),
+        code=package("data.readers", "data.lookups", "data.codes", "data.geography", "data.harmonise", "data.indicators", "data.weights", "data.validation", "data.nations", "analysis.decomposition_tables", "stats._core", "stats.decomposition", "analysis.multilevel_tables", "stats.multilevel"),
     output:
         rows="data/processed/indicators/{indicator}.parquet",
         weights="data/processed/weights/{indicator}.parquet",

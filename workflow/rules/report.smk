@@ -55,7 +55,7 @@ rule notebooks:
     input:
         notebooks=expand("notebooks/{notebook}.ipynb", notebook=NOTEBOOKS),
         data=sorted({path for name in NOTEBOOKS for path in NOTEBOOK_INPUTS.get(name, [])}),
-        code=package("outputs.notebooks", "outputs.figures", "outputs.maps", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables"),
+        code=package("outputs.notebooks", "outputs.figures", "outputs.maps", "outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.profile_tables"),
         template=NOTEBOOK_TEMPLATE,
     output:
         **{f"{name}_ipynb": f"results/notebooks/{name}.ipynb" for name in NOTEBOOKS},
@@ -114,7 +114,7 @@ REPORT_INPUTS = dict(
     decomposition="results/tables/decomposition.csv",
     figures=FIGURE_OUTPUTS,
     notebooks=expand("results/notebooks/{notebook}.html", notebook=NOTEBOOKS),
-    code=package("outputs.report", "outputs.report_sections", "outputs.codebook", "data.provenance", "outputs.spatial_report", "outputs.target_sections", "outputs.target_figures", "outputs.missions", "policy.scorecard", "outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.profile_tables", "outputs.figure_catalogue", "outputs.uncertainty_tables"),
+    code=package("outputs.report.build", "outputs.report.sections", "outputs.codebook", "data.provenance", "outputs.report.spatial", "outputs.report.targets", "outputs.target_figures", "outputs.report.missions", "outputs.mission_figures", "policy.scorecard", "outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.profile_tables", "outputs.figure_catalogue", "analysis.uncertainty_tables"),
     templates=REPORT_TEMPLATES,
     # The codebook section renders the table definitions (package data, not a module).
     codebook="src/localineq/outputs/codebook.yaml",
@@ -203,7 +203,7 @@ rule profiles:
         neighbourhoods="data/processed/neighbourhoods.parquet",
         spread="results/tables/neighbourhood_spread.csv",
         sources=config["sources"],
-        code=package("outputs.profiles", "outputs.area_tables", "policy.periods", "data.fetch"),
+        code=package("outputs.profiles", "analysis.area_tables", "policy.periods", "data.fetch"),
         templates=[
             "src/localineq/outputs/templates/profiles/base.html.j2",
             "src/localineq/outputs/templates/profiles/profile.html.j2",

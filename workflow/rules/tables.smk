@@ -24,7 +24,7 @@ rule across_indicators:
         decomposition="results/tables/decomposition.csv",
         indicators=INDICATOR_TABLES,
         hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("outputs.tables", "outputs.area_tables", "outputs.decomposition_tables", "outputs.uncertainty_tables", "outputs.profile_tables", "outputs.figures", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition", "policy.reference", "policy.compare"),
+        code=package("outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.uncertainty_tables", "analysis.profile_tables", "outputs.figures", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition", "policy.reference", "policy.compare"),
     output:
         uncertainty=report(
             "results/tables/decomposition_uncertainty.csv",

@@ -9,19 +9,19 @@ exports and rerun whenever any indicator changes; each took a second or two, mos
 
 import logging
 
+from localineq.analysis.area_tables import read_indicator_tables
+from localineq.analysis.profile_tables import profile_table
+from localineq.analysis.uncertainty_tables import uncertainty_table
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
 from localineq.data.intermediates import read_csv, read_parquet
-from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.figures import (
     between_within_shares,
     localisation_profile,
     save_figure,
     within_share_trend,
 )
-from localineq.outputs.profile_tables import profile_table
 from localineq.outputs.tables import write_result_tables
-from localineq.outputs.uncertainty_tables import uncertainty_table
 from localineq.policy.reference import references_for
 
 

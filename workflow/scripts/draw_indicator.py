@@ -8,16 +8,16 @@ two of drawing, and all four rerun together when the indicator changes.
 
 import logging
 
-from localineq.config.joblog import run_job
-from localineq.data.indicators import analysis_units, export_table, write_export
-from localineq.data.intermediates import read_csv, read_parquet
-from localineq.data.validation import unit_ranges, validate_export
-from localineq.outputs.area_tables import (
+from localineq.analysis.area_tables import (
     analysis_weights,
     latest_period,
     read_indicator_tables,
     regional_gaps,
 )
+from localineq.config.joblog import run_job
+from localineq.data.indicators import analysis_units, export_table, write_export
+from localineq.data.intermediates import read_csv, read_parquet
+from localineq.data.validation import unit_ranges, validate_export
 from localineq.outputs.figures import dotplot_by_region, save_figure
 from localineq.outputs.map_links import area_links, save_linked_map, with_every_area
 from localineq.outputs.maps import (

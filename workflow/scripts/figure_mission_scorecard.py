@@ -5,7 +5,7 @@ import logging
 from localineq.config.joblog import run_job
 from localineq.data.intermediates import read_csv
 from localineq.outputs.figures import save_figure
-from localineq.outputs.missions import scorecard_figure
+from localineq.outputs.mission_figures import scorecard_figure
 
 
 def main(smk) -> None:

@@ -8,6 +8,8 @@ results are those of the separate jobs.
 
 import logging
 
+from localineq.analysis.decomposition_tables import decomposition_table
+from localineq.analysis.multilevel_tables import icc_table
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv, to_parquet
 from localineq.data.harmonise import change_rules
@@ -17,8 +19,6 @@ from localineq.data.lookups import read_code_changes, read_ltla_lookup
 from localineq.data.nations import fold_nation_rows
 from localineq.data.readers import read_els_csv
 from localineq.data.validation import unit_ranges
-from localineq.outputs.decomposition_tables import decomposition_table
-from localineq.outputs.multilevel_tables import icc_table
 
 
 def prepare(smk) -> None:

@@ -5,10 +5,10 @@ import shutil
 from pathlib import Path
 
 from localineq import __version__
+from localineq.analysis.area_tables import read_indicator_tables
 from localineq.config.joblog import run_job
 from localineq.data.fetch import load_catalogue
 from localineq.data.intermediates import read_csv, read_parquet
-from localineq.outputs.area_tables import read_indicator_tables
 from localineq.outputs.profiles import build_profiles, render_profiles
 
 

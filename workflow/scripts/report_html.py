@@ -8,7 +8,7 @@ import yaml
 from localineq.config.joblog import run_job
 from localineq.data.intermediates import read_csv
 from localineq.data.provenance import data_retrieved
-from localineq.outputs.report import (
+from localineq.outputs.report.build import (
     ReportInputs,
     build_report,
     build_standalone_report,

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from localineq.analysis.area_tables import read_indicator_tables
+from localineq.analysis.spatial_tables import autocorrelation_table, read_gal
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
-from localineq.outputs.area_tables import read_indicator_tables
-from localineq.outputs.spatial_tables import autocorrelation_table, read_gal
 
 
 def main(smk) -> None:

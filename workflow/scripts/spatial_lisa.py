@@ -4,12 +4,12 @@ import logging
 
 import pandas as pd
 
+from localineq.analysis.area_tables import read_indicator_tables
+from localineq.analysis.spatial_tables import cross_border, lisa_tables, read_gal, unit_population
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
 from localineq.data.indicators import analysis_units
 from localineq.data.intermediates import read_geopackage, read_parquet
-from localineq.outputs.area_tables import read_indicator_tables
-from localineq.outputs.spatial_tables import cross_border, lisa_tables, read_gal, unit_population
 
 
 def main(smk) -> None:

@@ -2,11 +2,11 @@
 
 import logging
 
+from localineq.analysis.spatial_tables import unit_weights
 from localineq.config.joblog import run_job
 from localineq.data.atomic import write_text
 from localineq.data.indicators import analysis_units
 from localineq.data.intermediates import read_geopackage, read_parquet
-from localineq.outputs.spatial_tables import unit_weights
 from localineq.stats.spatial import gal_text
 
 

@@ -2,10 +2,10 @@
 
 import logging
 
+from localineq.analysis.profile_tables import lsoa_profile
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
 from localineq.data.intermediates import read_parquet
-from localineq.outputs.profile_tables import lsoa_profile
 
 
 def main(smk) -> None:

@@ -4,16 +4,16 @@ import logging
 
 import pandas as pd
 
-from localineq.config.joblog import run_job
-from localineq.data.atomic import to_csv
-from localineq.data.intermediates import read_parquet
-from localineq.data.small_areas import deprivation_long
-from localineq.outputs.neighbourhood_tables import (
+from localineq.analysis.neighbourhood_tables import (
     internal_spread,
     neighbourhood_noise,
     neighbourhood_profile,
     widest_gaps,
 )
+from localineq.config.joblog import run_job
+from localineq.data.atomic import to_csv
+from localineq.data.intermediates import read_parquet
+from localineq.data.small_areas import deprivation_long
 
 
 def _write(frame: pd.DataFrame, path: str) -> None:

@@ -4,9 +4,9 @@ import logging
 
 import pandas as pd
 
+from localineq.analysis.area_tables import read_indicator_tables
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
-from localineq.outputs.area_tables import read_indicator_tables
 from localineq.policy.reference import choose_reference, reference_check
 from localineq.policy.targets import targets_table
 

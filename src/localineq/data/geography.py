@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from localineq.data.atomic import atomic_output
+
+if TYPE_CHECKING:  # only for annotations: geopandas is slow to import
+    import geopandas as gpd
 
 #: GSS prefixes of lower-tier local authorities: English unitary authorities (E06),
 #: non-metropolitan districts (E07), metropolitan districts (E08), London boroughs (E09),
@@ -76,6 +80,19 @@ def dissolve_regions(lad, level: str = "itl1"):
     """Polygons of a coarser level (``itl1``, ``itl2``, ``itl3``) dissolved from LAD polygons."""
     columns = [f"{level}_code", f"{level}_name"]
     return lad[columns + ["geometry"]].dissolve(by=columns, as_index=False).sort_values(columns[0])
+
+
+def unit_polygons(lad: gpd.GeoDataFrame, members: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Polygons of units of analysis dissolved from their member LAD23s.
+
+    ``members`` maps ``area_code`` (LAD23) → ``unit_code``; LADs absent from it stay
+    themselves. Used for indicators published for upper-tier areas (counties) or combined
+    areas (e.g. Cornwall with the Isles of Scilly).
+    """
+    unit = lad["area_code"].map(members.set_index("area_code")["unit_code"])
+    joined = lad.assign(area_code=unit.fillna(lad["area_code"]))
+    keep = ["area_code", "itl1_code", "geometry"]
+    return joined[keep].dissolve(by=["area_code", "itl1_code"], as_index=False)
 
 
 #: ITL1 (2021) code → the matching GSS region/country code. The nine English ITL1 regions

@@ -16,7 +16,7 @@ codes (File 1) and mid-2015 population denominators (File 6). This module
    IMD score and income-deprivation rate.
 
 The split of inequality between LSOAs over ITL1 → … → LA → LSOA is
-:func:`localineq.outputs.profile_tables.lsoa_profile`.
+:func:`localineq.analysis.profile_tables.lsoa_profile`.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
+from localineq.analysis.area_tables import coverage_label
 from localineq.data.atomic import atomic_output, write_text
-from localineq.outputs.area_tables import coverage_label
 from localineq.outputs.measure_labels import measure_label, table_measure
 from localineq.outputs.noise_figures import draw_corrected_shares
 
@@ -241,7 +241,7 @@ WITHIN_COLOUR = "#c9d9e8"
 def between_within_shares(summary: pd.DataFrame) -> plt.Figure:
     """Between- and within-region shares of inequality between LAs, one bar per indicator.
 
-    ``summary`` is :func:`localineq.outputs.decomposition_tables.decomposition_summary`. Each bar splits 100% of
+    ``summary`` is :func:`localineq.analysis.decomposition_tables.decomposition_summary`. Each bar splits 100% of
     the Theil T (weighted by the indicator's weight basis) into the part between ITL1 regions
     (dark) and within them (light); the black whisker is the 95% confidence interval (BCa
     bootstrap) of the between share when available, and the orange diamond the unweighted
@@ -510,7 +510,7 @@ def stacked_share_bars(
 def localisation_profile(profile: pd.DataFrame, specs: dict) -> plt.Figure:
     """Stacked bars: how each indicator's inequality splits over ITL1 → ITL2 → ITL3 → LA.
 
-    ``profile`` is :func:`localineq.outputs.profile_tables.profile_table` (shares per component, in order).
+    ``profile`` is :func:`localineq.analysis.profile_tables.profile_table` (shares per component, in order).
     Indicators are sorted by the share found *below* ITL1 (most localised at the top).
     """
     wide = profile.pivot_table(index="indicator", columns="order", values="share", aggfunc="first")

@@ -30,6 +30,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import box
 
+from localineq.data.geography import unit_polygons
 from localineq.data.intermediates import read_geopackage
 from localineq.data.map_geometry import BNG, DRAWING_SCALES
 from localineq.outputs.figures import OS_LINE, add_source_line, format_number
@@ -249,19 +250,6 @@ def _london_bounds(lad: gpd.GeoDataFrame) -> np.ndarray:
     return london.total_bounds
 
 
-def unit_polygons(lad: gpd.GeoDataFrame, members: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Polygons of units of analysis dissolved from their member LAD23s.
-
-    ``members`` maps ``area_code`` (LAD23) → ``unit_code``; LADs absent from it stay
-    themselves. Used for indicators published for upper-tier areas (counties) or combined
-    areas (e.g. Cornwall with the Isles of Scilly).
-    """
-    unit = lad["area_code"].map(members.set_index("area_code")["unit_code"])
-    joined = lad.assign(area_code=unit.fillna(lad["area_code"]))
-    keep = ["area_code", "itl1_code", "geometry"]
-    return joined[keep].dissolve(by=["area_code", "itl1_code"], as_index=False)
-
-
 def _join(
     lad: gpd.GeoDataFrame,
     regions: gpd.GeoDataFrame,
@@ -348,7 +336,7 @@ def choropleth(
         Classification (see :func:`class_breaks`).
     members
         Optional LAD23 → ``unit_code`` table for indicators whose units are not LAD23s
-        (see :func:`unit_polygons`).
+        (see :func:`localineq.data.geography.unit_polygons`).
     inset_layers
         Optional ``(lad, regions)`` in finer detail for the London inset; by default the inset
         enlarges ``lad`` and ``regions``.

@@ -39,8 +39,8 @@ def neighbourhood_profile_figure(
 ) -> plt.Figure:
     """Stacked bars: inequality between neighbourhoods over ITL1 → ITL2 → ITL3 → LA → area.
 
-    ``profile``: :func:`localineq.outputs.neighbourhood_tables.neighbourhood_profile` or
-    :func:`localineq.outputs.profile_tables.lsoa_profile`. One bar per indicator (in order of
+    ``profile``: :func:`localineq.analysis.neighbourhood_tables.neighbourhood_profile` or
+    :func:`localineq.analysis.profile_tables.lsoa_profile`. One bar per indicator (in order of
     appearance), measure and weighting (named on its tick); component shares add to 100%. The
     last segment, between neighbourhoods of the same LA, is what no LA statistic can show.
     """
@@ -81,7 +81,7 @@ def neighbourhood_profile_figure(
 
 
 def lsoa_profile_figure(profile: pd.DataFrame) -> plt.Figure:
-    """Figure of :func:`localineq.outputs.profile_tables.lsoa_profile` (IoD2019 deprivation):
+    """Figure of :func:`localineq.analysis.profile_tables.lsoa_profile` (IoD2019 deprivation):
     :func:`neighbourhood_profile_figure` with the deprivation title."""
     return neighbourhood_profile_figure(
         profile, title="Deprivation between neighbourhoods: ITL1 → ITL2 → ITL3 → LA → LSOA"

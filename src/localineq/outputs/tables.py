@@ -3,8 +3,8 @@ CSV, Markdown and LaTeX.
 
 Writers :func:`to_markdown` and :func:`to_latex` are deterministic (no dates, fixed number
 formats) so reruns give byte-identical files. The tables themselves are computed in
-:mod:`localineq.outputs.area_tables`, :mod:`localineq.outputs.decomposition_tables` and
-:mod:`localineq.outputs.profile_tables`.
+:mod:`localineq.analysis.area_tables`, :mod:`localineq.analysis.decomposition_tables` and
+:mod:`localineq.analysis.profile_tables`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from localineq.analysis.area_tables import (
+    Specs,
+    coverage_label,
+    masked_areas,
+    read_indicator_tables,
+    top_bottom,
+)
+from localineq.analysis.decomposition_tables import decomposition_summary
 from localineq.data.atomic import to_csv, write_text
-from localineq.outputs.area_tables import Specs, masked_areas, read_indicator_tables, top_bottom
-from localineq.outputs.decomposition_tables import decomposition_summary
 from localineq.outputs.measure_labels import correction_label, measure_label, table_measure
 
 
@@ -200,8 +206,6 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
     stratified-bootstrap interval. The last column, the weighted total, is headed by the
     summary's measure (:func:`summary_total_header`).
     """
-    from localineq.outputs.area_tables import coverage_label
-
     return pd.DataFrame(
         {
             "Indicator": summary["title"],

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
+from localineq.data.geography import unit_polygons
 from localineq.outputs.map_links import LINK_TOKEN, area_links, link_shapes
 from localineq.outputs.maps import (
     NO_DATA_COLOUR,
@@ -23,7 +24,6 @@ from localineq.outputs.maps import (
     region_lines,
     suggested_decimals,
     to_bng,
-    unit_polygons,
 )
 from localineq.policy.targets import STATUS_MEANINGS, STATUSES, target_horizon
 

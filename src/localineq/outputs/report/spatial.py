@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from localineq.outputs.report_base import ReportState, table_context
+from localineq.outputs.report.base import ReportState, table_context
 
 __all__ = ["spatial_context"]
 

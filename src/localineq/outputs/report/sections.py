@@ -5,7 +5,7 @@ anchor id, a heading, a Jinja2 partial under ``templates/sections/`` and a *cont
 The context function takes the :class:`ReportState` (loaded inputs, figure catalogue and
 numbers, link mode) and returns a plain dict of strings, numbers and lists for its partial, or
 ``None`` to leave the section out. Numbers are formatted and data-driven sentence pieces are
-built here; partials hold only markup and fixed prose. See :mod:`localineq.outputs.report` for
+built here; partials hold only markup and fixed prose. See :mod:`localineq.outputs.report.build` for
 how to add a section.
 """
 
@@ -17,28 +17,28 @@ from typing import Any
 
 import pandas as pd
 
-from localineq.outputs.area_tables import MASKED_KINDS, coverage_label
+from localineq.analysis.area_tables import MASKED_KINDS, coverage_label
 from localineq.outputs.codebook import report_section_context as codebook_context
 from localineq.outputs.figure_catalogue import units_phrase, weight_phrase
 from localineq.outputs.measure_labels import correction_label, measure_label, table_measure
-from localineq.outputs.missions import missions_context
-from localineq.outputs.neighbourhood_tables import neighbourhood_rows, noise_sentences
-from localineq.outputs.noise_sections import noise_findings
-from localineq.outputs.report_base import (
+from localineq.outputs.report.base import (
     ReportState,
     Section,
     figure_context,
     shortened,
     table_context,
 )
-from localineq.outputs.spatial_report import spatial_context
+from localineq.outputs.report.missions import missions_context
+from localineq.outputs.report.neighbourhoods import neighbourhood_rows, noise_sentences
+from localineq.outputs.report.noise import noise_findings
+from localineq.outputs.report.spatial import spatial_context
+from localineq.outputs.report.targets import targets_context
 from localineq.outputs.tables import (
     format_interval,
     format_value,
     summary_display,
     summary_total_header,
 )
-from localineq.outputs.target_sections import targets_context
 
 LICENCE_NAMES = {
     "OGL-UK-3.0": "Open Government Licence v3.0",

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from localineq.analysis.area_tables import Specs, analysis_weights, latest_period, period_label
+from localineq.analysis.decomposition_tables import weight_basis_of
 from localineq.data.neighbourhoods import LSOA_INDICATORS, LSOA_LEVELS
-from localineq.outputs.area_tables import Specs, analysis_weights, latest_period, period_label
-from localineq.outputs.decomposition_tables import weight_basis_of
 
 #: Geographic levels of the localisation profile, coarsest first, as columns of the LA table.
 PROFILE_LEVELS = ("itl1", "itl2", "itl3")

@@ -14,8 +14,8 @@ or run times, so two runs on the same inputs give byte-identical files.
 How the page is built
 ---------------------
 ``templates/base.html.j2`` is the only layout: head, title, contents, footer. It loops over
-the sections of :data:`localineq.outputs.report_sections.SECTIONS`, in order. Each
-:class:`~localineq.outputs.report_sections.Section` has four parts:
+the sections of :data:`localineq.outputs.report.sections.SECTIONS`, in order. Each
+:class:`~localineq.outputs.report.base.Section` has four parts:
 
 - ``id``: the anchor, also used by the contents list;
 - ``title``: the ``<h2>`` heading;
@@ -26,17 +26,18 @@ the sections of :data:`localineq.outputs.report_sections.SECTIONS`, in order. Ea
 
 Autoescaping is on, so every value is HTML-escaped unless a template marks it safe (none do).
 ``templates/partials/macros.html.j2`` has the shared markup: ``figure``, ``table``, ``finding``
-and ``file_link``. Each is fed by the matching helper in :mod:`~localineq.outputs.report_sections`
-(:func:`~localineq.outputs.report_sections.figure_context`,
-:func:`~localineq.outputs.report_sections.table_context`, ...).
+and ``file_link``. Each is fed by the matching helper in :mod:`~localineq.outputs.report.base`
+(:func:`~localineq.outputs.report.base.figure_context`,
+:func:`~localineq.outputs.report.base.table_context`, ...).
 
 Adding a section (for example a mission scorecard)
 --------------------------------------------------
 1. Write ``templates/sections/scorecard.html.j2``. It receives ``ctx``; start it with
    ``{% import "partials/macros.html.j2" as m %}`` to use ``m.table(ctx.table)`` or
    ``m.figure(f)``.
-2. Write a context function, e.g. ``def scorecard_context(state): ...``. Keep it in
-   ``report_sections.py``, or in your own ``outputs`` module if it is long. It reads its table
+2. Write a context function, e.g. ``def scorecard_context(state): ...``. Put it in a
+   module of its own in ``outputs/report/`` (as ``missions.py``, ``targets.py``), importing
+   only ``report.base``, and list it in ``report/sections.py``. It reads its table
    from ``state.inputs.extra["scorecard"]``, or returns ``None`` when the table is absent. It
    builds rows with ``table_context(frame, caption=..., numeric=[...])`` and figures with
    ``state.figure(key)``.
@@ -67,7 +68,7 @@ from localineq.outputs.figure_catalogue import (
     figure_catalogue,
     headline_indicators,
 )
-from localineq.outputs.report_base import (
+from localineq.outputs.report.base import (
     ReportInputs,
     ReportState,
     Section,
@@ -75,7 +76,7 @@ from localineq.outputs.report_base import (
     number_tables,
     relative_link,
 )
-from localineq.outputs.report_sections import SECTIONS, used_sources
+from localineq.outputs.report.sections import SECTIONS, used_sources
 
 __all__ = [
     "REPORT_PATH",
@@ -213,7 +214,7 @@ def build_report(
         Repository-relative path the page will be written to. Figure, table and notebook links
         are relative to its folder.
     sections
-        Sections in page order (default :data:`~localineq.outputs.report_sections.SECTIONS`).
+        Sections in page order (default :data:`~localineq.outputs.report.sections.SECTIONS`).
     """
     return render(_state(inputs, report_path, None), sections)
 

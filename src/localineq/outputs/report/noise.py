@@ -1,7 +1,7 @@
 """Report text on sampling noise: how much of each survey indicator's within-region share is
 noise, and the key finding restated on the signal's shares (issue 25).
 
-Reads the decomposition summary (:func:`localineq.outputs.decomposition_tables.decomposition_summary`)
+Reads the decomposition summary (:func:`localineq.analysis.decomposition_tables.decomposition_summary`)
 and computes nothing new: every number is a column of it.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from localineq.outputs.decomposition_tables import SE_PUBLISHED
+from localineq.analysis.decomposition_tables import SE_PUBLISHED
 
 
 def _pct(value: float) -> str:

@@ -17,8 +17,8 @@ import libpysal
 import numpy as np
 import pandas as pd
 
-from localineq.outputs.area_tables import latest_period
-from localineq.outputs.maps import unit_polygons
+from localineq.analysis.area_tables import latest_period
+from localineq.data.geography import unit_polygons
 from localineq.stats import spatial
 
 #: Columns of ``results/tables/spatial_autocorrelation.csv``.

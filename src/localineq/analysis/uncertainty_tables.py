@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from localineq.outputs.area_tables import Specs, analysis_weights, latest_period, period_label
-from localineq.outputs.decomposition_tables import weight_basis_of
+from localineq.analysis.area_tables import Specs, analysis_weights, latest_period, period_label
+from localineq.analysis.decomposition_tables import weight_basis_of
 
 UNCERTAINTY_COLUMNS = [
     "indicator",

@@ -2,8 +2,8 @@
 
 :class:`ReportInputs` (the loaded results), :class:`ReportState` (what a context function
 sees), :class:`Section` (one entry of the report's section list) and the helpers that fill the
-``figure`` and ``table`` macros. Section modules (``report_sections``, ``missions``,
-``target_sections``, ``spatial_report``) import these from here and never from each other, so
+``figure`` and ``table`` macros. Section modules (``sections``, ``missions``,
+``targets``, ``spatial``, ``noise``, ``neighbourhoods``) import these from here and never from each other, so
 the report's modules form no import cycle.
 """
 

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from localineq.analysis.area_tables import Specs
 from localineq.data.weights import nearest_year_weights
-from localineq.outputs.area_tables import Specs
 from localineq.stats.decomposition import decompose
 from localineq.stats.noise_correction import (
     CORRECTED_MEASURES,
@@ -325,7 +325,7 @@ def decomposition_summary(
     specs
         Indicator config entries; indicators absent from ``decomposition`` are skipped.
     uncertainty
-        Optional table from :func:`localineq.outputs.uncertainty_tables.uncertainty_table`;
+        Optional table from :func:`localineq.analysis.uncertainty_tables.uncertainty_table`;
         its bootstrap ``between_share`` rows supply the confidence intervals
         (``*_ci_lower``/``*_ci_upper``, BCa) and the weighted interval's ``ci_note``. Missing
         intervals stay missing.

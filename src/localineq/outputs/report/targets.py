@@ -15,10 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from localineq.analysis.area_tables import period_label
 from localineq.data.prices import price_basis_words
-from localineq.outputs.area_tables import period_label
 from localineq.outputs.figure_catalogue import FigureEntry
-from localineq.outputs.report_base import ReportState, figure_context, table_context
+from localineq.outputs.report.base import ReportState, figure_context, table_context
 from localineq.outputs.target_figures import alarm_list, status_counts
 from localineq.policy.target_rules import TargetRule
 from localineq.policy.targets import STATUS_MEANINGS, target_horizon
