@@ -13,6 +13,7 @@ from localineq.data.readers import parse_period
 from localineq.outputs.figures import add_source_note
 from localineq.outputs.report_base import ReportState, table_context
 from localineq.policy.ambition import IFG_COUNTS, mission_class, mission_counts
+from localineq.policy.geo_missions import GEO_TESTS
 from localineq.policy.scorecard import default_basis, is_sensitivity, mission_sentences
 
 __all__ = [
@@ -38,6 +39,9 @@ TEST_LABELS = {
     "level_reached": "level reached",
     "worst_improve_by": "worst tenth up by target",
     "trajectory": "on course for target",
+    "outside_gse_rise_by": "sum outside the Greater South East up by target",
+    "worst_fall_more": "fell, most in the worst-affected tenth",
+    "devolution_coverage": "share in a combined authority (level)",
     "none": "no metric tested",
 }
 MISSIONS_SOURCE = (
@@ -67,13 +71,18 @@ def scorecard_cell_text(row: pd.Series) -> str:
     'off course for 2030; so far 13 of 361 short'
     """
     verdict = str(row["verdict"])
-    if row["test"] == "none":
+    q1 = row.get("quantity_latest", float("nan"))
+    own = row["test"] in GEO_TESTS
+    if row["test"] == "none" or (own and verdict == "no_data" and pd.isna(q1)):
         return str(row.get("verdict_reason", "no metric"))[:48]
     so_far = str(row.get("met_so_far", verdict))
     deadline = row.get("deadline")
     head = COURSE_WORDS.get(verdict, "no trend")
     if verdict in ("on_course", "off_course") and pd.notna(deadline):
         head += f" for {int(deadline)}"
+    if own:
+        q0 = row.get("quantity_baseline", float("nan"))
+        return f"{head}; {_num(q0)} → {_num(q1)}" if pd.notna(q0) else f"{head}; level {_num(q1)}"
     if so_far == "no_data":
         return f"{head}; no data"
     if row["test"] == "gap_narrows" or (row["test"] == "worst_improve_by" and row["n_areas"] <= 1):
@@ -210,6 +219,15 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                     "sentence": sentences[num].removeprefix(f"Mission {num}: "),
                 }
             )
+    for m in cfg.get("own_geography", []) or []:
+        missions.append(
+            {
+                "number": int(m["number"]),
+                "short": m["short"],
+                "wording": m["wording"],
+                "sentence": own_geography_sentence(card, m),
+            }
+        )
     for m in cfg.get("untested", []) or []:
         missions.append(
             {
@@ -297,8 +315,40 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
         if bt_rows
         else None,
         "figure": state.figure("mission_scorecard"),
-        **_ambition_context(state.inputs.extra.get("ambition"), labels),
+        **_ambition_context(
+            state.inputs.extra.get("ambition"),
+            labels,
+            (cfg.get("ambition") or {}).get("mission_rule"),
+        ),
     }
+
+
+def own_geography_sentence(card: pd.DataFrame, mission: Mapping[str, Any]) -> str:
+    """One sentence for a mission tested on its own geography: its metric, then each lens's
+    verdict and reason (the mission's own metric, default price basis).
+
+    >>> card = pd.DataFrame({"mission": [2, 2], "indicator": ["rd", "rd"], "lens":
+    ...     ["regional", "local"], "price_basis": ["real", "real"], "verdict": ["no_data"] * 2,
+    ...     "verdict_reason": ["2 periods", "not published below region"],
+    ...     "unit_of_analysis": ["ITL1 region", "local authority (not published)"]})
+    >>> own_geography_sentence(card, {"number": 2, "metric": "R&D", "sources": {"rd": "s"}})
+    'R&D. By ITL1 region: no verdict (2 periods). Locally: no verdict (not published below region).'
+    """
+    ind = next(iter(mission["sources"]))
+    part = default_basis(card[(card["mission"] == int(mission["number"]))
+                              & (card["indicator"] == ind)]).set_index("lens")  # fmt: skip
+    words = []
+    for lens, lead in (("regional", "By {unit}"), ("local", "Locally")):
+        if lens not in part.index:
+            continue
+        row = part.loc[lens]
+        verdict = COURSE_WORDS.get(str(row["verdict"]), "no verdict")
+        deadline = row.get("deadline")
+        if str(row["verdict"]) in ("on_course", "off_course") and pd.notna(deadline):
+            verdict += f" for {int(deadline)}"
+        unit = str(row["unit_of_analysis"]).split(" (")[0]
+        words.append(f"{lead.format(unit=unit)}: {verdict} ({row['verdict_reason']}).")
+    return f"{mission['metric'][:1].upper()}{mission['metric'][1:]}. " + " ".join(words)
 
 
 def _course(verdict: Any) -> str:
@@ -307,7 +357,9 @@ def _course(verdict: Any) -> str:
     )
 
 
-def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> dict[str, Any]:
+def _ambition_context(
+    table: pd.DataFrame | None, labels: Mapping[str, str], rule: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The ambition table (one row per mission test), its per-mission sentences and the
     count of missions per class beside the IfG's."""
     if table is None or table.empty:
@@ -329,8 +381,8 @@ def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> 
             }
         )
     for num, part in table.groupby("mission", sort=True):
-        reg = mission_class(part.loc[part["lens"] == "regional", "ambition"])
-        loc = mission_class(part.loc[part["lens"] == "local", "ambition"])
+        reg = mission_class(part.loc[part["lens"] == "regional", "ambition"], rule)
+        loc = mission_class(part.loc[part["lens"] == "local", "ambition"], rule)
         words = reg.replace("_", " ")
         tail = "" if loc == reg else f" (by local authority: {loc.replace('_', ' ')})"
         regional = part[part["lens"] == "regional"]
@@ -339,10 +391,10 @@ def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> 
         sentences.append(
             f"Mission {int(num)} ({first['mission_name']}): {words}{tail}; {first['reason']}."
         )
-    counts = mission_counts(table)
-    counts = counts.assign(
-        ambition=counts["ambition"].str.replace("_", " "),
-        ifg=[str(IFG_COUNTS.get(a, "—")) for a in mission_counts(table)["ambition"]],
+    raw_counts = mission_counts(table, rule)
+    counts = raw_counts.assign(
+        ambition=raw_counts["ambition"].str.replace("_", " "),
+        ifg=[str(IFG_COUNTS.get(a, "—")) for a in raw_counts["ambition"]],
     ).rename(
         columns={
             "ambition": "Class",
@@ -361,8 +413,28 @@ def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> 
             numeric=["Missions, by region", "Missions, by local authority"],
         ),
         "ambition_sentences": sentences,
-        "ambition_comparison": _comparison_words(mission_counts(table)),
+        "ambition_comparison": _comparison_words(raw_counts),
+        "ambition_rule": _rule_words(rule),
     }
+
+
+def _rule_words(rule: Mapping[str, Any] | None) -> str:
+    """The per-mission aggregation rule in words (``missions.ambition.mission_rule``).
+
+    >>> _rule_words(None)
+    'A mission takes the class undefined, then unprecedented, if any of its judged tests has it; would happen anyway if all of them do; calibrated otherwise; tests with no data are not judged.'
+    """
+    from localineq.policy.ambition import DEFAULT_MISSION_RULE
+
+    r = {**DEFAULT_MISSION_RULE, **dict(rule or {})}
+    name = lambda c: str(c).replace("_", " ")  # noqa: E731
+    first = ", then ".join(name(c) for c in r["any_of"])
+    ignored = " and ".join(name(c).replace("no data", "with no data") for c in r["ignore"])
+    return (
+        f"A mission takes the class {first}, if any of its judged tests has it; "
+        f"{name(r['all_of'])} if all of them do; {name(r['otherwise'])} otherwise; "
+        f"tests {ignored} are not judged."
+    )
 
 
 def _comparison_words(counts: pd.DataFrame) -> str:
