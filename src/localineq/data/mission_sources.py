@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -31,6 +32,7 @@ __all__ = [
     "MISSION_PANEL_COLUMNS",
     "POLICE_FORCE_TYPES",
     "combined_authority_members",
+    "own_geography_inputs",
     "police_force_panel",
     "read_geo_metadata",
     "region_money_panel",
@@ -209,3 +211,58 @@ def combined_authority_members(
                      "combined_authority_name": names.get(ca, "") if ca else ""})  # fmt: skip
     return pd.DataFrame(rows, columns=["area_code", "combined_authority_code",
                                        "combined_authority_name"])  # fmt: skip
+
+
+def own_geography_inputs(
+    missions: Mapping[str, Any],
+    paths: Mapping[str, str | os.PathLike],
+    columns: Mapping[str, Sequence[str]],
+    cpi: pd.DataFrame,
+    base_year: int | str,
+    las: pd.DataFrame,
+    population: pd.Series,
+) -> dict[str, Any]:
+    """The prepared panel of every ``missions.own_geography`` source, by source key.
+
+    Parameters
+    ----------
+    missions : mapping
+        The ``missions:`` config block.
+    paths, columns : mapping
+        Raw file and declared columns of each source key.
+    cpi : pandas.DataFrame
+        :func:`localineq.data.prices.read_cpi`, for the real terms of money series.
+    base_year : int or "latest"
+    las : pandas.DataFrame
+        ``area_code, itl1_name`` of every LAD23 authority (devolution).
+    population : pandas.Series
+        Residents by LAD23 code (devolution weights).
+
+    Returns
+    -------
+    dict
+        Source key → :func:`region_money_panel` (R&D), :func:`police_force_panel` (homicide)
+        or the membership table with ``itl1_name`` and ``population`` (devolution); and
+        ``"titles"``: source key → the published indicator label.
+    """
+    from localineq.data.readers import read_els_csv
+
+    out: dict[str, Any] = {"titles": {}}
+    for mission in missions.get("own_geography", []) or []:
+        for ind, src in mission["sources"].items():
+            if mission["test"] == "devolution_coverage":
+                england = las[las["area_code"].str.startswith("E")].drop_duplicates("area_code")
+                members = combined_authority_members(
+                    read_geo_metadata(paths[src], columns[src]), england["area_code"]
+                )
+                members = members.merge(england[["area_code", "itl1_name"]], on="area_code")
+                members["population"] = members["area_code"].map(population)
+                out[src] = members
+                continue
+            tidy = read_els_csv(paths[src], source=src, columns=columns[src])
+            out["titles"][src] = str(tidy["indicator"].iloc[0])
+            if mission["test"] == "worst_fall_more":
+                out[src] = police_force_panel(tidy)
+            else:
+                out[src] = region_money_panel(tidy, ind, cpi, base_year)
+    return out
