@@ -190,7 +190,7 @@ def scorecard_figure(table: pd.DataFrame, titles: Mapping[str, str] | None = Non
 
 
 def _period_label(period: str) -> str:
-    return parse_period(period).label if period else ""
+    return parse_period(period).label if isinstance(period, str) and period else ""
 
 
 def missions_context(state: ReportState) -> dict[str, Any] | None:
@@ -267,10 +267,10 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                 "By local authority": scorecard_cell_text(loc),
                 "Pre-COVID baseline": f"{_period_label(str(reg.get('pre_covid_baseline_period') or ''))}: "
                 f"{_course(reg.get('pre_covid_verdict'))} / {_course(loc.get('pre_covid_verdict'))}"
-                if test != "none"
+                if test != "none" and test not in GEO_TESTS
                 else "",
                 "People in local authorities short so far (local lens)": f"{loc['population_failed']:,.0f}"
-                if test not in ("gap_narrows",) and loc["n_failed"]
+                if test not in ("gap_narrows", *GEO_TESTS) and loc["n_failed"]
                 else "",
             }
         )

@@ -286,7 +286,7 @@ def homicide_rows(
             "baseline_period": base or "",
             "latest_period": late or "",
             "target": share,
-            "gap_measure": f"worst {share:.0%} minus the rest (unweighted means)",
+            "gap_measure": "worst_minus_rest",
             "quantity": f"mean rate of the worst-affected {share:.0%} at baseline (per million)",
             "note": "; ".join(note),
             "n_areas": int(panel["area_code"].nunique()),
