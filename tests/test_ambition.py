@@ -81,3 +81,46 @@ def test_mission_counts_one_class_per_mission_and_lens():
     assert counts.loc["unprecedented", "regional"] == 1
     assert counts["regional"].sum() == 3 and counts.loc["undefined", "ifg"] == 4
     assert mission_class(pd.Series(["no_data"])) == "no_data"
+
+
+def test_the_config_mission_rule_is_the_documented_default_and_drives_the_counts():
+    from pathlib import Path
+
+    import yaml
+    from localineq.outputs.report.missions import _ambition_context
+
+    from localineq.policy.ambition import DEFAULT_MISSION_RULE
+
+    cfg = yaml.safe_load((Path(__file__).resolve().parents[1] / "config/config.yaml").read_text())
+    rule = cfg["missions"]["ambition"]["mission_rule"]
+    assert rule == DEFAULT_MISSION_RULE
+    t = pd.DataFrame(
+        {
+            "mission": [1, 1, 1, 1, 2, 2],
+            "mission_name": ["m1", "m1", "m1", "m1", "m2", "m2"],
+            "indicator": ["a", "a", "b", "b", "c", "c"],
+            "test": "rise_everywhere",
+            "lens": ["regional", "local"] * 3,
+            "ambition": [
+                "unprecedented",
+                "calibrated",
+                "would_happen_anyway",
+                "calibrated",
+                "no_data",
+                "calibrated",
+            ],
+            "reason": "r",
+        }
+    )
+    # mission 2's regional lens has only no_data: not judged
+    assert mission_class(t.loc[t["mission"] == 2].query("lens == 'regional'")["ambition"],
+                         rule) == "no_data"  # fmt: skip
+    counts = mission_counts(t, rule).set_index("ambition")
+    assert counts.loc["unprecedented", "regional"] == 1
+    # a rule that puts would_happen_anyway first flips mission 1, and the report follows it
+    flipped = {**rule, "any_of": ["would_happen_anyway", "unprecedented"]}
+    assert mission_counts(t, flipped).set_index("ambition").loc["would_happen_anyway",
+                                                                 "regional"] == 1  # fmt: skip
+    ctx = _ambition_context(t, {}, flipped)
+    assert ctx["ambition_sentences"][0].startswith("Mission 1 (m1): would happen anyway")
+    assert "would happen anyway, then unprecedented" in ctx["ambition_rule"]

@@ -125,3 +125,79 @@ def test_verdict_is_always_in_the_vocabulary(values, hib):
     for test, params in (("rise_everywhere", {}), ("level_reached", {"target": 50})):
         res = judge(p, test, hib=hib, **params)
         assert res["verdict"] in DEADLINE_STATUSES and res["verdict"] != "failed"
+
+
+# ----------------------------------------------------------------------------------------------
+# 95% prediction interval of the projection
+# ----------------------------------------------------------------------------------------------
+
+
+def test_prediction_interval_matches_the_closed_form_and_statsmodels():
+    from scipy.stats import t as student_t
+    from statsmodels.regression.linear_model import OLS
+
+    from localineq.policy.deadlines import projection_interval
+
+    t = np.array([2015.5, 2016.5, 2017.5, 2018.5, 2019.5])
+    y = np.array([10.0, 11.5, 11.0, 13.0, 13.5])
+    at = 2030.5
+    proj, lo, hi = projection_interval(t, y, at)
+    # closed form written out independently
+    n, tbar = t.size, t.mean()
+    b = ((t - tbar) * (y - y.mean())).sum() / ((t - tbar) ** 2).sum()
+    a = y.mean() - b * tbar
+    s = np.sqrt(((y - a - b * t) ** 2).sum() / (n - 2))
+    se = s * np.sqrt(1 + 1 / n + (at - tbar) ** 2 / ((t - tbar) ** 2).sum())
+    q = student_t.ppf(0.975, n - 2)
+    assert proj == pytest.approx(a + b * at)
+    assert (lo, hi) == pytest.approx((a + b * at - q * se, a + b * at + q * se))
+    fit = OLS(y, np.column_stack([np.ones(n), t])).fit()
+    frame = fit.get_prediction(np.array([[1.0, at]])).summary_frame(alpha=0.05)
+    assert lo == pytest.approx(frame["obs_ci_lower"].iloc[0])
+    assert hi == pytest.approx(frame["obs_ci_upper"].iloc[0])
+
+
+def test_prediction_interval_is_undefined_below_three_points_and_flat_on_a_line():
+    from localineq.policy.deadlines import projection_interval
+
+    p, lo, hi = projection_interval([1.0, 2.0], [1.0, 2.0], 5.0)
+    assert p == pytest.approx(5.0) and np.isnan(lo) and np.isnan(hi)
+    p, lo, hi = projection_interval([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], 5.0)
+    assert lo == pytest.approx(p) and hi == pytest.approx(p)
+
+
+def test_interval_position_against_the_goal():
+    from localineq.policy.deadlines import interval_position
+
+    assert interval_position(5, 7, 4, True) == "clears"
+    assert interval_position(5, 7, 6, True) == "straddles"
+    assert interval_position(5, 7, 8, True) == "falls_short"
+    assert interval_position(5, 7, 8, False) == "clears"  # lower is better
+    assert interval_position(5, 7, 5, True) == "clears"
+    assert interval_position(5, 7, 5, True, strict=True) == "straddles"
+    assert interval_position(float("nan"), 7, 5, True) == ""
+
+
+def test_an_exact_line_to_the_target_is_on_course_with_an_interval_that_clears():
+    # every area exactly on a +2 a year line: the interval collapses to the projection
+    p = panel({"a": [70 + 2 * k for k in range(7)], "b": [80 + 2 * k for k in range(7)]})
+    res = judge(p, "level_reached", target=99)
+    assert res["verdict"] == "on_course" and res["interval_vs_target"] == "clears"
+    assert "2 clear it, 0 fall wholly short" in res["verdict_reason"]
+
+
+def test_a_noisy_series_on_course_can_have_an_interval_that_straddles():
+    # rises on average (on course for rise_everywhere) but noisily: the interval includes a fall
+    p = panel({"a": [50, 58, 46, 60, 47, 61, 52]})
+    res = judge(p, "rise_everywhere")
+    assert res["verdict"] == "on_course"
+    assert res["interval_vs_target"] == "straddles"
+
+
+def test_a_gap_projection_carries_its_interval_and_a_series_that_widens_falls_short():
+    # the top area pulls away on an exact line: off course, and the whole interval says so
+    p = panel({"top": [100 + 5 * k for k in range(7)], **{f"o{i}": [50.0] * 7 for i in range(9)}})
+    res = judge(p, "gap_narrows", measure="max_min", share=0.1)
+    assert res["verdict"] == "off_course"
+    assert res["projection_lower_95"] == pytest.approx(res["projected_at_deadline"])
+    assert res["interval_vs_target"] == "falls_short"

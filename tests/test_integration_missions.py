@@ -26,14 +26,23 @@ from localineq.data.lookups import (
     read_itl_lookup,
     read_ltla_lookup,
 )
+from localineq.data.mission_sources import own_geography_inputs
 from localineq.data.nations import fold_nation_rows
+from localineq.data.prices import read_cpi
 from localineq.data.readers import read_els_csv, read_mye2_persons, read_population_table6
 from localineq.data.regions import published_region_rows
 from localineq.data.validation import unit_ranges
 from localineq.data.weights import basis_population
 from localineq.policy.deadlines import met_so_far
+from localineq.policy.geo_missions import GEO_TESTS, own_geography_rows
 from localineq.policy.lenses import AGGREGATE, PUBLISHED, evaluate_test, regional_panel
-from localineq.policy.scorecard import indicator_panel, lens_panels, published_panel, scorecard
+from localineq.policy.scorecard import (
+    area_population,
+    indicator_panel,
+    lens_panels,
+    published_panel,
+    scorecard,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -188,9 +197,28 @@ def test_regional_lens_of_a_median_is_measured_against_the_published_median(tabl
     assert verdict.n_met == row["n_met"]
 
 
-def test_scorecard_has_both_lenses_for_every_mission_indicator(tables):
+def own_geography(frames, mirror):
+    """Scorecard rows and prepared inputs of missions 2, 11 and 12 from the mirrored files."""
+    keys = {k for m in MISSIONS["own_geography"] for k in m["sources"].values()}
+    catalogue = load_catalogue(REPO / CONFIG["sources"])
+    cpi_key = CONFIG["prices"]["source"]
+    lad = frames["lad"]
+    inputs = own_geography_inputs(
+        MISSIONS,
+        {k: source_path(mirror, k) for k in keys},
+        {k: catalogue[k].columns for k in keys},
+        read_cpi(source_path(mirror, cpi_key), columns=catalogue[cpi_key].columns),
+        CONFIG["prices"]["base_year"],
+        lad[["area_code", "itl1_name"]],
+        area_population(lad),
+    )
+    return own_geography_rows(MISSIONS, inputs), inputs
+
+
+def test_scorecard_has_both_lenses_for_every_mission_indicator(tables, mirror):
     frames, _ = tables
-    card = scorecard(frames, MISSIONS, CONFIG["indicators"])
+    rows, _inputs = own_geography(frames, mirror)
+    card = scorecard(frames, MISSIONS, CONFIG["indicators"], extra_rows=rows)
     declared = {
         (m["number"], i, t["test"])
         for m in MISSIONS["declared"]
@@ -200,7 +228,8 @@ def test_scorecard_has_both_lenses_for_every_mission_indicator(tables):
     for lens in ("regional", "local"):
         got = set(
             card.loc[
-                (card["lens"] == lens) & (card["test"] != "none"), ["mission", "indicator", "test"]
+                (card["lens"] == lens) & (card["test"] != "none") & ~card["test"].isin(GEO_TESTS),
+                ["mission", "indicator", "test"],
             ].itertuples(index=False, name=None)
         )
         assert got == declared, lens
@@ -209,8 +238,10 @@ def test_scorecard_has_both_lenses_for_every_mission_indicator(tables):
     assert (untested["verdict"] == "no_data").all() and untested["verdict_reason"].str.len().gt(
         0
     ).all()
-    rd = untested[(untested["mission"] == 2) & (untested["lens"] == "local")]
-    assert rd["verdict_reason"].tolist() == ["not published below region"]
+    assert not set(untested["mission"]) & {2, 11, 12}, "missions 2, 11, 12 are tested"
+    own = card[card["mission"].isin([2, 11, 12])]
+    assert set(own["test"]) == {"outside_gse_rise_by", "worst_fall_more", "devolution_coverage"}
+    assert not own["verdict_reason"].str.contains("not yet wired").any()
     assert not card["verdict"].eq("failed").any(), "no verdict reads failed before its deadline"
     pay = card[(card["indicator"] == "median_weekly_pay") & (card["test"] == "rise_everywhere")]
     # ASHE April 2021 was published in October 2021, before the White Paper
@@ -222,6 +253,44 @@ def test_scorecard_has_both_lenses_for_every_mission_indicator(tables):
     # HLE stays on its own tier: upper-tier areas, never districts
     hle = card[(card["indicator"] == "hle_female") & (card["lens"] == "local")]
     assert (hle["n_areas"] < 361).all() and hle["unit_of_analysis"].str.contains("UTLA").all()
+
+
+def test_missions_2_11_12_have_real_rows_on_their_own_geographies(tables, mirror):
+    frames, _ = tables
+    rows, inputs = own_geography(frames, mirror)
+    card = pd.DataFrame(rows)
+    # mission 2: public-funded R&D outside the Greater South East, summed over published rows
+    rd = card[(card["indicator"] == "rd_public_funded") & card["price_basis"].eq("nominal")]
+    reg = rd[rd["lens"] == "regional"].iloc[0]
+    pub = inputs["els_rd_public_funded"]
+    out = pub[~pub["area_code"].isin(["TLI", "TLJ", "TLH"])]
+    assert (
+        reg["n_areas"] == 9
+        and reg["quantity_baseline"]
+        == out.loc[out["period"] == reg["baseline_period"], "value"].sum()
+    )
+    # two financial years only: no trend, said so; the local lens is "not published below region"
+    assert reg["verdict"] == "no_data" and "a trend needs 3" in reg["verdict_reason"]
+    local = rd[rd["lens"] == "local"].iloc[0]
+    assert local["verdict_reason"].startswith("not published below region")
+    # mission 11: police force areas, a third geography; no published intervals
+    hom = card[card["mission"] == 11].set_index("lens")
+    assert hom.loc["local", "unit_of_analysis"].startswith("police force area")
+    assert hom.loc["local", "n_areas"] == 44  # 39 English, 4 Welsh forces and the PSNI
+    assert hom.loc["regional", "n_areas"] == 11  # Scotland is not published
+    assert not hom["intervals_published"].any()
+    assert set(hom["verdict"]) <= {"on_course", "off_course", "met"}
+    assert hom["projection_lower_95"].le(hom["projected_at_deadline"]).all()
+    # mission 12: a level with no verdict, weighted by the project's LA populations
+    dev = card[card["mission"] == 12].set_index("lens")
+    members = inputs["els_geo_metadata"]
+    share = 100 * members.loc[members["combined_authority_code"] != "", "population"].sum()
+    assert dev.loc["local", "quantity_latest"] == pytest.approx(share / members["population"].sum())
+    assert 20 < dev.loc["local", "quantity_latest"] < 80
+    assert (dev["verdict"] == "no_data").all()
+    assert dev["verdict_reason"].str.contains("wants one").all()
+    assert len(members) == (frames["lad"].drop_duplicates("area_code")["area_code"]
+                            .str.startswith("E").sum())  # fmt: skip
 
 
 def _published_frames(tables, mirror):

@@ -5,6 +5,10 @@
 MISSIONS = config["missions"]
 # Indicators the declared missions test: their published ITL1 rows form the regional lens.
 MISSION_INDICATORS = sorted({i for m in MISSIONS["declared"] for i in m.get("indicators", [])})
+# Sources of the missions tested on their own geography (R&D, homicide, devolution).
+OWN_GEOGRAPHY_SOURCES = sorted(
+    {k for m in MISSIONS.get("own_geography", []) or [] for k in m["sources"].values()}
+)
 MISSION_TABLES = {
     "scorecard": "results/tables/mission_scorecard.csv",
     "convergence": "results/tables/convergence.csv",
@@ -55,7 +59,12 @@ rule mission_tables:
         lad="results/tables/la_indicators.csv",
         upper="results/tables/upper_tier_indicators.csv",
         regions="results/tables/region_indicators.csv",
+        **{f"raw_{k}": raw(k) for k in OWN_GEOGRAPHY_SOURCES},
+        cpi=raw(config["prices"]["source"]),
         code=package(
+            "data.mission_sources",
+            "data.prices",
+            "policy.geo_missions",
             "policy.periods",
             "policy.compare",
             "policy.results",
@@ -90,6 +99,8 @@ rule mission_tables:
         missions=MISSIONS,
         specs={k: dict(v) for k, v in config["indicators"].items()},
         min_periods=MISSIONS.get("convergence_min_periods", 5),
+        columns=raw_columns,
+        base_year=config["prices"]["base_year"],
     threads: 1
     resources:
         mem_mb=1000,

@@ -137,6 +137,9 @@ def reference_problems(config: Mapping[str, Any], source_keys: Iterable[str]) ->
             source_ref(("neighbourhoods", key), neighbourhoods[key])
     for name, spec in (neighbourhoods.get("indicators") or {}).items():
         source_ref(("neighbourhoods", "indicators", name, "source"), (spec or {}).get("source"))
+    for i, mission in enumerate((config.get("missions") or {}).get("own_geography") or []):
+        for name, key in ((mission or {}).get("sources") or {}).items():
+            source_ref(("missions", "own_geography", i, "sources", name), key)
     for path, name in _indicator_references(config, ()):
         if name not in indicators:
             problems.append((path, f"{name!r} is not a configured indicator"))

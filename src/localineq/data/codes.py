@@ -30,6 +30,7 @@ GSS_ENTITY_TYPES: dict[str, str] = {
     "E11": "metropolitan county (England)",
     "E12": "region (England)",
     "E13": "Inner / Outer London",
+    "E23": "police force area (England)",
     "E47": "combined authority (England)",
     "E61": "Greater London Authority",
     "E92": "country: England",
@@ -47,6 +48,7 @@ GSS_ENTITY_TYPES: dict[str, str] = {
     "W01": "lower layer super output area (Wales)",
     "W02": "middle layer super output area (Wales)",
     "W06": "unitary authority (Wales)",
+    "W15": "police force area (Wales)",
     "W42": "city region / corporate joint committee (Wales)",
     "W92": "country: Wales",
 }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from localineq.policy.geo_missions import GEO_TESTS
 from localineq.policy.scorecard import default_basis
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ TEST_LABELS = {
     "level_reached": "level reached",
     "worst_improve_by": "worst tenth up by target",
     "trajectory": "on course for target",
+    "outside_gse_rise_by": "sum outside the Greater South East up by target",
+    "worst_fall_more": "fell, most in the worst-affected tenth",
+    "devolution_coverage": "share in a combined authority (level)",
     "none": "no metric tested",
 }
 MISSIONS_SOURCE = (
@@ -68,13 +72,18 @@ def scorecard_cell_text(row: pd.Series) -> str:
     'off course for 2030; so far 13 of 361 short'
     """
     verdict = str(row["verdict"])
-    if row["test"] == "none":
+    q1 = row.get("quantity_latest", float("nan"))
+    own = row["test"] in GEO_TESTS
+    if row["test"] == "none" or (own and verdict == "no_data" and pd.isna(q1)):
         return str(row.get("verdict_reason", "no metric"))[:48]
     so_far = str(row.get("met_so_far", verdict))
     deadline = row.get("deadline")
     head = COURSE_WORDS.get(verdict, "no trend")
     if verdict in ("on_course", "off_course") and pd.notna(deadline):
         head += f" for {int(deadline)}"
+    if own:
+        q0 = row.get("quantity_baseline", float("nan"))
+        return f"{head}; {_num(q0)} → {_num(q1)}" if pd.notna(q0) else f"{head}; level {_num(q1)}"
     if so_far == "no_data":
         return f"{head}; no data"
     if row["test"] == "gap_narrows" or (row["test"] == "worst_improve_by" and row["n_areas"] <= 1):

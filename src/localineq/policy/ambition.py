@@ -195,26 +195,41 @@ def ambition_row(
     return {**out, "ambition": "calibrated", "reason": words}
 
 
-def mission_class(classes: pd.Series) -> str:
-    """One class per mission from its tests' classes at one lens.
+#: The rule of ``missions.ambition.mission_rule`` when config gives none.
+DEFAULT_MISSION_RULE: dict[str, Any] = {
+    "any_of": ["undefined", "unprecedented"],
+    "all_of": "would_happen_anyway",
+    "otherwise": "calibrated",
+    "ignore": ["no_data"],
+}
 
-    ``undefined`` if flagged; else ``unprecedented`` if any test is; else
-    ``would_happen_anyway`` if every judged test is; ``calibrated`` if any judged test is
-    left; ``no_data`` when nothing is judged.
+
+def mission_class(classes: pd.Series, rule: Mapping[str, Any] | None = None) -> str:
+    """One class per mission from its tests' classes at one lens (``mission_rule`` in config).
+
+    Classes in ``ignore`` are not judged; the first class of ``any_of`` that a judged test
+    has wins; else ``all_of`` if every judged test has it; else ``otherwise``; ``no_data``
+    when nothing is judged. The default (:data:`DEFAULT_MISSION_RULE`): ``undefined`` if
+    flagged, else ``unprecedented`` if any test is, else ``would_happen_anyway`` if every
+    judged test is, else ``calibrated``.
 
     >>> mission_class(pd.Series(["would_happen_anyway", "calibrated"]))
     'calibrated'
     >>> mission_class(pd.Series(["would_happen_anyway", "no_data"]))
     'would_happen_anyway'
+    >>> mission_class(pd.Series(["unprecedented", "would_happen_anyway"]),
+    ...               {"any_of": [], "all_of": "calibrated", "otherwise": "would_happen_anyway",
+    ...                "ignore": ["no_data"]})
+    'would_happen_anyway'
     """
-    present = set(classes)
-    for cls in ("undefined", "unprecedented"):
-        if cls in present:
-            return cls
-    judged = present - {"no_data"}
+    rule = {**DEFAULT_MISSION_RULE, **dict(rule or {})}
+    judged = set(classes) - set(rule["ignore"])
     if not judged:
         return "no_data"
-    return "would_happen_anyway" if judged == {"would_happen_anyway"} else "calibrated"
+    for cls in rule["any_of"]:
+        if cls in judged:
+            return str(cls)
+    return str(rule["all_of"]) if judged == {rule["all_of"]} else str(rule["otherwise"])
 
 
 def ambition_table(
@@ -223,6 +238,7 @@ def ambition_table(
     frames: Mapping[str, pd.DataFrame],
     missions_cfg: Mapping[str, Any],
     indicators_cfg: Mapping[str, Mapping[str, Any]],
+    extra: list[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """:func:`ambition_row` for every default-basis scorecard row (real terms for money).
 
@@ -234,6 +250,10 @@ def ambition_table(
         ``ambition_backtest`` (``share_met`` per mission, indicator, test, lens, basis).
     frames : mapping
         As for :func:`localineq.policy.scorecard.scorecard`.
+    extra : list of dict, optional
+        Ambition rows judged elsewhere (:func:`localineq.policy.geo_missions.rd_ambition`);
+        they replace this function's row of the same mission, indicator, test and lens,
+        unless the mission is flagged ``undefined``.
     """
     rules = dict(missions_cfg.get("ambition", {}) or {})
     key = ["mission", "indicator", "test", "lens", "price_basis"]
@@ -250,12 +270,18 @@ def ambition_table(
         else {}
     )
     panels: dict[tuple[str, str, str], pd.DataFrame] = {}
+    undefined = {int(k) for k in (rules.get("undefined") or {})}
+    given = {(int(r["mission"]), r["indicator"], r["test"], r["lens"]): r for r in extra or []}
     rows = []
     for row in default_basis(card).to_dict("records"):
         ind = row["indicator"] if isinstance(row["indicator"], str) else ""
         basis = row["price_basis"] if isinstance(row["price_basis"], str) else ""
+        own = (int(row["mission"]), ind, row["test"], row["lens"])
+        if own in given and int(row["mission"]) not in undefined:
+            rows.append(given[own])
+            continue
         panel = None
-        if ind:
+        if ind and ind in indicators_cfg:
             if (ind, basis, row["lens"]) not in panels:
                 spec = indicators_cfg[ind]
                 frame = frames["upper" if spec.get("tier", "lad") == "upper" else "lad"]
@@ -273,14 +299,16 @@ def ambition_table(
     return out[list(AMBITION_COLUMNS)]
 
 
-def mission_counts(table: pd.DataFrame) -> pd.DataFrame:
-    """Missions per ambition class at each lens (:func:`mission_class`), beside the IfG's.
+def mission_counts(table: pd.DataFrame, rule: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Missions per ambition class at each lens (:func:`mission_class` under ``rule``), beside
+    the IfG's.
 
     Returns columns ``ambition``, ``regional``, ``local``, ``ifg`` (one row per class).
     """
     out = pd.DataFrame({"ambition": list(AMBITION_CLASSES)})
     for lens in ("regional", "local"):
-        per = table[table["lens"] == lens].groupby("mission")["ambition"].agg(mission_class)
+        per = table[table["lens"] == lens].groupby("mission")["ambition"]
+        per = per.agg(lambda c: mission_class(c, rule))
         out[lens] = out["ambition"].map(per.value_counts()).fillna(0).astype(int)
     out["ifg"] = out["ambition"].map(IFG_COUNTS).astype("Int64")
     return out

@@ -29,6 +29,21 @@ data alone would call every unmet target "failed" years early. Each test gets in
     no baseline.
 
 "Met so far" (the baseline-to-latest verdict of the test) is kept as a separate column.
+
+**Uncertainty of the projection.** The verdict follows the point projection; beside it,
+:func:`projection_interval` gives the 95% prediction interval of the projected value from the
+same OLS line (closed form, Student t with :math:`n-2` degrees of freedom),
+
+.. math:: \hat y_{T^*} \pm t_{0.975,\,n-2}\; s\,\sqrt{1 + \tfrac1n +
+          \tfrac{(T^* - \bar t)^2}{\sum_t (t - \bar t)^2}},\qquad
+          s^2 = \tfrac{1}{n-2}\sum_t (y_t - \hat y_t)^2,
+
+and :func:`interval_position` says whether the whole interval clears the goal
+(:data:`CLEARS`), lies wholly short of it (:data:`FALLS_SHORT`) or straddles it
+(:data:`STRADDLES`). For a test over every area, the interval clears when every area's
+interval clears, falls short when some area's interval lies wholly short, and straddles
+otherwise. The interval treats the periods as independent draws around a straight line:
+overlapping (rolling) periods and published sampling error are not in it.
 """
 
 from __future__ import annotations
@@ -45,16 +60,22 @@ from localineq.policy.missions import FAILED, MET, NO_DATA, gap, top_group
 from localineq.policy.periods import period_midyear
 
 __all__ = [
+    "CLEARS",
     "DEADLINE_STATUSES",
+    "FALLS_SHORT",
+    "INTERVAL_POSITIONS",
+    "STRADDLES",
     "MIN_PERIODS",
     "NOT_MET",
     "OFF_COURSE",
     "ON_COURSE",
     "TREND_ESTIMATOR",
     "deadline_verdict",
+    "interval_position",
     "linear_projection",
     "met_so_far",
     "pre_covid_baseline",
+    "projection_interval",
 ]
 
 ON_COURSE, OFF_COURSE = "on_course", "off_course"
@@ -69,6 +90,9 @@ TREND_ESTIMATOR = (
     "projected to mid deadline year"
 )
 LEVEL_TESTS = ("level_reached", "worst_improve_by")
+CLEARS, STRADDLES, FALLS_SHORT = "clears", "straddles", "falls_short"
+#: Where a projection's 95% prediction interval lies against the goal.
+INTERVAL_POSITIONS: tuple[str, ...] = (CLEARS, STRADDLES, FALLS_SHORT)
 
 
 def met_so_far(verdict: str) -> str:
@@ -90,6 +114,73 @@ def linear_projection(years: Any, values: Any, at: float) -> float:
     tm = t - t.mean()
     slope = float(np.dot(tm, y - y.mean()) / np.dot(tm, tm))
     return float(y.mean() + slope * (at - t.mean()))
+
+
+def projection_interval(
+    years: Any, values: Any, at: float, level: float = 0.95
+) -> tuple[float, float, float]:
+    r"""OLS projection at ``at`` with its prediction interval (module docstring formula).
+
+    Returns ``(projection, lower, upper)``; the bounds are NaN with fewer than three points
+    (no residual degrees of freedom) and equal the projection when the points are collinear.
+
+    Examples
+    --------
+    >>> p, lo, hi = projection_interval([0.0, 1.0, 2.0], [0.0, 2.0, 1.0], 3.0)
+    >>> round(p, 6), round(lo, 3), round(hi, 3)
+    (2.0, -26.412, 30.412)
+    """
+    t, y = np.asarray(years, dtype=float), np.asarray(values, dtype=float)
+    proj = linear_projection(t, y, at)
+    n = t.size
+    if n < 3:
+        return proj, math.nan, math.nan
+    tm = t - t.mean()
+    sxx = float(np.dot(tm, tm))
+    slope = float(np.dot(tm, y - y.mean()) / sxx)
+    resid = y - (y.mean() + slope * tm)
+    s2 = float(np.dot(resid, resid)) / (n - 2)
+    se = math.sqrt(s2 * (1.0 + 1.0 / n + (at - t.mean()) ** 2 / sxx))
+    from scipy.stats import t as student_t  # only here: scipy.stats is slow to import
+
+    q = float(student_t.ppf(0.5 + level / 2.0, n - 2))
+    return proj, proj - q * se, proj + q * se
+
+
+def interval_position(
+    lower: float, upper: float, goal: float, higher_is_better: bool, strict: bool = False
+) -> str:
+    """Where an interval lies against a goal: :data:`CLEARS`, :data:`STRADDLES` or
+    :data:`FALLS_SHORT` (empty when the interval is unknown).
+
+    The goal is met by a value at least as good as it (``strict``: better than it).
+
+    >>> interval_position(5.0, 7.0, 4.0, True), interval_position(5.0, 7.0, 6.0, True)
+    ('clears', 'straddles')
+    >>> interval_position(5.0, 7.0, 7.0, True, strict=True), interval_position(1, 3, 2.0, False)
+    ('falls_short', 'straddles')
+    """
+    if not (math.isfinite(lower) and math.isfinite(upper)):
+        return ""
+    worst, best = (lower, upper) if higher_is_better else (upper, lower)
+    s = 1.0 if higher_is_better else -1.0
+
+    def ok(v: float) -> bool:
+        return s * (v - goal) > 0 if strict else s * (v - goal) >= 0
+
+    if ok(worst):
+        return CLEARS
+    if not ok(best):
+        return FALLS_SHORT
+    return STRADDLES
+
+
+def _area_interval(clears: int, short: int, judged: int) -> str:
+    if judged == 0:
+        return ""
+    if clears == judged:
+        return CLEARS
+    return FALLS_SHORT if short else STRADDLES
 
 
 def pre_covid_baseline(periods: list[str], year: float = 2019.0) -> str | None:
@@ -187,12 +278,12 @@ def deadline_verdict(
         return _gap_course(part, at, higher_is_better, params, start, n_periods)
     if test == "worst_improve_by":
         return _worst_course(part, at, higher_is_better, params, start, n_periods, decimals)
-    short, judged = 0, 0
+    short, judged, i_clear, i_short = 0, 0, 0, 0
     for _area, rows in part.groupby("area_code", sort=True):
         if rows["period"].nunique() < min_periods:
             continue
         judged += 1
-        proj = linear_projection(rows["t"], rows["value"], at)
+        proj, lo, hi = projection_interval(rows["t"], rows["value"], at)
         if test == "level_reached":
             goal = float(params["target"])
         else:  # rise_everywhere: above its own baseline value
@@ -208,11 +299,18 @@ def deadline_verdict(
         )[0]
         ok = sign >= 0 if test == "level_reached" else sign > 0
         short += int(not ok)
+        where = interval_position(lo, hi, goal, higher_is_better, strict=test != "level_reached")
+        i_clear += int(where == CLEARS)
+        i_short += int(where == FALLS_SHORT)
     if judged == 0:
         return _result(NO_DATA, f"no area has {min_periods} periods", n_periods)
     verdict = ON_COURSE if short == 0 else OFF_COURSE
-    reason = f"{short} of {judged} areas projected short of the goal by {int(deadline)}"
-    return _result(verdict, reason, n_periods, projected_at_deadline=float(short))
+    reason = (
+        f"{short} of {judged} areas projected short of the goal by {int(deadline)}; "
+        f"95% prediction intervals: {i_clear} clear it, {i_short} fall wholly short"
+    )
+    return _result(verdict, reason, n_periods, projected_at_deadline=float(short),
+                   interval_vs_target=_area_interval(i_clear, i_short, judged))  # fmt: skip
 
 
 def _gap_course(
@@ -233,12 +331,14 @@ def _gap_course(
         gaps.append(g)
         if period == start:
             g0 = g
-    proj = linear_projection(years, gaps, at)
+    proj, lo, hi = projection_interval(years, gaps, at)
     # the gap is a derived number: compare at a finer precision than the source publishes
     narrower = compare_at_precision(np.array([proj]), np.array([g0]), MAX_DECIMALS)[0] < 0
-    reason = f"{measure} gap {g0:.4g} at baseline, projected {proj:.4g}"
+    reason = (
+        f"{measure} gap {g0:.4g} at baseline, projected {proj:.4g} (95% PI {lo:.4g} to {hi:.4g})"
+    )
     verdict = ON_COURSE if narrower else OFF_COURSE
-    return _result(verdict, reason, n_periods, projected_at_deadline=proj)
+    return _result(verdict, reason, n_periods, **_interval_keys(proj, lo, hi, g0, False, True))
 
 
 def _worst_course(
@@ -265,12 +365,31 @@ def _worst_course(
         w = rows["weight"] if w0 is not None and rows["weight"].notna().all() else None
         years.append(float(rows["t"].iloc[0]))
         means.append(float(np.average(rows["value"], weights=w)))
-    proj = linear_projection(years, means, at) if len(set(years)) > 1 else math.nan
+    if len(set(years)) > 1:
+        proj, lo, hi = projection_interval(years, means, at)
+    else:
+        proj, lo, hi = math.nan, math.nan, math.nan
     sign = compare_at_precision(
         orient(np.array([proj]), higher_is_better),
         orient(np.array([required]), higher_is_better),
         decimals,
     )[0]
     verdict = ON_COURSE if sign >= 0 else OFF_COURSE
-    reason = f"worst group's mean projected {proj:.4g} against {required:.4g} required"
-    return _result(verdict, reason, n_periods, projected_at_deadline=proj)
+    reason = (
+        f"worst group's mean projected {proj:.4g} (95% PI {lo:.4g} to {hi:.4g}) against "
+        f"{required:.4g} required"
+    )
+    keys = _interval_keys(proj, lo, hi, required, higher_is_better, False)
+    return _result(verdict, reason, n_periods, **keys)
+
+
+def _interval_keys(
+    proj: float, lo: float, hi: float, goal: float, higher_is_better: bool, strict: bool
+) -> dict[str, Any]:
+    """The projection, its 95% prediction interval and where the interval lies."""
+    return {
+        "projected_at_deadline": proj,
+        "projection_lower_95": lo,
+        "projection_upper_95": hi,
+        "interval_vs_target": interval_position(lo, hi, goal, higher_is_better, strict),
+    }

@@ -120,6 +120,12 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "pre_covid_baseline_period",
     "pre_covid_met_so_far",
     "pre_covid_verdict",
+    "projection_lower_95",
+    "projection_upper_95",
+    "interval_vs_target",
+    "quantity",
+    "quantity_baseline",
+    "quantity_latest",
 )
 
 
@@ -231,8 +237,10 @@ def check_missions(
         Naming the mission and the offending key.
     """
     known = set(indicators_cfg)
+    own = {i for m in missions_cfg.get("own_geography", []) or [] for i in m["sources"]}
     for key in ("publication_lag_months", "labels"):
-        bad = set(missions_cfg.get(key, {}) or {}) - known
+        known_here = known | own if key == "labels" else known
+        bad = set(missions_cfg.get(key, {}) or {}) - known_here
         if bad:
             raise ValueError(f"missions.{key} names unknown indicators: {sorted(bad)}")
     for key in ("nominal", "ratio_scale"):
@@ -240,7 +248,8 @@ def check_missions(
         if bad:
             raise ValueError(f"missions.{key} names unknown indicators: {sorted(bad)}")
     numbers = [int(m["number"]) for m in missions_cfg["declared"]]
-    numbers += [int(m["number"]) for m in missions_cfg.get("untested", []) or []]
+    for block in ("untested", "own_geography"):
+        numbers += [int(m["number"]) for m in missions_cfg.get(block, []) or []]
     if len(set(numbers)) != len(numbers):
         raise ValueError(f"mission numbers repeat: {numbers}")
     for mission in missions_cfg["declared"]:
@@ -308,6 +317,7 @@ def scorecard(
     frames: Mapping[str, pd.DataFrame],
     missions_cfg: Mapping[str, Any],
     indicators_cfg: Mapping[str, Mapping[str, Any]],
+    extra_rows: list[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Every declared mission test at both lenses: the mission scorecard.
 
@@ -323,6 +333,8 @@ def scorecard(
         The ``missions:`` block of the config.
     indicators_cfg : mapping
         The ``indicators:`` block (title, polarity, tier).
+    extra_rows : list of dict, optional
+        Rows of missions tested on their own geography (:mod:`localineq.policy.geo_missions`).
 
     Returns
     -------
@@ -341,8 +353,9 @@ def scorecard(
                 pub = published_panel(frames.get("region"), ind, basis)
                 rows.extend(_scorecard_rows(missions_cfg, mission, ind, spec, frame, panel,
                                             basis, ind in nominal, pub))  # fmt: skip
+    rows.extend(extra_rows or [])
     rows.extend(untested_rows(missions_cfg))
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows).sort_values("mission", kind="stable").reset_index(drop=True)
     for col in SCORECARD_COLUMNS:
         if col not in out:
             out[col] = math.nan

@@ -9,16 +9,17 @@ from typing import Any
 import pandas as pd
 
 from localineq.data.readers import parse_period
-from localineq.outputs.mission_figures import TEST_LABELS, scorecard_cell_text
+from localineq.outputs.mission_figures import COURSE_WORDS, TEST_LABELS, scorecard_cell_text
 from localineq.outputs.report.base import ReportState, table_context
 from localineq.policy.ambition import IFG_COUNTS, mission_class, mission_counts
-from localineq.policy.scorecard import is_sensitivity, mission_sentences
+from localineq.policy.geo_missions import GEO_TESTS
+from localineq.policy.scorecard import default_basis, is_sensitivity, mission_sentences
 
 __all__ = ["missions_context"]
 
 
 def _period_label(period: str) -> str:
-    return parse_period(period).label if period else ""
+    return parse_period(period).label if isinstance(period, str) and period else ""
 
 
 def missions_context(state: ReportState) -> dict[str, Any] | None:
@@ -47,6 +48,15 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                     "sentence": sentences[num].removeprefix(f"Mission {num}: "),
                 }
             )
+    for m in cfg.get("own_geography", []) or []:
+        missions.append(
+            {
+                "number": int(m["number"]),
+                "short": m["short"],
+                "wording": m["wording"],
+                "sentence": own_geography_sentence(card, m),
+            }
+        )
     for m in cfg.get("untested", []) or []:
         missions.append(
             {
@@ -86,10 +96,10 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
                 "By local authority": scorecard_cell_text(loc),
                 "Pre-COVID baseline": f"{_period_label(str(reg.get('pre_covid_baseline_period') or ''))}: "
                 f"{_course(reg.get('pre_covid_verdict'))} / {_course(loc.get('pre_covid_verdict'))}"
-                if test != "none"
+                if test != "none" and test not in GEO_TESTS
                 else "",
                 "People in local authorities short so far (local lens)": f"{loc['population_failed']:,.0f}"
-                if test not in ("gap_narrows",) and loc["n_failed"]
+                if test not in ("gap_narrows", *GEO_TESTS) and loc["n_failed"]
                 else "",
             }
         )
@@ -134,8 +144,40 @@ def missions_context(state: ReportState) -> dict[str, Any] | None:
         if bt_rows
         else None,
         "figure": state.figure("mission_scorecard"),
-        **_ambition_context(state.inputs.extra.get("ambition"), labels),
+        **_ambition_context(
+            state.inputs.extra.get("ambition"),
+            labels,
+            (cfg.get("ambition") or {}).get("mission_rule"),
+        ),
     }
+
+
+def own_geography_sentence(card: pd.DataFrame, mission: Mapping[str, Any]) -> str:
+    """One sentence for a mission tested on its own geography: its metric, then each lens's
+    verdict and reason (the mission's own metric, default price basis).
+
+    >>> card = pd.DataFrame({"mission": [2, 2], "indicator": ["rd", "rd"], "lens":
+    ...     ["regional", "local"], "price_basis": ["real", "real"], "verdict": ["no_data"] * 2,
+    ...     "verdict_reason": ["2 periods", "not published below region"],
+    ...     "unit_of_analysis": ["ITL1 region", "local authority (not published)"]})
+    >>> own_geography_sentence(card, {"number": 2, "metric": "R&D", "sources": {"rd": "s"}})
+    'R&D. By ITL1 region: no verdict (2 periods). Locally: no verdict (not published below region).'
+    """
+    ind = next(iter(mission["sources"]))
+    part = default_basis(card[(card["mission"] == int(mission["number"]))
+                              & (card["indicator"] == ind)]).set_index("lens")  # fmt: skip
+    words = []
+    for lens, lead in (("regional", "By {unit}"), ("local", "Locally")):
+        if lens not in part.index:
+            continue
+        row = part.loc[lens]
+        verdict = COURSE_WORDS.get(str(row["verdict"]), "no verdict")
+        deadline = row.get("deadline")
+        if str(row["verdict"]) in ("on_course", "off_course") and pd.notna(deadline):
+            verdict += f" for {int(deadline)}"
+        unit = str(row["unit_of_analysis"]).split(" (")[0]
+        words.append(f"{lead.format(unit=unit)}: {verdict} ({row['verdict_reason']}).")
+    return f"{mission['metric'][:1].upper()}{mission['metric'][1:]}. " + " ".join(words)
 
 
 def _course(verdict: Any) -> str:
@@ -144,7 +186,9 @@ def _course(verdict: Any) -> str:
     )
 
 
-def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> dict[str, Any]:
+def _ambition_context(
+    table: pd.DataFrame | None, labels: Mapping[str, str], rule: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The ambition table (one row per mission test), its per-mission sentences and the
     count of missions per class beside the IfG's."""
     if table is None or table.empty:
@@ -166,8 +210,8 @@ def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> 
             }
         )
     for num, part in table.groupby("mission", sort=True):
-        reg = mission_class(part.loc[part["lens"] == "regional", "ambition"])
-        loc = mission_class(part.loc[part["lens"] == "local", "ambition"])
+        reg = mission_class(part.loc[part["lens"] == "regional", "ambition"], rule)
+        loc = mission_class(part.loc[part["lens"] == "local", "ambition"], rule)
         words = reg.replace("_", " ")
         tail = "" if loc == reg else f" (by local authority: {loc.replace('_', ' ')})"
         regional = part[part["lens"] == "regional"]
@@ -176,10 +220,10 @@ def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> 
         sentences.append(
             f"Mission {int(num)} ({first['mission_name']}): {words}{tail}; {first['reason']}."
         )
-    counts = mission_counts(table)
-    counts = counts.assign(
-        ambition=counts["ambition"].str.replace("_", " "),
-        ifg=[str(IFG_COUNTS.get(a, "—")) for a in mission_counts(table)["ambition"]],
+    raw_counts = mission_counts(table, rule)
+    counts = raw_counts.assign(
+        ambition=raw_counts["ambition"].str.replace("_", " "),
+        ifg=[str(IFG_COUNTS.get(a, "—")) for a in raw_counts["ambition"]],
     ).rename(
         columns={
             "ambition": "Class",
@@ -198,8 +242,28 @@ def _ambition_context(table: pd.DataFrame | None, labels: Mapping[str, str]) -> 
             numeric=["Missions, by region", "Missions, by local authority"],
         ),
         "ambition_sentences": sentences,
-        "ambition_comparison": _comparison_words(mission_counts(table)),
+        "ambition_comparison": _comparison_words(raw_counts),
+        "ambition_rule": _rule_words(rule),
     }
+
+
+def _rule_words(rule: Mapping[str, Any] | None) -> str:
+    """The per-mission aggregation rule in words (``missions.ambition.mission_rule``).
+
+    >>> _rule_words(None)
+    'A mission takes the class undefined, then unprecedented, if any of its judged tests has it; would happen anyway if all of them do; calibrated otherwise; tests with no data are not judged.'
+    """
+    from localineq.policy.ambition import DEFAULT_MISSION_RULE
+
+    r = {**DEFAULT_MISSION_RULE, **dict(rule or {})}
+    name = lambda c: str(c).replace("_", " ")  # noqa: E731
+    first = ", then ".join(name(c) for c in r["any_of"])
+    ignored = " and ".join(name(c).replace("no data", "with no data") for c in r["ignore"])
+    return (
+        f"A mission takes the class {first}, if any of its judged tests has it; "
+        f"{name(r['all_of'])} if all of them do; {name(r['otherwise'])} otherwise; "
+        f"tests {ignored} are not judged."
+    )
 
 
 def _comparison_words(counts: pd.DataFrame) -> str:
