@@ -96,9 +96,9 @@ CASES = [
     (
         "undeclared_unit",
         "    unit: £ per week",
-        "    unit: minutes",
+        "    unit: furlongs per fortnight",
         "indicators:",
-        "indicators.median_weekly_pay.unit: 'minutes' is not a key of units",
+        "indicators.median_weekly_pay.unit: 'furlongs per fortnight' is not a key of units",
     ),
 ]
 
