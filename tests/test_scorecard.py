@@ -15,7 +15,6 @@ from localineq.policy.scorecard import (
     SCORECARD_COLUMNS,
     area_population,
     baseline_rule_for,
-    check_missions,
     mission_sentences,
     scorecard,
 )
@@ -184,34 +183,6 @@ def test_sentences_quote_both_lenses(frames):
     assert s[1].startswith("Mission 1: All 2 regions met “pay rose”; 1 local authorities")
     assert "of them significantly" in s[1] and "nominal" in s[1]
     assert s[9].startswith("Mission 9: ")
-
-
-@pytest.mark.parametrize(
-    "change, message",
-    [
-        ({"labels": {"wages": "w"}}, "labels names unknown"),
-        ({"nominal": ["wages"]}, "nominal names unknown"),
-        (
-            {"declared": [{**MISSIONS["declared"][0], "indicators": ["wages"]}]},
-            "unknown indicators",
-        ),
-        ({"declared": [MISSIONS["declared"][0]] * 2}, "repeat"),
-        (
-            {
-                "declared": [
-                    {
-                        **MISSIONS["declared"][0],
-                        "headline": {"indicator": "pay", "test": "trajectory"},
-                    }
-                ]
-            },
-            "headline",
-        ),
-    ],
-)
-def test_check_missions_refuses_unknown_names(change, message):
-    with pytest.raises(ValueError, match=message):
-        check_missions({**MISSIONS, **change}, SPECS)
 
 
 def test_scorecard_figure_sets_the_lenses_side_by_side(frames):
