@@ -350,12 +350,12 @@ def test_weighted_median_resists_an_extreme_area_and_auto_choice():
     check = reference_check(frame)
     # above the mean: 129 only; above the median: 35 and 129 -> area c flips: 1 of 4
     assert check[["n_above_mean", "n_above_median", "n_flips"]].values.tolist() == [[1, 2, 1]]
-    assert choose_reference(["g"], {"default": "auto", "auto_threshold": 0.25}, check) == {
-        "g": "median"
-    }
-    assert choose_reference(["g"], {"default": "auto", "auto_threshold": 0.3}, check) == {
-        "g": "mean"
-    }
+    assert choose_reference(
+        ["g"], {"default": "auto", "auto_threshold": 0.25, "overrides": {}}, check
+    ) == {"g": "median"}
+    assert choose_reference(
+        ["g"], {"default": "auto", "auto_threshold": 0.3, "overrides": {}}, check
+    ) == {"g": "mean"}
 
 
 # ----------------------------------------------------------------------------------------------

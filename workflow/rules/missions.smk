@@ -88,7 +88,7 @@ rule mission_tables:
     params:
         missions=MISSIONS,
         specs={k: dict(v) for k, v in config["indicators"].items()},
-        min_periods=MISSIONS.get("convergence_min_periods", 5),
+        min_periods=MISSIONS["convergence_min_periods"],
     threads: 1
     resources:
         mem_mb=1000,

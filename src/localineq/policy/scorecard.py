@@ -227,11 +227,11 @@ def _test_params(
 ) -> dict[str, Any]:
     params = {k: v for k, v in test.items() if k != "test"}
     if test["test"] == "gap_narrows":
-        default = missions_cfg.get("gap_measure", "top_tenth_vs_rest")
+        default = missions_cfg["gap_measure"]
         if indicator in set(missions_cfg.get("ratio_scale", []) or []):
-            default = missions_cfg.get("ratio_gap_measure", "top_tenth_ratio")
+            default = missions_cfg["ratio_gap_measure"]
         params.setdefault("measure", default)
-        params.setdefault("share", missions_cfg.get("gap_share", 0.1))
+        params.setdefault("share", missions_cfg["gap_share"])
     if decimals is not None:
         params.setdefault("decimals", decimals)
     return params
