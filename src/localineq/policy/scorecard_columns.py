@@ -16,7 +16,6 @@ import pandas as pd
 
 from localineq.policy.compare import se_from_interval
 from localineq.policy.deadlines import (
-    MIN_PERIODS,
     TREND_ESTIMATOR,
     deadline_verdict,
     met_so_far,
