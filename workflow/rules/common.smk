@@ -17,6 +17,7 @@ from localineq.data.fetch import (
     verify_raw_files,
 )
 from localineq.outputs.figure_catalogue import headline_indicators
+from localineq.outputs.measure_labels import measure_label
 
 RUN_STARTED = time.time()
 

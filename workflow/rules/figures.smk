@@ -55,6 +55,9 @@ rule figure_shares:
             subcategory="Across indicators",
         ),
         svg="results/figures/between_within_shares.svg",
+    params:
+        # for the caption (workflow/report/*.rst), which names the configured measure
+        measure_label=measure_label(FIGURES["measure"]),
     threads: 1
     resources:
         mem_mb=1000,
@@ -85,6 +88,7 @@ rule figure_trend:
     params:
         specs=SPECS,
         measure=FIGURES["measure"],
+        measure_label=measure_label(FIGURES["measure"]),
     threads: 1
     resources:
         mem_mb=1000,
@@ -114,6 +118,7 @@ rule figure_profile:
         svg="results/figures/localisation_profile.svg",
     params:
         specs=SPECS,
+        measure_label=measure_label(FIGURES["measure"]),
     threads: 1
     resources:
         mem_mb=1000,
@@ -173,6 +178,7 @@ rule figure_neighbourhood_profile:
         svg="results/figures/neighbourhood_profile.svg",
     params:
         measures=[FIGURES["measure"]],
+        measure_label=measure_label(FIGURES["measure"]),
         source_line=(
             "Sources: MHCLG IoD2019 (LSOA 2011, England); ONS small-area income estimates FYE 2020 "
             "(MSOA 2011); ONS Census 2021 TS037, TS062 (LSOA 2021). Open Government Licence v3.0."

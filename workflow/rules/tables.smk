@@ -84,7 +84,7 @@ rule decomposition_uncertainty:
 
 
 rule profile_table:
-    """Localisation profile: Theil T split over ITL1 → ITL2 → ITL3 → LA (latest period)."""
+    """Localisation profile: the configured measure split over ITL1 → ITL2 → ITL3 → LA (latest period)."""
     input:
         indicators=INDICATOR_TABLES,
         hierarchy="data/processed/lad23_hierarchy.parquet",
@@ -98,6 +98,7 @@ rule profile_table:
     params:
         specs=SPECS,
         measure=FIGURES["measure"],
+        measure_label=measure_label(FIGURES["measure"]),
     threads: 1
     resources:
         mem_mb=1000,
