@@ -3,7 +3,11 @@
 import logging
 
 from localineq.config.joblog import run_job
-from localineq.outputs.area_tables import analysis_weights, latest_period, read_indicator_tables
+from localineq.outputs.area_tables import (
+    analysis_weights,
+    latest_period_rows,
+    read_indicator_tables,
+)
 from localineq.outputs.figures import dotplot_by_region, save_figure
 
 
@@ -11,7 +15,7 @@ def main(smk) -> None:
     key = smk.params.indicator
     spec = dict(smk.params.spec)
     frame = read_indicator_tables(smk.input.indicators)
-    latest = latest_period(frame[frame["indicator"] == key]).reset_index(drop=True)
+    latest = latest_period_rows(frame[frame["indicator"] == key]).reset_index(drop=True)
     latest["weight"] = analysis_weights(latest)
     fig = dotplot_by_region(
         latest,

@@ -5,7 +5,7 @@ import logging
 from localineq.config.joblog import run_job
 from localineq.data.indicators import analysis_units
 from localineq.data.intermediates import read_parquet
-from localineq.outputs.area_tables import latest_period, read_indicator_tables, regional_gaps
+from localineq.outputs.area_tables import latest_period_rows, read_indicator_tables, regional_gaps
 from localineq.outputs.map_links import area_links, save_linked_map, with_every_area
 from localineq.outputs.maps import (
     MAP_SVG_DECIMALS,
@@ -21,7 +21,7 @@ def main(smk) -> None:
     key = smk.wildcards.indicator
     spec = dict(smk.params.spec)
     frame = read_indicator_tables(smk.input.indicators)
-    latest = latest_period(frame[frame["indicator"] == key])
+    latest = latest_period_rows(frame[frame["indicator"] == key])
     reference = references_for(frame, [key], dict(smk.params.reference))[key]
     gaps = regional_gaps(latest, reference=reference)
     lad, regions = read_drawing_layers(smk.input.boundaries)
