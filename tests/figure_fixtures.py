@@ -188,6 +188,18 @@ def report_config() -> dict:
             "map_classes": 5,
         },
         "report": {"title": "Test report", "notebooks": []},
+        # as the schema requires it: every field of the default rule stated
+        "targets": {
+            "default": {
+                "benchmark": "top_quintile",
+                "gap_share": 0.5,
+                "horizon": 2030,
+                "milestone_every": 2,
+                "trend_tolerance": 0.02,
+                "ambition": "default",
+            },
+            "overrides": {},
+        },
     }
 
 

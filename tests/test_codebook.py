@@ -258,7 +258,11 @@ def test_markdown_codebook_lists_every_table_and_column():
 
 
 def test_report_codebook_section_renders_every_table():
-    context = report_section_context(SimpleNamespace(link=lambda path: f"../{path[8:]}", config={}))
+    context = report_section_context(
+        SimpleNamespace(
+            link=lambda path: f"../{path[8:]}", config={"targets": {"default": {"horizon": 2030}}}
+        )
+    )
     template = environment().get_template("sections/codebook.html.j2")
     html = template.render(ctx=context)
     assert 'href="../tables/datapackage.json"' in html

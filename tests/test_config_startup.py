@@ -100,19 +100,86 @@ CASES = [
         "indicators:",
         "indicators.median_weekly_pay.unit: 'furlongs per fortnight' is not a key of units",
     ),
+    # Relations between mission and target fields, once checked only inside the mission and
+    # targets jobs (policy.scorecard.check_missions, TargetRule.from_config, la_targets).
+    (
+        "unknown_indicator_in_ratio_scale",
+        "    - gdhi_per_head",
+        "    - gdhi_per_haed",
+        "  ratio_scale:",
+        "missions.ratio_scale[0]: 'gdhi_per_haed' is not a configured indicator",
+    ),
+    (
+        "repeated_mission_number",
+        "    - number: 4",
+        "    - number: 1",
+        "  declared:",
+        "missions.declared[1].number: mission 1 is declared twice (first at missions.declared[0])",
+    ),
+    (
+        "headline_test_not_among_the_missions_tests",
+        "      headline: {indicator: median_weekly_pay, test: rise_everywhere}",
+        "      headline: {indicator: median_weekly_pay, test: level_reached}",
+        "missions:",
+        "missions.declared[0].headline.test: 'level_reached' is not one of this mission's tests",
+    ),
+    (
+        "headline_indicator_not_among_the_missions_indicators",
+        "      headline: {indicator: median_weekly_pay, test: rise_everywhere}",
+        "      headline: {indicator: hle_female, test: rise_everywhere}",
+        "missions:",
+        "missions.declared[0].headline.indicator: 'hle_female' is not one of this mission's "
+        "indicators",
+    ),
+    (
+        "level_without_the_level_benchmark",
+        "      benchmark: level",
+        "      benchmark: uk_median",
+        "targets:",
+        "targets.overrides.primary_expected_standard.level: a level is taken only by benchmark "
+        "'level'",
+    ),
+    (
+        "override_horizon_differs_from_the_default",
+        "      gap_share: 1.0",
+        "      gap_share: 1.0\n      horizon: 2035",
+        "targets:",
+        "targets.overrides.primary_expected_standard.horizon: 2035 differs from "
+        "targets.default.horizon (2030)",
+    ),
+    (
+        "baseline_date_that_does_not_exist",
+        "    baseline: {fallback: earliest}",
+        '    baseline: {fallback: earliest, before: "2022-02-30"}',
+        "targets:",
+        "targets.default.baseline.before: '2022-02-30' is not a calendar date",
+    ),
+    (
+        "missing_field_of_the_default_target_rule",
+        "    milestone_every: 2",
+        "",
+        "targets:",
+        "targets.default: 'milestone_every' is a required property",
+    ),
 ]
+
+#: Cases whose named line is not the edited line: (id, lines after the edited one).
+NAMED_LINE_OFFSET = {
+    "duplicate_key": 1,  # the second occurrence is the one named
+    "level_without_the_level_benchmark": 1,  # the level, on the line after the benchmark
+    "override_horizon_differs_from_the_default": 1,  # the inserted line
+    "missing_field_of_the_default_target_rule": -4,  # the block the field is missing from
+}
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "after", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+    ("case", "old", "new", "after", "expected"), CASES, ids=[c[0] for c in CASES]
 )
 def test_mistake_stops_the_dry_run_naming_key_and_line(
-    dry_run, workflow_copy, old, new, after, expected
+    dry_run, workflow_copy, case, old, new, after, expected
 ):
     config = workflow_copy / "config" / "config.yaml"
-    line = edit(config, old, new, after=after)
-    if "duplicate" in expected:
-        line += 1  # the second occurrence is the one named
+    line = edit(config, old, new, after=after) + NAMED_LINE_OFFSET.get(case, 0)
     run = dry_run(workflow_copy)
     output = run.stdout + run.stderr
     assert run.returncode != 0, output

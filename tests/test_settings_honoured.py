@@ -30,6 +30,7 @@ import figure_fixtures as fx  # noqa: E402
 from localineq.analysis.decomposition_tables import decomposition_summary  # noqa: E402
 from localineq.analysis.profile_tables import profile_table  # noqa: E402
 from localineq.analysis.uncertainty_tables import uncertainty_table  # noqa: E402
+from localineq.config.policy_checks import target_problems  # noqa: E402
 from localineq.outputs.codebook import load_codebook  # noqa: E402
 from localineq.outputs.figure_catalogue import figure_catalogue, figure_stems  # noqa: E402
 from localineq.outputs.figures import between_within_shares, localisation_profile  # noqa: E402
@@ -42,7 +43,14 @@ MEASURE, LABEL = "theil_l", "MLD"
 HORIZON = 2035
 SCHEME, CLASSES = "natural_breaks", 7
 HEADLINE = ["unemployment"]  # without "income", the fixture's GDHI
-TARGETS = {"default": {"horizon": HORIZON, "baseline": {"fallback": "earliest"}}}
+TARGETS = {
+    "default": {
+        **fx.report_config()["targets"]["default"],
+        "horizon": HORIZON,
+        "baseline": {"fallback": "earliest"},
+    },
+    "overrides": {},
+}
 
 
 @pytest.fixture(scope="module")
@@ -113,10 +121,16 @@ def test_target_column_and_codebook_follow_the_horizon(frame):
     assert f"its {HORIZON} target" in target_figure(HORIZON).caption
 
 
-def test_an_override_with_another_horizon_is_refused(frame):
+def test_an_override_with_another_horizon_is_refused():
+    # checked once, at start-up (the dry run's case is in test_config_startup.py)
     targets = {**TARGETS, "overrides": {"income": {"horizon": 2040}}}
-    with pytest.raises(ValueError, match=r"targets.overrides.income.horizon is 2040.*target_2035"):
-        targets_table(frame, fx.SPECS, targets)
+    assert target_problems(targets) == [
+        (
+            ("targets", "overrides", "income", "horizon"),
+            "2040 differs from targets.default.horizon (2035); la_targets has one target "
+            "column, so set the horizon in targets.default only",
+        )
+    ]
 
 
 def test_report_words_follow_the_settings(tmp_path, monkeypatch, frame, summary):

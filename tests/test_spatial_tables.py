@@ -38,7 +38,7 @@ def _grid() -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     frame = pd.DataFrame(
         {
             "indicator": "income",
-            "period": "2023",
+            "period": "2023-01-01/P1Y",  # an ISO period, as la_indicators writes it
             "period_label": "2023",
             "area_code": codes,
             "area_name": [f"Area {c}" for c in codes],

@@ -1,4 +1,4 @@
-LAD_INDICATORS = [k for k, v in config["indicators"].items() if v.get("tier", "lad") == "lad"]
+LAD_INDICATORS = [k for k, v in config["indicators"].items() if v["tier"] == "lad"]
 UPPER_TIER_INDICATORS = [k for k in config["indicators"] if k not in LAD_INDICATORS]
 # The analysis-ready exports by tier: LAD23 indicators (LAD23 codes only) and the indicators
 # analysed on upper-tier units (UTLA23 in England), kept out of the LAD23 export.
@@ -235,8 +235,8 @@ rule la_targets:
     params:
         specs={k: dict(v) for k, v in config["indicators"].items()},
         targets=dict(config["targets"]),
-        reference=dict(config.get("reference", {})),
-        missions=dict(config.get("missions", {})),
+        reference=dict(config["reference"]),
+        missions=dict(config["missions"]),
     threads: 1
     resources:
         mem_mb=1000,

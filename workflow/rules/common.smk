@@ -17,6 +17,7 @@ from localineq.data.fetch import (
     verify_raw_files,
 )
 from localineq.outputs.figure_catalogue import headline_indicators
+from localineq.outputs.measure_labels import measure_label
 
 RUN_STARTED = time.time()
 
@@ -39,11 +40,11 @@ INDICATOR_TABLES = [
     for path, present in (
         (
             "results/tables/la_indicators.csv",
-            any(v.get("tier", "lad") == "lad" for v in config["indicators"].values()),
+            any(v["tier"] == "lad" for v in config["indicators"].values()),
         ),
         (
             "results/tables/upper_tier_indicators.csv",
-            any(v.get("tier", "lad") != "lad" for v in config["indicators"].values()),
+            any(v["tier"] != "lad" for v in config["indicators"].values()),
         ),
     )
     if present

@@ -37,6 +37,7 @@ rule neighbourhood_figures:
     params:
         lsoa_measures=["theil_t", "theil_l"],
         measures=[FIGURES["measure"]],
+        measure_label=measure_label(FIGURES["measure"]),
         source_line=(
             "Sources: MHCLG IoD2019 (LSOA 2011, England); ONS small-area income estimates FYE 2020 "
             "(MSOA 2011); ONS Census 2021 TS037, TS062 (LSOA 2021). Open Government Licence v3.0."

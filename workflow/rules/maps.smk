@@ -14,7 +14,7 @@ rule draw_indicator:
         # of them still redraws it (rule spatial_lisa).
         lisa=ancient("results/tables/lisa_clusters.csv"),
         weights=lambda wildcards: SPATIAL_WEIGHTS[
-            "lad" if SPECS[wildcards.indicator].get("tier", "lad") == "lad" else "upper"
+            "lad" if SPECS[wildcards.indicator]["tier"] == "lad" else "upper"
         ],
         population="data/processed/population.parquet",
         boundaries="data/processed/lad23_map_boundaries.gpkg",
@@ -62,10 +62,10 @@ rule draw_indicator:
             )
         },
         code_set=lambda wildcards: "LAD23"
-        if SPECS[wildcards.indicator].get("tier", "lad") == "lad"
+        if SPECS[wildcards.indicator]["tier"] == "lad"
         else "UTLA23/LAD23 unit",
         settings={k: FIGURES[k] for k in ("map_scheme", "map_classes")},
-        reference=dict(config.get("reference", {})),
+        reference=dict(config["reference"]),
         # Not read by the script: the settings behind its LISA rows, so that changing them
         # redraws the map although the table is ancient() here.
         spatial=dict(SPATIAL),

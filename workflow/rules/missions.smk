@@ -98,7 +98,7 @@ rule mission_tables:
     params:
         missions=MISSIONS,
         specs={k: dict(v) for k, v in config["indicators"].items()},
-        min_periods=MISSIONS.get("convergence_min_periods", 5),
+        min_periods=MISSIONS["convergence_min_periods"],
         columns=raw_columns,
         base_year=config["prices"]["base_year"],
     threads: 1

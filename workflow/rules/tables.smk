@@ -75,10 +75,11 @@ rule across_indicators:
     params:
         specs=SPECS,
         measure=FIGURES["measure"],
+        measure_label=measure_label(FIGURES["measure"]),
         uncertainty=dict(FIGURES["uncertainty"]),
         top_n=FIGURES["top_n"],
-        reference=dict(config.get("reference", {})),
-        persistence_periods=config.get("masked", {}).get("persistence_periods", 5),
+        reference=dict(config["reference"]),
+        persistence_periods=config["masked"]["persistence_periods"],
         result_tables=list(RESULT_TABLES),
     threads: 1
     resources:

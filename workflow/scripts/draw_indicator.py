@@ -10,7 +10,7 @@ import logging
 
 from localineq.analysis.area_tables import (
     analysis_weights,
-    latest_period,
+    latest_period_rows,
     read_indicator_tables,
     regional_gaps,
 )
@@ -57,7 +57,7 @@ def export_slice(smk, key, spec, hierarchy, upper) -> None:
 
 def dotplot(smk, key, spec, frame) -> None:
     """Dot plot by region of the latest period."""
-    latest = latest_period(frame[frame["indicator"] == key]).reset_index(drop=True)
+    latest = latest_period_rows(frame[frame["indicator"] == key]).reset_index(drop=True)
     latest["weight"] = analysis_weights(latest)
     upper = spec.get("tier", "lad") == "upper"
     fig = dotplot_by_region(
@@ -78,7 +78,7 @@ def dotplot(smk, key, spec, frame) -> None:
 def maps(smk, key, spec, frame, layers, members) -> None:
     """Choropleth and gap-to-region map of the latest period."""
     lad, regions, inset_layers = layers
-    latest = latest_period(frame[frame["indicator"] == key])
+    latest = latest_period_rows(frame[frame["indicator"] == key])
     reference = references_for(frame, [key], dict(smk.params.reference))[key]
     gaps = regional_gaps(latest, reference=reference)
     upper = spec.get("tier", "lad") == "upper"

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from localineq.data.indicators import EXPORT_DTYPES
 from localineq.data.intermediates import read_csv
 from localineq.data.readers import parse_period
 from localineq.policy.compare import (
@@ -24,6 +25,7 @@ from localineq.policy.compare import (
     se_from_interval,
     significant_difference,
 )
+from localineq.policy.periods import latest_period
 from localineq.policy.reference import group_reference, reference_label
 
 Specs = Mapping[str, Mapping[str, Any]]
@@ -52,16 +54,20 @@ def _described(rows: pd.DataFrame, spec: dict, columns: list[str]) -> pd.DataFra
     )[columns]
 
 
-def latest_period(frame: pd.DataFrame) -> pd.DataFrame:
+def latest_period_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows of each indicator's latest period that has at least one value.
 
-    >>> f = pd.DataFrame({"indicator": ["a", "a", "b"], "period": ["2020", "2021", "2020"],
+    The latest period is :func:`~localineq.policy.periods.latest_period` of the periods
+    with a value: the one with the latest last day.
+
+    >>> y20, y21 = "2020-01-01/P1Y", "2021-01-01/P1Y"
+    >>> f = pd.DataFrame({"indicator": ["a", "a", "b"], "period": [y20, y21, y20],
     ...                   "value": [1.0, float("nan"), 2.0]})
-    >>> latest_period(f)[["indicator", "period"]].to_dict("list")
-    {'indicator': ['a', 'b'], 'period': ['2020', '2020']}
+    >>> latest_period_rows(f)[["indicator", "period"]].to_dict("list")
+    {'indicator': ['a', 'b'], 'period': ['2020-01-01/P1Y', '2020-01-01/P1Y']}
     """
     present = frame[frame["value"].notna()]
-    last = present.groupby("indicator")["period"].max()
+    last = present.groupby("indicator")["period"].agg(latest_period)
     keep = frame["period"].eq(frame["indicator"].map(last))
     return frame[keep & frame["value"].notna()].reset_index(drop=True)
 
@@ -321,7 +327,7 @@ def top_bottom(frame: pd.DataFrame, specs: Specs, *, n: int = 5) -> pd.DataFrame
     >>> t[["group", "area_name", "value"]].to_dict("list")
     {'group': ['best', 'worst'], 'area_name': ['B', 'A'], 'value': [1.0, 3.0]}
     """
-    latest = latest_period(frame)
+    latest = latest_period_rows(frame)
     parts = []
     for indicator, part in latest.groupby("indicator", sort=True):
         spec = specs[indicator]
@@ -336,36 +342,6 @@ def top_bottom(frame: pd.DataFrame, specs: Specs, *, n: int = 5) -> pd.DataFrame
     if not parts:
         return pd.DataFrame(columns=TOP_BOTTOM_COLUMNS)
     return pd.concat(parts, ignore_index=True)
-
-
-#: Column types of the exports; without them a column of whole numbers (GDHI) or of years
-#: (period labels) would parse as integers when read without other indicators' rows.
-EXPORT_DTYPES = {
-    **dict.fromkeys(
-        [
-            "area_code",
-            "area_name",
-            "itl1_code",
-            "itl1_name",
-            "indicator",
-            "title",
-            "unit",
-            "period",
-            "period_label",
-            "weight_basis",
-            "status",
-            "harmonisation",
-            "unit_of_analysis",
-            "price_basis",
-            "real_price_basis",
-        ],
-        str,
-    ),
-    **dict.fromkeys(
-        ["value", "lci_95", "uci_95", "weight", "value_real", "lci_95_real", "uci_95_real"],
-        "float64",
-    ),
-}
 
 
 def read_indicator_tables(paths: Sequence[str]) -> pd.DataFrame:

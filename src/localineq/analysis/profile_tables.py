@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from localineq.analysis.area_tables import Specs, analysis_weights, latest_period, period_label
-from localineq.analysis.decomposition_tables import weight_basis_of
 from localineq.data.neighbourhoods import LSOA_INDICATORS, LSOA_LEVELS
+from localineq.analysis.area_tables import Specs, analysis_weights, latest_period_rows, period_label
+from localineq.analysis.decomposition_tables import weight_basis_of
 
 #: Geographic levels of the localisation profile, coarsest first, as columns of the LA table.
 PROFILE_LEVELS = ("itl1", "itl2", "itl3")
@@ -69,7 +69,7 @@ def profile_table(
     codes = [f"{level}_code" for level in levels]
     lookup = hierarchy[["area_code", *codes]].drop_duplicates("area_code")
     rows = []
-    for indicator, part in latest_period(frame).groupby("indicator", sort=True):
+    for indicator, part in latest_period_rows(frame).groupby("indicator", sort=True):
         if indicator not in specs:
             continue
         if not set(part["area_code"]) <= set(lookup["area_code"]):

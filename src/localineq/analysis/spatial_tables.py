@@ -17,7 +17,7 @@ import libpysal
 import numpy as np
 import pandas as pd
 
-from localineq.analysis.area_tables import latest_period
+from localineq.analysis.area_tables import latest_period_rows
 from localineq.data.geography import unit_polygons
 from localineq.stats import spatial
 
@@ -133,7 +133,7 @@ def lisa_tables(
         :func:`localineq.stats.spatial.lagging_clusters`).
     """
     areas, clusters = [], []
-    for indicator, rows in latest_period(frame).groupby("indicator", sort=True):
+    for indicator, rows in latest_period_rows(frame).groupby("indicator", sort=True):
         rows = rows.assign(area_code=rows["area_code"].astype(str)).sort_values("area_code")
         sub = spatial.subset_weights(w, rows["area_code"].tolist())
         lisa = spatial.local_moran(

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from localineq.analysis.area_tables import Specs, analysis_weights, latest_period, period_label
+from localineq.analysis.area_tables import Specs, analysis_weights, latest_period_rows, period_label
 from localineq.analysis.decomposition_tables import weight_basis_of
 
 UNCERTAINTY_COLUMNS = [
@@ -267,7 +267,7 @@ def uncertainty_table(
         statistic (permutation rows: ``between_share`` only).
     """
     rows: list[dict[str, Any]] = []
-    for indicator, part in latest_period(frame).groupby("indicator", sort=True):
+    for indicator, part in latest_period_rows(frame).groupby("indicator", sort=True):
         if indicator not in specs:
             continue
         part = part.sort_values("area_code").reset_index(drop=True)

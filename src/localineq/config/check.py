@@ -11,7 +11,10 @@ that names each key and, where the file is known, its line:
   its valid range) and its ``weight`` under ``weight_bases:``; every indicator named anywhere outside ``indicators:`` is declared
   there, whether as a value (``headline_indicator``, a mission's ``indicators``) or as a key
   (``targets.overrides``, ``reference.overrides``, ``missions.publication_lag_months``,
-  ``missions.labels``, a mission's ``baseline_overrides``).
+  ``missions.labels``, a mission's ``baseline_overrides``); and the relations between
+  mission and target fields that the policy stage relies on
+  (:mod:`localineq.config.policy_checks`: unique mission numbers, headlines among the
+  mission's own tests, a ``level`` exactly for the ``level`` benchmark, one target horizon).
 
 :func:`check_config_file` runs both on the file as written (so lines can be named);
 :func:`check_config` runs the reference checks on the configuration Snakemake assembled,
@@ -24,6 +27,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from localineq.config.policy_checks import Problem, mission_problems, target_problems
 from localineq.config.yamlfile import (
     ConfigError,
     KeyPath,
@@ -31,9 +35,6 @@ from localineq.config.yamlfile import (
     line_of,
     load_yaml_with_lines,
 )
-
-#: A problem found in the configuration: where (a key path) and what.
-Problem = tuple[KeyPath, str]
 
 #: Blocks whose *keys* are indicator names: (path to the block, what the keys mean).
 INDICATOR_KEYED_BLOCKS: tuple[tuple[KeyPath, str], ...] = (
@@ -49,10 +50,15 @@ def _indicator_references(node: Any, path: KeyPath) -> Iterable[tuple[KeyPath, s
 
     Convention: outside the top-level ``indicators`` block, a key ending in ``indicator``
     holds one indicator name and a key ending in ``indicators`` holds a list of them;
-    ``figures.headline``, ``missions.nominal`` and ``prices.money`` are lists of indicator names
-    too.
+    ``figures.headline``, ``missions.nominal``, ``missions.ratio_scale`` and ``prices.money``
+    are lists of indicator names too.
     """
-    lists = {("figures", "headline"), ("missions", "nominal"), ("prices", "money")}
+    lists = {
+        ("figures", "headline"),
+        ("missions", "nominal"),
+        ("missions", "ratio_scale"),
+        ("prices", "money"),
+    }
     if isinstance(node, Mapping):
         for key, value in node.items():
             sub = (*path, str(key))
@@ -160,6 +166,8 @@ def reference_problems(config: Mapping[str, Any], source_keys: Iterable[str]) ->
                         f"{name!r} is not one of this mission's indicators ({', '.join(own)})",
                     )
                 )
+    problems += mission_problems(config.get("missions") or {})
+    problems += target_problems(config.get("targets") or {})
     figures = config.get("figures") or {}
     measures = (config.get("analysis") or {}).get("measures")
     if "measure" in figures and measures is not None and figures["measure"] not in measures:

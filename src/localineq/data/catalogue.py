@@ -40,10 +40,6 @@ class Source:
         if problem:
             raise ValueError(f"source {self.key!r}: file name {self.filename!r} {problem}")
 
-    @property
-    def sidecar_name(self) -> str:
-        return "provenance.json"
-
 
 #: Longest file name accepted: leaves room for the ``.provenance.json`` sidecar, the temporary
 #: ``.<name>.XXXXXXXX.part`` names and log/benchmark suffixes under the usual 255-byte limit.
@@ -203,8 +199,3 @@ def load_catalogue(path: str | os.PathLike) -> dict[str, Source]:
 def raw_path(source: Source, raw_dir: str | os.PathLike = "data/raw") -> Path:
     """Where the pipeline keeps a source's raw file: ``<raw_dir>/<key>/<filename>``."""
     return Path(raw_dir) / source.key / source.filename
-
-
-def catalogue_paths(catalogue: Mapping[str, Source], raw_dir: str = "data/raw") -> dict[str, str]:
-    """Raw file path for every source, for use in Snakemake rules."""
-    return {key: str(raw_path(src, raw_dir)) for key, src in catalogue.items()}

@@ -49,7 +49,6 @@ from urllib.parse import urlparse
 from localineq.data.catalogue import (  # noqa: F401
     MAX_FILENAME_CHARS,
     Source,
-    catalogue_paths,
     filename_from_url,
     filename_problem,
     load_catalogue,

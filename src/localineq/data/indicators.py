@@ -59,35 +59,35 @@ INDICATOR_COLUMNS = [
 #: Columns of a prepared indicator table (before weights are attached).
 PREPARED_COLUMNS = [*INDICATOR_COLUMNS, "status", "harmonisation", "unit_of_analysis"]
 
-#: Columns of the analysis-ready export (``results/tables/la_indicators.*``). ``status`` is the
+#: Columns of the analysis-ready export (``results/tables/la_indicators.*``), each with the type
+#: it is read back with (:data:`EXPORT_DTYPES`). ``status`` is the
 #: publisher's marker (ELS: ``x`` not available, ``u`` low reliability — the value is kept);
 #: ``harmonisation`` says how the row reached its code (:mod:`localineq.data.harmonise`, or
 #: ``not_published`` for an area the source omits).
-EXPORT_COLUMNS = [
-    "area_code",
-    "area_name",
-    "itl1_code",
-    "itl1_name",
-    "indicator",
-    "title",
-    "unit",
-    "period",
-    "period_label",
-    "value",
-    "lci_95",
-    "uci_95",
-    "weight",
-    "weight_basis",
-    "weight_year",
-    "status",
-    "harmonisation",
-    "unit_of_analysis",
-]
+EXPORT_TYPES: dict[str, type | str | None] = {
+    **dict.fromkeys(
+        ["area_code", "area_name", "itl1_code", "itl1_name", "indicator", "title", "unit"], str
+    ),
+    **dict.fromkeys(["period", "period_label"], str),
+    **dict.fromkeys(["value", "lci_95", "uci_95", "weight"], "float64"),
+    "weight_basis": str,
+    "weight_year": None,  # read as parsed: whole years, empty for an unweighted indicator
+    **dict.fromkeys(["status", "harmonisation", "unit_of_analysis"], str),
+}
+EXPORT_COLUMNS = list(EXPORT_TYPES)
 
 #: Columns added to the export when money indicators are deflated (:func:`add_real_terms`):
 #: ``price_basis`` says what ``value`` is (``nominal`` for money, ``not money`` otherwise) and
 #: the ``*_real`` columns hold the same row in constant prices, named by ``real_price_basis``.
-REAL_COLUMNS = ["price_basis", "value_real", "lci_95_real", "uci_95_real", "real_price_basis"]
+REAL_TYPES: dict[str, type | str] = {
+    "price_basis": str,
+    **dict.fromkeys(["value_real", "lci_95_real", "uci_95_real"], "float64"),
+    "real_price_basis": str,
+}
+REAL_COLUMNS = list(REAL_TYPES)
+#: Column types the exports are read back with; without them a column of whole numbers (GDHI)
+#: or of years (period labels) would parse as integers when read without other indicators' rows.
+EXPORT_DTYPES = {k: v for k, v in {**EXPORT_TYPES, **REAL_TYPES}.items() if v is not None}
 #: ``price_basis`` of rows that are not money (rates, scores, years).
 NOT_MONEY = "not money"
 

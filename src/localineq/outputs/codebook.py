@@ -469,6 +469,5 @@ def report_section_context(state: Any) -> dict[str, Any]:
     """Context function of the report's codebook section, for
     ``Section("codebook", "Codebook of the tables", "sections/codebook.html.j2", ...)``:
     the shipped codebook with the report's link function (``state.link``)."""
-    targets = (state.config.get("targets") or {}).get("default") or {}
-    horizon = int(targets.get("horizon", TargetRule.horizon))
+    horizon = int(state.config["targets"]["default"]["horizon"])
     return codebook_context(load_codebook(horizon=horizon), link=state.link)

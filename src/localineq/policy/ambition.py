@@ -157,7 +157,7 @@ def ambition_row(
     test = row["test"]
     if test == "none" or panel is None:
         return {**out, "ambition": "no_data", "reason": str(row.get("verdict_reason", ""))}
-    share = float(rules.get("would_happen_anyway_share", 0.9))
+    share = float(rules["would_happen_anyway_share"])
     if test in ("rise_everywhere", "gap_narrows"):
         got = math.nan if backtest is None else float(backtest.get("share_met", math.nan))
         out["backtest_share_met"] = got

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from localineq.stats._core import as_1d_float
+
 __all__ = [
     "MAX_DECIMALS",
     "compare_at_precision",
@@ -45,19 +47,6 @@ __all__ = [
 
 #: Decimals beyond which a value is taken as unrounded (the exports write ``%.10g``).
 MAX_DECIMALS = 10
-
-
-def _arr(x: Any, name: str) -> np.ndarray:
-    try:
-        if hasattr(x, "to_numpy"):
-            out = x.to_numpy(dtype=float, na_value=np.nan)
-        else:
-            out = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric: {exc}") from None
-    if out.ndim > 1:
-        raise ValueError(f"{name} must be 1-dimensional, got shape {out.shape}")
-    return np.atleast_1d(out)
 
 
 def _decimals_of(x: float) -> int:
@@ -85,7 +74,7 @@ def published_decimals(values: npt.ArrayLike, cap: int = MAX_DECIMALS) -> int:
     >>> published_decimals([1 / 3])
     10
     """
-    y = _arr(values, "values")
+    y = as_1d_float(values, "values", allow_scalar=True)
     y = y[np.isfinite(y)]
     if y.size == 0:
         return cap
@@ -138,7 +127,9 @@ def compare_at_precision(a: npt.ArrayLike, b: npt.ArrayLike, decimals: int) -> n
     """
     if decimals < 0:
         raise ValueError(f"decimals must be >= 0, got {decimals}")
-    x, y = np.broadcast_arrays(_arr(a, "a"), _arr(b, "b"))
+    x, y = np.broadcast_arrays(
+        as_1d_float(a, "a", allow_scalar=True), as_1d_float(b, "b", allow_scalar=True)
+    )
     quantum = Decimal(1).scaleb(-int(decimals))
     out = np.full(x.shape, np.nan)
     for i, (u, v) in enumerate(zip(x, y, strict=True)):
@@ -157,7 +148,7 @@ def orient(values: npt.ArrayLike, higher_is_better: bool) -> np.ndarray:
     >>> orient([3.0, 5.0], higher_is_better=False).tolist()
     [-3.0, -5.0]
     """
-    return _arr(values, "values") * (1.0 if higher_is_better else -1.0)
+    return as_1d_float(values, "values", allow_scalar=True) * (1.0 if higher_is_better else -1.0)
 
 
 def improvement(
@@ -172,7 +163,10 @@ def improvement(
     >>> improvement([5.0, 5.0], [4.0, 6.0], higher_is_better=False).tolist()  # claimant count
     [1.0, -1.0]
     """
-    b, l_ = _arr(baseline, "baseline"), _arr(latest, "latest")
+    b, l_ = (
+        as_1d_float(baseline, "baseline", allow_scalar=True),
+        as_1d_float(latest, "latest", allow_scalar=True),
+    )
     if b.shape != l_.shape:
         raise ValueError(f"latest has shape {l_.shape} but baseline has shape {b.shape}")
     return (l_ - b) * (1.0 if higher_is_better else -1.0)
@@ -206,7 +200,10 @@ def se_from_interval(lower: npt.ArrayLike, upper: npt.ArrayLike, level: float = 
     >>> se_from_interval([8.04], [11.96]).round(3).tolist()
     [1.0]
     """
-    lo, hi = _arr(lower, "lower"), _arr(upper, "upper")
+    lo, hi = (
+        as_1d_float(lower, "lower", allow_scalar=True),
+        as_1d_float(upper, "upper", allow_scalar=True),
+    )
     if lo.shape != hi.shape:
         raise ValueError(f"upper has shape {hi.shape} but lower has shape {lo.shape}")
     se = (hi - lo) / (2 * z_value(level))
@@ -264,8 +261,11 @@ def significant_difference(
     >>> significant_difference(10.0, float("nan"), 20.0, 1.0).tolist()
     [False]
     """
-    a_, b_ = _arr(a, "a"), _arr(b, "b")
-    sa, sb = _arr(se_a, "se_a"), _arr(se_b, "se_b")
+    a_, b_ = as_1d_float(a, "a", allow_scalar=True), as_1d_float(b, "b", allow_scalar=True)
+    sa, sb = (
+        as_1d_float(se_a, "se_a", allow_scalar=True),
+        as_1d_float(se_b, "se_b", allow_scalar=True),
+    )
     if (sa < 0).any() or (sb < 0).any():
         raise ValueError("standard errors must be >= 0")
     combined = np.sqrt(sa**2 + sb**2)

@@ -155,7 +155,7 @@ def backtest_table(
         ``share_met``, window lengths, first and last window, ``price_basis``, ``windows``
         (every window and its verdict, for reproduction).
     """
-    horizon = int(missions_cfg.get("horizon", 2030))
+    horizon = int(missions_cfg["horizon"])
     nominal = set(missions_cfg.get("nominal", []))
     rows = []
     for mission in missions_cfg["declared"]:

@@ -40,7 +40,6 @@ import pandas as pd
 
 from localineq.policy.compare import (
     MAX_DECIMALS,
-    _arr,
     compare_at_precision,
     improvement,
     orient,
@@ -56,6 +55,7 @@ from localineq.policy.results import (
     _summarise,
     _weights,
 )
+from localineq.stats._core import as_1d_float
 
 __all__ = [
     "FAILED",
@@ -221,7 +221,7 @@ def gap(
     >>> gap([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], measure="top_tenth_ratio")  # 10 / 5
     2.0
     """
-    y = _arr(values, "values")
+    y = as_1d_float(values, "values", allow_scalar=True)
     if y.size == 0 or not np.isfinite(y).all():
         raise ValueError("gap needs at least one value and no missing values")
     w = _weights(y.size, weights)
@@ -538,7 +538,10 @@ def trajectory_on_course(
     if not target_year > baseline_year:
         raise ValueError("target_year must be after baseline_year")
     labels = np.asarray(list(areas), dtype=object)
-    t, y = _arr(years, "years"), _arr(values, "values")
+    t, y = (
+        as_1d_float(years, "years", allow_scalar=True),
+        as_1d_float(values, "values", allow_scalar=True),
+    )
     if not (t.size == y.size == labels.size):
         raise ValueError("areas, years and values must have the same length")
     pop_all = _inputs(labels.size, population, "population", fill=1.0)

@@ -183,13 +183,15 @@ def reference_check(
 
 def choose_reference(
     indicators: list[str],
-    setting: Mapping[str, Any] | None,
+    setting: Mapping[str, Any],
     check: pd.DataFrame | None = None,
 ) -> dict[str, str]:
     """The reference (``"mean"`` or ``"median"``) of each indicator.
 
     ``setting`` is the config block ``reference: {default: auto|mean|median,
-    auto_threshold: 0.25, overrides: {indicator: mean|median}}``. ``auto`` chooses the median
+    auto_threshold: float, overrides: {indicator: mean|median}}``, every key stated (the
+    schema requires them and documents the defaults; there is no code default, so a
+    misspelt block cannot fall back to a different threshold). ``auto`` chooses the median
     for an indicator where, in at least one region, the share of authorities whose gap
     changes sign between the two references (:func:`reference_check`) is at least
     ``auto_threshold``; otherwise the mean, which then tells the same story.
@@ -197,15 +199,15 @@ def choose_reference(
     Examples
     --------
     >>> chk = pd.DataFrame({"indicator": ["a", "a", "b"], "flip_share": [0.1, 0.4, 0.0]})
-    >>> choose_reference(["a", "b", "c"], {"default": "auto"}, chk)
+    >>> auto = {"default": "auto", "auto_threshold": 0.15, "overrides": {}}
+    >>> choose_reference(["a", "b", "c"], auto, chk)
     {'a': 'median', 'b': 'mean', 'c': 'mean'}
-    >>> choose_reference(["a", "b"], {"default": "mean", "overrides": {"b": "median"}})
+    >>> choose_reference(["a", "b"], {**auto, "default": "mean", "overrides": {"b": "median"}})
     {'a': 'mean', 'b': 'median'}
     """
-    setting = dict(setting or {})
-    default = setting.get("default", "auto")
-    threshold = float(setting.get("auto_threshold", 0.25))
-    overrides = dict(setting.get("overrides", {}) or {})
+    default = setting["default"]
+    threshold = float(setting["auto_threshold"])
+    overrides = dict(setting["overrides"] or {})
     if default not in (*REFERENCES, "auto"):
         raise ValueError(f"reference default must be auto, mean or median, got {default!r}")
     out: dict[str, str] = {}
@@ -223,7 +225,7 @@ def choose_reference(
 
 
 def references_for(
-    frame: pd.DataFrame, indicators: list[str], setting: Mapping[str, Any] | None
+    frame: pd.DataFrame, indicators: list[str], setting: Mapping[str, Any]
 ) -> dict[str, str]:
     """:func:`choose_reference` with the :func:`reference_check` of ``frame``.
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from localineq.policy.compare import _arr
+from localineq.stats._core import as_1d_float
 
 __all__ = ["FAILED", "MET", "NO_DATA", "TestResult"]
 
@@ -86,7 +86,7 @@ class TestResult:
 def _inputs(n: int, x: Any, name: str, fill: float = math.nan) -> np.ndarray:
     if x is None:
         return np.full(n, fill)
-    arr = _arr(x, name)
+    arr = as_1d_float(x, name, allow_scalar=True)
     if arr.size == 1 and n != 1:
         arr = np.full(n, arr[0])
     if arr.size != n:

@@ -58,7 +58,6 @@ __all__ = [
     "SCORECARD_COLUMNS",
     "area_population",
     "baseline_rule_for",
-    "check_missions",
     "default_basis",
     "is_sensitivity",
     "indicator_panel",
@@ -222,52 +221,6 @@ def baseline_rule_for(
     return BaselineRule.from_config(spec)
 
 
-def check_missions(
-    missions_cfg: Mapping[str, Any], indicators_cfg: Mapping[str, Mapping[str, Any]]
-) -> None:
-    """Refuse a ``missions:`` block that names unknown indicators or an unknown headline.
-
-    The config schema checks each field; this checks what a schema cannot: that every
-    mission indicator (and label, lag and nominal entry) is a declared indicator, that
-    mission numbers are unique, and that a headline is one of the mission's own tests.
-
-    Raises
-    ------
-    ValueError
-        Naming the mission and the offending key.
-    """
-    known = set(indicators_cfg)
-    own = {i for m in missions_cfg.get("own_geography", []) or [] for i in m["sources"]}
-    for key in ("publication_lag_months", "labels"):
-        known_here = known | own if key == "labels" else known
-        bad = set(missions_cfg.get(key, {}) or {}) - known_here
-        if bad:
-            raise ValueError(f"missions.{key} names unknown indicators: {sorted(bad)}")
-    for key in ("nominal", "ratio_scale"):
-        bad = set(missions_cfg.get(key, []) or []) - known
-        if bad:
-            raise ValueError(f"missions.{key} names unknown indicators: {sorted(bad)}")
-    numbers = [int(m["number"]) for m in missions_cfg["declared"]]
-    for block in ("untested", "own_geography"):
-        numbers += [int(m["number"]) for m in missions_cfg.get(block, []) or []]
-    if len(set(numbers)) != len(numbers):
-        raise ValueError(f"mission numbers repeat: {numbers}")
-    for mission in missions_cfg["declared"]:
-        num = mission["number"]
-        bad = [i for i in mission["indicators"] if i not in known]
-        if bad:
-            raise ValueError(f"mission {num} names unknown indicators: {bad}")
-        bad = set(mission.get("baseline_overrides", {}) or {}) - set(mission["indicators"])
-        if bad:
-            raise ValueError(f"mission {num}: baseline_overrides for indicators it lacks: {bad}")
-        head = mission.get("headline")
-        if head and (
-            head["indicator"] not in mission["indicators"]
-            or head["test"] not in [t["test"] for t in mission["tests"]]
-        ):
-            raise ValueError(f"mission {num}: headline {head} is not one of its tests")
-
-
 def _periods_with_data(panel: pd.DataFrame) -> list[str]:
     return sorted(panel.loc[panel["value"].notna(), "period"].unique(), key=period_bounds)
 
@@ -280,11 +233,11 @@ def _test_params(
 ) -> dict[str, Any]:
     params = {k: v for k, v in test.items() if k != "test"}
     if test["test"] == "gap_narrows":
-        default = missions_cfg.get("gap_measure", "top_tenth_vs_rest")
+        default = missions_cfg["gap_measure"]
         if indicator in set(missions_cfg.get("ratio_scale", []) or []):
-            default = missions_cfg.get("ratio_gap_measure", "top_tenth_ratio")
+            default = missions_cfg["ratio_gap_measure"]
         params.setdefault("measure", default)
-        params.setdefault("share", missions_cfg.get("gap_share", 0.1))
+        params.setdefault("share", missions_cfg["gap_share"])
     if decimals is not None:
         params.setdefault("decimals", decimals)
     return params
@@ -341,7 +294,6 @@ def scorecard(
     pandas.DataFrame
         Columns :data:`SCORECARD_COLUMNS`, one row per mission × indicator × test × lens.
     """
-    check_missions(missions_cfg, indicators_cfg)
     nominal = set(missions_cfg.get("nominal", []))
     rows = []
     for mission in missions_cfg["declared"]:

@@ -16,7 +16,6 @@ import pandas as pd
 
 from localineq.policy.compare import se_from_interval
 from localineq.policy.deadlines import (
-    MIN_PERIODS,
     TREND_ESTIMATOR,
     deadline_verdict,
     met_so_far,
@@ -100,12 +99,12 @@ def course_columns(
     periods: list[str],
 ) -> dict[str, Any]:
     """Deadline verdict, met-so-far and the pre-COVID baseline sensitivity of one test."""
-    deadline = int(test.get("target_year", missions_cfg.get("horizon", 2030)))
-    min_periods = int(missions_cfg.get("trend_min_periods", MIN_PERIODS))
+    deadline = int(test.get("target_year", missions_cfg["horizon"]))
+    min_periods = int(missions_cfg["trend_min_periods"])
     kw = {"deadline": deadline, "higher_is_better": hib, "params": params}
     judged = deadline_verdict(lp, name, baseline=base, latest=late, so_far=so_far,
                               min_periods=min_periods, **kw)  # fmt: skip
-    covid_year = float(missions_cfg.get("pre_covid_year", 2019))
+    covid_year = float(missions_cfg["pre_covid_year"])
     pre = pre_covid_baseline(periods, covid_year)
     if pre is not None and late is not None:
         pre_res = evaluate_test(lp, name, baseline=pre, latest=late, higher_is_better=hib,

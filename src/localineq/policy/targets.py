@@ -516,13 +516,9 @@ def targets_table(
         panel = frame[frame["indicator"] == key]
         if panel.empty:
             continue
+        # one horizon for every rule (one target column): checked at start-up by
+        # localineq.config.policy_checks
         rule = TargetRule.from_config(targets_cfg, key, missions_cfg)
-        if rule.horizon != horizon:  # one table, one target column
-            raise ValueError(
-                f"targets.overrides.{key}.horizon is {rule.horizon}, but la_targets has one "
-                f"target column, target_{horizon} (targets.default.horizon); set the horizon "
-                "in targets.default only"
-            )
         ref = (references or {}).get(key, "mean")
         part = indicator_targets(panel, indicators_cfg[key], rule, ref)
         if indicators_cfg[key].get("tier", "lad") == "lad":

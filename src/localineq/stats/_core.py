@@ -35,8 +35,12 @@ def _first(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
-def _as_1d_float(x: Any, name: str) -> np.ndarray:
-    """Convert ``x`` to a 1-d float array, refusing non-numeric input with a ValueError."""
+def as_1d_float(x: Any, name: str, *, allow_scalar: bool = False) -> np.ndarray:
+    """Convert ``x`` to a 1-d float array, refusing non-numeric input with a ValueError.
+
+    A scalar is refused unless ``allow_scalar`` (then it becomes a one-element array).
+    Missing values in pandas input become NaN.
+    """
     if x is None:
         raise ValueError(f"{name} is None")
     try:
@@ -46,6 +50,8 @@ def _as_1d_float(x: Any, name: str) -> np.ndarray:
             arr = np.asarray(x, dtype=float)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be numeric: {exc}") from None
+    if allow_scalar and arr.ndim == 0:
+        return np.atleast_1d(arr)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional, got shape {arr.shape}")
     return arr
@@ -94,7 +100,7 @@ def _check_domain(
 
 
 def _validate_values(values: npt.ArrayLike, measure: str | None = None) -> np.ndarray:
-    y = _as_1d_float(values, "values")
+    y = as_1d_float(values, "values")
     if y.size == 0:
         raise ValueError("values is empty")
     _check_finite(y, "values")
@@ -107,7 +113,7 @@ def _validate_weights(weights: npt.ArrayLike | None, n: int) -> np.ndarray:
     """Return weight shares w_i = p_i / sum(p) (all equal when ``weights`` is None)."""
     if weights is None:
         return np.full(n, 1.0 / n)
-    p = _as_1d_float(weights, "weights")
+    p = as_1d_float(weights, "weights")
     if p.size != n:
         raise ValueError(f"weights has length {p.size} but values has length {n}")
     _check_finite(p, "weights")

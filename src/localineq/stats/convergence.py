@@ -13,13 +13,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from localineq.stats._core import (
-    _as_1d_float,
     _check_domain,
     _check_finite,
     _check_measure,
     _factorize,
     _validate_values,
     _validate_weights,
+    as_1d_float,
 )
 from localineq.stats.decomposition import decompose
 from localineq.stats.dispersion import cv, gini, p90_p10
@@ -93,7 +93,7 @@ def sigma_convergence(
     y = _validate_values(values)
     if weights is not None:
         _validate_weights(weights, y.size)
-        p = _as_1d_float(weights, "weights")
+        p = as_1d_float(weights, "weights")
     elif measure == "williamson":
         raise ValueError("sigma_convergence(measure='williamson') needs weights")
     else:
@@ -213,8 +213,8 @@ def beta_convergence(
     from statsmodels.regression.linear_model import OLS, WLS
     from statsmodels.tools.tools import add_constant
 
-    y0 = _as_1d_float(initial, "initial")
-    y1 = _as_1d_float(final, "final")
+    y0 = as_1d_float(initial, "initial")
+    y1 = as_1d_float(final, "final")
     if y0.size != y1.size:
         raise ValueError(f"final has length {y1.size} but initial has length {y0.size}")
     if y0.size == 0:

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from localineq.stats._core import _as_1d_float, _gini_rows, _validate_values, _validate_weights
+from localineq.stats._core import _gini_rows, _validate_values, _validate_weights, as_1d_float
 from localineq.stats.decomposition import decompose
 
 # ---------------------------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def theil_t(values: npt.ArrayLike, weights: npt.ArrayLike | None = None) -> floa
     >>> round(theil_t([1e-300, 1e-300, 1e-300, 1.0]), 6)  # one rich area: ln 4
     1.386294
     """
-    return decompose(values, np.zeros(_as_1d_float(values, "values").size), weights).total
+    return decompose(values, np.zeros(as_1d_float(values, "values").size), weights).total
 
 
 def theil_l(values: npt.ArrayLike, weights: npt.ArrayLike | None = None) -> float:
@@ -107,7 +107,7 @@ def theil_l(values: npt.ArrayLike, weights: npt.ArrayLike | None = None) -> floa
     >>> round(theil_l([1, 4]), 6)  # ln(2.5) - (ln 1 + ln 4)/2
     0.223144
     """
-    y = _as_1d_float(values, "values")
+    y = as_1d_float(values, "values")
     return decompose(values, np.zeros(y.size), weights, measure="theil_l").total
 
 
@@ -129,7 +129,7 @@ def variance(values: npt.ArrayLike, weights: npt.ArrayLike | None = None) -> flo
     >>> variance([1, 2, 3, 4])
     1.25
     """
-    y = _as_1d_float(values, "values")
+    y = as_1d_float(values, "values")
     return decompose(values, np.zeros(y.size), weights, measure="variance").total
 
 
@@ -236,7 +236,7 @@ def weighted_quantile(
         p = np.ones(y.size)
     else:
         _validate_weights(weights, y.size)
-        p = _as_1d_float(weights, "weights")
+        p = as_1d_float(weights, "weights")
     qa = np.asarray(q, dtype=float)
     if np.isnan(qa).any() or (qa < 0).any() or (qa > 1).any():
         raise ValueError(f"q must lie in [0, 1], got {q}")

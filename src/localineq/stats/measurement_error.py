@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from localineq.stats._core import Measure, _as_1d_float, _first, _prepare
+from localineq.stats._core import Measure, _first, _prepare, as_1d_float
 from localineq.stats._simulation import (
     Seed,
     _check_count,
@@ -65,8 +65,8 @@ class MeasurementErrorResult(_SimulationResult):
 
 
 def _bounds_sd(lower: Any, upper: Any, n: int, bounds_level: float) -> np.ndarray:
-    lo = _as_1d_float(lower, "lower")
-    hi = _as_1d_float(upper, "upper")
+    lo = as_1d_float(lower, "lower")
+    hi = as_1d_float(upper, "upper")
     for arr, name in ((lo, "lower"), (hi, "upper")):
         if arr.size != n:
             raise ValueError(f"{name} has length {arr.size} but values has length {n}")
@@ -222,6 +222,6 @@ def measurement_error(
         level=level,
         n_draws=draws,
         sd=sd_all,
-        n_uncertain=int(np.count_nonzero(~np.isnan(_as_1d_float(lower, "lower")))),
+        n_uncertain=int(np.count_nonzero(~np.isnan(as_1d_float(lower, "lower")))),
         truncate=bool(truncate),
     )

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtri
 
-from localineq.stats._core import _as_1d_float, _first, _prepare
+from localineq.stats._core import _first, _prepare, as_1d_float
 
 #: Variance multipliers λ of the SIMEX pseudo-data (λ = 0 is the observed data).
 SIMEX_LAMBDAS: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0)
@@ -57,8 +57,8 @@ def standard_errors(lower: npt.ArrayLike, upper: npt.ArrayLike, level: float = 0
     >>> standard_errors([1.0, float("nan")], [4.92, 2.0]).round(4).tolist()
     [1.0, nan]
     """
-    lo = _as_1d_float(lower, "lower")
-    hi = _as_1d_float(upper, "upper")
+    lo = as_1d_float(lower, "lower")
+    hi = as_1d_float(upper, "upper")
     if lo.size != hi.size:
         raise ValueError(f"lower has length {lo.size} but upper has length {hi.size}")
     for arr, name in ((lo, "lower"), (hi, "upper")):
@@ -97,7 +97,7 @@ def _sorted_inputs(
     values: npt.ArrayLike, se: npt.ArrayLike, groups: Any, weights: Any, measure: str
 ) -> _Sorted:
     d = _prepare(values, groups, weights, measure, CORRECTED_MEASURES)
-    s = _as_1d_float(se, "se")
+    s = as_1d_float(se, "se")
     if s.size != d.n:
         raise ValueError(f"se has length {s.size} but values has length {d.n}")
     bad = ~np.isfinite(s) | (s < 0)
@@ -472,7 +472,7 @@ def reliability_adjusted_icc(
     >>> reliability_adjusted_icc(1.0, 3.0, [1.0, 1.0])
     0.3333333333333333
     """
-    s = _as_1d_float(se, "se")
+    s = as_1d_float(se, "se")
     if s.size == 0 or not np.isfinite(s).all():
         raise ValueError("se must be a non-empty array of finite values")
     if between_variance < 0 or within_variance < 0:

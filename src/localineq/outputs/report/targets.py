@@ -112,7 +112,7 @@ def targets_context(state: ReportState) -> Mapping[str, Any] | None:
             ],
         }
     )
-    cfg = state.config.get("targets", {}).get("default", {})
+    cfg = state.config["targets"]["default"]
     figure = figure_context(
         target_figure(target_horizon(targets.columns)), state, number=len(state.catalogue) + 1
     )
@@ -124,10 +124,10 @@ def targets_context(state: ReportState) -> Mapping[str, Any] | None:
         "n_listed": len(alarms),
         "meanings": {k: v[1] for k, v in STATUS_MEANINGS.items()},
         "price_basis": price_basis_words(str(money["price_basis"].iloc[0])) if len(money) else "",
-        "share": f"{float(cfg.get('gap_share', 0.5)):.0%}",
-        "horizon": cfg.get("horizon", 2030),
-        "tolerance": f"{float(cfg.get('trend_tolerance', 0.02)):.0%}",
-        "benchmark": str(cfg.get("benchmark", "top_quintile")).replace("_", " "),
+        "share": f"{float(cfg['gap_share']):.0%}",
+        "horizon": cfg["horizon"],
+        "tolerance": f"{float(cfg['trend_tolerance']):.0%}",
+        "benchmark": str(cfg["benchmark"]).replace("_", " "),
         "n_alarms": n_alarms,
         "n_significant": n_sig,
         "counts": table_context(
