@@ -87,8 +87,8 @@ def test_the_config_mission_rule_is_the_documented_default_and_drives_the_counts
     from pathlib import Path
 
     import yaml
-    from localineq.outputs.report.missions import _ambition_context
 
+    from localineq.outputs.report.missions import _ambition_context
     from localineq.policy.ambition import DEFAULT_MISSION_RULE
 
     cfg = yaml.safe_load((Path(__file__).resolve().parents[1] / "config/config.yaml").read_text())

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from localineq.data.neighbourhoods import LSOA_INDICATORS, LSOA_LEVELS
 from localineq.analysis.area_tables import Specs, analysis_weights, latest_period_rows, period_label
 from localineq.analysis.decomposition_tables import weight_basis_of
+from localineq.data.neighbourhoods import LSOA_INDICATORS, LSOA_LEVELS
 
 #: Geographic levels of the localisation profile, coarsest first, as columns of the LA table.
 PROFILE_LEVELS = ("itl1", "itl2", "itl3")
