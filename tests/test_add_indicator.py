@@ -8,7 +8,7 @@ the README recipe "Adding an indicator" says: its data
 file and metadata JSON pinned in ``sources.yaml``, a new unit (``minutes``) declared with its
 range, the indicator declared. No code changes. The file carries the six pre-2018 LA codes of
 ``harmonisation.recodes`` (Northumberland, Gateshead and four Hertfordshire districts): without
-the recodes ``prepare_indicator`` stops, and the error is in the job's log; with them the
+the recodes the ``indicator`` job stops, and the error is in the job's log; with them the
 indicator gets its decomposition, targets and profile rows.
 
 To stay fast, the scratch copy carries the repository's built ``data/`` and ``results/`` with
@@ -145,7 +145,7 @@ def scratch(repo_root, mirror, tmp_path_factory) -> Path:
     for path in [*folder.glob(f"data/processed/*/{KEY}.*"), *folder.glob(f"data/processed/{KEY}*")]:
         path.unlink()
     # Rebuilt without it (config edits alone do not rerun under mtime triggers).
-    forced = ["--forcerun", "decomposition_table", "la_targets", "profile_table"]
+    forced = ["--forcerun", "indicator_tables", "la_targets", "across_indicators"]
     without = snakemake(folder, mirror, *TARGETS[1:], *forced)
     assert without.returncode == 0, without.stderr[-4000:]
     for table in TARGETS[1:]:
@@ -169,7 +169,7 @@ def runs(scratch, mirror) -> dict[str, object]:
         if not any(line.startswith(f"    {code}: ") for code in RECODED)
     ]
     config.write_text("".join(kept).replace("  recodes:\n", "  recodes: {}\n"), encoding="utf-8")
-    log = scratch / "logs" / "prepare" / f"indicator_{KEY}.log"
+    log = scratch / "logs" / "indicator" / f"{KEY}.log"
     failed = snakemake(scratch, mirror, PREPARED)
     failed_log = log.read_text(encoding="utf-8") if log.exists() else ""
     config.write_text(shipped, encoding="utf-8")

@@ -334,12 +334,20 @@ def _scorecard_rows(
     periods = _periods_with_data(panel)
     base, late = baseline_period(periods, rule), latest_period(periods)
     note = []
+    shown_base, why_no_change = base, None
     if base is not None and base == late:
         # A series that ends at its baseline shows no change: nothing is met or failed yet.
+        why_no_change = f"no period published after the baseline ({base}): no change to judge yet"
         note.append(f"the series ends at its baseline ({base}): no change to judge")
         base = None
     elif base is None:
         note.append("no period published before the baseline date")
+        why_no_change = (
+            f"one period only ({late}), published after the White Paper: the level is reported, "
+            "no change to judge yet"
+            if len(periods) == 1
+            else "no period published before the White Paper to serve as baseline"
+        )
     elif rule.fallback == "earliest" and base == periods[0]:
         b_end = period_bounds(base)[1] + pd.DateOffset(months=rule.lag_months)
         if b_end >= pd.Timestamp(rule.before):
@@ -366,6 +374,8 @@ def _scorecard_rows(
             row = res.as_row()
             course = course_columns(missions_cfg, test, lp, test["test"], base, late, hib,
                                      params, row["verdict"], periods)  # fmt: skip
+            if why_no_change and course.get("verdict") == "no_data":
+                course["verdict_reason"] = why_no_change
             rows.append(
                 {
                     **{k: row.get(k, math.nan) for k in SCORECARD_COLUMNS if k in row},
@@ -379,7 +389,7 @@ def _scorecard_rows(
                     "higher_is_better": hib,
                     "price_basis": basis or ("nominal" if declared_nominal else ""),
                     "baseline_rule": rule.describe(),
-                    "baseline_period": base or "",
+                    "baseline_period": shown_base or "",
                     "latest_period": late or "",
                     "gap_measure": params.get("measure", ""),
                     "target": _target_of(test),
