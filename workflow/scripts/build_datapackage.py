@@ -8,19 +8,29 @@ import yaml
 
 from localineq import __version__
 from localineq.config.joblog import run_job
-from localineq.outputs.codebook import codebook_markdown, datapackage, load_codebook, write_json
+from localineq.data.atomic import write_text
+from localineq.outputs.codebook import (
+    codebook_markdown,
+    datapackage,
+    load_codebook,
+    milestone_years_of,
+    read_header,
+    write_json,
+)
 
 
 def main(smk) -> None:
-    codebook = load_codebook(smk.input.codebook, horizon=int(smk.params.horizon))
+    descriptor = Path(smk.output.descriptor)
+    # Which milestone years exist depends on the earliest baseline: read them from the table.
+    years = milestone_years_of(read_header(descriptor.parent / "la_targets.csv"))
+    codebook = load_codebook(
+        smk.input.codebook, horizon=int(smk.params.horizon), milestone_years=years
+    )
     with open(smk.input.sources, encoding="utf-8") as handle:
         sources = yaml.safe_load(handle)["sources"]
-    descriptor = Path(smk.output.descriptor)
     package = datapackage(codebook, sources, descriptor.parent, __version__)
     write_json(package, descriptor)
-    Path(smk.output.codebook).write_text(
-        codebook_markdown(codebook, __version__, sources), encoding="utf-8", newline="\n"
-    )
+    write_text(smk.output.codebook, codebook_markdown(codebook, __version__, sources))
     logging.info(
         "%d tables, %d columns, %d sources",
         len(package["resources"]),

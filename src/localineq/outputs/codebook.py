@@ -22,7 +22,8 @@ import csv
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -146,12 +147,20 @@ def _field(
     )
 
 
-def parse_codebook(document: Mapping[str, Any], *, horizon: int = TargetRule.horizon) -> Codebook:
+def parse_codebook(
+    document: Mapping[str, Any],
+    *,
+    horizon: int = TargetRule.horizon,
+    milestone_years: Sequence[int] = (),
+) -> Codebook:
     """Build the :class:`Codebook` from the parsed YAML, resolving ``common`` definitions.
 
     ``{horizon}`` in a column name, title or description is the targets' horizon year
     (``targets.default.horizon``), so ``target_{horizon}`` documents the column
-    :func:`localineq.policy.targets.target_column` writes.
+    :func:`localineq.policy.targets.target_column` writes. A column named with ``{year}``
+    is a template, written once per year of ``milestone_years`` (``milestone_{year}``: which
+    milestone years exist depends on the horizon, ``milestone_every`` and the earliest
+    baseline, so they are read from the table itself, see :func:`milestone_years_of`).
 
     A column given without a definition takes the one under ``common``; a mapping given is
     merged over it. Every column ends with a type and a non-empty description, and every
@@ -163,7 +172,8 @@ def parse_codebook(document: Mapping[str, Any], *, horizon: int = TargetRule.hor
     for name, spec in (document.get("tables") or {}).items():
         fields = tuple(
             _field(name, _with_horizon(col, horizon), given, common, horizon)
-            for col, given in spec["fields"].items()
+            for template, template_def in spec["fields"].items()
+            for col, given in _expand_years(template, template_def, milestone_years)
         )
         key = tuple(spec.get("primary_key") or ())
         absent = [k for k in key if k not in {f.name for f in fields}]
@@ -182,14 +192,48 @@ def parse_codebook(document: Mapping[str, Any], *, horizon: int = TargetRule.hor
     return Codebook(package=dict(document.get("package") or {}), tables=tuple(tables))
 
 
+def _expand_years(name: str, given: Any, years: Sequence[int]) -> list[tuple[str, Any]]:
+    """``(column, definition)`` pairs of one codebook column: itself, or one per year when
+    its name holds ``{year}`` (the description's ``{year}`` filled in too).
+
+    >>> [c for c, _ in _expand_years("milestone_{year}", {"description": "for {year}"}, [2028, 2030])]
+    ['milestone_2028', 'milestone_2030']
+    >>> _expand_years("status", None, [2030])
+    [('status', None)]
+    """
+    if "{year}" not in name:
+        return [(name, given)]
+    out = []
+    for year in sorted(int(y) for y in years):
+        spec = dict(given or {})
+        if "description" in spec:
+            spec["description"] = str(spec["description"]).replace("{year}", str(year))
+        out.append((name.replace("{year}", str(year)), spec))
+    return out
+
+
+def milestone_years_of(header: Sequence[str]) -> list[int]:
+    """Years of the ``milestone_<year>`` columns in a table header.
+
+    >>> milestone_years_of(["target_2035", "milestone_latest", "milestone_2033", "milestone_2035"])
+    [2033, 2035]
+    """
+    return sorted(int(c.rsplit("_", 1)[1]) for c in header if re.fullmatch(r"milestone_\d{4}", c))
+
+
 def load_codebook(
-    path: str | os.PathLike | None = None, *, horizon: int = TargetRule.horizon
+    path: str | os.PathLike | None = None,
+    *,
+    horizon: int = TargetRule.horizon,
+    milestone_years: Sequence[int] = (),
 ) -> Codebook:
     """Read and check ``codebook.yaml`` (by default the one shipped with the package), for
-    targets dated to ``horizon``."""
+    targets dated to ``horizon`` with milestones in ``milestone_years``."""
     path = default_path() if path is None else Path(path)
     with open(path, encoding="utf-8") as handle:
-        return parse_codebook(yaml.safe_load(handle), horizon=horizon)
+        return parse_codebook(
+            yaml.safe_load(handle), horizon=horizon, milestone_years=milestone_years
+        )
 
 
 def read_header(path: str | os.PathLike) -> list[str]:
@@ -468,6 +512,9 @@ def column_order(name: str, codebook: Codebook | None = None) -> list[str]:
 def report_section_context(state: Any) -> dict[str, Any]:
     """Context function of the report's codebook section, for
     ``Section("codebook", "Codebook of the tables", "sections/codebook.html.j2", ...)``:
-    the shipped codebook with the report's link function (``state.link``)."""
+    the shipped codebook with the report's link function (``state.link``), its milestone
+    columns those of the targets table the report reads."""
     horizon = int(state.config["targets"]["default"]["horizon"])
-    return codebook_context(load_codebook(horizon=horizon), link=state.link)
+    targets = state.inputs.extra.get("la_targets")
+    years = milestone_years_of(list(targets.columns)) if targets is not None else []
+    return codebook_context(load_codebook(horizon=horizon, milestone_years=years), link=state.link)
