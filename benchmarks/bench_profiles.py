@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from localineq.data.fetch import load_catalogue
 from localineq.analysis.area_tables import read_indicator_tables
+from localineq.data.fetch import load_catalogue
 from localineq.outputs.profiles import build_profiles, render_profiles
 
 ROOT = Path(__file__).resolve().parents[1]

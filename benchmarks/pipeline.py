@@ -73,7 +73,15 @@ def read_all_raw(root: Path) -> dict[str, float]:
         read_topojson_layer,
     )
     from localineq.data.metadata import read_els_metadata
+    from localineq.data.mission_sources import read_geo_metadata
+    from localineq.data.prices import read_cpi
     from localineq.data.readers import read_els_csv, read_mye2_persons, read_population_table6
+    from localineq.data.small_areas import (
+        read_census_zip_member,
+        read_lsoa21_lookup,
+        read_msoa_lookup,
+        read_small_area_income,
+    )
 
     config = yaml.safe_load((root / "config/config.yaml").read_text())
     readers = {
@@ -88,16 +96,30 @@ def read_all_raw(root: Path) -> dict[str, float]:
         "imd2019_file1": read_iod_lsoa_lookup,
         "imd2019_file6": read_iod_lsoa_population,
         "imd2019_scores_mysociety": read_mysociety_imd,
+        "ons_cpi_d7bt": read_cpi,
+        "els_geo_metadata": read_geo_metadata,
+        "lsoa21_lad23_lookup": read_lsoa21_lookup,
+        "msoa11_msoa21_lad22_lookup": read_msoa_lookup,
+        # every sheet the pipeline reads, and each census table at the geographies it uses
+        "small_area_income_fye2020": lambda p: [
+            read_small_area_income(p, spec["sheet"])
+            for spec in config["neighbourhoods"]["indicators"].values()
+            if spec["source"] == "small_area_income_fye2020"
+        ],
+        "census2021_ts037": lambda p: [
+            read_census_zip_member(p, level, "census2021_ts037") for level in ("lsoa", "msoa")
+        ],
+        "census2021_ts062": lambda p: read_census_zip_member(p, "lsoa", "census2021_ts062"),
     }
     seconds = {}
     for key, source in load_catalogue(root / "config/sources.yaml").items():
         path = root / raw_path(source)
-        if key.startswith("els_") and key.endswith("_metadata"):
-            reader = read_els_metadata
-        elif key.startswith("els_") and key not in readers:
-            reader = lambda p, key=key: read_els_csv(p, source=key)  # noqa: E731
-        elif key in readers:
+        if key in readers:
             reader = readers[key]
+        elif key.startswith("els_") and key.endswith("_metadata"):
+            reader = read_els_metadata
+        elif key.startswith("els_"):
+            reader = lambda p, key=key: read_els_csv(p, source=key)  # noqa: E731
         else:
             raise KeyError(f"no reader for source {key!r}: add it to benchmarks/pipeline.py")
         start = time.perf_counter()
