@@ -65,11 +65,18 @@ def context(mirror):
         ],
         ignore_index=True,
     )
-    old = read_iod_population(source_path(mirror, "imd2019_file6"))
+    old = read_iod_population(source_path(mirror, "imd2019_file6"), changes=changes)
     return {
         "hierarchy": hierarchy,
         "changes": changes,
-        "rules": change_rules(changes, hierarchy["area_code"], 2023, ltla_lookup=ltla),
+        # as the pipeline: the config's recodes (pre-2018 codes some ELS files still carry)
+        "rules": change_rules(
+            changes,
+            hierarchy["area_code"],
+            2023,
+            ltla_lookup=ltla,
+            recodes=dict(CONFIG["harmonisation"]["recodes"]),
+        ),
         "old_population": dict(zip(old["area_code"], old["population"], strict=True)),
         "upper_tier": lad23_to_upper_tier(hierarchy, ltla, changes),
         "bases": bases,

@@ -104,8 +104,9 @@ def test_a_unit_declared_in_config_is_checked_and_an_undeclared_one_refused():
     minutes = unit_ranges({"minutes": {"min": 0, "max": 300, "min_inclusive": True}})
     with pytest.raises(ValidationError, match=r"outside the range \[0, 300\] of unit 'minutes'"):
         check_raw_values(rows, "minutes", minutes, source="s", path="f.csv")
+    assert "furlongs" not in UNIT_RANGES
     with pytest.raises(ValueError, match="declare it under `units:`"):
-        check_raw_values(rows, "minutes", UNIT_RANGES, source="s", path="f.csv")
+        check_raw_values(rows, "furlongs", UNIT_RANGES, source="s", path="f.csv")
 
 
 @given(

@@ -110,7 +110,7 @@ def test_top_group_counts_ties_and_the_regional_lens_is_two_of_twelve():
 
 def test_ratio_scale_indicators_default_to_the_ratio_measure():
     cfg = {"gap_measure": "top_tenth_vs_rest", "ratio_gap_measure": "top_tenth_ratio",
-           "ratio_scale": ["pay"]}  # fmt: skip
+           "gap_share": 0.1, "ratio_scale": ["pay"]}  # fmt: skip
     assert _test_params(cfg, {"test": "gap_narrows"}, "pay")["measure"] == "top_tenth_ratio"
     assert _test_params(cfg, {"test": "gap_narrows"}, "hle")["measure"] == "top_tenth_vs_rest"
     assert _test_params(cfg, {"test": "gap_narrows", "measure": "max_min"}, "pay")["measure"] == (
