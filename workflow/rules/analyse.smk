@@ -49,7 +49,7 @@ rule indicator_tables:
             tier: {
                 "specs": {k: dict(config["indicators"][k]) for k in keys},
                 "units": {
-                    u: dict(config["units"][u]) for u in {config["indicators"][k]["unit"] for k in keys}
+                    u: dict(config["units"][u]) for u in sorted({config["indicators"][k]["unit"] for k in keys})
                 },
                 "code_set": "LAD23" if tier == "la" else "UTLA23/LAD23 unit",
                 # Money indicators get real-terms columns (LAD23 export only, as before).
