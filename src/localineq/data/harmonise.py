@@ -386,15 +386,8 @@ def _check_codes(data: pd.DataFrame, rules: ChangeRules, targets: set[str], sour
     codes = pd.Series(data["area_code"].unique())
     split = sorted(c for c in codes if len(rules.successors.get(c, [])) > 1)
     later = sorted(c for c in codes if c in rules.later)
-    unknown = sorted(
-        c
-        for c in codes
-        if c not in targets
-        and c not in rules.identities
-        and c not in rules.reverse
-        and c not in rules.successors
-        and c not in rules.later
-    )
+    covered = targets | rules.identities.keys() | rules.reverse.keys() | rules.successors.keys()
+    unknown = sorted(c for c in codes if c not in covered and c not in rules.later)
     for problem, found in (
         ("split into several new areas; no rule divides a value", split),
         ("created after the target vintage by a change other than a 1:1 rename; no rule", later),

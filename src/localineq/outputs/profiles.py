@@ -470,13 +470,25 @@ def _indicator_row(
         "status_label": STATUS_LABELS[t["status"]],
         "status_significant": bool(t["significant"]),
         "evidence": t["evidence"],
-        "masked": MASKED_LABELS.get(m["kind"], "") if m else "",
-        "masked_significant": bool(m["significant"]) if m else False,
-        "masked_evidence": m["evidence"] if m else "",
-        "masked_persistence": (
-            f"{int(m['persistence'])} of {int(m['periods_checked'])}" if m else ""
-        ),
+        **_masked_fields(m),
         "upper_tier_note": note,
+    }
+
+
+def _masked_fields(m: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The ``masked*`` fields of a row: from its ``masked_las`` row, or blank when not masked."""
+    if not m:
+        return {
+            "masked": "",
+            "masked_significant": False,
+            "masked_evidence": "",
+            "masked_persistence": "",
+        }
+    return {
+        "masked": MASKED_LABELS.get(m["kind"], ""),
+        "masked_significant": bool(m["significant"]),
+        "masked_evidence": m["evidence"],
+        "masked_persistence": f"{int(m['persistence'])} of {int(m['periods_checked'])}",
     }
 
 
