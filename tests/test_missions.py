@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from localineq.policy.compare import improvement, se_from_interval, significant_difference
 from localineq.policy.lenses import ambition_backtest, evaluate_test, regional_panel
 from localineq.policy.missions import (
+    TESTS,
     gap,
     gap_narrows,
     level_reached,
@@ -472,6 +473,31 @@ def test_evaluate_test_trajectory_and_worst():
     )
     assert r.areas["verdict"].tolist() == [MET, FAILED]
     assert r.gap_baseline == pytest.approx(5 / (2035 - period_midyear("2017-01-01/P3Y")))
+
+
+_PARAMS_BY_TEST = {
+    "rise_everywhere": {},
+    "gap_narrows": {"measure": "max_min"},
+    "level_reached": {"target": 400},
+    "worst_improve_by": {"factor": 1.0, "share": 0.5},
+    "trajectory": {"target_change": 5, "target_year": 2030, "min_periods": 2},
+}
+
+
+@pytest.mark.parametrize("name", TESTS)
+def test_evaluate_test_dispatches_every_test_name(name):
+    # A name in TESTS without its own runner (or routed to another test's) fails here.
+    panel = _two_region_panel()
+    r = evaluate_test(
+        panel,
+        name,
+        baseline="2021-04-21",
+        latest="2025-04-30",
+        higher_is_better=True,
+        params=_PARAMS_BY_TEST[name],
+    )
+    assert r.test == name
+    assert r.verdict in (MET, FAILED)  # both ends exist, so each test reaches a verdict
 
 
 # ---------------------------------------------------------------------------------------------

@@ -207,3 +207,28 @@ def test_chromium_opens_real_index_and_two_profile_pages(tmp_path):
     shutil.copytree(REAL_PROFILES, site)
     # Watford (a district: healthy life expectancy from Hertfordshire) and Belfast (NI)
     check_site(site, ["E07000103", "N09000003"], tmp_path, "Watford")
+
+
+def test_reporting_unit_names_the_area_a_value_belongs_to():
+    from localineq.outputs.profiles import _reporting_unit
+
+    unit_of = pd.DataFrame(
+        {"unit_code": ["E10000001", "E06000099"], "unit_name": ["Shire", "Twin"]},
+        index=pd.Index(["E07000001", "E06000010"], name="area_code"),
+    )
+    upper = {"tier": "utla", "combined_areas": {"E06000011": "E06000010", "E06000012": "X"}}
+    # a district indicator is the authority's own, whatever the lookup holds
+    assert _reporting_unit("E07000001", "Dale", {"tier": "lad"}, unit_of) == (
+        "E07000001",
+        "Dale",
+        "",
+    )
+    code, name, note = _reporting_unit("E07000001", "Dale", upper, unit_of)
+    assert (code, name) == ("E10000001", "Shire") and note.startswith("Published for Shire (")
+    code, name, note = _reporting_unit("E06000011", "Isle", upper, unit_of)
+    assert (code, name) == ("E06000099", "Twin") and "ONS combines Isle with it" in note
+    # a combined area missing from the lookup still says the value is not the authority's
+    code, name, note = _reporting_unit("E06000012", "Rock", upper, unit_of)
+    assert (code, name) == ("E06000012", "Rock") and note.startswith("Published for Rock only")
+    # a unitary that is its own upper tier needs no note
+    assert _reporting_unit("E06000050", "Own", upper, unit_of) == ("E06000050", "Own", "")

@@ -292,6 +292,19 @@ def _resolve(code, present, rules, population, consumed) -> _Node:
     return _Node(merged, low, high, total, codes, [], [])
 
 
+#: Columns of the harmonisation report, one row per rule applied.
+REPORT_COLUMNS = ("period", "area_code", "rule", "constituents", "n_rows", "note")
+
+
+def _report_row(
+    period: str, area_code: str | None, rule: str, constituents: str, n_rows: int, note: str
+) -> dict:
+    """One report row, its keys in :data:`REPORT_COLUMNS` order."""
+    return dict(
+        zip(REPORT_COLUMNS, (period, area_code, rule, constituents, n_rows, note), strict=True)
+    )
+
+
 def harmonise_to_target(
     frame: pd.DataFrame,
     rules: ChangeRules,
@@ -334,18 +347,47 @@ def harmonise_to_target(
     targets = set(target_codes)
     data = frame.copy()
     data["harmonisation"] = "published"
+    _check_codes(data, rules, targets, source)
+    data, renamed = _undo_later_renames(data, rules, targets)
+    data, counties = _relabel_identical_counties(data, rules)
+    merged, combined = _combine_old_codes(data, rules, old_population, targets)
+    result = pd.concat(merged, ignore_index=True) if len(merged) > 1 else merged[0].copy()
+    result = result.astype(
+        {c: frame[c].dtype for c in frame.columns if c in ("value", "lci_95", "uci_95")}
+    )
+    report = pd.DataFrame(renamed + counties + combined, columns=list(REPORT_COLUMNS))
+    return (
+        result.sort_values(["period", "area_code"]).reset_index(drop=True),
+        report.sort_values(["period", "area_code", "rule", "constituents"]).reset_index(drop=True),
+    )
+
+
+def _check_codes(data: pd.DataFrame, rules: ChangeRules, targets: set[str], source: str) -> None:
+    """Refuse codes that no rule covers (rules 2 and 7), before anything is changed.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The indicator's rows, with ``area_code`` and ``period``.
+    rules : ChangeRules
+    targets : set of str
+        Target codes.
+    source : str
+        Named in the error message.
+
+    Raises
+    ------
+    HarmonisationError
+        For a code split into several successors, a code created after the target vintage
+        other than by a 1:1 rename, a code neither a target nor covered by ``rules``, or an
+        old code whose chain of changes reaches no target code. The message names the source,
+        up to eight codes and up to four of their periods.
+    """
     codes = pd.Series(data["area_code"].unique())
     split = sorted(c for c in codes if len(rules.successors.get(c, [])) > 1)
     later = sorted(c for c in codes if c in rules.later)
-    unknown = sorted(
-        c
-        for c in codes
-        if c not in targets
-        and c not in rules.identities
-        and c not in rules.reverse
-        and c not in rules.successors
-        and c not in rules.later
-    )
+    covered = targets | rules.identities.keys() | rules.reverse.keys() | rules.successors.keys()
+    unknown = sorted(c for c in codes if c not in covered and c not in rules.later)
     for problem, found in (
         ("split into several new areas; no rule divides a value", split),
         ("created after the target vintage by a change other than a 1:1 rename; no rule", later),
@@ -369,78 +411,130 @@ def harmonise_to_target(
             f"source {source!r}: old code(s) {dangling[:8]} lead to no target code"
         )
 
-    report: list[dict] = []
-    # Rule 2: relabel later 1:1 renames; a published target row for the same period wins.
+
+def _undo_later_renames(
+    data: pd.DataFrame, rules: ChangeRules, targets: set[str]
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Rule 2: relabel codes renamed after the target year back to their target code.
+
+    A relabelled row duplicating a published target row for the same period is dropped (the
+    published row wins, rule 3) and reported as ``superseded`` with the number of values
+    that differ; every relabelled row kept is reported as ``reverse_rename``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Rows with ``area_code``, ``period``, ``value`` and ``harmonisation``; not modified.
+    rules : ChangeRules
+        ``rules.reverse`` maps each later code to its target code.
+    targets : set of str
+
+    Returns
+    -------
+    (pandas.DataFrame, list of dict)
+        The rows, relabelled (``harmonisation`` = ``reverse_rename``), and report rows.
+    """
     later_rows = data["area_code"].isin(rules.reverse)
-    if later_rows.any():
-        original = data.loc[later_rows, "area_code"]
-        data.loc[later_rows, "area_code"] = original.map(rules.reverse)
-        data.loc[later_rows, "harmonisation"] = "reverse_rename"
-        key = ["area_code", "period"]
-        both = data.duplicated(key, keep=False) & data["area_code"].isin(targets)
-        if both.any():
-            dup = data[both]
-            kept = dup[dup["harmonisation"] == "published"].set_index(key)["value"]
-            dropped = dup[dup["harmonisation"] == "reverse_rename"].set_index(key)["value"]
-            aligned = dropped.reindex(kept.index)
-            differ = ~((aligned == kept) | (aligned.isna() & kept.isna()))
-            for (code, period), n_diff in differ.groupby(level=[0, 1]).sum().items():
-                report.append(
-                    {
-                        "period": period,
-                        "area_code": code,
-                        "rule": "superseded",
-                        "constituents": ",".join(k for k, v in rules.reverse.items() if v == code),
-                        "n_rows": 1,
-                        "note": f"later code duplicates published LAD23 row; {int(n_diff)} value(s) differ",
-                    }
-                )
-            data = data[~(both & (data["harmonisation"] == "reverse_rename"))]
-        for (code, period), _ in data[data["harmonisation"] == "reverse_rename"].groupby(
-            ["area_code", "period"]
-        ):
-            report.append(
-                {
-                    "period": period,
-                    "area_code": code,
-                    "rule": "reverse_rename",
-                    "constituents": ",".join(k for k, v in rules.reverse.items() if v == code),
-                    "n_rows": 1,
-                    "note": "",
-                }
-            )
+    if not later_rows.any():
+        return data, []
+    data = data.copy()
+    report: list[dict] = []
 
-    # Rule 3, second part: an abolished county identical to a new unitary.
+    def constituents(code: str) -> str:
+        return ",".join(k for k, v in rules.reverse.items() if v == code)
+
+    original = data.loc[later_rows, "area_code"]
+    data.loc[later_rows, "area_code"] = original.map(rules.reverse)
+    data.loc[later_rows, "harmonisation"] = "reverse_rename"
+    key = ["area_code", "period"]
+    both = data.duplicated(key, keep=False) & data["area_code"].isin(targets)
+    if both.any():
+        dup = data[both]
+        kept = dup[dup["harmonisation"] == "published"].set_index(key)["value"]
+        dropped = dup[dup["harmonisation"] == "reverse_rename"].set_index(key)["value"]
+        aligned = dropped.reindex(kept.index)
+        differ = ~((aligned == kept) | (aligned.isna() & kept.isna()))
+        for (code, period), n_diff in differ.groupby(level=[0, 1]).sum().items():
+            note = f"later code duplicates published LAD23 row; {int(n_diff)} value(s) differ"
+            report.append(_report_row(period, code, "superseded", constituents(code), 1, note))
+        data = data[~(both & (data["harmonisation"] == "reverse_rename"))]
+    for (code, period), _ in data[data["harmonisation"] == "reverse_rename"].groupby(key):
+        report.append(_report_row(period, code, "reverse_rename", constituents(code), 1, ""))
+    return data, report
+
+
+def _relabel_identical_counties(
+    data: pd.DataFrame, rules: ChangeRules
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Rule 3, second part: an abolished county's row becomes its identical unitary's.
+
+    The row is relabelled (``harmonisation`` = ``same_area``) unless the unitary's own code
+    is published for that period, in which case the county's row is dropped.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Rows with ``area_code``, ``period`` and ``harmonisation``; not modified.
+    rules : ChangeRules
+        ``rules.identities`` maps a county code to its unitary's code.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of dict)
+        The rows, and one report row per county row: ``same_area`` or ``superseded``.
+    """
     county_rows = data["area_code"].isin(rules.identities)
-    if county_rows.any():
-        key = ["area_code", "period"]
-        relabelled = data.loc[county_rows, "area_code"].map(rules.identities)
-        published = pd.MultiIndex.from_frame(data.loc[~county_rows, key])
-        clash = pd.MultiIndex.from_arrays([relabelled, data.loc[county_rows, "period"]]).isin(
-            published
-        )
-        for (county, period), won in zip(
-            data.loc[county_rows, key].itertuples(index=False), clash, strict=True
-        ):
-            unitary = rules.identities[county]
-            report.append(
-                {
-                    "period": period,
-                    "area_code": unitary,
-                    "rule": "superseded" if won else "same_area",
-                    "constituents": county,
-                    "n_rows": 1,
-                    "note": "unitary's own code is published"
-                    if won
-                    else "abolished county with exactly this area",
-                }
-            )
-        superseded_index = data.index[county_rows][clash]
-        data.loc[county_rows, "area_code"] = relabelled
-        data.loc[county_rows, "harmonisation"] = "same_area"
-        data = data.drop(index=superseded_index)
+    if not county_rows.any():
+        return data, []
+    data = data.copy()
+    report: list[dict] = []
+    key = ["area_code", "period"]
+    relabelled = data.loc[county_rows, "area_code"].map(rules.identities)
+    published = pd.MultiIndex.from_frame(data.loc[~county_rows, key])
+    clash = pd.MultiIndex.from_arrays([relabelled, data.loc[county_rows, "period"]]).isin(published)
+    for (county, period), won in zip(
+        data.loc[county_rows, key].itertuples(index=False), clash, strict=True
+    ):
+        if won:
+            rule, note = "superseded", "unitary's own code is published"
+        else:
+            rule, note = "same_area", "abolished county with exactly this area"
+        report.append(_report_row(period, rules.identities[county], rule, county, 1, note))
+    superseded_index = data.index[county_rows][clash]
+    data.loc[county_rows, "area_code"] = relabelled
+    data.loc[county_rows, "harmonisation"] = "same_area"
+    return data.drop(index=superseded_index), report
 
+
+def _combine_old_codes(
+    data: pd.DataFrame,
+    rules: ChangeRules,
+    old_population: Mapping[str, float],
+    targets: set[str],
+) -> tuple[list[pd.DataFrame], list[dict]]:
+    """Rules 3–6, period by period: old codes renamed or merged onto their target code.
+
+    A target code published for the period stands and its predecessors are reported as
+    ``superseded``; otherwise the target's row is built by :func:`_resolve` (a 1:1 rename, a
+    population-weighted merger, or a missing ``merger_incomplete``) by :func:`_combined_row`.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Rows after rule 2 and the county identities.
+    rules : ChangeRules
+    old_population : Mapping
+        Old area code → population (rule 5).
+    targets : set of str
+
+    Returns
+    -------
+    (list of pandas.DataFrame, list of dict)
+        The rows already on target codes first, then one single-row frame per built target
+        row; and the report rows.
+    """
     out = [data[data["area_code"].isin(targets)]]
+    report: list[dict] = []
     old = data[~data["area_code"].isin(targets)]
     for period, rows in old.groupby("period", sort=True):
         in_period = data[data["period"] == period]
@@ -455,55 +549,42 @@ def harmonise_to_target(
                 continue  # rule 3: the published target row stands; its predecessors are superseded
             node = _resolve(target, present, rules, old_population, consumed)
             template = present[node.codes[0]] if node.codes else rows.iloc[0].to_dict()
-            merged = dict(template)
-            merged.update(area_code=target, value=node.value, lci_95=node.lci, uci_95=node.uci)
-            if "area_name" in merged:
-                merged["area_name"] = pd.NA
-            if "status" in merged:
-                merged["status"] = pd.NA
-            n_parts = len(node.codes) + len(node.missing)
-            if node.missing or node.suppressed:
-                rule = "merger_incomplete"
-                note = (f"absent: {node.missing}; " if node.missing else "") + (
-                    f"value missing: {node.suppressed}" if node.suppressed else ""
-                )
-            else:
-                rule = "rename" if n_parts == 1 else "merger"
-                note = ""
-            merged["harmonisation"] = rule
-            out.append(pd.DataFrame([merged]))
-            report.append(
-                {
-                    "period": period,
-                    "area_code": target,
-                    "rule": rule,
-                    "constituents": ",".join(node.codes + node.missing),
-                    "n_rows": len(node.codes),
-                    "note": note.strip("; "),
-                }
-            )
+            row, entry = _combined_row(template, target, period, node)
+            out.append(pd.DataFrame([row]))
+            report.append(entry)
         for code in sorted(set(rows["area_code"]) - consumed):
-            final = rules.final_target(code, targets)
+            note = "a later code is published for this period"
             report.append(
-                {
-                    "period": period,
-                    "area_code": final,
-                    "rule": "superseded",
-                    "constituents": code,
-                    "n_rows": 1,
-                    "note": "a later code is published for this period",
-                }
+                _report_row(period, rules.final_target(code, targets), "superseded", code, 1, note)
             )
-    result = pd.concat(out, ignore_index=True) if len(out) > 1 else out[0].copy()
-    result = result.astype(
-        {c: frame[c].dtype for c in frame.columns if c in ("value", "lci_95", "uci_95")}
-    )
-    report_frame = pd.DataFrame(
-        report, columns=["period", "area_code", "rule", "constituents", "n_rows", "note"]
-    )
-    return (
-        result.sort_values(["period", "area_code"]).reset_index(drop=True),
-        report_frame.sort_values(["period", "area_code", "rule", "constituents"]).reset_index(
-            drop=True
-        ),
+    return out, report
+
+
+def _combined_row(template: dict, target: str, period: str, node: _Node) -> tuple[dict, dict]:
+    """The target's row built from a resolved chain of old codes, and its report row.
+
+    Period-level columns come from ``template`` (a constituent's row); ``area_name`` and
+    ``status`` are blanked, as they described the old area. The rule is ``rename`` for one
+    constituent, ``merger`` for several, ``merger_incomplete`` when any is absent or
+    suppressed (the note lists which).
+    """
+    merged = dict(template)
+    merged.update(area_code=target, value=node.value, lci_95=node.lci, uci_95=node.uci)
+    if "area_name" in merged:
+        merged["area_name"] = pd.NA
+    if "status" in merged:
+        merged["status"] = pd.NA
+    n_parts = len(node.codes) + len(node.missing)
+    if node.missing or node.suppressed:
+        rule = "merger_incomplete"
+        note = (f"absent: {node.missing}; " if node.missing else "") + (
+            f"value missing: {node.suppressed}" if node.suppressed else ""
+        )
+    else:
+        rule = "rename" if n_parts == 1 else "merger"
+        note = ""
+    merged["harmonisation"] = rule
+    constituents = ",".join(node.codes + node.missing)
+    return merged, _report_row(
+        period, target, rule, constituents, len(node.codes), note.strip("; ")
     )

@@ -366,6 +366,27 @@ def add_real_terms(
     return out
 
 
+def in_real_terms(panel: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The panel with real values in ``value``/``lci_95``/``uci_95``, and their price basis.
+
+    Reads the columns :func:`add_real_terms` writes. Rows without real columns (not money)
+    come back unchanged with basis ``""``.
+
+    >>> p = pd.DataFrame({"value": [1.0], "lci_95": [None], "uci_95": [None],
+    ...                   "value_real": [2.0], "lci_95_real": [None], "uci_95_real": [None],
+    ...                   "real_price_basis": ["real (CPI, 2025 prices)"]})
+    >>> q, basis = in_real_terms(p); q["value"].tolist(), basis
+    ([2.0], 'real (CPI, 2025 prices)')
+    """
+    if "value_real" not in panel or not panel["value_real"].notna().any():
+        return panel, ""
+    basis = panel.loc[panel["value_real"].notna(), "real_price_basis"].astype(str).iloc[0]
+    real = panel.assign(
+        value=panel["value_real"], lci_95=panel["lci_95_real"], uci_95=panel["uci_95_real"]
+    )
+    return real, basis
+
+
 def write_export(table: pd.DataFrame, csv: str | os.PathLike, parquet: str | os.PathLike) -> None:
     """Write the export as CSV (``%.10g`` floats, ``\\n`` line ends, UTF-8) and Parquet."""
     to_csv(table, csv, index=False, float_format="%.10g", lineterminator="\n", encoding="utf-8")

@@ -343,85 +343,24 @@ def build_profiles(
         (str(r["indicator"]), str(r["area_code"])): r for r in targets.to_dict("records")
     }
     masked_of = {(str(r["indicator"]), str(r["area_code"])): r for r in masked.to_dict("records")}
-    lads = (
-        indicators[indicators["area_code"].str.match(r"^[EWSN]\d{8}$")]
-        .loc[lambda d: d["unit_of_analysis"].eq("LAD23")]
-        .drop_duplicates("area_code")[["area_code", "area_name", "itl1_code", "itl1_name"]]
-        .sort_values("area_code")
-    )
     sources = _sources(specs, catalogue)
+    no_series = (np.array([]), np.array([]))
     pages = []
-    for lad in lads.to_dict("records"):
+    for lad in _lads(indicators):
         code = lad["area_code"]
         rows = []
         for key, spec in specs.items():
-            upper = spec.get("tier", "lad") != "lad"
-            unit_code, unit_name = code, lad["area_name"]
-            combined = (spec.get("combined_areas") or {}).get(code)
-            if upper and (combined or code) in unit_of.index:
-                unit_code = str(unit_of.at[combined or code, "unit_code"])
-                unit_name = str(unit_of.at[combined or code, "unit_name"])
+            unit_code, unit_name, note = _reporting_unit(code, lad["area_name"], spec, unit_of)
             t = by_area_ind.get((key, unit_code))
             if t is None:
                 continue
             m = masked_of.get((key, unit_code))
-            times, values = series.get((key, unit_code), (np.array([]), np.array([])))
-            change, direction = _change_text(t, spec["unit"])
-            base_p = t["baseline_period"]
-            base_t = _midyear(base_p) if isinstance(base_p, str) and base_p else None
-            rank = t["rank_latest"]
-            rank_text = (
-                f"{int(rank)} of {int(t['n_ranked_latest'])}"
-                if rank is not None and np.isfinite(rank)
-                else "–"
-            )
-            rows.append(
-                {
-                    "key": key,
-                    "title": spec["title"],
-                    "mission": spec.get("mission", ""),
-                    "unit": spec["unit"],
-                    "polarity": "higher is better"
-                    if spec["higher_is_better"]
-                    else "lower is better",
-                    "value": fmt_value(t["latest"], spec["unit"]),
-                    "period": _label(t["latest_period"]),
-                    "region": fmt_value(t["region_reference_latest"], spec["unit"]),
-                    "uk": fmt_value(t["uk_reference_latest"], spec["unit"]),
-                    "reference": t["reference"],
-                    "rank": rank_text,
-                    "change": change,
-                    "direction": direction,
-                    "sparkline": sparkline_svg(
-                        times,
-                        values,
-                        label=f"{spec['title']}: {len(values)} periods",
-                        baseline_time=base_t,
-                    ),
-                    "target": fmt_value(t[target_column(horizon)], spec["unit"]),
-                    "price_basis": t["price_basis"]
-                    if str(t.get("price_basis", "")).startswith("real")
-                    else "",
-                    "status": t["status"],
-                    "status_label": STATUS_LABELS[t["status"]],
-                    "status_significant": bool(t["significant"]),
-                    "evidence": t["evidence"],
-                    "masked": MASKED_LABELS.get(m["kind"], "") if m else "",
-                    "masked_significant": bool(m["significant"]) if m else False,
-                    "masked_evidence": m["evidence"] if m else "",
-                    "masked_persistence": (
-                        f"{int(m['persistence'])} of {int(m['periods_checked'])}" if m else ""
-                    ),
-                    "upper_tier_note": (
-                        f"Published for {unit_name} only (ONS combines {lad['area_name']} "
-                        "with it): not a value of this authority"
-                        if upper and combined
-                        else f"Published for {unit_name} (upper-tier area), not for districts"
-                        if upper and unit_code != code
-                        else ""
-                    ),
-                }
-            )
+            times, values = series.get((key, unit_code), no_series)
+            rows.append(_indicator_row(key, spec, t, m, times, values, horizon, note))
+        if neighbourhoods is not None and spread is not None and neighbourhood_specs:
+            inside = inside_rows(code, neighbourhoods, spread, neighbourhood_specs)
+        else:
+            inside = []
         pages.append(
             {
                 "code": code,
@@ -433,11 +372,128 @@ def build_profiles(
                 "horizon": horizon,
                 "n_alarms": sum(r["status"] == "levelling_down" for r in rows),
                 "n_masked": sum(bool(r["masked"]) for r in rows),
-                "inside": inside_rows(code, neighbourhoods, spread, neighbourhood_specs)
-                if neighbourhoods is not None and spread is not None and neighbourhood_specs
-                else [],
+                "inside": inside,
             }
         )
+    return pages, _index(pages, version, horizon)
+
+
+def _lads(indicators: pd.DataFrame) -> list[dict[str, Any]]:
+    """One record per LAD23 with a row in ``indicators`` (code, name, region), by code."""
+    lads = (
+        indicators[indicators["area_code"].str.match(r"^[EWSN]\d{8}$")]
+        .loc[lambda d: d["unit_of_analysis"].eq("LAD23")]
+        .drop_duplicates("area_code")[["area_code", "area_name", "itl1_code", "itl1_name"]]
+        .sort_values("area_code")
+    )
+    return lads.to_dict("records")
+
+
+def _reporting_unit(
+    code: str, name: str, spec: Mapping[str, Any], unit_of: pd.DataFrame
+) -> tuple[str, str, str]:
+    """The area an indicator is published for on authority ``code``'s page, and why.
+
+    A district indicator is the authority's own. An upper-tier indicator is its county's or
+    unitary's (``unit_of``: ``area_code → unit_code, unit_name``); where ONS combines the
+    authority with another (``combined_areas`` in the indicator's config), the combined
+    area's unit. Returns ``(unit_code, unit_name, note)``, the note telling the reader the
+    value is not the authority's own (empty when it is).
+    """
+    if spec.get("tier", "lad") == "lad":
+        return code, name, ""
+    combined = (spec.get("combined_areas") or {}).get(code)
+    unit_code, unit_name = code, name
+    if (combined or code) in unit_of.index:
+        unit_code = str(unit_of.at[combined or code, "unit_code"])
+        unit_name = str(unit_of.at[combined or code, "unit_name"])
+    if combined:
+        note = (
+            f"Published for {unit_name} only (ONS combines {name} with it): not a value of "
+            "this authority"
+        )
+    elif unit_code != code:
+        note = f"Published for {unit_name} (upper-tier area), not for districts"
+    else:
+        note = ""
+    return unit_code, unit_name, note
+
+
+def _indicator_row(
+    key: str,
+    spec: Mapping[str, Any],
+    t: Mapping[str, Any],
+    m: Mapping[str, Any] | None,
+    times: np.ndarray,
+    values: np.ndarray,
+    horizon: int,
+    note: str,
+) -> dict[str, Any]:
+    """One indicator's row of a profile page, formatted for the template.
+
+    ``t`` is the area's ``la_targets`` row, ``m`` its ``masked_las`` row (``None`` when not
+    masked), ``times``/``values`` its series for the sparkline and ``note`` the upper-tier
+    note of :func:`_reporting_unit`.
+    """
+    unit = spec["unit"]
+    change, direction = _change_text(t, unit)
+    base_p = t["baseline_period"]
+    base_t = _midyear(base_p) if isinstance(base_p, str) and base_p else None
+    rank = t["rank_latest"]
+    rank_text = (
+        f"{int(rank)} of {int(t['n_ranked_latest'])}"
+        if rank is not None and np.isfinite(rank)
+        else "–"
+    )
+    return {
+        "key": key,
+        "title": spec["title"],
+        "mission": spec.get("mission", ""),
+        "unit": unit,
+        "polarity": "higher is better" if spec["higher_is_better"] else "lower is better",
+        "value": fmt_value(t["latest"], unit),
+        "period": _label(t["latest_period"]),
+        "region": fmt_value(t["region_reference_latest"], unit),
+        "uk": fmt_value(t["uk_reference_latest"], unit),
+        "reference": t["reference"],
+        "rank": rank_text,
+        "change": change,
+        "direction": direction,
+        "sparkline": sparkline_svg(
+            times, values, label=f"{spec['title']}: {len(values)} periods", baseline_time=base_t
+        ),
+        "target": fmt_value(t[target_column(horizon)], unit),
+        "price_basis": (
+            t["price_basis"] if str(t.get("price_basis", "")).startswith("real") else ""
+        ),
+        "status": t["status"],
+        "status_label": STATUS_LABELS[t["status"]],
+        "status_significant": bool(t["significant"]),
+        "evidence": t["evidence"],
+        **_masked_fields(m),
+        "upper_tier_note": note,
+    }
+
+
+def _masked_fields(m: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The ``masked*`` fields of a row: from its ``masked_las`` row, or blank when not masked."""
+    if not m:
+        return {
+            "masked": "",
+            "masked_significant": False,
+            "masked_evidence": "",
+            "masked_persistence": "",
+        }
+    return {
+        "masked": MASKED_LABELS.get(m["kind"], ""),
+        "masked_significant": bool(m["significant"]),
+        "masked_evidence": m["evidence"],
+        "masked_persistence": f"{int(m['persistence'])} of {int(m['periods_checked'])}",
+    }
+
+
+def _index(pages: list[dict[str, Any]], version: str, horizon: int) -> dict[str, Any]:
+    """The index page's context: the pages grouped by region, both sorted by name."""
     regions: dict[str, list[dict[str, Any]]] = {}
     for page in sorted(pages, key=lambda p: (p["region"], p["name"])):
         regions.setdefault(page["region"], []).append(
@@ -448,8 +504,7 @@ def build_profiles(
                 "n_masked": page["n_masked"],
             }
         )
-    index = {"regions": regions, "n_pages": len(pages), "version": version, "horizon": horizon}
-    return pages, index
+    return {"regions": regions, "n_pages": len(pages), "version": version, "horizon": horizon}
 
 
 def _environment() -> jinja2.Environment:

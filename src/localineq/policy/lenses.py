@@ -268,81 +268,161 @@ def evaluate_test(
     params = dict(params or {})
     if test not in TESTS:
         raise ValueError(f"unknown test {test!r}; choose one of {TESTS}")
-    areas = sorted(panel["area_code"].unique())
     if latest is None or (baseline is None and test != "level_reached"):
-        detail = pd.DataFrame({"area": areas, "verdict": NO_DATA, "significant": False})
-        return TestResult(
-            test=test,
-            verdict=NO_DATA,
-            n_areas=len(areas),
-            n_met=0,
-            n_failed=0,
-            n_no_data=len(areas),
-            n_failed_significant=None,
-            population_failed=0.0,
-            target=float(params.get("target", params.get("factor", math.nan))),
-            areas=detail,
-        )
-    wide = _ends(panel, baseline if baseline is not None else latest, latest)
-    idx = list(wide.index)
-    if test == "rise_everywhere":
-        return rise_everywhere(
-            idx,
-            wide["value_b"],
-            wide["value_l"],
-            higher_is_better,
-            population=wide["pop"],
-            se_baseline=wide["se_b"],
-            se_latest=wide["se_l"],
-            ties=params.get("ties", "failed"),
-            level=level,
-            decimals=int(params.get("decimals", MAX_DECIMALS)),
-        )
-    if test == "gap_narrows":
-        wb = wide["weight_b"] if wide["weight_b"].notna().any() else None
-        wl = wide["weight_l"] if wide["weight_l"].notna().any() else None
-        return gap_narrows(
-            idx,
-            wide["value_b"],
-            wide["value_l"],
-            higher_is_better,
-            weights_baseline=wb,
-            weights_latest=wl,
-            measure=params.get("measure", "top_tenth_vs_rest"),
-            share=float(params.get("share", 0.1)),
-        )
-    if test == "level_reached":
-        return level_reached(
-            idx,
-            wide["value_l"],
-            float(params["target"]),
-            higher_is_better,
-            population=wide["pop"],
-            se_latest=wide["se_l"],
-            level=level,
-            decimals=int(params.get("decimals", MAX_DECIMALS)),
-        )
-    if test == "worst_improve_by":
-        w = wide["weight_b"] if wide["weight_b"].notna().any() else None
-        return worst_improve_by(
-            idx,
-            wide["value_b"],
-            wide["value_l"],
-            float(params["factor"]),
-            higher_is_better,
-            weights=w,
-            population=wide["pop"],
-            se_baseline=wide["se_b"],
-            se_latest=wide["se_l"],
-            share=float(params.get("share", 0.1)),
-            criterion=params.get("criterion", "mean"),
-            level=level,
-        )
-    # trajectory: every period from baseline to latest
-    b_mid, l_mid = period_midyear(baseline), period_midyear(latest)  # type: ignore[arg-type]
+        return _no_data_result(panel, test, params)
+    ends = _ends(panel, baseline if baseline is not None else latest, latest)
+    return _RUNNERS[test](
+        panel,
+        ends,
+        baseline=baseline,
+        latest=latest,
+        higher_is_better=higher_is_better,
+        params=params,
+        level=level,
+    )
+
+
+def _no_data_result(panel: pd.DataFrame, test: str, params: dict[str, Any]) -> TestResult:
+    """Every area ``no_data``: the test's verdict when a period it needs is missing."""
+    areas = sorted(panel["area_code"].unique())
+    detail = pd.DataFrame({"area": areas, "verdict": NO_DATA, "significant": False})
+    return TestResult(
+        test=test,
+        verdict=NO_DATA,
+        n_areas=len(areas),
+        n_met=0,
+        n_failed=0,
+        n_no_data=len(areas),
+        n_failed_significant=None,
+        population_failed=0.0,
+        target=float(params.get("target", params.get("factor", math.nan))),
+        areas=detail,
+    )
+
+
+def _weights_if_any(column: pd.Series) -> pd.Series | None:
+    """``column``, or ``None`` (unweighted) when no area has a weight."""
+    return column if column.notna().any() else None
+
+
+# One runner per test name. Each maps the two-period wide frame of :func:`_ends` (and, for
+# the trajectory, the long panel) plus the test's ``params`` onto the arguments of its test
+# function in :mod:`localineq.policy.missions`; defaults of unset parameters live here.
+
+
+def _run_rise_everywhere(
+    panel: pd.DataFrame,
+    ends: pd.DataFrame,
+    *,
+    higher_is_better: bool,
+    params: dict[str, Any],
+    level: float,
+    **_: Any,
+) -> TestResult:
+    """:func:`~localineq.policy.missions.rise_everywhere` on the two ends."""
+    return rise_everywhere(
+        list(ends.index),
+        ends["value_b"],
+        ends["value_l"],
+        higher_is_better,
+        population=ends["pop"],
+        se_baseline=ends["se_b"],
+        se_latest=ends["se_l"],
+        ties=params.get("ties", "failed"),
+        level=level,
+        decimals=int(params.get("decimals", MAX_DECIMALS)),
+    )
+
+
+def _run_gap_narrows(
+    panel: pd.DataFrame,
+    ends: pd.DataFrame,
+    *,
+    higher_is_better: bool,
+    params: dict[str, Any],
+    **_: Any,
+) -> TestResult:
+    """:func:`~localineq.policy.missions.gap_narrows`, weighted at each end if weights exist."""
+    return gap_narrows(
+        list(ends.index),
+        ends["value_b"],
+        ends["value_l"],
+        higher_is_better,
+        weights_baseline=_weights_if_any(ends["weight_b"]),
+        weights_latest=_weights_if_any(ends["weight_l"]),
+        measure=params.get("measure", "top_tenth_vs_rest"),
+        share=float(params.get("share", 0.1)),
+    )
+
+
+def _run_level_reached(
+    panel: pd.DataFrame,
+    ends: pd.DataFrame,
+    *,
+    higher_is_better: bool,
+    params: dict[str, Any],
+    level: float,
+    **_: Any,
+) -> TestResult:
+    """:func:`~localineq.policy.missions.level_reached` on the latest period alone."""
+    return level_reached(
+        list(ends.index),
+        ends["value_l"],
+        float(params["target"]),
+        higher_is_better,
+        population=ends["pop"],
+        se_latest=ends["se_l"],
+        level=level,
+        decimals=int(params.get("decimals", MAX_DECIMALS)),
+    )
+
+
+def _run_worst_improve_by(
+    panel: pd.DataFrame,
+    ends: pd.DataFrame,
+    *,
+    higher_is_better: bool,
+    params: dict[str, Any],
+    level: float,
+    **_: Any,
+) -> TestResult:
+    """:func:`~localineq.policy.missions.worst_improve_by`, worst group picked by baseline weight."""
+    return worst_improve_by(
+        list(ends.index),
+        ends["value_b"],
+        ends["value_l"],
+        float(params["factor"]),
+        higher_is_better,
+        weights=_weights_if_any(ends["weight_b"]),
+        population=ends["pop"],
+        se_baseline=ends["se_b"],
+        se_latest=ends["se_l"],
+        share=float(params.get("share", 0.1)),
+        criterion=params.get("criterion", "mean"),
+        level=level,
+    )
+
+
+def _run_trajectory(
+    panel: pd.DataFrame,
+    ends: pd.DataFrame,
+    *,
+    baseline: str,
+    latest: str,
+    higher_is_better: bool,
+    params: dict[str, Any],
+    level: float,
+    **_: Any,
+) -> TestResult:
+    """:func:`~localineq.policy.missions.trajectory_on_course` on every period in between.
+
+    Periods are kept when their mid-year lies within the baseline's and latest's mid-years
+    (with 1e-9 years of slack for float rounding).
+    """
+    b_mid, l_mid = period_midyear(baseline), period_midyear(latest)
     mids = panel["period"].map(period_midyear)
     part = panel[(mids >= b_mid - 1e-9) & (mids <= l_mid + 1e-9)]
-    pop = part["area_code"].map(wide["pop"])
+    pop = part["area_code"].map(ends["pop"])
     return trajectory_on_course(
         part["area_code"].tolist(),
         part["period"].map(period_midyear),
@@ -355,6 +435,16 @@ def evaluate_test(
         min_periods=int(params.get("min_periods", 3)),
         level=level,
     )
+
+
+#: The runner of each name in :data:`~localineq.policy.missions.TESTS`.
+_RUNNERS: dict[str, Callable[..., TestResult]] = {
+    "rise_everywhere": _run_rise_everywhere,
+    "gap_narrows": _run_gap_narrows,
+    "level_reached": _run_level_reached,
+    "worst_improve_by": _run_worst_improve_by,
+    "trajectory": _run_trajectory,
+}
 
 
 def ambition_backtest(

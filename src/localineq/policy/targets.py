@@ -74,7 +74,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from localineq.data.indicators import NOT_MONEY
+from localineq.data.indicators import NOT_MONEY, in_real_terms
 from localineq.policy.compare import (
     MAX_DECIMALS,
     compare_at_precision,
@@ -289,26 +289,6 @@ def _ends(panel: pd.DataFrame, period: str | None, suffix: str) -> pd.DataFrame:
     )
 
 
-def in_real_terms(panel: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The panel with real values in ``value``/``lci_95``/``uci_95``, and their price basis.
-
-    Rows without real columns (not money) come back unchanged with basis ``""``.
-
-    >>> p = pd.DataFrame({"value": [1.0], "lci_95": [None], "uci_95": [None],
-    ...                   "value_real": [2.0], "lci_95_real": [None], "uci_95_real": [None],
-    ...                   "real_price_basis": ["real (CPI, 2025 prices)"]})
-    >>> q, basis = in_real_terms(p); q["value"].tolist(), basis
-    ([2.0], 'real (CPI, 2025 prices)')
-    """
-    if "value_real" not in panel or not panel["value_real"].notna().any():
-        return panel, ""
-    basis = panel.loc[panel["value_real"].notna(), "real_price_basis"].astype(str).iloc[0]
-    real = panel.assign(
-        value=panel["value_real"], lci_95=panel["lci_95_real"], uci_95=panel["uci_95_real"]
-    )
-    return real, basis
-
-
 def indicator_targets(
     panel: pd.DataFrame, spec: Mapping[str, Any], rule: TargetRule, reference: str = "mean"
 ) -> pd.DataFrame:
@@ -349,45 +329,24 @@ def _indicator_targets(
     reference: str,
     decimals: int,
 ) -> pd.DataFrame:
-    key = str(panel["indicator"].iloc[0])
+    """:func:`indicator_targets` on one price basis: the values in ``panel`` as they are."""
     better = bool(spec["higher_is_better"])
-    areas = panel.drop_duplicates("area_code").set_index("area_code")
-    areas = areas[["area_name", "itl1_code", "itl1_name"]].sort_index()
-    periods = panel.loc[panel["value"].notna(), "period"].astype(str).tolist()
-    base_p = baseline_period(periods, rule.baseline) if periods else None
-    last_p = latest_period(periods)
-    if base_p == last_p:  # one period only: no change to judge
-        base_p = None
-    wide = areas.join(_ends(panel, base_p, "b")).join(_ends(panel, last_p, "l"))
-    unit = str(panel["unit_of_analysis"].iloc[0]) if "unit_of_analysis" in panel else "LAD23"
-
+    wide, base_p, last_p = _area_ends(panel, rule)
     both = wide["value_b"].notna() & wide["value_l"].notna()
     if not both.any():
         both = pd.Series(False, index=wide.index)
-
-    def uk(col: str, wcol: str) -> float:
-        ref = group_reference(wide.loc[both, col], None, wide.loc[both, wcol], reference)
-        return float(ref.iloc[0]) if len(ref) else math.nan
-
-    uk_b, uk_l = uk("value_b", "weight_b"), uk("value_l", "weight_l")
-    uk_change = uk_l - uk_b  # matched areas: the UK trend of the floor
-
-    def uk_all(col: str, wcol: str) -> float:  # reported beside each row: every area
-        have = wide[col].notna()
-        ref = group_reference(wide.loc[have, col], None, wide.loc[have, wcol], reference)
-        return float(ref.iloc[0]) if len(ref) else math.nan
-
+    uk_b = _uk_reference(wide, "b", both, reference)
+    uk_change = _uk_reference(wide, "l", both, reference) - uk_b  # the floor's UK trend
     bench = benchmark_values(wide["value_b"], wide["itl1_code"], rule, better)
     if base_p is not None and last_p is not None:
-        t0, tl = period_midyear(base_p), period_midyear(last_p)
         res = classify(
             wide["value_b"],
             wide["value_l"],
             bench,
             higher_is_better=better,
             gap_share=rule.gap_share,
-            t_baseline=t0,
-            t_latest=tl,
+            t_baseline=period_midyear(base_p),
+            t_latest=period_midyear(last_p),
             t_horizon=rule.horizon_time,
             uk_change=uk_change if np.isfinite(uk_change) else 0.0,
             tolerance=rule.trend_tolerance * abs(uk_b) if np.isfinite(uk_b) else 0.0,
@@ -397,18 +356,7 @@ def _indicator_targets(
         )
         res.index = wide.index
     else:
-        res = pd.DataFrame(
-            {
-                "high_performer": pd.NA,
-                target_column(rule.horizon): math.nan,
-                "milestone_latest": math.nan,
-                "floor_latest": math.nan,
-                "status": "no_data",
-                "significant": False,
-                "evidence": "not published",
-            },
-            index=wide.index,
-        )
+        res = _no_change_to_judge(wide.index, rule)
     latest_rows = wide["value_l"]
     region_ref = group_reference(
         latest_rows, wide["itl1_code"], wide["weight_l"].where(latest_rows.notna()), reference
@@ -419,8 +367,10 @@ def _indicator_targets(
             "area_name": wide["area_name"].to_numpy(),
             "itl1_code": wide["itl1_code"].to_numpy(),
             "itl1_name": wide["itl1_name"].to_numpy(),
-            "unit_of_analysis": unit,
-            "indicator": key,
+            "unit_of_analysis": (
+                str(panel["unit_of_analysis"].iloc[0]) if "unit_of_analysis" in panel else "LAD23"
+            ),
+            "indicator": str(panel["indicator"].iloc[0]),
             "higher_is_better": better,
             "baseline_period": base_p,
             "baseline": wide["value_b"].to_numpy(),
@@ -434,14 +384,76 @@ def _indicator_targets(
             "n_ranked_latest": int(wide["value_l"].notna().sum()),
             "reference": reference_label(reference),
             "region_reference_latest": region_ref.to_numpy(),
-            "uk_reference_baseline": uk_all("value_b", "weight_b"),
-            "uk_reference_latest": uk_all("value_l", "weight_l"),
+            # reported beside each row: over every area with a value, not the matched ones
+            "uk_reference_baseline": _uk_reference(wide, "b", wide["value_b"].notna(), reference),
+            "uk_reference_latest": _uk_reference(wide, "l", wide["value_l"].notna(), reference),
             "uk_change": uk_change,
             "n_uk_change_areas": int(both.sum()),
             "decimals": decimals,
         }
     )
     persist, checked = _persistence(panel, wide, base_p, last_p, rule, better, decimals)
+    out = _with_statuses(out, res, persist, checked, rule)
+    return _with_milestones(out, base_p, rule)
+
+
+def _area_ends(
+    panel: pd.DataFrame, rule: TargetRule
+) -> tuple[pd.DataFrame, str | None, str | None]:
+    """One row per area with its names, region and both ends; and the two periods.
+
+    The baseline period follows ``rule.baseline`` among the periods with a value, the latest
+    is the last of them; with a single period there is no change to judge and the baseline
+    is ``None``. Columns ``value_b, se_b, weight_b, value_l, se_l, weight_l`` come from
+    :func:`_ends`, indexed and sorted by ``area_code``.
+    """
+    areas = panel.drop_duplicates("area_code").set_index("area_code")
+    areas = areas[["area_name", "itl1_code", "itl1_name"]].sort_index()
+    periods = panel.loc[panel["value"].notna(), "period"].astype(str).tolist()
+    base_p = baseline_period(periods, rule.baseline) if periods else None
+    last_p = latest_period(periods)
+    if base_p == last_p:
+        base_p = None
+    wide = areas.join(_ends(panel, base_p, "b")).join(_ends(panel, last_p, "l"))
+    return wide, base_p, last_p
+
+
+def _uk_reference(wide: pd.DataFrame, end: str, rows: pd.Series, reference: str) -> float:
+    """UK reference (weighted mean or median) of the ``rows`` areas' values at one end.
+
+    ``end`` is ``"b"`` (baseline) or ``"l"`` (latest); NaN when no area is selected.
+    """
+    ref = group_reference(
+        wide.loc[rows, f"value_{end}"], None, wide.loc[rows, f"weight_{end}"], reference
+    )
+    return float(ref.iloc[0]) if len(ref) else math.nan
+
+
+def _no_change_to_judge(index: pd.Index, rule: TargetRule) -> pd.DataFrame:
+    """The :func:`classify` columns when the baseline or latest period is missing."""
+    return pd.DataFrame(
+        {
+            "high_performer": pd.NA,
+            target_column(rule.horizon): math.nan,
+            "milestone_latest": math.nan,
+            "floor_latest": math.nan,
+            "status": "no_data",
+            "significant": False,
+            "evidence": "not published",
+        },
+        index=index,
+    )
+
+
+def _with_statuses(
+    out: pd.DataFrame, res: pd.DataFrame, persist: pd.Series, checked: int, rule: TargetRule
+) -> pd.DataFrame:
+    """Add the statuses of :func:`classify` and the persistence count to the area rows.
+
+    ``levelling_down_periods`` is kept only for judged high performers (a count for an area
+    below the benchmark would read as an alarm it cannot raise). Columns come back in
+    :func:`~localineq.policy.target_columns.target_columns` order.
+    """
     out["levelling_down_periods"] = persist.to_numpy()
     out["periods_checked"] = checked
     for col in res.columns:
@@ -453,14 +465,24 @@ def _indicator_targets(
     )
     for col in ("rank_baseline", "rank_latest"):
         out[col] = out[col].astype("Int64")
-    out = out.reindex(columns=target_columns(rule.horizon))
-    if base_p is not None:
-        t0 = period_midyear(base_p)
-        span = rule.horizon_time - t0
-        for year in rule.milestone_years(t0):
-            frac = min(1.0, (year + 0.5 - t0) / span)
-            path = out["baseline"] + frac * (out[target_column(rule.horizon)] - out["baseline"])
-            out[f"milestone_{year}"] = path.where(out["status"] != "no_data")
+    return out.reindex(columns=target_columns(rule.horizon))
+
+
+def _with_milestones(out: pd.DataFrame, base_p: str | None, rule: TargetRule) -> pd.DataFrame:
+    r"""Add ``milestone_<year>`` columns on the straight path to the target.
+
+    For each milestone year :math:`a` of ``rule``, :math:`m_a = y_0 + f (y^*_T - y_0)` with
+    :math:`f = \min\{1, (a + 0.5 - t_0)/(T - t_0)\}`; missing for ``no_data`` rows. None
+    without a baseline period.
+    """
+    if base_p is None:
+        return out
+    t0 = period_midyear(base_p)
+    span = rule.horizon_time - t0
+    for year in rule.milestone_years(t0):
+        frac = min(1.0, (year + 0.5 - t0) / span)
+        path = out["baseline"] + frac * (out[target_column(rule.horizon)] - out["baseline"])
+        out[f"milestone_{year}"] = path.where(out["status"] != "no_data")
     return out
 
 
