@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -260,14 +261,20 @@ def test_markdown_codebook_lists_every_table_and_column():
 
 
 def test_report_codebook_section_renders_every_table():
+    targets = pd.DataFrame(columns=["status", "milestone_2028", "milestone_2030"])
     context = report_section_context(
         SimpleNamespace(
-            link=lambda path: f"../{path[8:]}", config={"targets": {"default": {"horizon": 2030}}}
+            link=lambda path: f"../{path[8:]}",
+            config={"targets": {"default": {"horizon": 2030}}},
+            inputs=SimpleNamespace(extra={"la_targets": targets}),
         )
     )
     template = environment().get_template("sections/codebook.html.j2")
     html = template.render(ctx=context)
     assert 'href="../tables/datapackage.json"' in html
+    # the milestone columns are those of the targets table the report reads
+    assert "milestone_2028" in html and "milestone_2030" in html
+    assert "milestone_2026" not in html and "milestone_{year}" not in html
     for table in CODEBOOK.tables:
         assert f'id="codebook-{table.name}"' in html
         assert f'href="../tables/{table.path}"' in html
