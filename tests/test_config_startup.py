@@ -66,8 +66,8 @@ CASES = [
     ),
     (
         "unknown_test",
-        "        - {test: level_reached, target: 99}",
-        "        - {test: level_reach, target: 99}",
+        "        - {test: level_reached, target: 99, indicators: [gigabit_broadband, network_4g]}",
+        "        - {test: level_reach, target: 99, indicators: [gigabit_broadband, network_4g]}",
         "missions:",
         "missions.declared[1].tests[0].test: 'level_reach' is not one of",
     ),
@@ -80,8 +80,8 @@ CASES = [
     ),
     (
         "unknown_indicator_in_a_mission",
-        "      indicators: [gigabit_broadband]",
-        "      indicators: [gigabit_brodband]",
+        "      indicators: [gigabit_broadband, network_4g, network_5g]",
+        "      indicators: [gigabit_brodband, network_4g, network_5g]",
         "missions:",
         "missions.declared[1].indicators[0]: 'gigabit_brodband' is not a configured indicator",
     ),
@@ -131,6 +131,23 @@ CASES = [
         "missions.declared[0].headline.indicator: 'hle_female' is not one of this mission's "
         "indicators",
     ),
+    # A test restricted to indicators (issue 19: 5G is held to "the majority", not "nationwide").
+    (
+        "test_restricted_to_an_indicator_outside_its_mission",
+        "        - {test: level_reached, target: 50, indicators: [network_5g]}",
+        "        - {test: level_reached, target: 50, indicators: [network_5G]}",
+        "missions:",
+        "missions.declared[1].tests[1].indicators[0]: 'network_5G' is not one of this "
+        "mission's indicators",
+    ),
+    (
+        "headline_test_restricted_away_from_the_headline_indicator",
+        "        - {test: rise_everywhere}",
+        "        - {test: rise_everywhere, indicators: [employment_rate]}",
+        "missions:",
+        "missions.declared[0].headline.test: 'rise_everywhere' does not apply to "
+        "'median_weekly_pay'",
+    ),
     (
         "level_without_the_level_benchmark",
         "      benchmark: level",
@@ -168,7 +185,8 @@ NAMED_LINE_OFFSET = {
     "duplicate_key": 1,  # the second occurrence is the one named
     "level_without_the_level_benchmark": 1,  # the level, on the line after the benchmark
     "override_horizon_differs_from_the_default": 1,  # the inserted line
-    "missing_field_of_the_default_target_rule": -4,  # the block the field is missing from
+    "missing_field_of_the_default_target_rule": -4,
+    "headline_test_restricted_away_from_the_headline_indicator": -2,  # the headline line  # the block the field is missing from
 }
 
 

@@ -184,6 +184,39 @@ def test_backtest_window_and_stated_fallback(frames):
     assert row["windows"].item() == "2015-01-01/P1Y→2023-01-01/P1Y:met"
 
 
+def test_a_test_restricted_to_indicators_applies_to_those_only(frames):
+    """Mission 4's shape: one level for two indicators, another level for the third."""
+    mission = {
+        "number": 4,
+        "short": "Levels",
+        "wording": "Pay reaches 500 and claims fall below 6; pay rises.",
+        "indicators": ["pay", "claims"],
+        "tests": [
+            {"test": "level_reached", "target": 500, "indicators": ["pay"]},
+            # claims are lower-is-better: "reached" means at or below 6
+            {"test": "level_reached", "target": 6, "indicators": ["claims"]},
+            {"test": "rise_everywhere", "indicators": ["pay"]},
+        ],
+    }
+    sc = scorecard(frames, {**MISSIONS, "declared": [mission]}, SPECS)
+    got = sorted(zip(sc["indicator"], sc["target"].fillna(-1), sc["test"], sc["lens"]))
+    assert got == sorted(
+        [(i, t, n, lens) for i, t, n in [("pay", 500.0, "level_reached"),
+                                         ("claims", 6.0, "level_reached"),
+                                         ("pay", -1.0, "rise_everywhere")]
+         for lens in ("regional", "local")]
+    )  # fmt: skip
+    key = sc.set_index(["indicator", "test", "lens"])
+    # 2023 pay: b 580 and c 620 reach 500 (as in mission 9 above); 2023 claims (5 + base/100
+    # - 1.6; e 5 + 3.5 - 1 + 0.3): a 7.4, b 8.4, c 9.4, d 6.4, e 7.8, f 6.6 -> none at or below 6
+    assert key.loc[("pay", "level_reached", "local"), "n_met"] == 2
+    claims = key.loc[("claims", "level_reached", "local")]
+    assert (claims["n_met"], claims["n_failed"]) == (0, 6)
+    # the back-test follows the same restriction: no rise_everywhere row for claims
+    bt = backtest_table(frames, {**MISSIONS, "declared": [mission]}, SPECS)
+    assert set(zip(bt["indicator"], bt["test"])) == {("pay", "rise_everywhere")}
+
+
 def test_sentences_quote_both_lenses(frames):
     sc = scorecard(frames, MISSIONS, SPECS)
     s = mission_sentences(sc, MISSIONS)

@@ -7,6 +7,8 @@ consistent (a mistake here used to surface only when the mission or targets job 
 * mission numbers are unique across ``missions.declared``, ``missions.untested`` and
   ``missions.own_geography``;
 * a mission's ``headline`` names one of its own indicators and one of its own tests;
+* a test's optional ``indicators`` (the indicators it is restricted to) are among its
+  mission's own, without repeats;
 * a target rule has a ``level`` exactly when its benchmark is ``level`` (after the
   override is laid over ``targets.default``);
 * an override's ``horizon`` equals ``targets.default.horizon``, because ``la_targets`` has
@@ -100,7 +102,45 @@ def mission_problems(missions: Mapping[str, Any]) -> list[Problem]:
                         f"{head['test']!r} is not one of this mission's tests ({', '.join(tests)})",
                     )
                 )
+            if {"indicator", "test"} <= set(head) and head["test"] in tests:
+                applies = [
+                    t
+                    for t in mission.get("tests") or ()
+                    if _mapping(t).get("test") == head["test"]
+                    and head["indicator"] in (_mapping(t).get("indicators") or own)
+                ]
+                if not applies:
+                    problems.append(
+                        (
+                            (*path, "headline", "test"),
+                            f"{head['test']!r} does not apply to {head['indicator']!r} "
+                            "(its `indicators` leave it out)",
+                        )
+                    )
+            add(_test_indicator_problems(mission, own, path))
     return problems
+
+
+def _test_indicator_problems(
+    mission: Mapping[str, Any], own: list[str], path: KeyPath
+) -> Iterable[Problem]:
+    """A test restricted to indicators outside its mission, or twice to one.
+
+    >>> m = {"tests": [{"test": "level_reached", "indicators": ["g", "5g", "g"]}]}
+    >>> for where, what in _test_indicator_problems(m, ["g", "4g"], ("m",)):
+    ...     print(where, what)
+    ('m', 'tests', 0, 'indicators', 1) '5g' is not one of this mission's indicators (g, 4g)
+    ('m', 'tests', 0, 'indicators', 2) 'g' is listed twice
+    """
+    for j, test in enumerate(mission.get("tests") or ()):
+        seen: set[str] = set()
+        for k, name in enumerate(_mapping(test).get("indicators") or ()):
+            where = (*path, "tests", j, "indicators", k)
+            if name not in own:
+                yield where, f"{name!r} is not one of this mission's indicators ({', '.join(own)})"
+            elif name in seen:
+                yield where, f"{name!r} is listed twice"
+            seen.add(name)
 
 
 def target_problems(targets: Mapping[str, Any]) -> list[Problem]:

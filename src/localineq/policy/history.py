@@ -29,6 +29,7 @@ from localineq.policy.scorecard import (
     lens_panels,
     price_panels,
     published_panel,
+    mission_tests_for,
 )
 from localineq.stats.convergence import beta_convergence, sigma_convergence
 
@@ -185,7 +186,7 @@ def _backtest_rows(
     rows: list[dict[str, Any]] = []
     periods = _periods_with_data(panel)
     base = baseline_period(periods, baseline_rule_for(missions_cfg, mission, ind))
-    for test in mission["tests"]:
+    for test in mission_tests_for(mission, ind):
         if test["test"] not in ("rise_everywhere", "gap_narrows"):
             continue
         params = _test_params(missions_cfg, test, ind, decimals)

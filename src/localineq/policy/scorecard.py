@@ -64,6 +64,7 @@ __all__ = [
     "lens_panels",
     "price_panels",
     "published_panel",
+    "mission_tests_for",
     "mission_sentences",
     "scorecard",
 ]
@@ -221,6 +222,23 @@ def baseline_rule_for(
     return BaselineRule.from_config(spec)
 
 
+def mission_tests_for(mission: Mapping[str, Any], indicator: str) -> list[Mapping[str, Any]]:
+    """The mission's tests that apply to ``indicator``.
+
+    A test with an ``indicators`` list applies to those of the mission's indicators only
+    (e.g. 5G coverage is held to "majority of the population", not to "nationwide"); a
+    test without one applies to all of them.
+
+    >>> m = {"tests": [{"test": "level_reached", "target": 99, "indicators": ["g"]},
+    ...                {"test": "rise_everywhere"}]}
+    >>> [t["test"] for t in mission_tests_for(m, "g")], [t["test"] for t in mission_tests_for(m, "h")]
+    (['level_reached', 'rise_everywhere'], ['rise_everywhere'])
+    """
+    return [
+        t for t in mission["tests"] if "indicators" not in t or indicator in t["indicators"]
+    ]
+
+
 def _periods_with_data(panel: pd.DataFrame) -> list[str]:
     return sorted(panel.loc[panel["value"].notna(), "period"].unique(), key=period_bounds)
 
@@ -231,7 +249,8 @@ def _test_params(
     indicator: str | None = None,
     decimals: int | None = None,
 ) -> dict[str, Any]:
-    params = {k: v for k, v in test.items() if k != "test"}
+    # `indicators` says where a test applies, not how it is computed.
+    params = {k: v for k, v in test.items() if k not in ("test", "indicators")}
     if test["test"] == "gap_narrows":
         default = missions_cfg["gap_measure"]
         if indicator in set(missions_cfg.get("ratio_scale", []) or []):
@@ -360,7 +379,7 @@ def _scorecard_rows(
         note.append("nominal values (not adjusted for inflation)")
     hib = bool(spec["higher_is_better"])
     intervals = bool(panel["se"].notna().any())
-    for test in mission["tests"]:
+    for test in mission_tests_for(mission, ind):
         params = _test_params(missions_cfg, test, ind, decimals)
         for lens, lp in lens_panels(panel, published).items():
             res = evaluate_test(
