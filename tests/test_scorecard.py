@@ -199,7 +199,7 @@ def test_a_test_restricted_to_indicators_applies_to_those_only(frames):
         ],
     }
     sc = scorecard(frames, {**MISSIONS, "declared": [mission]}, SPECS)
-    got = sorted(zip(sc["indicator"], sc["target"].fillna(-1), sc["test"], sc["lens"]))
+    got = sorted(zip(sc["indicator"], sc["target"].fillna(-1), sc["test"], sc["lens"], strict=True))
     assert got == sorted(
         [(i, t, n, lens) for i, t, n in [("pay", 500.0, "level_reached"),
                                          ("claims", 6.0, "level_reached"),
@@ -214,7 +214,7 @@ def test_a_test_restricted_to_indicators_applies_to_those_only(frames):
     assert (claims["n_met"], claims["n_failed"]) == (0, 6)
     # the back-test follows the same restriction: no rise_everywhere row for claims
     bt = backtest_table(frames, {**MISSIONS, "declared": [mission]}, SPECS)
-    assert set(zip(bt["indicator"], bt["test"])) == {("pay", "rise_everywhere")}
+    assert set(zip(bt["indicator"], bt["test"], strict=True)) == {("pay", "rise_everywhere")}
 
 
 def test_sentences_quote_both_lenses(frames):

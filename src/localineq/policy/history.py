@@ -27,9 +27,9 @@ from localineq.policy.scorecard import (
     _test_params,
     baseline_rule_for,
     lens_panels,
+    mission_tests_for,
     price_panels,
     published_panel,
-    mission_tests_for,
 )
 from localineq.stats.convergence import beta_convergence, sigma_convergence
 

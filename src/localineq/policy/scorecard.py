@@ -234,9 +234,7 @@ def mission_tests_for(mission: Mapping[str, Any], indicator: str) -> list[Mappin
     >>> [t["test"] for t in mission_tests_for(m, "g")], [t["test"] for t in mission_tests_for(m, "h")]
     (['level_reached', 'rise_everywhere'], ['rise_everywhere'])
     """
-    return [
-        t for t in mission["tests"] if "indicators" not in t or indicator in t["indicators"]
-    ]
+    return [t for t in mission["tests"] if "indicators" not in t or indicator in t["indicators"]]
 
 
 def _periods_with_data(panel: pd.DataFrame) -> list[str]:
