@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from localineq.policy.ambition import ambition_table
 from localineq.policy.history import backtest_table, convergence_table
 from localineq.policy.periods import BaselineRule
 from localineq.policy.scorecard import (
@@ -216,34 +215,6 @@ def test_a_test_restricted_to_indicators_applies_to_those_only(frames):
     # the back-test follows the same restriction: no rise_everywhere row for claims
     bt = backtest_table(frames, {**MISSIONS, "declared": [mission]}, SPECS)
     assert set(zip(bt["indicator"], bt["test"], strict=True)) == {("pay", "rise_everywhere")}
-
-
-def test_a_context_test_is_reported_with_its_note_and_judges_nothing(frames):
-    """Mission 10's shape: the mission's test on one indicator, a context series beside it."""
-    mission = {
-        "number": 10,
-        "short": "Context",
-        "wording": "Claims will have fallen in every area.",
-        "indicators": ["claims", "pay"],
-        "tests": [
-            {"test": "rise_everywhere", "indicators": ["claims"]},
-            {"test": "rise_everywhere", "indicators": ["pay"], "context": "beside, no goal"},
-        ],
-    }
-    cfg = {**MISSIONS, "declared": [mission]}
-    sc = scorecard(frames, cfg, SPECS)
-    assert len(sc) == 4  # two indicators, one test each, two lenses
-    pay = sc[sc["indicator"] == "pay"]
-    assert pay["note"].str.endswith("context: beside, no goal").all()
-    assert not sc.loc[sc["indicator"] == "claims", "note"].str.contains("context").any()
-    # the context series is still tested: pay rose everywhere but in LA c
-    assert pay.set_index("lens").loc["local", "n_failed"] == 1
-    amb = ambition_table(sc, backtest_table(frames, cfg, SPECS), frames, cfg, SPECS)
-    got = amb.set_index(["indicator", "lens"])
-    assert (got.loc["pay", "ambition"] == "no_data").all()
-    assert (got.loc["pay", "reason"] == "context series, not the mission's metric").all()
-    # the mission's own series is judged: claims fell in every LA over 2015-2023 (e: 8.5 -> 7.8)
-    assert (got.loc["claims", "ambition"] == "would_happen_anyway").all()
 
 
 def test_sentences_quote_both_lenses(frames):

@@ -39,7 +39,6 @@ import pandas as pd
 from localineq.policy.compare import orient
 from localineq.policy.periods import period_midyear
 from localineq.policy.scorecard import (
-    context_tests,
     default_basis,
     lens_panels,
     price_panels,
@@ -273,7 +272,6 @@ def ambition_table(
     panels: dict[tuple[str, str, str], pd.DataFrame] = {}
     undefined = {int(k) for k in (rules.get("undefined") or {})}
     given = {(int(r["mission"]), r["indicator"], r["test"], r["lens"]): r for r in extra or []}
-    context = context_tests(missions_cfg)
     rows = []
     for row in default_basis(card).to_dict("records"):
         ind = row["indicator"] if isinstance(row["indicator"], str) else ""
@@ -281,12 +279,6 @@ def ambition_table(
         own = (int(row["mission"]), ind, row["test"], row["lens"])
         if own in given and int(row["mission"]) not in undefined:
             rows.append(given[own])
-            continue
-        if own[:3] in context:
-            # a context series sits beside the mission; it is not what the mission promises
-            first = {k: row.get(k, "") for k in AMBITION_COLUMNS[:6]}
-            rows.append({**first, "ambition": "no_data",
-                         "reason": "context series, not the mission's metric"})  # fmt: skip
             continue
         panel = None
         if ind and ind in indicators_cfg:

@@ -58,7 +58,6 @@ __all__ = [
     "SCORECARD_COLUMNS",
     "area_population",
     "baseline_rule_for",
-    "context_tests",
     "default_basis",
     "is_sensitivity",
     "indicator_panel",
@@ -238,29 +237,6 @@ def mission_tests_for(mission: Mapping[str, Any], indicator: str) -> list[Mappin
     return [t for t in mission["tests"] if "indicators" not in t or indicator in t["indicators"]]
 
 
-def context_tests(missions_cfg: Mapping[str, Any]) -> dict[tuple[int, str, str], str]:
-    """``(mission, indicator, test)`` → why that test's indicator is context only.
-
-    A test with a ``context`` note (and usually an ``indicators`` list) is reported beside
-    the mission's own tests but does not judge the mission.
-
-    >>> cfg = {"declared": [{"number": 10, "indicators": ["ftb", "homes"], "tests": [
-    ...     {"test": "rise_everywhere", "indicators": ["ftb"]},
-    ...     {"test": "rise_everywhere", "indicators": ["homes"], "context": "supply"}]}]}
-    >>> context_tests(cfg)
-    {(10, 'homes', 'rise_everywhere'): 'supply'}
-    """
-    out = {}
-    for mission in missions_cfg["declared"]:
-        for test in mission["tests"]:
-            if "context" in test:
-                for ind in test.get("indicators", mission["indicators"]):
-                    out[(int(mission["number"]), str(ind), str(test["test"]))] = str(
-                        test["context"]
-                    )
-    return out
-
-
 def _periods_with_data(panel: pd.DataFrame) -> list[str]:
     return sorted(panel.loc[panel["value"].notna(), "period"].unique(), key=period_bounds)
 
@@ -272,7 +248,7 @@ def _test_params(
     decimals: int | None = None,
 ) -> dict[str, Any]:
     # `indicators` says where a test applies, not how it is computed.
-    params = {k: v for k, v in test.items() if k not in ("test", "indicators", "context")}
+    params = {k: v for k, v in test.items() if k not in ("test", "indicators")}
     if test["test"] == "gap_narrows":
         default = missions_cfg["gap_measure"]
         if indicator in set(missions_cfg.get("ratio_scale", []) or []):
@@ -403,7 +379,6 @@ def _scorecard_rows(
     intervals = bool(panel["se"].notna().any())
     for test in mission_tests_for(mission, ind):
         params = _test_params(missions_cfg, test, ind, decimals)
-        test_note = "; ".join([*note, f"context: {test['context']}"] if "context" in test else note)
         for lens, lp in lens_panels(panel, published).items():
             res = evaluate_test(
                 lp,
@@ -436,7 +411,7 @@ def _scorecard_rows(
                     "gap_measure": params.get("measure", ""),
                     "target": _target_of(test),
                     "intervals_published": intervals,
-                    "note": test_note,
+                    "note": "; ".join(note),
                     "gap_top_group": _top_group_label(row, lens, unit),
                     "decimals": decimals,
                     **(lens_provenance(lp, [base, late]) if lens == "regional" else {}),
