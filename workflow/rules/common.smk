@@ -194,4 +194,4 @@ def result_tables(wildcards):
         for path in other.output
         if re.fullmatch(r"results/tables/[^/{}]+\.csv", str(path))
     }
-    return sorted(written | set(table_paths(load_codebook(CODEBOOK_FILE))))
+    return sorted(written | set(table_paths(load_codebook(CODEBOOK_FILE, horizon=config["targets"]["default"]["horizon"]))))

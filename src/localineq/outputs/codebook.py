@@ -32,7 +32,6 @@ from typing import Any
 import yaml
 
 from localineq.data.atomic import write_text
-from localineq.policy.target_rules import TargetRule
 
 #: Table Schema types the codebook may use (those the writers produce).
 FIELD_TYPES = ("string", "integer", "number", "boolean")
@@ -108,14 +107,20 @@ def default_path() -> Path:
     return Path(str(resources.files("localineq.outputs").joinpath("codebook.yaml")))
 
 
+def _default_horizon() -> int:
+    # Imported here, not at the top: the workflow reads the codebook while Snakemake parses
+    # its rules, and the policy modules pull in pandas (a third of a second per run).
+    from localineq.policy.target_rules import TargetRule
+
+    return TargetRule.horizon
+
+
 def _with_horizon(text: Any, horizon: int) -> str:
     """``text`` with ``{horizon}`` replaced by the horizon year (other braces left alone)."""
     return str(text).replace("{horizon}", str(int(horizon)))
 
 
-def _field(
-    table: str, name: str, given: Any, common: Mapping[str, Any], horizon: int = TargetRule.horizon
-) -> FieldDef:
+def _field(table: str, name: str, given: Any, common: Mapping[str, Any], horizon: int) -> FieldDef:
     where = f"codebook table {table!r}, column {name!r}"
     if given is not None and not isinstance(given, Mapping):
         raise ValueError(f"{where}: expected a mapping or nothing, got {given!r}")
@@ -150,7 +155,7 @@ def _field(
 def parse_codebook(
     document: Mapping[str, Any],
     *,
-    horizon: int = TargetRule.horizon,
+    horizon: int | None = None,
     milestone_years: Sequence[int] = (),
 ) -> Codebook:
     """Build the :class:`Codebook` from the parsed YAML, resolving ``common`` definitions.
@@ -167,6 +172,7 @@ def parse_codebook(
     primary-key column must be a column of its table; otherwise a ``ValueError`` names the
     table and the column.
     """
+    horizon = _default_horizon() if horizon is None else horizon
     common = document.get("common") or {}
     tables = []
     for name, spec in (document.get("tables") or {}).items():
@@ -224,7 +230,7 @@ def milestone_years_of(header: Sequence[str]) -> list[int]:
 def load_codebook(
     path: str | os.PathLike | None = None,
     *,
-    horizon: int = TargetRule.horizon,
+    horizon: int | None = None,
     milestone_years: Sequence[int] = (),
 ) -> Codebook:
     """Read and check ``codebook.yaml`` (by default the one shipped with the package), for
@@ -232,7 +238,11 @@ def load_codebook(
     path = default_path() if path is None else Path(path)
     with open(path, encoding="utf-8") as handle:
         return parse_codebook(
-            yaml.safe_load(handle), horizon=horizon, milestone_years=milestone_years
+            # libyaml's loader when present: the workflow reads the codebook at start-up, and
+            # the pure-Python loader took a third of a second of every Snakemake run
+            yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)),
+            horizon=horizon,
+            milestone_years=milestone_years,
         )
 
 
