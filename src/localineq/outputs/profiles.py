@@ -42,6 +42,7 @@ __all__ = [
     "build_profiles",
     "dot_strip_svg",
     "inside_rows",
+    "neighbourhood_scales",
     "fmt_value",
     "render_profiles",
     "sparkline_svg",
@@ -178,11 +179,26 @@ def _share_or_money(value: float, unit_label: str) -> str:
     return fmt_value(100 * value, "%")
 
 
+def neighbourhood_scales(neighbourhoods: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Lowest and highest neighbourhood value of each indicator (the dot strips' scale).
+
+    >>> neighbourhoods_ = pd.DataFrame({"indicator": ["a", "a", "b"], "value": [2.0, 5.0, 1.0]})
+    >>> neighbourhood_scales(neighbourhoods_)
+    {'a': (2.0, 5.0), 'b': (1.0, 1.0)}
+    """
+    values = neighbourhoods.groupby("indicator", sort=False)["value"]
+    return {
+        str(key): (float(lo), float(hi))
+        for key, lo, hi in zip(values.min().index, values.min(), values.max(), strict=True)
+    }
+
+
 def inside_rows(
     code: str,
     neighbourhoods: pd.DataFrame,
     spread: pd.DataFrame,
     specs: Mapping[str, Mapping[str, Any]],
+    scales: Mapping[str, tuple[float, float]] | None = None,
 ) -> list[dict[str, Any]]:
     """The "inequality inside this authority" rows of one LAD23's page, one per indicator.
 
@@ -190,11 +206,17 @@ def inside_rows(
     and 90th percentiles and ratio, Theil T between them and its rank among authorities
     (1 = widest spread; ``results/tables/neighbourhood_spread.csv``), and a dot strip of the
     neighbourhoods' values on the scale of all neighbourhoods in England and Wales.
+
+    ``scales`` (indicator → lowest and highest value in England and Wales, from
+    :func:`neighbourhood_scales`) lets a caller pass only this authority's rows in
+    ``neighbourhoods``; without it the scale is taken from ``neighbourhoods`` itself.
     """
     rows = []
     units = {"msoa11": "MSOAs (2011)", "lsoa21": "LSOAs (2021)"}
+    scales = neighbourhood_scales(neighbourhoods) if scales is None else scales
     for key, spec in specs.items():
-        all_values = neighbourhoods.loc[neighbourhoods["indicator"] == key, "value"]
+        if key not in scales:
+            continue
         own = neighbourhoods[
             (neighbourhoods["indicator"] == key) & (neighbourhoods["lad23_code"] == code)
         ]
@@ -203,7 +225,7 @@ def inside_rows(
             continue
         r = hit.iloc[0]
         label = str(spec["unit_label"])
-        lo, hi = float(all_values.min()), float(all_values.max())
+        lo, hi = scales[key]
         ranked = bool(np.isfinite(r["rank"]))
         rows.append(
             {
@@ -338,6 +360,16 @@ def build_profiles(
     """
     series = _series(indicators)
     horizon = target_horizon(targets.columns)
+    # Each authority's neighbourhoods and spread rows, split once: filtering the whole
+    # neighbourhood table for every page took most of this job's time.
+    inside_by_code = None
+    if neighbourhoods is not None and spread is not None and neighbourhood_specs:
+        inside_by_code = (
+            {str(c): part for c, part in neighbourhoods.groupby("lad23_code", sort=False)},
+            {str(c): part for c, part in spread.groupby("lad23_code", sort=False)},
+            neighbourhood_scales(neighbourhoods),
+        )
+        no_neighbourhoods, no_spread = neighbourhoods.iloc[:0], spread.iloc[:0]
     unit_of = upper_tier.set_index("area_code")
     by_area_ind = {
         (str(r["indicator"]), str(r["area_code"])): r for r in targets.to_dict("records")
@@ -357,8 +389,14 @@ def build_profiles(
             m = masked_of.get((key, unit_code))
             times, values = series.get((key, unit_code), no_series)
             rows.append(_indicator_row(key, spec, t, m, times, values, horizon, note))
-        if neighbourhoods is not None and spread is not None and neighbourhood_specs:
-            inside = inside_rows(code, neighbourhoods, spread, neighbourhood_specs)
+        if inside_by_code is not None:
+            inside = inside_rows(
+                code,
+                inside_by_code[0].get(code, no_neighbourhoods),
+                inside_by_code[1].get(code, no_spread),
+                neighbourhood_specs,
+                scales=inside_by_code[2],
+            )
         else:
             inside = []
         pages.append(
