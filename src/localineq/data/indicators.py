@@ -406,7 +406,7 @@ def build_indicator(
     ranges: Mapping[str, tuple[float, float, bool]],
     raw_file: str | os.PathLike | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Prepare, weight and validate one indicator (what the ``prepare_indicator`` rule does).
+    """Prepare, weight and validate one indicator (the first step of the ``indicator`` rule).
 
     ``ranges`` is the units table (:func:`localineq.data.validation.unit_ranges`), at least
     the indicator's own unit: raw and tidy values must lie in its range.
