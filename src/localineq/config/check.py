@@ -149,9 +149,19 @@ def reference_problems(config: Mapping[str, Any], source_keys: Iterable[str]) ->
     for path, name in _indicator_references(config, ()):
         if name not in indicators:
             problems.append((path, f"{name!r} is not a configured indicator"))
+    # A mission tested on its own geography names its series under `sources`; those names
+    # are indicators for its short label too.
+    own_geography = {
+        str(name)
+        for mission in _get(config, ("missions", "own_geography")) or []
+        for name in (mission or {}).get("sources") or {}
+    }
     for block, meaning in INDICATOR_KEYED_BLOCKS:
+        known = (
+            set(indicators) | own_geography if block == ("missions", "labels") else set(indicators)
+        )
         for name in _get(config, block) or {}:
-            if name not in indicators:
+            if name not in known:
                 problems.append(
                     ((*block, name), f"{name!r} is not a configured indicator ({meaning})")
                 )

@@ -75,7 +75,8 @@ def scorecard_cell_text(row: pd.Series) -> str:
     q1 = row.get("quantity_latest", float("nan"))
     own = row["test"] in GEO_TESTS
     if row["test"] == "none" or (own and verdict == "no_data" and pd.isna(q1)):
-        return str(row.get("verdict_reason", "no metric"))[:48]
+        # the reason's head: "not published below region: ONS publishes ..." fits a cell
+        return str(row.get("verdict_reason", "no metric")).split(":")[0][:48]
     so_far = str(row.get("met_so_far", verdict))
     deadline = row.get("deadline")
     head = COURSE_WORDS.get(verdict, "no trend")
