@@ -11,13 +11,13 @@ EXPORT_TIERS = {
 
 rule indicator_tables:
     """The all-indicator tables from the per-indicator files: decomposition and ICC (citable),
-    harmonisation log, indicator catalogue, and the analysis-ready exports (CSV + Parquet).
-    One job, since any indicator's edit rebuilds every one of them."""
+    harmonisation log, and the title-free panels (CSV + Parquet, money in real terms beside
+    nominal) that every computation reads. One job, since any indicator's edit rebuilds every
+    one of them; it reads no label, so a title edit does not rerun it."""
     input:
         decomposition=expand("data/processed/decomposition/{indicator}.csv", indicator=INDICATORS),
         icc=expand("data/processed/icc/{indicator}.csv", indicator=INDICATORS),
         harmonisation=expand("data/processed/harmonisation/{indicator}.csv", indicator=INDICATORS),
-        rows=expand("data/processed/indicators/{indicator}.parquet", indicator=INDICATORS),
         **{
             f"{tier}_rows": expand("data/processed/indicators/{indicator}.parquet", indicator=keys)
             for tier, keys in EXPORT_TIERS.items()
@@ -38,16 +38,14 @@ rule indicator_tables:
             category="Tables",
         ),
         harmonisation="results/tables/harmonisation.csv",
-        catalogue="results/tables/indicator_catalogue.csv",
-        **{f"{tier}_csv": f"results/tables/{tier}_indicators.csv" for tier in EXPORT_TIERS},
-        **{f"{tier}_parquet": f"results/tables/{tier}_indicators.parquet" for tier in EXPORT_TIERS},
+        **{f"{tier}_csv": f"{PANELS[tier]}.csv" for tier in EXPORT_TIERS},
+        **{f"{tier}_parquet": f"{PANELS[tier]}.parquet" for tier in EXPORT_TIERS},
     params:
         columns=raw_columns,
         indicators=INDICATORS,
-        specs={k: dict(v) for k, v in config["indicators"].items()},
         exports={
             tier: {
-                "specs": {k: dict(config["indicators"][k]) for k in keys},
+                "specs": {k: NUMERIC_SPECS[k] for k in keys},
                 "units": {
                     u: dict(config["units"][u]) for u in sorted({config["indicators"][k]["unit"] for k in keys})
                 },
@@ -70,6 +68,35 @@ rule indicator_tables:
         CONDA_ENV
     script:
         "../scripts/indicator_tables.py"
+
+
+rule indicator_exports:
+    """The published indicator tables: the analysis-ready exports (the panels with each
+    indicator's title) and the indicator catalogue. The one all-indicator job that reads
+    labels."""
+    input:
+        **{f"{tier}_panel": f"{PANELS[tier]}.parquet" for tier in EXPORT_TIERS},
+        rows=expand("data/processed/indicators/{indicator}.parquet", indicator=INDICATORS),
+        code=package("data.indicators"),
+    output:
+        catalogue="results/tables/indicator_catalogue.csv",
+        **{f"{tier}_csv": f"results/tables/{tier}_indicators.csv" for tier in EXPORT_TIERS},
+        **{f"{tier}_parquet": f"results/tables/{tier}_indicators.parquet" for tier in EXPORT_TIERS},
+    params:
+        tiers=list(EXPORT_TIERS),
+        specs=SPECS,
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        "benchmarks/results/indicator_exports.tsv"
+    log:
+        "logs/analyse/indicator_exports.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/indicator_exports.py"
 
 
 rule lsoa_profile_table:
@@ -110,7 +137,7 @@ SPATIAL_WEIGHTS = {
 SPATIAL_INPUTS = {
     **{f"{t}_weights": SPATIAL_WEIGHTS[t] for t, keys in SPATIAL_TIERS.items() if keys},
     **{
-        f"{t}_indicators": f"results/tables/{'la' if t == 'lad' else 'upper_tier'}_indicators.csv"
+        f"{t}_indicators": f"{PANELS['la' if t == 'lad' else 'upper_tier']}.csv"
         for t, keys in SPATIAL_TIERS.items()
         if keys
     },
@@ -193,7 +220,7 @@ rule spatial_lisa:
         ),
     params:
         tiers=SPATIAL_TIERS,
-        specs={k: dict(v) for k, v in config["indicators"].items()},
+        specs=NUMERIC_SPECS,
         settings=dict(SPATIAL),
     benchmark:
         "benchmarks/results/spatial_lisa.tsv"
@@ -220,10 +247,7 @@ SPATIAL_TABLES = [
 rule la_targets:
     """Targets for every local authority (HLE on its own tier), levelling-down alarms; reference check."""
     input:
-        indicators=[
-            "results/tables/la_indicators.csv",
-            "results/tables/upper_tier_indicators.csv",
-        ],
+        indicators=[f"{PANELS[tier]}.csv" for tier in ("la", "upper_tier")],
         code=package("policy.targets", "policy.reference", "policy.periods", "policy.compare", "analysis.area_tables"),
     output:
         targets=report(
@@ -233,7 +257,7 @@ rule la_targets:
         ),
         reference_check="results/tables/reference_check.csv",
     params:
-        specs={k: dict(v) for k, v in config["indicators"].items()},
+        specs=NUMERIC_SPECS,
         targets=dict(config["targets"]),
         reference=dict(config["reference"]),
         missions=dict(config["missions"]),

@@ -50,6 +50,21 @@ INDICATOR_TABLES = [
     if present
 ]
 SPECS = {k: dict(v) for k, v in config["indicators"].items()}
+# What an indicator's config says only to readers (printed by tables, figures and pages,
+# never read by a computation). Jobs that compute get specs without these keys, so that
+# editing a title reruns only the jobs that print it.
+LABEL_KEYS = ("title", "mission", "weight_note", "period_note")
+
+
+def numeric_spec(key):
+    """An indicator's config without its labels (LABEL_KEYS): what its numbers depend on."""
+    return {k: v for k, v in config["indicators"][key].items() if k not in LABEL_KEYS}
+
+
+NUMERIC_SPECS = {k: numeric_spec(k) for k in config["indicators"]}
+# The title-free panels every computation reads (rule indicator_tables), by tier of export;
+# rule indicator_exports publishes them with titles as results/tables/<tier>_indicators.*.
+PANELS = {tier: f"data/processed/panels/{tier}_indicators" for tier in ("la", "upper_tier")}
 
 # Every invocation, dry runs included, re-hashes the raw files present (about 0.04 s for
 # 24 MB) before any job reads them; an edited raw file stops the run even if its

@@ -36,7 +36,7 @@ rule export_region_indicators:
     params:
         columns=raw_columns,
         indicators=MISSION_INDICATORS,
-        specs={k: dict(config["indicators"][k]) for k in MISSION_INDICATORS},
+        specs={k: NUMERIC_SPECS[k] for k in MISSION_INDICATORS},
         money=list(config["prices"]["money"]),
         base_year=config["prices"]["base_year"],
     threads: 1
@@ -56,8 +56,8 @@ rule export_region_indicators:
 rule mission_tables:
     """Mission scorecard (mission x indicator x test x lens), convergence and ambition back-test."""
     input:
-        lad="results/tables/la_indicators.csv",
-        upper="results/tables/upper_tier_indicators.csv",
+        lad=f"{PANELS['la']}.csv",
+        upper=f"{PANELS['upper_tier']}.csv",
         regions="results/tables/region_indicators.csv",
         **{f"raw_{k}": raw(k) for k in OWN_GEOGRAPHY_SOURCES},
         cpi=raw(config["prices"]["source"]),

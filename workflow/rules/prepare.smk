@@ -192,7 +192,8 @@ rule indicator:
         icc="data/processed/icc/{indicator}.csv",
     params:
         columns=raw_columns,
-        spec=lambda wildcards: dict(config["indicators"][wildcards.indicator]),
+        # Without its labels: a title edit does not rerun the indicator's computations.
+        spec=lambda wildcards: numeric_spec(wildcards.indicator),
         target_year=config["harmonisation"]["target_year"],
         recodes=dict(config["harmonisation"]["recodes"]),
         # Only the indicator's own unit: editing another unit's range reruns nothing here.

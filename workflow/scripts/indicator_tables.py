@@ -1,8 +1,10 @@
 """Snakemake adapter: the all-indicator tables built from the per-indicator files.
 
-Decomposition and ICC tables (stacked), the harmonisation log, the indicator catalogue and
-the analysis-ready exports (LAD23, and upper-tier units). One job: every one of them is
-rebuilt whenever any indicator changes, each took under two seconds, mostly process start-up.
+Decomposition and ICC tables (stacked), the harmonisation log and the title-free panels
+(LAD23, and upper-tier units) that every computation reads. One job: every one of them is
+rebuilt whenever any indicator's data or settings change, each took under two seconds, mostly
+process start-up. No label is read here, so a title edit does not rerun it (rule
+indicator_exports publishes the panels with their titles).
 """
 
 import logging
@@ -11,13 +13,7 @@ import pandas as pd
 
 from localineq.config.joblog import run_job
 from localineq.data.atomic import to_csv
-from localineq.data.indicators import (
-    add_real_terms,
-    analysis_units,
-    export_table,
-    indicator_catalogue,
-    write_export,
-)
+from localineq.data.indicators import add_real_terms, analysis_units, panel_table, write_export
 from localineq.data.intermediates import read_csv, read_parquet
 from localineq.data.prices import cpi_base_year, read_cpi
 from localineq.data.validation import unit_ranges, validate_export
@@ -44,15 +40,8 @@ def harmonisation(indicators, paths, output) -> None:
     to_csv(table, output, index=False, lineterminator="\n")
 
 
-def catalogue(paths, specs, output) -> None:
-    """Every indicator's definition, weight basis and coverage."""
-    table = indicator_catalogue([read_parquet(p) for p in paths], specs)
-    logging.info("catalogue: %d indicators", len(table))
-    to_csv(table, output, index=False, lineterminator="\n")
-
-
-def export(smk, tier: str, hierarchy, upper) -> None:
-    """One tier's indicators stacked into a validated, deterministic table (CSV + Parquet),
+def panel(smk, tier: str, hierarchy, upper) -> None:
+    """One tier's indicators stacked into a validated, deterministic panel (CSV + Parquet),
     money indicators in real terms beside nominal."""
     export_params = smk.params.exports[tier]
     specs = {k: dict(v) for k, v in export_params["specs"].items()}
@@ -60,7 +49,7 @@ def export(smk, tier: str, hierarchy, upper) -> None:
     codes = set()
     for spec in specs.values():
         codes |= set(analysis_units(spec, hierarchy, upper)[1]["area_code"])
-    table = export_table([read_parquet(p) for p in smk.input[f"{tier}_rows"]], specs)
+    table = panel_table([read_parquet(p) for p in smk.input[f"{tier}_rows"]], specs)
     units = {k: spec["unit"] for k, spec in specs.items()}
     ranges = unit_ranges(export_params["units"])
     validate_export(
@@ -89,12 +78,10 @@ def main(smk) -> None:
     stacked(smk.input.decomposition, smk.output.decomposition)
     stacked(smk.input.icc, smk.output.icc)
     harmonisation(smk.params.indicators, smk.input.harmonisation, smk.output.harmonisation)
-    specs = {k: dict(v) for k, v in smk.params.specs.items()}
-    catalogue(smk.input.rows, specs, smk.output.catalogue)
     hierarchy = read_parquet(smk.input.hierarchy)
     upper = read_parquet(smk.input.upper_tier)
     for tier in smk.params.exports:
-        export(smk, tier, hierarchy, upper)
+        panel(smk, tier, hierarchy, upper)
 
 
 if __name__ == "__main__":

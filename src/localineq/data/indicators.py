@@ -75,6 +75,12 @@ EXPORT_TYPES: dict[str, type | str | None] = {
     **dict.fromkeys(["status", "harmonisation", "unit_of_analysis"], str),
 }
 EXPORT_COLUMNS = list(EXPORT_TYPES)
+#: Columns of the export that only label it (from config, never read by a computation). The
+#: computations read the panel without them (``data/processed/panels/``, rule
+#: ``indicator_tables``), so that editing a title reruns only the jobs that print it.
+LABEL_COLUMNS = ["title"]
+#: Columns of the title-free panel: the export without :data:`LABEL_COLUMNS`.
+PANEL_COLUMNS = [c for c in EXPORT_COLUMNS if c not in LABEL_COLUMNS]
 
 #: Columns added to the export when money indicators are deflated (:func:`add_real_terms`):
 #: ``price_basis`` says what ``value`` is (``nominal`` for money, ``not money`` otherwise) and
@@ -316,26 +322,51 @@ def prepare_indicator_and_report(
     return out.astype({"value": "float64", "lci_95": "float64", "uci_95": "float64"}), report
 
 
-def export_table(
+def panel_table(
     frames: Sequence[pd.DataFrame], specs: Mapping[str, Mapping[str, object]]
 ) -> pd.DataFrame:
-    """Stack prepared, weighted indicator tables into the analysis-ready export.
+    """Stack prepared, weighted indicator tables into the title-free panel.
 
-    Each frame needs :data:`PREPARED_COLUMNS` plus ``weight, weight_year``; ``title``,
-    ``unit`` and ``weight_basis`` come from ``specs`` (indicator key → config). Rows are
-    sorted by indicator, period and area code so the file's bytes are deterministic.
+    Each frame needs :data:`PREPARED_COLUMNS` plus ``weight, weight_year``; ``unit`` and
+    ``weight_basis`` come from ``specs`` (indicator key → config; no label is read). Rows are
+    sorted by indicator, period and area code so the file's bytes are deterministic; columns
+    are :data:`PANEL_COLUMNS`.
     """
     parts = []
     for frame in frames:
         if frame.empty:
             continue
-        key = frame["indicator"].iloc[0]
-        spec = specs[key]
-        parts.append(
-            frame.assign(title=spec["title"], unit=spec["unit"], weight_basis=spec["weight"])
-        )
-    table = pd.concat(parts, ignore_index=True)[EXPORT_COLUMNS]
+        spec = specs[frame["indicator"].iloc[0]]
+        parts.append(frame.assign(unit=spec["unit"], weight_basis=spec["weight"]))
+    table = pd.concat(parts, ignore_index=True)[PANEL_COLUMNS]
     return table.sort_values(["indicator", "period", "area_code"]).reset_index(drop=True)
+
+
+def with_labels(panel: pd.DataFrame, titles: Mapping[str, str]) -> pd.DataFrame:
+    """The published export: the panel with each indicator's ``title`` (``titles``: key →
+    title) in its place among :data:`EXPORT_COLUMNS`; rows and other columns untouched.
+
+    >>> p = pd.DataFrame({c: ["x"] for c in PANEL_COLUMNS})
+    >>> list(with_labels(p, {"x": "X"}).columns) == EXPORT_COLUMNS, with_labels(p, {"x": "X"})["title"][0]
+    (True, 'X')
+    """
+    missing = sorted(set(panel["indicator"]) - set(titles))
+    if missing:
+        raise ValueError(f"no title for indicator(s) {missing}")
+    out = panel.copy()
+    out.insert(EXPORT_COLUMNS.index("title"), "title", panel["indicator"].map(dict(titles)))
+    return out
+
+
+def export_table(
+    frames: Sequence[pd.DataFrame], specs: Mapping[str, Mapping[str, object]]
+) -> pd.DataFrame:
+    """Stack prepared, weighted indicator tables into the analysis-ready export.
+
+    :func:`panel_table` with each indicator's ``title`` from ``specs`` (:func:`with_labels`).
+    """
+    panel = panel_table(frames, specs)
+    return with_labels(panel, {k: str(specs[k]["title"]) for k in panel["indicator"].unique()})
 
 
 def add_real_terms(
