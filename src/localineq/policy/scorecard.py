@@ -302,7 +302,7 @@ def scorecard(
     missions_cfg : mapping
         The ``missions:`` block of the config.
     indicators_cfg : mapping
-        The ``indicators:`` block (title, polarity, tier).
+        The ``indicators:`` block (polarity, tier; labels are not read).
     extra_rows : list of dict, optional
         Rows of missions tested on their own geography (:mod:`localineq.policy.geo_missions`).
 
@@ -399,7 +399,8 @@ def _scorecard_rows(
                     "mission": int(mission["number"]),
                     "mission_name": mission["short"],
                     "indicator": ind,
-                    "indicator_title": spec["title"],
+                    # Labelled by with_indicator_titles, so a title edit reruns no test.
+                    "indicator_title": "",
                     "test": test["test"],
                     "lens": lens,
                     "unit_of_analysis": "ITL1 region" if lens == "regional" else unit,

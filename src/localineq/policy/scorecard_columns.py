@@ -28,6 +28,7 @@ __all__ = [
     "NOMINAL",
     "UNTESTED",
     "course_columns",
+    "with_indicator_titles",
     "lens_provenance",
     "published_panel",
     "untested_rows",
@@ -158,3 +159,25 @@ def untested_rows(missions_cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def with_indicator_titles(card: pd.DataFrame, titles: Mapping[str, str]) -> pd.DataFrame:
+    """The scorecard with each configured indicator's title in ``indicator_title``.
+
+    :func:`localineq.policy.scorecard.scorecard` reads no indicator's title (so a title
+    edit does not rerun the mission tests): it leaves ``indicator_title`` empty on rows of a
+    configured indicator and fills it only where the missions config names the metric (own
+    geography, untested missions). ``card`` is read as text (every cell a string, missing
+    ones empty), so the other cells keep their bytes.
+
+    >>> card = pd.DataFrame({"indicator": ["pay", "rd"], "indicator_title": ["", "R&D"]})
+    >>> with_indicator_titles(card, {"pay": "Median pay"})["indicator_title"].tolist()
+    ['Median pay', 'R&D']
+    """
+    out = card.copy()
+    empty = out["indicator_title"] == ""
+    unknown = sorted(set(out.loc[empty & (out["indicator"] != ""), "indicator"]) - set(titles))
+    if unknown:
+        raise ValueError(f"scorecard rows of indicator(s) {unknown} have no title")
+    out.loc[empty, "indicator_title"] = out.loc[empty, "indicator"].map(dict(titles)).fillna("")
+    return out
