@@ -103,16 +103,34 @@ def class_breaks(values: Sequence[float], *, scheme: str = "quantiles", k: int =
 def _quantile_breaks(data: np.ndarray, k: int) -> np.ndarray:
     """``mapclassify.Quantiles(data, k).bins``, computed the same way without importing it.
 
-    The upper bounds are the :math:`100 j / k` percentiles (:func:`scipy.stats.scoreatpercentile`,
+    The upper bounds are the :math:`100 j / k` percentiles (:func:`_score_at_percentile`,
     linear interpolation), :math:`j = 1..k`, with repeated values collapsed; the tests check
     equality with mapclassify to the last bit.
     """
-    from scipy.stats import scoreatpercentile
-
     step = 100.0 / k
     percents = np.arange(step, 100 + step, step)
     percents[-1] = min(percents[-1], 100.0)
-    return np.unique(np.array([scoreatpercentile(data, p) for p in percents], dtype="float64"))
+    ordered = np.sort(np.asarray(data, dtype="float64"))
+    return np.unique(np.array([_score_at_percentile(ordered, p) for p in percents]))
+
+
+def _score_at_percentile(ordered: np.ndarray, percent: float) -> float:
+    r"""The ``percent`` percentile of sorted ``ordered`` as :func:`scipy.stats.scoreatpercentile`
+    computes it (``interpolation_method="fraction"``), operation for operation, so that the
+    maps need not import scipy.stats (about 0.6 s): at :math:`h = p/100\,(n-1)`,
+    :math:`i = \lfloor h floor`, the score is
+    :math:`(x_i (i + 1 - h) + x_{i+1} (h - i)) / ((i + 1 - h) + (h - i))`, or :math:`x_h` for
+    a whole :math:`h`.
+
+    >>> _score_at_percentile(np.array([1.0, 2.0, 4.0]), 75.0)
+    3.0
+    """
+    h = percent / 100.0 * (ordered.size - 1)
+    i = int(h)
+    if i == h:
+        return float(ordered[i])
+    weights = np.array([(i + 1 - h), (h - i)], float)
+    return float(np.add.reduce(ordered[i : i + 2] * weights) / weights.sum())
 
 
 def class_labels(lower: float, breaks: Sequence[float], *, decimals: int) -> list[str]:
