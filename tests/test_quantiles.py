@@ -28,16 +28,12 @@ def test_student_t_quantile_is_scipy_t_ppf(p, dof):
 
 @settings(max_examples=200)
 @given(
-    st.lists(
-        st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), min_size=1, max_size=60
-    ),
+    st.lists(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), min_size=1, max_size=60),
     st.floats(min_value=0, max_value=100),
 )
 def test_score_at_percentile_is_scipy_scoreatpercentile(values, percent):
     ordered = np.sort(np.asarray(values, dtype="float64"))
-    assert _score_at_percentile(ordered, percent) == float(
-        stats.scoreatpercentile(values, percent)
-    )
+    assert _score_at_percentile(ordered, percent) == float(stats.scoreatpercentile(values, percent))
 
 
 def test_known_quantiles():

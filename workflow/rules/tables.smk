@@ -13,18 +13,15 @@ RESULT_TABLES = {
 }
 
 
-rule across_indicators:
-    """Tables and figures comparing indicators: uncertainty of each latest decomposition (BCa
-    intervals, measurement-error sensitivity, permutation p-values), the localisation profile
-    (Theil T split over ITL1 → ITL2 → ITL3 → LA), the decomposition summary (CSV / Markdown /
-    LaTeX), masked and best/worst LAs; figures of between/within shares, of the within-region
-    share over time and of the localisation profile. One job: all of them rerun whenever any
-    indicator changes."""
+rule latest_decompositions:
+    """The latest decomposition of every indicator, examined: its uncertainty (BCa intervals,
+    measurement-error sensitivity, permutation p-values) and its localisation profile (Theil T
+    split over ITL1 → ITL2 → ITL3 → LA). Reads the title-free panels and no label, so a
+    title edit does not rerun the bootstrap."""
     input:
-        decomposition="results/tables/decomposition.csv",
-        indicators=INDICATOR_TABLES,
+        indicators=[f"{PANELS[tier]}.csv" for tier in EXPORT_TIERS],
         hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "analysis.uncertainty_tables", "analysis.profile_tables", "outputs.figures", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition", "policy.reference", "policy.compare"),
+        code=package("analysis.area_tables", "analysis.uncertainty_tables", "analysis.profile_tables", "stats._simulation", "stats.bootstrap", "stats.permutation", "stats.measurement_error", "stats._core", "stats.decomposition"),
     output:
         uncertainty=report(
             "results/tables/decomposition_uncertainty.csv",
@@ -36,6 +33,37 @@ rule across_indicators:
             caption="../report/profile_table.rst",
             category="Tables",
         ),
+    params:
+        specs=NUMERIC_SPECS,
+        measure=FIGURES["measure"],
+        uncertainty=dict(FIGURES["uncertainty"]),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=15,
+    benchmark:
+        "benchmarks/results/latest_decompositions.tsv"
+    log:
+        "logs/tables/latest_decompositions.log",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/latest_decompositions.py"
+
+
+rule across_indicators:
+    """Tables and figures comparing indicators, with their titles: the decomposition summary
+    (CSV / Markdown / LaTeX), masked and best/worst LAs; figures of between/within shares, of
+    the within-region share over time and of the localisation profile. One job: all of them
+    rerun whenever any indicator or its title changes."""
+    input:
+        decomposition="results/tables/decomposition.csv",
+        uncertainty="results/tables/decomposition_uncertainty.csv",
+        profile="results/tables/profile.csv",
+        indicators=[f"{PANELS[tier]}.csv" for tier in EXPORT_TIERS],
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        code=package("outputs.tables", "analysis.area_tables", "analysis.decomposition_tables", "outputs.figures", "policy.reference", "policy.compare"),
+    output:
         summary_csv=report(
             RESULT_TABLES["summary_csv"], caption="../report/summary.rst", category="Tables"
         ),
@@ -76,7 +104,6 @@ rule across_indicators:
         specs=SPECS,
         measure=FIGURES["measure"],
         measure_label=measure_label(FIGURES["measure"]),
-        uncertainty=dict(FIGURES["uncertainty"]),
         top_n=FIGURES["top_n"],
         reference=dict(config["reference"]),
         persistence_periods=config["masked"]["persistence_periods"],

@@ -118,7 +118,7 @@ def _score_at_percentile(ordered: np.ndarray, percent: float) -> float:
     r"""The ``percent`` percentile of sorted ``ordered`` as :func:`scipy.stats.scoreatpercentile`
     computes it (``interpolation_method="fraction"``), operation for operation, so that the
     maps need not import scipy.stats (about 0.6 s): at :math:`h = p/100\,(n-1)`,
-    :math:`i = \lfloor h floor`, the score is
+    :math:`i = \lfloor h \rfloor`, the score is
     :math:`(x_i (i + 1 - h) + x_{i+1} (h - i)) / ((i + 1 - h) + (h - i))`, or :math:`x_h` for
     a whole :math:`h`.
 
