@@ -211,16 +211,18 @@ def read_benchmarks(root: Path) -> list[dict[str, object]]:
 def one_indicator_rebuild(
     snakemake: list[str], clone: Path, env: dict[str, str], args: argparse.Namespace
 ) -> tuple[float, int, str]:
-    """Wall seconds and job count of the run after one indicator's title is edited (a
-    ``--configfile`` overlay, the way tests/test_pipeline.py edits it)."""
+    """Wall seconds and job count of the run after one indicator's title is edited (the whole
+    config with that title changed, passed as ``--configfile``, the way tests/test_pipeline.py
+    edits it: a partial overlay would also reorder the indicators)."""
     import yaml
 
     with open(clone / "config" / "config.yaml", encoding="utf-8") as handle:
         config = yaml.safe_load(handle)
     edited = args.edit_indicator or config["figures"]["headline_indicator"]
+    config["indicators"][edited]["title"] = "An edited title"
     overlay = clone.parent / "edit.yaml"
     overlay.write_text(
-        yaml.safe_dump({"indicators": {edited: {"title": "An edited title"}}}), encoding="utf-8"
+        yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
     wall, _, _ = run([*snakemake, "--configfile", str(overlay)], clone, env)
     # Jobs the edit reran: their benchmark files are newer than the overlay.

@@ -145,7 +145,7 @@ def scratch(repo_root, mirror, tmp_path_factory) -> Path:
     for path in [*folder.glob(f"data/processed/*/{KEY}.*"), *folder.glob(f"data/processed/{KEY}*")]:
         path.unlink()
     # Rebuilt without it (config edits alone do not rerun under mtime triggers).
-    forced = ["--forcerun", "indicator_tables", "la_targets", "across_indicators"]
+    forced = ["--forcerun", "indicator_tables", "la_targets", "latest_decompositions"]
     without = snakemake(folder, mirror, *TARGETS[1:], *forced)
     assert without.returncode == 0, without.stderr[-4000:]
     for table in TARGETS[1:]:

@@ -52,12 +52,63 @@ def _dry_run_jobs(output: str) -> list[tuple[str, str | None]]:
     return jobs
 
 
+def edited_config(root, tmp_path, indicator: str, **changes) -> object:
+    """The whole config with one indicator's settings changed, as a user edits the file.
+
+    Not a partial overlay: Snakemake merges a ``--configfile`` holding only
+    ``indicators: {key: ...}`` by putting that key first, which reorders the indicators (and
+    with them the rows of every stacked table), an edit of its own.
+    """
+    with open(root / "config" / "config.yaml", encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    config["indicators"][indicator].update(changes)
+    edit = tmp_path / "edit.yaml"
+    edit.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return edit
+
+
+#: Jobs that compute: they read the title-free panels and specs without labels, so a title
+#: edit must rerun none of them (issue 22: the rebuild after a title edit).
+COMPUTING_RULES = {
+    "indicator",
+    "indicator_tables",
+    "latest_decompositions",
+    "spatial_weights",
+    "spatial_autocorrelation",
+    "spatial_lisa",
+    "la_targets",
+    "mission_tables",
+    "export_region_indicators",
+}
+
+
+@pytest.mark.parametrize("edited", ["life_satisfaction", "claimant_count"])
+def test_editing_one_title_reruns_only_the_jobs_that_print_it(built, mirror, tmp_path, edited):
+    """A changed title reruns the jobs that print titles (exports, tables, figures, pages,
+    report), never a computation, and of the per-indicator jobs only the edited indicator's
+    figures."""
+    edit = edited_config(built, tmp_path, edited, title="An edited title")
+    run = snakemake(built, mirror, "-n", "--configfile", str(edit))
+    assert run.returncode == 0, run.stderr[-2000:]
+    jobs = _dry_run_jobs(run.stdout + run.stderr)
+    assert {rule for rule, _ in jobs} & COMPUTING_RULES == set()
+    assert {"indicator_exports", "across_indicators", "report"} <= {rule for rule, _ in jobs}
+    others = [(rule, indicator) for rule, indicator in jobs if indicator not in (None, edited)]
+    assert others == []
+    with open(built / "config" / "config.yaml") as handle:
+        headline = yaml.safe_load(handle)["figures"]["headline"]
+    own = {rule for rule, indicator in jobs if indicator == edited}
+    assert own == ({"draw_indicator"} if edited in headline else set())
+
+
 @pytest.mark.parametrize("edited", ["life_satisfaction", "claimant_count"])
 def test_editing_one_indicator_reruns_only_its_own_jobs(built, mirror, tmp_path, edited):
-    """A changed title (a config edit of one indicator) reruns that indicator's own jobs and
+    """A changed setting its numbers depend on (polarity) reruns that indicator's own jobs and
     the all-indicator tables, figures and report, never another indicator's jobs."""
-    edit = tmp_path / "edit.yaml"
-    edit.write_text(f"indicators:\n  {edited}:\n    title: An edited title\n")
+    with open(built / "config" / "config.yaml") as handle:
+        config = yaml.safe_load(handle)
+    flipped = not config["indicators"][edited]["higher_is_better"]
+    edit = edited_config(built, tmp_path, edited, higher_is_better=flipped)
     run = snakemake(built, mirror, "-n", "--configfile", str(edit))
     assert run.returncode == 0, run.stderr[-2000:]
     jobs = _dry_run_jobs(run.stdout + run.stderr)
@@ -65,9 +116,7 @@ def test_editing_one_indicator_reruns_only_its_own_jobs(built, mirror, tmp_path,
     assert "indicator" in own
     others = [(rule, indicator) for rule, indicator in jobs if indicator not in (None, edited)]
     assert others == []
-    with open(built / "config" / "config.yaml") as handle:
-        headline = yaml.safe_load(handle)["figures"]["headline"]
-    assert ("draw_indicator" in own) == (edited in headline)
+    assert ("draw_indicator" in own) == (edited in config["figures"]["headline"])
     # One job per indicator of its own: the chain and its figures are not split any more.
     assert sorted(rule for rule, indicator in jobs if indicator == edited) == sorted(own)
 
