@@ -191,6 +191,18 @@ def cache_esda_kernels() -> int:
     return switched
 
 
+@functools.lru_cache(maxsize=8)
+def _conditional_ids(max_card: int, n: int, permutations: int, seed: int) -> npt.NDArray[np.int64]:
+    """``esda.crand.vec_permutations``, cached: it seeds numba's generator itself, so its draws
+    depend only on these arguments, and every indicator with ``n`` areas and the same largest
+    neighbourhood shares them (drawing 9999 subsets took as long as the statistics)."""
+    import esda.crand
+
+    # Left writeable: numba types a read-only array differently and would compile the
+    # statistic again for it.
+    return esda.crand.vec_permutations(max_card, n, permutations, seed)
+
+
 @dataclass(frozen=True)
 class LocalPermutations:
     """Local Moran's I with conditional-permutation inference, named as in esda."""
@@ -241,7 +253,7 @@ def local_permutations(
         adjacency.eliminate_zeros()
     other_weights = adjacency.data.astype(z.dtype)
     cardinalities = np.array((adjacency != 0).sum(1)).flatten()
-    permuted_ids = esda.crand.vec_permutations(cardinalities.max(), n, permutations, seed)
+    permuted_ids = _conditional_ids(int(cardinalities.max()), n, permutations, seed)
     # esda.crand.compute_chunk's loop (keep=True); its per-area p-values are discarded by
     # Moran_Local, which recounts them from the kept draws as below.
     draws = np.empty((n, permutations))

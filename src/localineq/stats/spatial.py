@@ -533,11 +533,18 @@ def moran_table(
         ``indicator, period, variant, I, expected_I, z, p_value, permutations, n, seed``.
     """
     rows = []
+    # Most periods of most indicators cover the same areas: their weights are built once.
+    subsets: dict[tuple[str, ...], libpysal.weights.W] = {}
     for indicator, rows_of in frame.groupby("indicator", sort=True):
+        present = rows_of[rows_of["value"].notna()]
+        present = present.assign(area_code=present["area_code"].astype(str))
+        by_period = {str(p): data for p, data in present.groupby("period", sort=False)}
         for period in periods_to_test(rows_of, min_areas=min_areas):
-            data = rows_of[(rows_of["period"] == period) & rows_of["value"].notna()]
-            data = data.assign(area_code=data["area_code"].astype(str)).sort_values("area_code")
-            sub = subset_weights(w, data["area_code"].tolist())
+            data = by_period[str(period)].sort_values("area_code")
+            ids = tuple(data["area_code"])
+            if ids not in subsets:
+                subsets[ids] = subset_weights(w, ids)
+            sub = subsets[ids]
             y = data["value"].to_numpy(dtype="float64")
             for variant in VARIANTS:
                 x = y if variant == "raw" else within_region_deviations(y, data["itl1_code"])
