@@ -69,12 +69,9 @@ Everything here is pure (no files read; random state saved and restored) and imp
 
 from __future__ import annotations
 
-import functools
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import esda
 import geopandas as gpd
 import libpysal
 import numpy as np
@@ -82,6 +79,13 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+
+from localineq.stats.moran import (
+    cache_esda_kernels,
+    global_permutations,
+    local_permutations,
+    permutation_indices,
+)
 
 __all__ = [
     "BNG",
@@ -274,28 +278,18 @@ class MoranResult:
     seed: int
 
 
-class _seeded:
-    """Seed numpy's global generator (esda.Moran draws from it) and restore it afterwards."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-
-    def __enter__(self) -> None:
-        self.state = np.random.get_state()  # noqa: NPY002
-        np.random.seed(self.seed)  # noqa: NPY002  (esda.Moran uses np.random.permutation)
-
-    def __exit__(self, *exc: object) -> None:
-        np.random.set_state(self.state)  # noqa: NPY002
-
-
 def global_moran(
     values: npt.ArrayLike, w: libpysal.weights.W, *, permutations: int = 999, seed: int = 0
 ) -> MoranResult:
     """Global Moran's I of ``values`` (in ``w.id_order``) with seeded permutation inference.
 
-    Calls ``esda.Moran(values, w, transformation="r", permutations=permutations)`` with numpy's
-    global generator seeded by ``seed`` (and restored afterwards), so equal inputs give equal
-    p-values. ``z`` is the permutation z-score ``esda.Moran.z_sim``.
+    Equal, bit for bit, to ``esda.Moran(values, w, transformation="r",
+    permutations=permutations)`` with numpy's global generator seeded by ``seed``, so equal
+    inputs give equal p-values; numpy's global state is left as it was. The permutations are
+    esda's draws (:func:`localineq.stats.moran.permutation_indices`, cached), all lagged in one
+    sparse product (:func:`localineq.stats.moran.global_permutations`). ``z`` is
+    the permutation z-score ``esda.Moran.z_sim``; without permutations, esda's ``z_norm`` and
+    ``p_norm``. Like esda, sets ``w.transform`` to ``"r"``.
     """
     y = np.asarray(values, dtype="float64")
     if y.shape != (w.n,):
@@ -304,13 +298,23 @@ def global_moran(
         raise ValueError("values must be finite (subset the weights to areas with values)")
     if np.ptp(y) == 0:
         raise ValueError("values are constant: Moran's I is undefined")
-    with _seeded(seed):
-        mi = esda.Moran(y, w, transformation="r", permutations=permutations)
+    if permutations:
+        if w.transform != "R":
+            # esda sets it on every call; setting it again only rebuilds the same sparse matrix.
+            w.transform = "r"
+        indices = permutation_indices(w.n, permutations, seed)
+        mi = global_permutations(y, w.sparse, w.s0, indices)
+        statistic, expected, z, p = mi.I, mi.EI, mi.z_sim, mi.p_sim
+    else:
+        import esda
+
+        m0 = esda.Moran(y, w, transformation="r", permutations=0)
+        statistic, expected, z, p = m0.I, m0.EI, m0.z_norm, m0.p_norm
     return MoranResult(
-        I=float(mi.I),
-        expected_I=float(mi.EI),
-        z=float(mi.z_sim) if permutations else float(mi.z_norm),
-        p_value=float(mi.p_sim) if permutations else float(mi.p_norm),
+        I=float(statistic),
+        expected_I=float(expected),
+        z=float(z),
+        p_value=float(p),
         permutations=int(permutations),
         n=int(w.n),
         seed=int(seed),
@@ -354,34 +358,6 @@ def _classes(quadrant: Sequence[str], significant: Sequence[bool], higher_is_bet
     return [names[q] if s else NOT_SIGNIFICANT for q, s in zip(quadrant, significant, strict=True)]
 
 
-@functools.cache
-def cache_esda_kernels() -> int:
-    """Let numba keep esda's compiled permutation kernels on disk between processes.
-
-    esda compiles its conditional-permutation kernels (``esda.crand``, ``esda.moran``) without
-    numba's ``cache=True``, so every process that computes a local Moran spent about 20 s
-    compiling them. Turning caching on for those dispatchers (numba's
-    ``Dispatcher.enable_caching``, what ``cache=True`` calls) stores the machine code beside
-    esda's modules (or in ``NUMBA_CACHE_DIR``) on first use; later processes load it. The code
-    is the same either way, so results are too. ``crand.compute_chunk`` takes the statistic as
-    a function argument, which numba cannot cache; it still compiles in each process (~5 s).
-
-    Runs once per process. Returns the number of dispatchers switched (0 if numba is absent
-    and esda runs pure Python).
-    """
-    import esda.crand
-    import esda.moran
-
-    switched = 0
-    for module in (esda.crand, esda.moran):
-        for kernel in vars(module).values():
-            enable = getattr(kernel, "enable_caching", None)
-            if callable(enable) and hasattr(kernel, "py_func"):
-                enable()
-                switched += 1
-    return switched
-
-
 def local_moran(
     values: npt.ArrayLike,
     w: libpysal.weights.W,
@@ -393,9 +369,10 @@ def local_moran(
 ) -> pd.DataFrame:
     r"""Local Moran (LISA) of every area, quadrant, FDR significance and polarity-aware class.
 
-    Calls ``esda.Moran_Local(values, w, transformation="r", permutations=permutations,
-    seed=seed, n_jobs=1)``: one job, so that the seeded draws do not depend on the number of
-    cores. The pseudo p-value of area :math:`i` is :math:`(\min(G_i, P - G_i) + 1)/(P + 1)`
+    Equal, bit for bit, to ``esda.Moran_Local(values, w, transformation="r",
+    permutations=permutations, seed=seed, n_jobs=1)`` (one job, so that the seeded draws do not
+    depend on the number of cores), computed with esda's numba kernels but without its
+    uncacheable per-process compilation (:func:`localineq.stats.moran.local_permutations`). The pseudo p-value of area :math:`i` is :math:`(\min(G_i, P - G_i) + 1)/(P + 1)`
     with :math:`G_i` the number of its :math:`P` conditional permutations (its neighbours'
     values drawn from the other areas) with :math:`I_i` at least the observed. Significance: :func:`benjamini_hochberg` over all areas' pseudo
     p-values at ``alpha``. With ``P`` permutations no p-value is below ``1/(P+1)``, so ``P``
@@ -413,15 +390,9 @@ def local_moran(
         raise ValueError(f"{y.size} values for {w.n} areas")
     if not np.isfinite(y).all():
         raise ValueError("values must be finite (subset the weights to areas with values)")
-    with warnings.catch_warnings():
-        # esda 2.x announces that a future major release changes the default alternative of
-        # conditional randomisation; Moran_Local cannot pass one yet. The pin esda<3 keeps
-        # the folded p-values documented above.
-        warnings.filterwarnings("ignore", "The alternative hypothesis", DeprecationWarning)
-        cache_esda_kernels()
-        lisa = esda.Moran_Local(
-            y, w, transformation="r", permutations=permutations, seed=seed, n_jobs=1
-        )
+    if w.transform != "R":
+        w.transform = "r"
+    lisa = local_permutations(y, w.sparse, permutations, seed)
     quadrant = [QUADRANTS[int(q)] for q in lisa.q]
     p_value = np.asarray(lisa.p_sim, dtype="float64")
     significant = benjamini_hochberg(p_value, alpha)
@@ -429,7 +400,7 @@ def local_moran(
         {
             "area_code": list(w.id_order),
             "value": y,
-            "lag": libpysal.weights.lag_spatial(lisa.w, y),
+            "lag": lisa.lag,
             "local_I": np.asarray(lisa.Is, dtype="float64"),
             "quadrant": quadrant,
             "p_value": p_value,
@@ -562,11 +533,18 @@ def moran_table(
         ``indicator, period, variant, I, expected_I, z, p_value, permutations, n, seed``.
     """
     rows = []
+    # Most periods of most indicators cover the same areas: their weights are built once.
+    subsets: dict[tuple[str, ...], libpysal.weights.W] = {}
     for indicator, rows_of in frame.groupby("indicator", sort=True):
+        present = rows_of[rows_of["value"].notna()]
+        present = present.assign(area_code=present["area_code"].astype(str))
+        by_period = {str(p): data for p, data in present.groupby("period", sort=False)}
         for period in periods_to_test(rows_of, min_areas=min_areas):
-            data = rows_of[(rows_of["period"] == period) & rows_of["value"].notna()]
-            data = data.assign(area_code=data["area_code"].astype(str)).sort_values("area_code")
-            sub = subset_weights(w, data["area_code"].tolist())
+            data = by_period[str(period)].sort_values("area_code")
+            ids = tuple(data["area_code"])
+            if ids not in subsets:
+                subsets[ids] = subset_weights(w, ids)
+            sub = subsets[ids]
             y = data["value"].to_numpy(dtype="float64")
             for variant in VARIANTS:
                 x = y if variant == "raw" else within_region_deviations(y, data["itl1_code"])
