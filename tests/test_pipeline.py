@@ -75,7 +75,6 @@ COMPUTING_RULES = {
     "latest_decompositions",
     "spatial_weights",
     "spatial_autocorrelation",
-    "spatial_lisa",
     "la_targets",
     "mission_tables",
     "export_region_indicators",

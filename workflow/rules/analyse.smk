@@ -171,35 +171,10 @@ rule spatial_weights:
 
 
 rule spatial_autocorrelation:
-    """Global Moran's I, raw and within-region, latest period and every period with enough areas."""
-    input:
-        **SPATIAL_INPUTS,
-        code=package("stats.spatial", "analysis.spatial_tables", "analysis.area_tables"),
-    output:
-        report(
-            "results/tables/spatial_autocorrelation.csv",
-            caption="../report/spatial_autocorrelation.rst",
-            category="Tables",
-        ),
-    params:
-        tiers=SPATIAL_TIERS,
-        settings=dict(SPATIAL),
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/spatial_autocorrelation.tsv"
-    log:
-        "logs/analyse/spatial_autocorrelation.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/spatial_autocorrelation.py"
-
-
-rule spatial_lisa:
-    """LISA of every indicator's latest period (FDR), and lagging clusters crossing ITL1 borders."""
+    """Global Moran's I, raw and within-region, latest period and every period with enough
+    areas; LISA of every indicator's latest period (FDR) and the lagging clusters crossing
+    ITL1 borders. One job: both read the same panels and weights and rerun together, and
+    each would import libpysal and esda (about 2 s) on its own."""
     input:
         **SPATIAL_INPUTS,
         boundaries="data/processed/lad23_boundaries.gpkg",
@@ -208,6 +183,11 @@ rule spatial_lisa:
         population="data/processed/population.parquet",
         code=package("stats.spatial", "analysis.spatial_tables", "analysis.area_tables", "data.indicators"),
     output:
+        autocorrelation=report(
+            "results/tables/spatial_autocorrelation.csv",
+            caption="../report/spatial_autocorrelation.rst",
+            category="Tables",
+        ),
         lisa=report(
             "results/tables/lisa_clusters.csv",
             caption="../report/lisa_clusters.rst",
@@ -223,9 +203,9 @@ rule spatial_lisa:
         specs=NUMERIC_SPECS,
         settings=dict(SPATIAL),
     benchmark:
-        "benchmarks/results/spatial_lisa.tsv"
+        "benchmarks/results/spatial_autocorrelation.tsv"
     log:
-        "logs/analyse/spatial_lisa.log",
+        "logs/analyse/spatial_autocorrelation.log",
     conda:
         CONDA_ENV
     threads: 1
@@ -233,7 +213,7 @@ rule spatial_lisa:
         mem_mb=1500,
         runtime=15,
     script:
-        "../scripts/spatial_lisa.py"
+        "../scripts/spatial_autocorrelation.py"
 
 
 SPATIAL_TABLES = [

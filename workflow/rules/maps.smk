@@ -11,7 +11,7 @@ rule draw_indicator:
         # The table is rewritten whenever any indicator changes; ancient() keeps that from
         # redrawing every indicator's figures. What this map's own rows of it depend on is
         # declared instead (its rows and weights here, the settings below), so a change to any
-        # of them still redraws it (rule spatial_lisa).
+        # of them still redraws it (rule spatial_autocorrelation).
         lisa=ancient("results/tables/lisa_clusters.csv"),
         weights=lambda wildcards: SPATIAL_WEIGHTS[
             "lad" if SPECS[wildcards.indicator]["tier"] == "lad" else "upper"
