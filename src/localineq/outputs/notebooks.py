@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -284,15 +285,21 @@ def execute_notebooks(
     loaded = [(job, _load(job.source, job.parameters)) for job in jobs]
     exporter = html_exporter()
     shared = [(job, nb) for job, nb in loaded if shares_kernel(nb)]
-    if shared:
-        with _kernel(working_dir, timeout) as owner:
-            _run_silently(owner, _PREPARE.format(preload=tuple(preload)))
-            for job, notebook in shared:
-                _run_silently(owner, _FRESH_START)
-                _run(notebook, owner, timeout, working_dir)
-                _save(notebook, job.executed, job.html, exporter)
-    for job, notebook in loaded:
-        if not shares_kernel(notebook):
+    alone = [(job, nb) for job, nb in loaded if not shares_kernel(nb)]
+    # One thread writes each executed notebook and its HTML while the kernel, another
+    # process, runs the next notebook (or shuts down after the last).
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        written = []
+        if shared:
+            with _kernel(working_dir, timeout) as owner:
+                _run_silently(owner, _PREPARE.format(preload=tuple(preload)))
+                for job, notebook in shared:
+                    _run_silently(owner, _FRESH_START)
+                    _run(notebook, owner, timeout, working_dir)
+                    written.append(writer.submit(_save, notebook, job.executed, job.html, exporter))
+        for job, notebook in alone:
             with _kernel(working_dir, timeout) as owner:
                 _run(notebook, owner, timeout, working_dir)
-            _save(notebook, job.executed, job.html, exporter)
+            written.append(writer.submit(_save, notebook, job.executed, job.html, exporter))
+        for future in written:
+            future.result()
