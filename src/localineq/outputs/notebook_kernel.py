@@ -23,6 +23,7 @@ host therefore runs notebooks with magics in a kernel of their own
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -130,6 +131,9 @@ def prepare(preload: Iterable[str] = PRELOAD) -> None:
         # adds its rcParams and IPython hooks, so the saved state must come after it
         plt.switch_backend(matplotlib.rcParams["backend"])
     _saved = capture()
+    # IPython's reset runs a full garbage collection; leaving the modules just imported out of
+    # it makes each fresh start a few hundredths of a second instead of a tenth
+    gc.freeze()
 
 
 def fresh_start() -> None:

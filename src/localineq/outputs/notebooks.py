@@ -195,7 +195,12 @@ def _save(
 
 @contextmanager
 def _kernel(working_dir: str | os.PathLike, timeout: int) -> Iterator[NotebookClient]:
-    """A started python3 kernel in ``working_dir``, shut down on exit, via a client that owns it."""
+    """A started python3 kernel in ``working_dir``, stopped on exit, via a client that owns it.
+
+    Stopped at once rather than asked to shut down (which takes about half a second): by then
+    every output has arrived, and the notebooks only read files, so the kernel has nothing
+    left to clean up.
+    """
     with tempfile.TemporaryDirectory(prefix="localineq-kernel-") as sockets:
         # IPC sockets in a private folder: nothing listens on the network
         config = Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
@@ -205,6 +210,7 @@ def _kernel(working_dir: str | os.PathLike, timeout: int) -> Iterator[NotebookCl
             timeout=timeout,
             kernel_name="python3",
             resources={"metadata": {"path": os.fspath(working_dir)}},
+            shutdown_kernel="immediate",
         )
         # figures show inline even when the caller runs with MPLBACKEND=Agg (as the pipeline
         # and CI do); otherwise pyplot figures would silently vanish from the notebooks
@@ -289,7 +295,8 @@ def execute_notebooks(
     # One thread writes each executed notebook and its HTML while the kernel, another
     # process, runs the next notebook (or shuts down after the last).
     with ThreadPoolExecutor(max_workers=1) as writer:
-        written = []
+        # nbconvert compiles its templates on first use: do it while the kernel starts
+        written = [writer.submit(lambda: exporter.template)]
         if shared:
             with _kernel(working_dir, timeout) as owner:
                 _run_silently(owner, _PREPARE.format(preload=tuple(preload)))
