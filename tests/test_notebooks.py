@@ -244,3 +244,15 @@ def test_restore_undoes_changes_in_this_process(tmp_path, monkeypatch):
     assert np.get_printoptions()["precision"] == 8
     assert list(warnings.filters) == state.warning_filters
     assert Path.cwd() == Path(state.cwd)
+
+
+def test_a_failing_cell_stops_the_shared_kernel_run(tmp_path):
+    from nbclient.exceptions import CellExecutionError
+
+    broken = code_notebook(tmp_path, "broken", ["raise ValueError('no table')"])
+    after = code_notebook(tmp_path, "after", ["1"])
+    jobs = [job(tmp_path, broken, "x"), job(tmp_path, after, "x")]
+    with pytest.raises(CellExecutionError, match="no table"):
+        notebooks.execute_notebooks(jobs, working_dir=tmp_path)
+    assert not Path(jobs[0].executed).exists()
+    assert not Path(jobs[1].executed).exists()

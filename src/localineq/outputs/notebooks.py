@@ -1,7 +1,9 @@
 """Execute narrative notebooks and render them to HTML, reproducibly.
 
 Notebooks only read ``results/`` and ``data/processed/``. Execution metadata that changes
-from run to run (timestamps) is stripped so the executed files are stable.
+from run to run (timestamps) is stripped so the executed files are stable. The pipeline runs
+all notebooks in one kernel (:func:`execute_notebooks`), each after a fresh start
+(:mod:`localineq.outputs.notebook_kernel`), with the outputs of a kernel per notebook.
 
 Figures always show: the kernel runs with matplotlib's inline backend whatever ``MPLBACKEND``
 the pipeline has. Quiet by design: the kernel talks to the client over IPC sockets in a private temporary folder,
@@ -198,8 +200,8 @@ def _kernel(working_dir: str | os.PathLike, timeout: int) -> Iterator[NotebookCl
     """A started python3 kernel in ``working_dir``, stopped on exit, via a client that owns it.
 
     Stopped at once rather than asked to shut down (which takes about half a second): by then
-    every output has arrived, and the notebooks only read files, so the kernel has nothing
-    left to clean up.
+    every output has arrived, and the notebooks only read files, so skipping the kernel's
+    exit hooks loses nothing.
     """
     with tempfile.TemporaryDirectory(prefix="localineq-kernel-") as sockets:
         # IPC sockets in a private folder: nothing listens on the network
@@ -293,7 +295,7 @@ def execute_notebooks(
     shared = [(job, nb) for job, nb in loaded if shares_kernel(nb)]
     alone = [(job, nb) for job, nb in loaded if not shares_kernel(nb)]
     # One thread writes each executed notebook and its HTML while the kernel, another
-    # process, runs the next notebook (or shuts down after the last).
+    # process, runs the next notebook (or stops, after the last).
     with ThreadPoolExecutor(max_workers=1) as writer:
         # nbconvert compiles its templates on first use: do it while the kernel starts
         written = [writer.submit(lambda: exporter.template)]
