@@ -1,26 +1,29 @@
 """Snakemake adapter: execute the narrative notebooks from the project root, render HTML.
 
-All notebooks in one job: they only read results, and each job of its own paid a Python
-start with nbconvert before its kernel started. Each notebook still gets a fresh kernel, so
-none sees another's state.
+All notebooks in one job and one kernel (outputs.notebooks.execute_notebooks): starting a
+kernel and importing pandas and matplotlib cost more than the notebooks themselves. Each
+notebook still starts as in a kernel of its own (empty namespace, execution count 1, settings
+put back), so none sees another's state.
 """
 
 import logging
 
 from localineq.config.joblog import run_job
-from localineq.outputs.notebooks import execute_notebook
+from localineq.outputs.notebooks import NotebookJob, execute_notebooks
 
 
 def main(smk) -> None:
-    for name, source in zip(smk.params.names, smk.input.notebooks, strict=True):
-        execute_notebook(
+    jobs = [
+        NotebookJob(
             source,
             smk.output[f"{name}_ipynb"],
             smk.output[f"{name}_html"],
-            working_dir=".",
-            parameters=dict(smk.params.parameters.get(name, {})),
+            dict(smk.params.parameters.get(name, {})),
         )
-        logging.info("executed %s", source)
+        for name, source in zip(smk.params.names, smk.input.notebooks, strict=True)
+    ]
+    execute_notebooks(jobs, working_dir=".")
+    logging.info("executed %s", ", ".join(str(job.source) for job in jobs))
 
 
 if __name__ == "__main__":
