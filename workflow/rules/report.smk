@@ -50,7 +50,8 @@ NOTEBOOK_INPUTS = {
 
 rule notebooks:
     """Execute the narrative notebooks into results/notebooks (ipynb + HTML), no error outputs.
-    One job (each notebook in a fresh kernel): they only read results, all of which change
+    One job and one kernel (each notebook after a fresh start:
+    outputs.notebooks.execute_notebooks): they only read results, all of which change
     together when an indicator does."""
     input:
         notebooks=expand("notebooks/{notebook}.ipynb", notebook=NOTEBOOKS),
