@@ -169,7 +169,11 @@ def indicator_panel(
     rows = frame[frame["indicator"] == indicator]
     if rows.empty:
         raise ValueError(f"indicator {indicator!r} has no rows")
-    pop = area_population(frame) if population is None else population
+    return _panel(rows, area_population(frame) if population is None else population)
+
+
+def _panel(rows: pd.DataFrame, pop: pd.Series) -> pd.DataFrame:
+    """:func:`indicator_panel` of one indicator's rows, given the population by area."""
     out = rows[["area_code", "area_name", "itl1_code", "itl1_name", "period", "value", "weight"]]
     out = out.copy()
     out["se"] = se_from_interval(rows["lci_95"], rows["uci_95"])
@@ -187,15 +191,18 @@ def price_panels(
     of the frame with ``value``/``lci_95``/``uci_95`` replaced by their ``*_real`` columns.
     """
     rows = frame[frame["indicator"] == indicator]
-    nominal = indicator_panel(frame, indicator, population)
+    if rows.empty:
+        raise ValueError(f"indicator {indicator!r} has no rows")
+    # One population table for both bases: it is a pass over the whole frame.
+    pop = area_population(frame) if population is None else population
+    nominal = _panel(rows, pop)
     if "value_real" not in rows or not rows["value_real"].notna().any():
         return [("", nominal)]
     basis = str(rows.loc[rows["value_real"].notna(), "real_price_basis"].iloc[0])
     real_rows = rows.assign(
         value=rows["value_real"], lci_95=rows["lci_95_real"], uci_95=rows["uci_95_real"]
     )
-    pop = area_population(frame) if population is None else population
-    return [(basis, indicator_panel(real_rows, indicator, pop)), (NOMINAL, nominal)]
+    return [(basis, _panel(real_rows, pop)), (NOMINAL, nominal)]
 
 
 def lens_panels(
