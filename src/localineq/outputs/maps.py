@@ -115,15 +115,9 @@ def _quantile_breaks(data: np.ndarray, k: int) -> np.ndarray:
 
 
 def _score_at_percentile(ordered: np.ndarray, percent: float) -> float:
-    r"""The ``percent`` percentile of sorted ``ordered`` as :func:`scipy.stats.scoreatpercentile`
-    computes it (``interpolation_method="fraction"``), operation for operation, so that the
-    maps need not import scipy.stats (about 0.6 s): at :math:`h = p/100\,(n-1)`,
-    :math:`i = \lfloor h \rfloor`, the score is
-    :math:`(x_i (i + 1 - h) + x_{i+1} (h - i)) / ((i + 1 - h) + (h - i))`, or :math:`x_h` for
-    a whole :math:`h`.
-
-    >>> _score_at_percentile(np.array([1.0, 2.0, 4.0]), 75.0)
-    3.0
+    r""":func:`scipy.stats.scoreatpercentile` of sorted ``ordered`` ("fraction"), operation for
+    operation, without importing scipy.stats (about 0.6 s): at :math:`h = p/100\,(n-1)`,
+    :math:`i = \lfloor h \rfloor`, :math:`(x_i (i+1-h) + x_{i+1} (h-i)) / ((i+1-h) + (h-i))`.
     """
     h = percent / 100.0 * (ordered.size - 1)
     i = int(h)
