@@ -159,39 +159,44 @@ def _extrapolation_coefficients(lambdas: Sequence[float]) -> np.ndarray:
 _BLOCK_VALUES = 1 << 15
 
 
-def _pseudo_components(
+def _pseudo_total(
     x: np.ndarray,
     wn: np.ndarray,
-    v: np.ndarray,
     starts: np.ndarray,
     measure: str,
     buffers: tuple[np.ndarray, np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_components` of a block ``x`` (a, r, n) with normalised weights ``wn`` (a, 1, n)
-    and region weights ``v`` (a, 1, G) given: total (a, r) and between (a, r).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Total (a, r), weighted mean ``mu`` (a, r, 1) and region sums ``yg`` (a, r, G) of each row
+    of a block ``x`` (a, r, n), given the normalised weights ``wn`` (a, 1, n).
 
-    Each value is computed by the same floating-point operations, in the same order, as in
-    :func:`_components` (so the results are bit for bit the same); only the temporaries are
-    written into ``buffers`` (flat, at least ``x.size`` long) instead of new arrays.
+    The same floating-point operations, in the same order, as in :func:`_components`, so the
+    results are bit for bit the same; only the temporaries go into ``buffers`` (flat, at least
+    ``x.size`` long) instead of new arrays.
     """
     b1, b2 = (b[: x.size].reshape(x.shape) for b in buffers)
     wx = np.multiply(wn, x, out=b1)
     mu = wx.sum(axis=-1, keepdims=True)
     yg = np.add.reduceat(wx, starts, axis=-1)
-    mg = yg / v
     if measure == "variance":
         t = np.subtract(x, mu, out=b2)
         np.multiply(wn, np.square(t, out=t), out=t)
-        between = (v * (mg - mu) ** 2).sum(axis=-1)
     elif measure == "theil_t":
         t = np.log(np.divide(x, mu, out=b2), out=b2)
         t = np.multiply(np.divide(wx, mu, out=wx), t, out=wx)
-        between = (yg / mu * np.log(mg / mu)).sum(axis=-1)
     else:  # theil_l
         t = np.log(np.divide(mu, x, out=b2), out=b2)
         np.multiply(wn, t, out=t)
-        between = (v * np.log(mu / mg)).sum(axis=-1)
-    return t.sum(axis=-1), between
+    return t.sum(axis=-1), mu, yg
+
+
+def _between(yg: np.ndarray, mu: np.ndarray, v: np.ndarray, measure: str) -> np.ndarray:
+    """Between component of each row from its region sums, as in :func:`_components`."""
+    mg = yg / v
+    if measure == "variance":
+        return (v * (mg - mu) ** 2).sum(axis=-1)
+    if measure == "theil_t":
+        return (yg / mu * np.log(mg / mu)).sum(axis=-1)
+    return (v * np.log(mu / mg)).sum(axis=-1)
 
 
 def _redraw(
@@ -250,16 +255,27 @@ def _simex_rows(
     xbuf, b1, b2 = np.empty(size), np.empty(size), np.empty(size)
     bad = np.empty(size, dtype=bool)
     redrawn = 0
+    total, mu = np.empty((p, 2, h)), np.empty((p, 2, h, 1))
+    yg = np.empty((p, 2, h, starts.size))
+
+    def reduce(ps: slice, js: slice, x: np.ndarray) -> None:
+        t, m, g = _pseudo_total(x, wn[ps], starts, measure, (b1, b2))
+        shape = (ps.stop - ps.start, 2, js.stop - js.start)
+        total[ps, :, js], mu[ps, :, js], yg[ps, :, js] = (
+            t.reshape(shape),
+            m.reshape(*shape, 1),
+            g.reshape(*shape, -1),
+        )
+
     for lam in lambdas:
         scale = (np.sqrt(lam) * se).reshape(p, 1, n)
-        out = np.empty((p, 2, h, 2))
         pending = []
         for p0 in range(0, p, a):
             for j0 in range(0, h, b):
                 ps, js = slice(p0, min(p0 + a, p)), slice(j0, min(j0 + b, h))
-                m = (ps.stop - p0) * 2 * (js.stop - j0) * n
-                x = xbuf[:m].reshape(ps.stop - p0, 2 * (js.stop - j0), n)
                 k = js.stop - j0
+                m = (ps.stop - p0) * 2 * k * n
+                x = xbuf[:m].reshape(ps.stop - p0, 2 * k, n)
                 t = np.multiply(scale[ps], half[ps, js], out=x[:, k:])
                 np.add(y3[ps], t, out=x[:, :k])
                 np.subtract(y3[ps], t, out=x[:, k:])  # y + scale·(−z), exactly
@@ -271,10 +287,8 @@ def _simex_rows(
                     ip, ir, ii = np.unravel_index(local, x.shape)
                     r = np.where(ir < k, j0 + ir, h + j0 + ir - k)
                     pending.append((ps, js, x.copy(), local, ((p0 + ip) * 2 * h + r) * n + ii))
-                    continue
-                total, between = _pseudo_components(x, wn[ps], v[ps], starts, measure, (b1, b2))
-                out[ps, :, js, 0] = total.reshape(-1, 2, k)
-                out[ps, :, js, 1] = between.reshape(-1, 2, k)
+                else:
+                    reduce(ps, js, x)
         if pending:
             flat = np.concatenate([blk[4] for blk in pending])
             order = np.argsort(flat, kind="stable")
@@ -286,11 +300,11 @@ def _simex_rows(
             for ps, js, x, local, glob in pending:
                 x.reshape(-1)[local] = new[at : at + glob.size]
                 at += glob.size
-                k = js.stop - js.start
-                total, between = _pseudo_components(x, wn[ps], v[ps], starts, measure, (b1, b2))
-                out[ps, :, js, 0] = total.reshape(-1, 2, k)
-                out[ps, :, js, 1] = between.reshape(-1, 2, k)
-        path.append(out.reshape(*lead, 2 * h, 2).mean(axis=-2))
+                reduce(ps, js, x)
+        rows_shape = (*lead, 2 * h)
+        between = _between(yg.reshape(p, 2 * h, -1), mu.reshape(p, 2 * h, 1), v, measure)
+        parts = [total.reshape(rows_shape), between.reshape(rows_shape)]
+        path.append(np.stack(parts, axis=-1).mean(axis=-2))
     means = np.stack(path, axis=-2)
     coef = _extrapolation_coefficients(lambdas)
     return means, np.einsum("l,...lc->...c", coef, means), redrawn
