@@ -259,12 +259,11 @@ def _simex_rows(
     yg = np.empty((p, 2, h, starts.size))
 
     def reduce(ps: slice, js: slice, x: np.ndarray) -> None:
-        t, m, g = _pseudo_total(x, wn[ps], starts, measure, (b1, b2))
-        shape = (ps.stop - ps.start, 2, js.stop - js.start)
+        t, m, g = _pseudo_total(x, wn[None, ps], starts, measure, (b1, b2))
         total[ps, :, js], mu[ps, :, js], yg[ps, :, js] = (
-            t.reshape(shape),
-            m.reshape(*shape, 1),
-            g.reshape(*shape, -1),
+            t.swapaxes(0, 1),
+            m.swapaxes(0, 1),
+            g.swapaxes(0, 1),
         )
 
     for lam in lambdas:
@@ -274,18 +273,19 @@ def _simex_rows(
             for j0 in range(0, h, b):
                 ps, js = slice(p0, min(p0 + a, p)), slice(j0, min(j0 + b, h))
                 k = js.stop - j0
-                m = (ps.stop - p0) * 2 * k * n
-                x = xbuf[:m].reshape(ps.stop - p0, 2 * k, n)
-                t = np.multiply(scale[ps], half[ps, js], out=x[:, k:])
-                np.add(y3[ps], t, out=x[:, :k])
-                np.subtract(y3[ps], t, out=x[:, k:])  # y + scale·(−z), exactly
+                m = 2 * (ps.stop - p0) * k * n
+                # Block of pseudo data sets (sign of z, resample, draw, area).
+                x = xbuf[:m].reshape(2, ps.stop - p0, k, n)
+                t = np.multiply(scale[ps], half[ps, js], out=x[1])
+                np.add(y3[ps], t, out=x[0])
+                np.subtract(y3[ps], t, out=x[1])  # y + scale·(−z), exactly
                 if (
                     measure != "variance"
                     and np.less_equal(x, 0, out=bad[:m].reshape(x.shape)).any()
                 ):
                     local = np.flatnonzero(bad[:m])
-                    ip, ir, ii = np.unravel_index(local, x.shape)
-                    r = np.where(ir < k, j0 + ir, h + j0 + ir - k)
+                    sign, ip, ij, ii = np.unravel_index(local, x.shape)
+                    r = sign * h + j0 + ij
                     pending.append((ps, js, x.copy(), local, ((p0 + ip) * 2 * h + r) * n + ii))
                 else:
                     reduce(ps, js, x)
