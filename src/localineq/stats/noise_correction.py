@@ -166,12 +166,13 @@ def _pseudo_total(
     measure: str,
     buffers: tuple[np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Total (a, r), weighted mean ``mu`` (a, r, 1) and region sums ``yg`` (a, r, G) of each row
-    of a block ``x`` (a, r, n), given the normalised weights ``wn`` (a, 1, n).
+    """Total (...), weighted mean ``mu`` (..., 1) and weighted region sums ``yg`` (..., G) of
+    each row of a block ``x`` (..., n), given the normalised weights ``wn`` (broadcast to x).
 
-    The same floating-point operations, in the same order, as in :func:`_components`, so the
-    results are bit for bit the same; only the temporaries go into ``buffers`` (flat, at least
-    ``x.size`` long) instead of new arrays.
+    The same floating-point operations, in the same order, as in :func:`_components` (which
+    stays the readable statement of the formulas), so the results are bit for bit the same;
+    only the temporaries go into ``buffers`` (flat, at least ``x.size`` long) instead of new
+    arrays, and the between term is left to :func:`_between`, once for all blocks.
     """
     b1, b2 = (b[: x.size].reshape(x.shape) for b in buffers)
     wx = np.multiply(wn, x, out=b1)
@@ -202,11 +203,12 @@ def _between(yg: np.ndarray, mu: np.ndarray, v: np.ndarray, measure: str) -> np.
 def _redraw(
     y: np.ndarray, scale: np.ndarray, flat: np.ndarray, shape: tuple[int, ...], rng: Any
 ) -> tuple[np.ndarray, int]:
-    """Positive pseudo-values at the flat positions ``flat`` (ascending) of the pseudo data of
-    shape (p, r, n), whose first values y + scale·z were <= 0: each round draws, in position
-    order, a new value for every one still <= 0 (the normal truncated at 0)."""
-    rows, n = shape[1] * shape[2], shape[2]
-    yy, ss = y[flat // rows, 0, flat % n], scale[flat // rows, 0, flat % n]
+    """New pseudo-values for the flat positions ``flat`` (ascending) of the pseudo data of
+    shape (p, r, n) whose value y + scale·z was <= 0 (``y``, ``scale``: (p, 1, n)): each round
+    draws, in position order, a new value for every one still <= 0 (the normal truncated at
+    0). Returns the values and the number of draws."""
+    per_row, n = shape[1] * shape[2], shape[2]
+    yy, ss = y[flat // per_row, 0, flat % n], scale[flat // per_row, 0, flat % n]
     values = np.empty(flat.size)
     bad = np.ones(flat.size, dtype=bool)
     redrawn = rounds = 0
@@ -238,9 +240,13 @@ def _simex_rows(
     Pseudo data set k of row p at λ is :math:`y + \sqrt{\lambda}\,\mathrm{se}\cdot z_k`
     with :math:`z_{h+k} = -z_k` (h = ⌈replicates/2⌉ standard normal draws of shape
     (..., h, n), drawn first); for the log measures every value <= 0 is then redrawn, all
-    positions of one λ in C order of the (..., 2h, n) array, round after round. The pseudo
-    data are built and reduced block by block (:data:`_BLOCK_VALUES`) with the arithmetic
-    of :func:`_components`: the result is bit for bit that of the whole-array formula.
+    positions of one λ in C order of the (..., 2h, n) array, round after round.
+
+    The pseudo data are built and reduced block by block (:data:`_BLOCK_VALUES`) with the
+    arithmetic of :func:`_components`, and the results are bit for bit those of the
+    whole-array formula (tests/test_noise_correction_blocks.py keeps it). A block holding a
+    value <= 0 is set aside until every block of its λ is built, so that the redraws come
+    in the whole array's order, from the same generator calls.
     """
     path = [_components(y, w, starts, measure)]
     lead, n = y.shape[:-1], y.shape[-1]
