@@ -153,36 +153,74 @@ def _extrapolation_coefficients(lambdas: Sequence[float]) -> np.ndarray:
     return np.array([1.0, -1.0, 1.0]) @ np.linalg.pinv(design)
 
 
-def _noise_draws(shape: tuple[int, ...], replicates: int, rng: np.random.Generator) -> np.ndarray:
-    """Antithetic standard normals (z, −z), shape (*shape[:-1], 2·⌈replicates/2⌉, shape[-1])."""
-    half = rng.standard_normal((*shape[:-1], (replicates + 1) // 2, shape[-1]))
-    return np.concatenate([half, -half], axis=-2)
+#: Pseudo data are processed in blocks of about this many values (rows of whole areas), so
+#: that a block and its two temporaries (3 × 256 kB) stay in the L2 cache; the whole
+#: resamples × replicates × areas array (5.6 MB at 199 × 10 × 350) does not.
+_BLOCK_VALUES = 1 << 15
 
 
-def _pseudo(
-    y: np.ndarray,
-    scale: np.ndarray,
-    z: np.ndarray,
-    rng: np.random.Generator,
-    positive: bool,
+def _pseudo_total(
+    x: np.ndarray,
+    wn: np.ndarray,
+    starts: np.ndarray,
+    measure: str,
+    buffers: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Total (...), weighted mean ``mu`` (..., 1) and weighted region sums ``yg`` (..., G) of
+    each row of a block ``x`` (..., n), given the normalised weights ``wn`` (broadcast to x).
+
+    The same floating-point operations, in the same order, as in :func:`_components` (which
+    stays the readable statement of the formulas), so the results are bit for bit the same;
+    only the temporaries go into ``buffers`` (flat, at least ``x.size`` long) instead of new
+    arrays, and the between term is left to :func:`_between`, once for all blocks.
+    """
+    b1, b2 = (b[: x.size].reshape(x.shape) for b in buffers)
+    wx = np.multiply(wn, x, out=b1)
+    mu = wx.sum(axis=-1, keepdims=True)
+    yg = np.add.reduceat(wx, starts, axis=-1)
+    if measure == "variance":
+        t = np.subtract(x, mu, out=b2)
+        np.multiply(wn, np.square(t, out=t), out=t)
+    elif measure == "theil_t":
+        t = np.log(np.divide(x, mu, out=b2), out=b2)
+        t = np.multiply(np.divide(wx, mu, out=wx), t, out=wx)
+    else:  # theil_l
+        t = np.log(np.divide(mu, x, out=b2), out=b2)
+        np.multiply(wn, t, out=t)
+    return t.sum(axis=-1), mu, yg
+
+
+def _between(yg: np.ndarray, mu: np.ndarray, v: np.ndarray, measure: str) -> np.ndarray:
+    """Between component of each row from its region sums, as in :func:`_components`."""
+    mg = yg / v
+    if measure == "variance":
+        return (v * (mg - mu) ** 2).sum(axis=-1)
+    if measure == "theil_t":
+        return (yg / mu * np.log(mg / mu)).sum(axis=-1)
+    return (v * np.log(mu / mg)).sum(axis=-1)
+
+
+def _redraw(
+    y: np.ndarray, scale: np.ndarray, flat: np.ndarray, shape: tuple[int, ...], rng: Any
 ) -> tuple[np.ndarray, int]:
-    """Pseudo data y + scale·z (one set per row of z); non-positive values redrawn if asked."""
-    x = y[..., None, :] + scale[..., None, :] * z
-    redrawn = 0
-    if positive:
-        bad = x <= 0
-        rounds = 0
-        while bad.any():
-            idx = np.nonzero(bad)
-            redrawn += idx[0].size
-            yy = np.broadcast_to(y[..., None, :], x.shape)[idx]
-            ss = np.broadcast_to(scale[..., None, :], x.shape)[idx]
-            x[idx] = yy + ss * rng.standard_normal(idx[0].size)
-            bad = x <= 0
-            rounds += 1
-            if rounds > 200:  # pragma: no cover - every value is > 0 with probability >= 1/2
-                raise RuntimeError("SIMEX pseudo-data did not become positive")
-    return x, redrawn
+    """New pseudo-values for the flat positions ``flat`` (ascending) of the pseudo data of
+    shape (p, r, n) whose value y + scale·z was <= 0 (``y``, ``scale``: (p, 1, n)): each round
+    draws, in position order, a new value for every one still <= 0 (the normal truncated at
+    0). Returns the values and the number of draws."""
+    per_row, n = shape[1] * shape[2], shape[2]
+    yy, ss = y[flat // per_row, 0, flat % n], scale[flat // per_row, 0, flat % n]
+    values = np.empty(flat.size)
+    bad = np.ones(flat.size, dtype=bool)
+    redrawn = rounds = 0
+    while bad.any():
+        idx = np.flatnonzero(bad)
+        redrawn += idx.size
+        values[idx] = yy[idx] + ss[idx] * rng.standard_normal(idx.size)
+        bad = values <= 0
+        rounds += 1
+        if rounds > 200:  # pragma: no cover - every value is > 0 with probability >= 1/2
+            raise RuntimeError("SIMEX pseudo-data did not become positive")
+    return values, redrawn
 
 
 def _simex_rows(
@@ -195,19 +233,84 @@ def _simex_rows(
     replicates: int,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Mean (total, between) at λ = 0 and each λ (shape (..., L+1, 2)) and the extrapolation.
+    r"""Mean (total, between) at λ = 0 and each λ (shape (..., L+1, 2)) and the extrapolation.
 
     The same antithetic draws serve every λ: the Monte Carlo error then nearly cancels in the
     extrapolation (exactly, for the variance, whose path is linear in λ for each pair ±z).
+    Pseudo data set k of row p at λ is :math:`y + \sqrt{\lambda}\,\mathrm{se}\cdot z_k`
+    with :math:`z_{h+k} = -z_k` (h = ⌈replicates/2⌉ standard normal draws of shape
+    (..., h, n), drawn first); for the log measures every value <= 0 is then redrawn, all
+    positions of one λ in C order of the (..., 2h, n) array, round after round.
+
+    The pseudo data are built and reduced block by block (:data:`_BLOCK_VALUES`) with the
+    arithmetic of :func:`_components`, and the results are bit for bit those of the
+    whole-array formula (tests/test_noise_correction_blocks.py keeps it). A block holding a
+    value <= 0 is set aside until every block of its λ is built, so that the redraws come
+    in the whole array's order, from the same generator calls.
     """
-    positive = measure != "variance"
     path = [_components(y, w, starts, measure)]
-    z = _noise_draws(y.shape, replicates, rng)
+    lead, n = y.shape[:-1], y.shape[-1]
+    p, h = int(np.prod(lead, dtype=int)), (replicates + 1) // 2
+    half = rng.standard_normal((*lead, h, n)).reshape(p, h, n)
+    y3 = y.reshape(p, 1, n)
+    wn = (w / w.sum(axis=-1, keepdims=True)).reshape(p, 1, n)
+    v = np.add.reduceat(wn, starts, axis=-1)
+    rows = max(1, _BLOCK_VALUES // n)
+    a, b = (max(1, rows // (2 * h)), h) if 2 * h <= rows else (1, max(1, rows // 2))
+    size = a * 2 * b * n
+    xbuf, b1, b2 = np.empty(size), np.empty(size), np.empty(size)
+    bad = np.empty(size, dtype=bool)
     redrawn = 0
+    total, mu = np.empty((p, 2, h)), np.empty((p, 2, h, 1))
+    yg = np.empty((p, 2, h, starts.size))
+
+    def reduce(ps: slice, js: slice, x: np.ndarray) -> None:
+        t, m, g = _pseudo_total(x, wn[None, ps], starts, measure, (b1, b2))
+        total[ps, :, js], mu[ps, :, js], yg[ps, :, js] = (
+            t.swapaxes(0, 1),
+            m.swapaxes(0, 1),
+            g.swapaxes(0, 1),
+        )
+
     for lam in lambdas:
-        x, r = _pseudo(y, np.sqrt(lam) * se, z, rng, positive)
-        redrawn += r
-        path.append(_components(x, w[..., None, :], starts, measure).mean(axis=-2))
+        scale = (np.sqrt(lam) * se).reshape(p, 1, n)
+        pending = []
+        for p0 in range(0, p, a):
+            for j0 in range(0, h, b):
+                ps, js = slice(p0, min(p0 + a, p)), slice(j0, min(j0 + b, h))
+                k = js.stop - j0
+                m = 2 * (ps.stop - p0) * k * n
+                # Block of pseudo data sets (sign of z, resample, draw, area).
+                x = xbuf[:m].reshape(2, ps.stop - p0, k, n)
+                t = np.multiply(scale[ps], half[ps, js], out=x[1])
+                np.add(y3[ps], t, out=x[0])
+                np.subtract(y3[ps], t, out=x[1])  # y + scale·(−z), exactly
+                if (
+                    measure != "variance"
+                    and np.less_equal(x, 0, out=bad[:m].reshape(x.shape)).any()
+                ):
+                    local = np.flatnonzero(bad[:m])
+                    sign, ip, ij, ii = np.unravel_index(local, x.shape)
+                    r = sign * h + j0 + ij
+                    pending.append((ps, js, x.copy(), local, ((p0 + ip) * 2 * h + r) * n + ii))
+                else:
+                    reduce(ps, js, x)
+        if pending:
+            flat = np.concatenate([blk[4] for blk in pending])
+            order = np.argsort(flat, kind="stable")
+            values, r = _redraw(y3, scale, flat[order], (p, 2 * h, n), rng)
+            redrawn += r
+            new = np.empty_like(values)
+            new[order] = values
+            at = 0
+            for ps, js, x, local, glob in pending:
+                x.reshape(-1)[local] = new[at : at + glob.size]
+                at += glob.size
+                reduce(ps, js, x)
+        rows_shape = (*lead, 2 * h)
+        between = _between(yg.reshape(p, 2 * h, -1), mu.reshape(p, 2 * h, 1), v, measure)
+        parts = [total.reshape(rows_shape), between.reshape(rows_shape)]
+        path.append(np.stack(parts, axis=-1).mean(axis=-2))
     means = np.stack(path, axis=-2)
     coef = _extrapolation_coefficients(lambdas)
     return means, np.einsum("l,...lc->...c", coef, means), redrawn
