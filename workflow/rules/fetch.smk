@@ -15,7 +15,9 @@ localrules:
 # reruns the fetch, which deletes the verified raw file first and so reruns every step that
 # reads it; switching the mirror on or off, or running from another virtualenv, must not.
 # The interpreter is the workflow's own, as for a script (under --use-conda or a container:
-# the environment's).
+# the environment's). Snakemake reruns a shell rule whose command text changed: editing the
+# command below refetches every raw file once and so reruns the whole pipeline; options the
+# job may need later belong in localineq.data.fetch_job or the environment set here.
 # (Set here for the jobs' shells; nothing is read from the user's environment.)
 os.environ.update(
     LOCALINEQ_FETCH_PYTHON=(
