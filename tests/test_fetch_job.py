@@ -80,7 +80,7 @@ def test_a_failed_fetch_exits_non_zero_with_the_line_the_run_summary_reads(tmp_p
 
 
 def test_a_mirror_fetch_does_not_import_the_http_stack(tmp_path):
-    """The HTTP modules are a third of the fetch module's import time; only a download needs them."""
+    """The HTTP modules are a quarter of the fetch module's import time; only a download needs them."""
     (tmp_path / "mirror").mkdir()
     (tmp_path / "mirror" / "data.csv").write_bytes(PAYLOAD)
     probe = (

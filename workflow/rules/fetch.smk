@@ -9,7 +9,7 @@ localrules:
 
 
 # Rule fetch is a plain command rather than a `script:`: Snakemake's script preamble imports
-# most of Snakemake in every job, two thirds of the CPU time of a fetch from the mirror, and
+# most of Snakemake in every job, over half the CPU time of a fetch from the mirror, and
 # there is one fetch per raw file (localineq.data.fetch_job). The interpreter, the catalogue
 # and the mirror reach the command through the environment, not `params:`: a changed param
 # reruns the fetch, which deletes the verified raw file first and so reruns every step that

@@ -51,9 +51,9 @@ from localineq.data.catalogue import (  # noqa: F401
     raw_path,
 )
 
-# The HTTP stack (urllib.request, http.client, ssl: a third of this module's import time) is
-# imported inside the functions that download. Rule `fetch` runs once per raw file, and
-# nearly every run copies from the mirror or finds the file present.
+# The HTTP stack (urllib.request, http.client, ssl: about a quarter of this module's import
+# time) is imported inside the functions that download. Rule `fetch` runs once per raw file,
+# and nearly every run copies from the mirror or finds the file present.
 if TYPE_CHECKING:
     import ssl
     import urllib.request

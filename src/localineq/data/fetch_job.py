@@ -3,8 +3,8 @@
     python -m localineq.data.fetch_job SOURCE RAW SIDECAR LOG --sources YAML [--mirror DIR]
 
 Rule ``fetch`` runs this with ``shell:`` rather than a ``script:``: Snakemake's script preamble
-unpickles the job object, which imports most of Snakemake (about 0.09 s of CPU per job, two
-thirds of a fetch from the mirror), and the pipeline runs one fetch per raw file. The
+unpickles the job object, which imports most of Snakemake (about 0.09 s of CPU per job, over
+half of a fetch from the mirror), and the pipeline runs one fetch per raw file. The
 command does what the adapter did: logs to ``LOG`` (truncated), calls
 :func:`localineq.data.fetch.ensure`, and on a :class:`~localineq.data.fetch.FetchError` logs
 one ``FETCH FAILED`` line (read by the run's failure summary) and exits non-zero with it;
