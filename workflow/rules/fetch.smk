@@ -1,7 +1,31 @@
+import os
+import sys
+
+
 # Downloads run where the workflow is started, also under a cluster executor: compute nodes
 # often have no internet access, and copying a file from the mirror is not worth a cluster job.
 localrules:
     fetch,
+
+
+# Rule fetch is a plain command rather than a `script:`: Snakemake's script preamble imports
+# most of Snakemake in every job, over half the CPU time of a fetch from the mirror, and
+# there is one fetch per raw file (localineq.data.fetch_job). The interpreter, the catalogue
+# and the mirror reach the command through the environment, not `params:`: a changed param
+# reruns the fetch, which deletes the verified raw file first and so reruns every step that
+# reads it; switching the mirror on or off, or running from another virtualenv, must not.
+# The interpreter is the workflow's own, as for a script (under --use-conda or a container:
+# the environment's). Snakemake reruns a shell rule whose command text changed: editing the
+# command below refetches every raw file once and so reruns the whole pipeline; options the
+# job may need later belong in localineq.data.fetch_job or the environment set here.
+# (Set here for the jobs' shells; nothing is read from the user's environment.)
+os.environ.update(
+    LOCALINEQ_FETCH_PYTHON=(
+        "python" if workflow.deployment_settings.deployment_method else sys.executable
+    ),
+    LOCALINEQ_FETCH_SOURCES=config["sources"],
+    LOCALINEQ_FETCH_MIRROR=config.get("mirror") or "",
+)
 
 
 rule fetch:
@@ -24,8 +48,10 @@ rule fetch:
         downloads=1,
         mem_mb=1000,
         runtime=10,
-    script:
-        "../scripts/fetch.py"
+    shell:
+        '"$LOCALINEQ_FETCH_PYTHON" -m localineq.data.fetch_job'
+        " {wildcards.source:q} {output.raw:q} {output.provenance:q} {log:q}"
+        ' --sources "$LOCALINEQ_FETCH_SOURCES" --mirror "$LOCALINEQ_FETCH_MIRROR"'
 
 
 onerror:

@@ -26,22 +26,18 @@ stack; pooch was used before but exposes neither a size cap nor an overall deadl
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import os
 import re
 import shutil
-import socket
-import ssl
 import tempfile
 import textwrap
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 # Source, load_catalogue, raw_path, … lived here before the catalogue got its own module;
@@ -54,6 +50,13 @@ from localineq.data.catalogue import (  # noqa: F401
     load_catalogue,
     raw_path,
 )
+
+# The HTTP stack (urllib.request, http.client, ssl: about a quarter of this module's import
+# time) is imported inside the functions that download. Rule `fetch` runs once per raw file,
+# and nearly every run copies from the mirror or finds the file present.
+if TYPE_CHECKING:
+    import ssl
+    import urllib.request
 
 HASH_CHUNK_BYTES = 1 << 20
 #: Largest single read while downloading; the deadline is checked between reads.
@@ -168,21 +171,25 @@ def check_url(url: str, allow_http_hosts: frozenset[str] | set[str] = frozenset(
     raise PermanentFetchError(f"refusing non-HTTPS URL {url!r} (only https:// is accepted)")
 
 
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow at most :data:`MAX_REDIRECTS` redirects, checking each hop's scheme."""
+def _checked_redirects(allow_http_hosts: frozenset[str]) -> urllib.request.BaseHandler:
+    """A redirect handler following at most :data:`MAX_REDIRECTS` hops, checking each scheme.
 
-    max_redirections = MAX_REDIRECTS
+    Built on demand: the HTTP stack is imported only by a download, so that a fetch served
+    from the mirror or from the file already present does not pay for it.
+    """
+    import urllib.request
 
-    def __init__(self, allow_http_hosts: frozenset[str]):
-        super().__init__()
-        self.allow_http_hosts = allow_http_hosts
+    class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+        max_redirections = MAX_REDIRECTS
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        try:
-            check_url(newurl, self.allow_http_hosts)
-        except PermanentFetchError as err:
-            raise PermanentFetchError(f"redirect from {req.full_url!r}: {err}") from None
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            try:
+                check_url(newurl, allow_http_hosts)
+            except PermanentFetchError as err:
+                raise PermanentFetchError(f"redirect from {req.full_url!r}: {err}") from None
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return _CheckedRedirects()
 
 
 def _stream_once(
@@ -195,6 +202,8 @@ def _stream_once(
     deadline_at: float,
 ) -> tuple[str, int]:
     """One download attempt into ``tmp``; return (sha256, bytes). Raises on any failure."""
+    import urllib.request
+
     remaining = deadline_at - time.monotonic()
     if remaining <= 0:
         raise PermanentFetchError("overall deadline reached before the request")
@@ -232,6 +241,11 @@ def _stream_once(
 
 
 def _is_transient(err: BaseException) -> bool:
+    import http.client
+    import socket
+    import ssl
+    import urllib.error
+
     if isinstance(err, PermanentFetchError):
         return False
     if isinstance(err, urllib.error.HTTPError):
@@ -281,6 +295,10 @@ def download(
     FetchError
         Transient failures that persisted through every retry.
     """
+    import socket
+    import ssl
+    import urllib.request
+
     allow_http_hosts = frozenset(allow_http_hosts)
     prefix = f"source {source.key!r}: download of {source.url}"
     try:
@@ -289,7 +307,7 @@ def download(
         raise PermanentFetchError(f"{prefix}: {err}") from None
     opener = urllib.request.build_opener(
         urllib.request.HTTPSHandler(context=ssl_context or ssl.create_default_context()),
-        _CheckedRedirects(allow_http_hosts),
+        _checked_redirects(allow_http_hosts),
     )
     limit = (source.bytes if source.bytes is not None else UNPINNED_MAX_BYTES) + SIZE_MARGIN_BYTES
     deadline_at = time.monotonic() + deadline
