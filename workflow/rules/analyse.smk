@@ -56,6 +56,7 @@ rule indicator_tables:
             for tier, keys in EXPORT_TIERS.items()
         },
         base_year=config["prices"]["base_year"],
+    priority: CRITICAL_PATH
     threads: 1
     resources:
         mem_mb=1000,

@@ -8,6 +8,7 @@ rule prepare_hierarchy:
     params:
         columns=raw_columns,
         primary_itl3=config["geography"]["primary_itl3"],
+    priority: CRITICAL_PATH
     threads: 1
     resources:
         mem_mb=1000,
@@ -37,6 +38,7 @@ rule prepare_population:
         "logs/prepare/population.log",
     conda:
         CONDA_ENV
+    priority: CRITICAL_PATH
     threads: 1
     resources:
         mem_mb=1000,
@@ -101,6 +103,7 @@ rule prepare_old_area_population:
         code=package("data.readers", "data.lookups", "data.codes"),
     output:
         "data/processed/old_area_population.parquet",
+    priority: CRITICAL_PATH
     threads: 1
     resources:
         mem_mb=1000,
@@ -126,6 +129,7 @@ rule prepare_upper_tier:
         code=package("data.readers", "data.lookups", "data.codes", "data.geography"),
     output:
         "data/processed/lad23_upper_tier.parquet",
+    priority: CRITICAL_PATH
     threads: 1
     resources:
         mem_mb=1000,
@@ -160,6 +164,7 @@ rule prepare_weight_bases:
         "logs/prepare/weight_bases.log",
     conda:
         CONDA_ENV
+    priority: CRITICAL_PATH
     threads: 1
     resources:
         mem_mb=1000,
@@ -206,6 +211,7 @@ rule indicator:
         weightings=config["analysis"]["weightings"],
         noise=dict(config["analysis"].get("noise_correction", {})),
         levels=["itl1", "itl3"],
+    priority: CRITICAL_PATH
     threads: 1
     resources:
         mem_mb=1000,
