@@ -315,3 +315,44 @@ def check_config_file(
         message = _message(os.fspath(config_path), problems, lines)
         raise ConfigError(_known(config, source_keys, message))
     return dict(config)
+
+
+def validate_merged_config(config: dict[str, Any], schema_path: str | os.PathLike) -> None:
+    """Check the configuration Snakemake merged (file, ``--configfile``, ``--config``) against
+    the schema and fill in the schema's defaults, in place.
+
+    What ``snakemake.utils.validate`` does, with the schema read by libyaml's loader instead
+    of Snakemake's pure-Python one and no pandas import: about 0.1 s of every invocation,
+    dry runs and no-op runs included. Defaults are set as in jsonschema's FAQ (and
+    Snakemake): a missing property with a ``default`` in the schema gets it.
+
+    Raises
+    ------
+    ConfigError
+        Every schema problem of the merged configuration, each with its key path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> schema = pathlib.Path(tempfile.mkdtemp()) / "s.yaml"
+    >>> _ = schema.write_text("type: object\\nproperties: {tier: {type: string, default: lad}}\\n")
+    >>> config = {}
+    >>> validate_merged_config(config, schema); config
+    {'tier': 'lad'}
+    """
+    from jsonschema import Draft202012Validator, validators  # only where config is checked
+
+    schema, _ = load_yaml_with_lines(schema_path)
+    problems = schema_problems(config, schema)
+    if problems:
+        raise ConfigError(_message("the merged configuration", problems, None))
+    check_properties = Draft202012Validator.VALIDATORS["properties"]
+
+    def fill_defaults(validator, properties, instance, subschema):
+        for name, property_schema in properties.items():
+            if "default" in property_schema:
+                instance.setdefault(name, property_schema["default"])
+        yield from check_properties(validator, properties, instance, subschema)
+
+    filling = validators.extend(Draft202012Validator, {"properties": fill_defaults})
+    filling(schema).validate(config)
