@@ -25,6 +25,7 @@ from localineq.policy.periods import baseline_period, period_bounds, period_midy
 from localineq.policy.scorecard import (
     _periods_with_data,
     _test_params,
+    area_population,
     baseline_rule_for,
     lens_panels,
     mission_tests_for,
@@ -77,8 +78,11 @@ def convergence_table(
         speed_per_year, half_life_years, converging_sigma, converging_beta, note``.
     """
     rows = []
+    pops: dict[int, pd.Series] = {}  # each frame's population once (a pass over all of it)
     for ind, frame in _indicator_frames(frames, indicators_cfg):
-        for basis, panel in price_panels(frame, ind):
+        if id(frame) not in pops:
+            pops[id(frame)] = area_population(frame)
+        for basis, panel in price_panels(frame, ind, pops[id(frame)]):
             rows.extend(_convergence_rows(ind, basis, panel, min_periods, measure, level))
     return pd.DataFrame(rows)
 
@@ -159,12 +163,14 @@ def backtest_table(
     horizon = int(missions_cfg["horizon"])
     nominal = set(missions_cfg.get("nominal", []))
     rows = []
+    pops = {key: area_population(frames[key]) for key in ("lad", "upper") if key in frames}
     for mission in missions_cfg["declared"]:
         for ind in mission["indicators"]:
             spec = indicators_cfg[ind]
-            frame = frames["upper" if spec.get("tier", "lad") == "upper" else "lad"]
+            key = "upper" if spec.get("tier", "lad") == "upper" else "lad"
+            frame = frames[key]
             decimals = rows_decimals(frame[frame["indicator"] == ind])
-            for basis, panel in price_panels(frame, ind):
+            for basis, panel in price_panels(frame, ind, pops[key]):
                 pub = published_panel(frames.get("region"), ind, basis)
                 rows.extend(_backtest_rows(missions_cfg, mission, ind, spec, panel, basis,
                                            ind in nominal, horizon, decimals, pub))  # fmt: skip

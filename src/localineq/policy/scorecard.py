@@ -320,12 +320,15 @@ def scorecard(
     """
     nominal = set(missions_cfg.get("nominal", []))
     rows = []
+    # Each tier's population once (a pass over the whole frame), not once per indicator.
+    pops = {key: area_population(frames[key]) for key in ("lad", "upper") if key in frames}
     for mission in missions_cfg["declared"]:
         for ind in mission["indicators"]:
             spec = indicators_cfg[ind]
             tier = spec.get("tier", "lad")
-            frame = frames["upper" if tier == "upper" else "lad"]
-            for basis, panel in price_panels(frame, ind):
+            key = "upper" if tier == "upper" else "lad"
+            frame = frames[key]
+            for basis, panel in price_panels(frame, ind, pops[key]):
                 pub = published_panel(frames.get("region"), ind, basis)
                 rows.extend(_scorecard_rows(missions_cfg, mission, ind, spec, frame, panel,
                                             basis, ind in nominal, pub))  # fmt: skip
