@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -97,6 +98,24 @@ def round_svg_paths(svg: str, decimals: int) -> str:
         return match.group(1) + _NUMBER.sub(_number, match.group(2)) + match.group(3)
 
     return _PATH_DATA.sub(_path, svg)
+
+
+@contextmanager
+def deferred_draws(fig: matplotlib.figure.Figure) -> Iterator[matplotlib.figure.Figure]:
+    """Skip the renders geopandas asks for while a figure is being built.
+
+    geopandas ends every ``GeoDataFrame.plot`` with ``canvas.draw_idle()``, which on the
+    non-interactive Agg backend is a full render of the figure so far: a map built from n plot
+    calls was rendered n times before :func:`save_figure` rendered it again (the target
+    status map spent half its time there). Within this block ``draw_idle`` does nothing;
+    saving renders the finished figure as before, byte for byte.
+    """
+    canvas = fig.canvas
+    canvas.draw_idle = lambda *args, **kwargs: None  # an instance attribute over the method
+    try:
+        yield fig
+    finally:
+        del canvas.draw_idle
 
 
 def save_figure(

@@ -33,7 +33,7 @@ from shapely.geometry import box
 from localineq.data.geography import unit_polygons
 from localineq.data.intermediates import read_geopackage
 from localineq.data.map_geometry import BNG, DRAWING_SCALES
-from localineq.outputs.figures import OS_LINE, add_source_line, format_number
+from localineq.outputs.figures import OS_LINE, add_source_line, deferred_draws, format_number
 from localineq.outputs.map_links import area_urls, link_shapes
 
 #: ITL1 code of London.
@@ -115,10 +115,9 @@ def _quantile_breaks(data: np.ndarray, k: int) -> np.ndarray:
 
 
 def _score_at_percentile(ordered: np.ndarray, percent: float) -> float:
-    r""":func:`scipy.stats.scoreatpercentile` of sorted ``ordered`` ("fraction"), operation for
-    operation, without importing scipy.stats (about 0.6 s): at :math:`h = p/100\,(n-1)`,
-    :math:`i = \lfloor h \rfloor`, :math:`(x_i (i+1-h) + x_{i+1} (h-i)) / ((i+1-h) + (h-i))`.
-    """
+    r""":func:`scipy.stats.scoreatpercentile` ("fraction") of sorted ``ordered``, operation for
+    operation, without importing scipy.stats: at :math:`h = p/100\,(n-1)`, :math:`i = \lfloor
+    h \rfloor`, :math:`(x_i (i+1-h) + x_{i+1} (h-i)) / ((i+1-h) + (h-i))`."""
     h = percent / 100.0 * (ordered.size - 1)
     i = int(h)
     if i == h:
@@ -186,16 +185,17 @@ def _layer(
     urls: pd.Series | None = None,
 ) -> None:
     missing = colours.isna().to_numpy()
-    lad[~missing].plot(
-        ax=ax, color=colours[~missing].tolist(), edgecolor="white", linewidth=lad_width
-    )
-    link_shapes(ax, lad, urls, ~missing)
-    if missing.any():
-        lad[missing].plot(
-            ax=ax, color=NO_DATA_COLOUR, edgecolor="white", linewidth=lad_width, hatch="////"
+    with deferred_draws(ax.figure):
+        lad[~missing].plot(
+            ax=ax, color=colours[~missing].tolist(), edgecolor="white", linewidth=lad_width
         )
-        link_shapes(ax, lad, urls, missing)
-    region_lines(regions).plot(ax=ax, color=REGION_EDGE, linewidth=region_width)
+        link_shapes(ax, lad, urls, ~missing)
+        if missing.any():
+            lad[missing].plot(
+                ax=ax, color=NO_DATA_COLOUR, edgecolor="white", linewidth=lad_width, hatch="////"
+            )
+            link_shapes(ax, lad, urls, missing)
+        region_lines(regions).plot(ax=ax, color=REGION_EDGE, linewidth=region_width)
     ax.set_axis_off()
     ax.set_aspect("equal")
     ax.set_xlabel("")

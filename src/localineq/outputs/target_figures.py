@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from localineq.data.geography import unit_polygons
+from localineq.outputs.figures import deferred_draws
 from localineq.outputs.map_links import LINK_TOKEN, area_links, link_shapes
 from localineq.outputs.maps import (
     NO_DATA_COLOUR,
@@ -110,35 +111,37 @@ def status_map(
     rows = -(-n // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 6.4 * rows), squeeze=False)
     borders = region_lines(to_bng(regions))
-    for ax, key in zip(axes.ravel(), indicators, strict=False):
-        mine = targets[targets["indicator"] == key]
-        part = mine[["area_code", "status", "latest_period"]]
-        basis = mine["price_basis"] if "price_basis" in mine else pd.Series(dtype=str)
-        real = basis.astype(str).str.startswith("real").any()
-        shapes = lad
-        if not set(part["area_code"]) <= set(lad["area_code"]):
-            shapes = unit_polygons(lad, members[key])
-        joined = to_bng(shapes.merge(part, on="area_code", how="left"))
-        joined["status"] = joined["status"].fillna("no_data")
-        for status in STATUSES:
-            sel = joined[joined["status"] == status]
-            if not sel.empty:
-                sel.plot(ax=ax, color=STATUS_COLOURS[status], edgecolor="white", linewidth=0.1)
-                if links is not None:
-                    keys = f"{key}/" + sel["area_code"].astype(str)
-                    link_shapes(ax, sel, [LINK_TOKEN + k if k in links else None for k in keys])
-        borders.plot(ax=ax, color=REGION_EDGE, linewidth=0.5)
-        ax.set_axis_off()
-        ax.set_aspect("equal")
-        spec = specs[key]
-        counts = part["status"].value_counts()
-        ax.set_title(
-            f"{spec['title']}{' (real terms)' if real else ''}\n"
-            f"{int(counts.get('levelling_down', 0))} levelling-down alarms, "
-            f"{int(counts.get('off_track', 0))} off track",
-            fontsize=8.5,
-            loc="left",
-        )
+    # One render when saved, not one per plot call (outputs.figures.deferred_draws).
+    with deferred_draws(fig):
+        for ax, key in zip(axes.ravel(), indicators, strict=False):
+            mine = targets[targets["indicator"] == key]
+            part = mine[["area_code", "status", "latest_period"]]
+            basis = mine["price_basis"] if "price_basis" in mine else pd.Series(dtype=str)
+            real = basis.astype(str).str.startswith("real").any()
+            shapes = lad
+            if not set(part["area_code"]) <= set(lad["area_code"]):
+                shapes = unit_polygons(lad, members[key])
+            joined = to_bng(shapes.merge(part, on="area_code", how="left"))
+            joined["status"] = joined["status"].fillna("no_data")
+            for status in STATUSES:
+                sel = joined[joined["status"] == status]
+                if not sel.empty:
+                    sel.plot(ax=ax, color=STATUS_COLOURS[status], edgecolor="white", linewidth=0.1)
+                    if links is not None:
+                        keys = f"{key}/" + sel["area_code"].astype(str)
+                        link_shapes(ax, sel, [LINK_TOKEN + k if k in links else None for k in keys])
+            borders.plot(ax=ax, color=REGION_EDGE, linewidth=0.5)
+            ax.set_axis_off()
+            ax.set_aspect("equal")
+            spec = specs[key]
+            counts = part["status"].value_counts()
+            ax.set_title(
+                f"{spec['title']}{' (real terms)' if real else ''}\n"
+                f"{int(counts.get('levelling_down', 0))} levelling-down alarms, "
+                f"{int(counts.get('off_track', 0))} off track",
+                fontsize=8.5,
+                loc="left",
+            )
     for ax in axes.ravel()[n:]:
         ax.set_axis_off()
     handles = [Patch(color=STATUS_COLOURS[s], label=STATUS_NAMES[s]) for s in STATUSES]
