@@ -15,7 +15,7 @@ configfile: "config/config.yaml"
 
 
 # The merged configuration (the file plus any --configfile and --config), defaults filled in:
-# snakemake.utils.validate's work with libyaml's loader (about 0.1 s less per invocation).
+# snakemake.utils.validate's work, with the schema read by libyaml's loader.
 validate_merged_config(config, "workflow/schemas/config.schema.yaml")
 
 

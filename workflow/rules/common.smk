@@ -53,7 +53,7 @@ SPECS = {k: dict(v) for k, v in config["indicators"].items()}
 # Scheduling hint: the chain lookups → weight bases → indicator → indicator_tables gates
 # every table, figure and page after it, so its jobs start first when cores are short; the
 # boundary, neighbourhood and regional jobs, which nothing else waits for as long, fill the
-# gaps (a cold run on 2 cores: about 4 s less with one core idle).
+# gaps. Snakemake's greedy scheduler (profiles/default) honours it.
 CRITICAL_PATH = 1
 # What an indicator's config says only to readers (printed by tables, figures and pages,
 # never read by a computation). Jobs that compute get specs without these keys, so that

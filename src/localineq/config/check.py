@@ -322,8 +322,8 @@ def validate_merged_config(config: dict[str, Any], schema_path: str | os.PathLik
     the schema and fill in the schema's defaults, in place.
 
     What ``snakemake.utils.validate`` does, with the schema read by libyaml's loader instead
-    of Snakemake's pure-Python one and no pandas import: about 0.1 s of every invocation,
-    dry runs and no-op runs included. Defaults are set as in jsonschema's FAQ (and
+    of Snakemake's pure-Python one (a few hundredths of a second of every invocation, dry
+    runs and no-op runs included). Defaults are set as in jsonschema's FAQ (and
     Snakemake): a missing property with a ``default`` in the schema gets it.
 
     Raises
