@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from localineq.stats._core import _factorize, _validate_values
+from localineq.stats.roots import brentq
 
 #: Message for :math:`\hat\sigma^2_u = 0`, in statsmodels' wording because the published
 #: ``fit_messages`` column of ``icc.csv`` has carried it. statsmodels raised it whenever
@@ -92,7 +93,8 @@ def icc(values: npt.ArrayLike, groups: Any) -> ICCResult:
     - (N-1)\sum_g w_g^2(\bar y_g - \hat\beta)^2/Q`.
     :math:`f` and :math:`f'` are evaluated on :math:`\gamma = 0` and a geometric grid up to a
     bound beyond which :math:`f' > 0`; each grid step where :math:`f'` turns from negative to
-    non-negative is refined with Brent's root finder (``scipy.optimize.brentq``) to machine
+    non-negative is refined with Brent's root finder (:func:`localineq.stats.roots.brentq`,
+    ``scipy.optimize.brentq`` transcribed) to machine
     precision, :math:`\gamma = 0` is a candidate when :math:`f'(0) \ge 0`, and the candidate
     with the lowest :math:`f` is :math:`\hat\gamma`;
     :math:`\hat\sigma^2_u = \hat\gamma\hat\sigma^2_e`. For balanced groups of size :math:`m`
@@ -185,8 +187,6 @@ def _reml_one_way(
     y: np.ndarray, codes: np.ndarray, k: int
 ) -> tuple[float, float, float, bool, tuple[str, ...]]:
     """REML (icc, between variance, within variance, converged, messages) of the one-way model."""
-    from scipy.optimize import brentq
-
     # The model is scale-equivariant: fitting y / c keeps every sum of squares at most of order
     # N (no overflow for huge values), and the variances are multiplied back by c**2 at the end.
     c = float(np.abs(y).max()) or 1.0
@@ -231,16 +231,9 @@ def _reml_one_way(
     if score_grid[0] >= 0.0:
         candidates.append((float(f_grid[0]), 0.0))
     for j in np.flatnonzero((score_grid[:-1] < 0.0) & (score_grid[1:] >= 0.0)):
-        root, info = brentq(
-            score,
-            grid[j],
-            grid[j + 1],
-            xtol=1e-300,
-            rtol=4 * np.finfo(float).eps,
-            full_output=True,
-            disp=False,
-        )
-        refined = refined and bool(info.converged)
+        found = brentq(score, grid[j], grid[j + 1], xtol=1e-300, rtol=4 * np.finfo(float).eps)
+        refined = refined and found.converged
+        root = found.root
         candidates.append((float(_criterion(root, sizes, means, ssw)[0]), float(root)))
     messages: list[str] = []
     if not refined:
