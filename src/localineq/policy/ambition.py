@@ -39,11 +39,11 @@ import pandas as pd
 from localineq.policy.compare import orient
 from localineq.policy.periods import period_midyear
 from localineq.policy.scorecard import (
-    area_population,
     default_basis,
     lens_panels,
     price_panels,
     published_panel,
+    tier_populations,
 )
 
 __all__ = [
@@ -271,7 +271,7 @@ def ambition_table(
         else {}
     )
     panels: dict[tuple[str, str, str], pd.DataFrame] = {}
-    pops: dict[str, pd.Series] = {}
+    pops = tier_populations(frames)
     undefined = {int(k) for k in (rules.get("undefined") or {})}
     given = {(int(r["mission"]), r["indicator"], r["test"], r["lens"]): r for r in extra or []}
     rows = []
@@ -287,8 +287,6 @@ def ambition_table(
             if (ind, basis, row["lens"]) not in panels:
                 spec = indicators_cfg[ind]
                 key = "upper" if spec.get("tier", "lad") == "upper" else "lad"
-                if key not in pops:  # each tier's population once
-                    pops[key] = area_population(frames[key])
                 for b, p in price_panels(frames[key], ind, pops[key]):
                     pub = published_panel(frames.get("region"), ind, b)
                     for lens, lp in lens_panels(p, pub).items():

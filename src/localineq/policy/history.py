@@ -25,26 +25,27 @@ from localineq.policy.periods import baseline_period, period_bounds, period_midy
 from localineq.policy.scorecard import (
     _periods_with_data,
     _test_params,
-    area_population,
     baseline_rule_for,
     lens_panels,
     mission_tests_for,
     price_panels,
     published_panel,
+    tier_populations,
 )
 from localineq.stats.convergence import beta_convergence, sigma_convergence
 
 __all__ = ["backtest_table", "convergence_table"]
 
 
-def _indicator_frames(
+def _indicator_tiers(
     frames: Mapping[str, pd.DataFrame], indicators_cfg: Mapping[str, Mapping[str, Any]]
-) -> list[tuple[str, pd.DataFrame]]:
+) -> list[tuple[str, str]]:
+    """(indicator, key of its frame) of every configured indicator with rows."""
     out = []
     for ind, spec in indicators_cfg.items():
-        frame = frames["upper" if spec.get("tier", "lad") == "upper" else "lad"]
-        if (frame["indicator"] == ind).any():
-            out.append((ind, frame))
+        key = "upper" if spec.get("tier", "lad") == "upper" else "lad"
+        if (frames[key]["indicator"] == ind).any():
+            out.append((ind, key))
     return out
 
 
@@ -78,11 +79,9 @@ def convergence_table(
         speed_per_year, half_life_years, converging_sigma, converging_beta, note``.
     """
     rows = []
-    pops: dict[int, pd.Series] = {}  # each frame's population once (a pass over all of it)
-    for ind, frame in _indicator_frames(frames, indicators_cfg):
-        if id(frame) not in pops:
-            pops[id(frame)] = area_population(frame)
-        for basis, panel in price_panels(frame, ind, pops[id(frame)]):
+    pops = tier_populations(frames)
+    for ind, key in _indicator_tiers(frames, indicators_cfg):
+        for basis, panel in price_panels(frames[key], ind, pops[key]):
             rows.extend(_convergence_rows(ind, basis, panel, min_periods, measure, level))
     return pd.DataFrame(rows)
 
@@ -163,7 +162,7 @@ def backtest_table(
     horizon = int(missions_cfg["horizon"])
     nominal = set(missions_cfg.get("nominal", []))
     rows = []
-    pops = {key: area_population(frames[key]) for key in ("lad", "upper") if key in frames}
+    pops = tier_populations(frames)
     for mission in missions_cfg["declared"]:
         for ind in mission["indicators"]:
             spec = indicators_cfg[ind]

@@ -57,6 +57,7 @@ __all__ = [
     "NOMINAL",
     "SCORECARD_COLUMNS",
     "area_population",
+    "tier_populations",
     "baseline_rule_for",
     "default_basis",
     "is_sensitivity",
@@ -145,6 +146,12 @@ def area_population(frame: pd.DataFrame) -> pd.Series:
     pop = frame[frame["weight_basis"].eq("population") & frame["weight"].notna()]
     pop = pop.sort_values(["area_code", "weight_year"], kind="stable")
     return pop.drop_duplicates("area_code", keep="last").set_index("area_code")["weight"]
+
+
+def tier_populations(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.Series]:
+    """:func:`area_population` of the ``"lad"`` and ``"upper"`` frames, each computed once
+    (a pass over the whole frame) for all the indicators read from it."""
+    return {key: area_population(frames[key]) for key in ("lad", "upper") if key in frames}
 
 
 def indicator_panel(
@@ -320,8 +327,7 @@ def scorecard(
     """
     nominal = set(missions_cfg.get("nominal", []))
     rows = []
-    # Each tier's population once (a pass over the whole frame), not once per indicator.
-    pops = {key: area_population(frames[key]) for key in ("lad", "upper") if key in frames}
+    pops = tier_populations(frames)
     for mission in missions_cfg["declared"]:
         for ind in mission["indicators"]:
             spec = indicators_cfg[ind]
