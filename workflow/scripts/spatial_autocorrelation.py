@@ -23,17 +23,24 @@ from localineq.data.indicators import analysis_units
 from localineq.data.intermediates import read_geopackage, read_parquet
 
 
-def global_moran(smk) -> None:
+def tier_rows(smk) -> dict:
+    """Each tier's rows of its own indicators, from its panel (read once for both steps)."""
+    rows = {}
+    for tier, indicators in smk.params.tiers.items():
+        if indicators:
+            frame = read_indicator_tables([getattr(smk.input, f"{tier}_indicators")])
+            rows[tier] = frame[frame["indicator"].isin(indicators)]
+    return rows
+
+
+def global_moran(smk, rows) -> None:
     """Global Moran's I, raw and within-region, latest and every period with enough areas."""
     settings = dict(smk.params.settings)
     tables = []
-    for tier, indicators in smk.params.tiers.items():
-        if not indicators:
-            continue
-        frame = read_indicator_tables([getattr(smk.input, f"{tier}_indicators")])
+    for tier, frame in rows.items():
         gal = getattr(smk.input, f"{tier}_weights")
         table = autocorrelation_table(
-            frame[frame["indicator"].isin(indicators)],
+            frame,
             read_gal(gal),
             weights_file=Path(gal).name,
             permutations=int(settings["permutations"]),
@@ -50,7 +57,7 @@ def global_moran(smk) -> None:
     )
 
 
-def local_moran(smk) -> None:
+def local_moran(smk, rows) -> None:
     """LISA of every indicator's latest period (FDR), and lagging clusters crossing ITL1 borders."""
     settings = dict(smk.params.settings)
     specs = {k: dict(v) for k, v in smk.params.specs.items()}
@@ -60,15 +67,13 @@ def local_moran(smk) -> None:
     regions = read_geopackage(smk.input.boundaries, "itl1")
     region_names = dict(zip(regions["itl1_code"], regions["itl1_name"], strict=True))
     areas, clusters = [], []
-    for tier, indicators in smk.params.tiers.items():
-        if not indicators:
-            continue
-        frame = read_indicator_tables([getattr(smk.input, f"{tier}_indicators")])
+    for tier, frame in rows.items():
         members = None
         if tier == "upper":
-            members, _ = analysis_units(specs[indicators[0]], hierarchy, upper_tier)
+            first = smk.params.tiers[tier][0]
+            members, _ = analysis_units(specs[first], hierarchy, upper_tier)
         lisa, found = lisa_tables(
-            frame[frame["indicator"].isin(indicators)],
+            frame,
             read_gal(getattr(smk.input, f"{tier}_weights")),
             specs,
             population=unit_population(population, members),
@@ -97,8 +102,9 @@ def local_moran(smk) -> None:
 
 
 def main(smk) -> None:
-    global_moran(smk)
-    local_moran(smk)
+    rows = tier_rows(smk)
+    global_moran(smk, rows)
+    local_moran(smk, rows)
 
 
 if __name__ == "__main__":
