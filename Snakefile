@@ -2,21 +2,23 @@
 # Data flows one way: config/sources.yaml → data/raw → data/processed → results.
 from snakemake.utils import min_version
 
-from localineq.config.check import check_config_file, validate_merged_config
+from localineq.config.check import load_workflow_config
 
 min_version("9.0")
 
-# Before Snakemake reads the file: refuse syntax errors, duplicate keys, YTE templates, unknown
-# keys at any depth and names that refer to nothing, each with its key and line.
-check_config_file("config/config.yaml", "workflow/schemas/config.schema.yaml")
-
-
-configfile: "config/config.yaml"
-
-
-# The merged configuration (the file plus any --configfile and --config), defaults filled in:
-# snakemake.utils.validate's work, with the schema read by libyaml's loader.
-validate_merged_config(config, "workflow/schemas/config.schema.yaml")
+# The configuration, in place of a `configfile:` directive: config/config.yaml refused on
+# syntax errors, duplicate keys, YTE templates, unknown keys and names that refer to nothing
+# (each with its key and line); the command line's --configfile/--config values on top
+# (which is all `config` holds so far); the result checked again, defaults filled in.
+# Remembered by content in .snakemake/localineq/, so a no-op run does not redo it.
+_CHECKED_CONFIG = load_workflow_config(
+    "config/config.yaml",
+    "workflow/schemas/config.schema.yaml",
+    overrides=config,
+    replace=getattr(workflow.config_settings, "replace_workflow_config", False),
+)
+config.clear()
+config.update(_CHECKED_CONFIG)
 
 
 include: "workflow/rules/common.smk"

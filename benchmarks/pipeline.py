@@ -28,7 +28,9 @@ It then reads every rule's ``benchmark:`` file (``benchmarks/results/``, written
 Snakemake) and prints the ratios cold/floor, the top rules by wall time and the largest peak
 resident memory (``max_rss``) of any job. Goals (issue 22): cold/floor ≤ 15, one-indicator
 rebuild/floor ≤ 6, no-op within 0.5 s of the one-rule no-op, peak RSS ≤ 1 GB per job. The load average before and after is printed because the machine may
-be shared: compare ratios from one sitting, not seconds across days.
+be shared: compare ratios from one sitting, not seconds across days. Every run has Python's
+default bytecode cache (``PYTHONDONTWRITEBYTECODE`` is unset for them, and the line saying so is
+printed when the caller had it set).
 """
 
 from __future__ import annotations
@@ -260,6 +262,10 @@ def main() -> None:
         ["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True
     ).stdout.strip()
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+    # Python's default bytecode cache, as users have it. Some images (this project's
+    # sandbox) set PYTHONDONTWRITEBYTECODE, and then every job and every invocation compiles
+    # the localineq modules it imports from source again (site-packages came precompiled).
+    bytecode_env = env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(clone / "src"), env.get("PYTHONPATH")]))
     snakemake = [
         sys.executable, "-m", "snakemake", "--cores", str(args.cores),
@@ -267,6 +273,8 @@ def main() -> None:
     ]  # fmt: skip
 
     print(f"commit {head}, {args.cores} cores, clone in {clone}")
+    if bytecode_env is not None:
+        print(f"PYTHONDONTWRITEBYTECODE={bytecode_env!r} unset for the runs (Python's default)")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}")
     cold, cold_cpu, _ = run(snakemake, clone, env)
     print(f"cold run:        {cold:8.1f} s wall, {cold_cpu:7.1f} s CPU")

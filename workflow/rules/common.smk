@@ -8,7 +8,7 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from localineq.config.check import check_config
+from localineq.config.startup_memo import DigestCache, identity_key, remembered
 from localineq.data.fetch import (
     fetch_failure_summary,
     load_catalogue,
@@ -25,9 +25,8 @@ RUN_STARTED = time.time()
 # --use-conda; pip users have it already after `pip install -e .`. Relative to workflow/rules/.
 CONDA_ENV = "../../environment.yml"
 
+# The configuration's names were checked against this catalogue in the Snakefile.
 SOURCES = load_catalogue(config["sources"])
-# Names in config must refer to sources and indicators that exist (one message listing all).
-check_config(config, SOURCES)
 INDICATORS = list(config["indicators"])
 
 # Shared by the output stages (tables, maps, figures, report): the headline indicators, figure
@@ -71,14 +70,18 @@ NUMERIC_SPECS = {k: numeric_spec(k) for k in config["indicators"]}
 # rule indicator_exports publishes them with titles as results/tables/<tier>_indicators.*.
 PANELS = {tier: f"data/processed/panels/{tier}_indicators" for tier in ("la", "upper_tier")}
 
-# Every invocation, dry runs included, re-hashes the raw files present (about 0.04 s for
-# 24 MB) before any job reads them; an edited raw file stops the run even if its
-# modification time was kept. Missing raw files are fetched again (rule `fetch`).
-# A re-pin (new url/sha256/bytes in sources.yaml) retires the raw file fetched under the old
-# pin, with its sidecar, so that rule `fetch` gets the new file without manual deletion.
-for _line in retire_superseded_raw_files(SOURCES):
+# Every invocation, dry runs included, checks the raw files present against their pins before
+# any job reads them; an edited raw file stops the run even if its modification time was kept.
+# A file's sha256 is remembered with its inode, size and times (DigestCache: a write changes
+# its ctime, which cannot be set back), so unchanged files are not read again.
+# Missing raw files are fetched again (rule `fetch`). A re-pin (new url/sha256/bytes in
+# sources.yaml) retires the raw file fetched under the old pin, with its sidecar, so that
+# rule `fetch` gets the new file without manual deletion.
+_RAW_DIGESTS = DigestCache()
+for _line in retire_superseded_raw_files(SOURCES, digest=_RAW_DIGESTS.sha256):
     print(f"localineq: re-pinned, fetching again: {_line}", file=sys.stderr)
-verify_raw_files(SOURCES)
+verify_raw_files(SOURCES, digest=_RAW_DIGESTS.sha256)
+_RAW_DIGESTS.save()
 MISSING_RAW = [str(raw_path(src)) for src in SOURCES.values() if not raw_path(src).is_file()]
 if MISSING_RAW and any(Path("data/processed").glob("*.*")):
     print(
@@ -131,12 +134,29 @@ _IMPORT = re.compile(
 )
 
 
-@functools.cache
 def _direct_imports(dotted):
     """The localineq modules that module ``dotted``'s source imports (read, not run)."""
-    path = Path(_module_file(dotted))
-    if not path.is_file():
-        raise WorkflowError(f"package(): no module localineq.{dotted} ({path})")
+    imports = _import_graph()
+    if dotted not in imports:
+        raise WorkflowError(f"package(): no module localineq.{dotted} ({_module_file(dotted)})")
+    return imports[dotted]
+
+
+@functools.cache
+def _import_graph():
+    """Every localineq module's direct localineq imports, by dotted name, read from the
+    sources with _IMPORT. Remembered under the files' names and identities (inode, size,
+    times; localineq.config.startup_memo), so that a no-op run reads no source file."""
+    files = sorted(Path("src/localineq").rglob("*.py"))
+    modules = {".".join(f.relative_to("src/localineq").with_suffix("").parts): f for f in files}
+
+    def read_all():
+        return {name: _read_imports(path, modules) for name, path in modules.items()}, []
+
+    return remembered("imports", identity_key(files), read_all)
+
+
+def _read_imports(path, modules):
     imported = set()
     for source, names, plain in _IMPORT.findall(path.read_text(encoding="utf-8")):
         candidates = [plain] if plain else [source]
@@ -145,7 +165,7 @@ def _direct_imports(dotted):
         candidates += [
             f"{source}.{name.split()[0]}" for name in names.split(",") if source and name.split()
         ]
-        imported |= {c for c in candidates if c and Path(_module_file(c)).is_file()}
+        imported |= {c for c in candidates if c in modules}
     return frozenset(imported)
 
 

@@ -23,11 +23,17 @@ that names each key and, where the file is known, its line:
 
 from __future__ import annotations
 
+import copy
+import importlib.util
 import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from localineq.config.policy_checks import Problem, mission_problems, target_problems
+from localineq.config.startup_memo import MEMO_DIR, content_key, remembered
 from localineq.config.yamlfile import (
     ConfigError,
     KeyPath,
@@ -356,3 +362,90 @@ def validate_merged_config(config: dict[str, Any], schema_path: str | os.PathLik
 
     filling = validators.extend(Draft202012Validator, {"properties": fill_defaults})
     filling(schema).validate(config)
+
+
+def merge_overrides(config: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Put ``overrides`` over ``config`` in place, mapping by mapping, as Snakemake does.
+
+    A mapping in ``overrides`` updates the mapping at the same key (recursively); any other
+    value replaces it. Keys keep the file's order and new keys follow it; Snakemake's own
+    ``configfile:`` instead puts the overridden keys first, so that a ``--configfile`` naming
+    one indicator moved it to the front of every per-indicator table.
+
+    >>> merge_overrides({"a": {"x": 1, "y": 2}, "b": 3}, {"a": {"y": 5}, "c": 4})
+    {'a': {'x': 1, 'y': 5}, 'b': 3, 'c': 4}
+    """
+    for key, value in overrides.items():
+        if isinstance(value, Mapping):
+            inner = config.get(key)
+            config[key] = merge_overrides(inner if isinstance(inner, dict) else {}, value)
+        else:
+            config[key] = copy.deepcopy(value)
+    return config
+
+
+def _library_stamp(module: str) -> str:
+    """Where a library is installed and when its entry file was written: an upgrade of the
+    library that decides whether a configuration passes changes the memo key."""
+    spec = importlib.util.find_spec(module)
+    origin = spec.origin if spec is not None and spec.origin else ""
+    return f"{module} {origin} {os.stat(origin).st_mtime_ns if origin else ''}"
+
+
+def load_workflow_config(
+    config_path: str | os.PathLike,
+    schema_path: str | os.PathLike,
+    overrides: Mapping[str, Any],
+    *,
+    replace: bool = False,
+    memo_dir: str | os.PathLike = MEMO_DIR,
+) -> dict[str, Any]:
+    """The workflow's configuration: the file checked, the command line's values on top,
+    the result checked again and the schema's defaults filled in.
+
+    What Snakemake's ``configfile:`` directive and the three start-up checks did, in order:
+    :func:`check_config_file` on the file (each problem with its line); ``overrides`` (the
+    ``--configfile`` and ``--config`` values Snakemake merged) over it by
+    :func:`merge_overrides` (``replace``: Snakemake's ``--replace-workflow-config``, the
+    file is not read); :func:`validate_merged_config`; and :func:`check_config` against the
+    source catalogue the result names.
+
+    Every invocation, dry and no-op runs included, needs it, and it is a function of files:
+    the result is remembered (:func:`localineq.config.startup_memo.remembered`) under a key
+    over the configuration and schema files' bytes, ``overrides``, ``replace``, the source of
+    this package and the installed jsonschema and PyYAML, together with the sha256 of the
+    source catalogue. A configuration that fails is never remembered, so it fails every time.
+
+    Raises
+    ------
+    ConfigError
+        As the checks it runs.
+    """
+    config_path, schema_path = Path(config_path), Path(schema_path)
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    key = content_key(
+        [
+            repr(sorted(map(str, code))),
+            *(p.read_bytes() for p in code),
+            b"" if replace else config_path.read_bytes(),
+            schema_path.read_bytes(),
+            repr(overrides),
+            repr(replace),
+            _library_stamp("jsonschema"),
+            f"yaml {yaml.__version__} {yaml.__file__}",
+        ]
+    )
+
+    def compute() -> tuple[dict[str, Any], list[str]]:
+        merged = {} if replace else check_config_file(config_path, schema_path)
+        merge_overrides(merged, overrides)
+        validate_merged_config(merged, schema_path)
+        catalogue = merged.get("sources")
+        source_keys: list[str] = []
+        if isinstance(catalogue, str) and os.path.isfile(catalogue):
+            entries, _ = load_yaml_with_lines(catalogue)
+            source_keys = list((entries or {}).get("sources") or {})
+        check_config(merged, source_keys, config_path=os.fspath(config_path))
+        return merged, [catalogue] if source_keys else []
+
+    return remembered("config", key, compute, memo_dir)

@@ -33,7 +33,7 @@ import shutil
 import tempfile
 import textwrap
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -431,7 +431,9 @@ def _recorded_sha256(sidecar: Path) -> str | None:
 
 
 def retire_superseded_raw_files(
-    catalogue: Mapping[str, Source], raw_dir: str | os.PathLike = "data/raw"
+    catalogue: Mapping[str, Source],
+    raw_dir: str | os.PathLike = "data/raw",
+    digest: Callable[[Path], str] = sha256_of,
 ) -> list[str]:
     """Delete raw files whose pin was changed deliberately, so that the rerun fetches the new one.
 
@@ -455,7 +457,7 @@ def retire_superseded_raw_files(
         recorded = _recorded_sha256(sidecar)
         if recorded in (None, "unreadable", source.sha256):
             continue
-        actual = sha256_of(path)
+        actual = digest(path)
         if actual == source.sha256 or actual != recorded:
             continue
         path.unlink()
@@ -465,7 +467,9 @@ def retire_superseded_raw_files(
 
 
 def verify_raw_files(
-    catalogue: Mapping[str, Source], raw_dir: str | os.PathLike = "data/raw"
+    catalogue: Mapping[str, Source],
+    raw_dir: str | os.PathLike = "data/raw",
+    digest: Callable[[Path], str] = sha256_of,
 ) -> int:
     """Hash every raw file present under ``raw_dir`` and compare it with its pin.
 
@@ -473,7 +477,9 @@ def verify_raw_files(
     a raw file: an edited raw file must stop the run even when its modification time was
     kept. Missing files are skipped here; the ``fetch`` rule provides them. A provenance
     sidecar that records another hash than the pin is refused too, so that provenance never
-    shows a hash the file does not have.
+    shows a hash the file does not have. ``digest`` computes a file's sha256 (the workflow
+    passes :meth:`localineq.config.startup_memo.DigestCache.sha256`, which remembers the
+    digest of a file whose inode, size and times are unchanged).
 
     Returns
     -------
@@ -490,7 +496,7 @@ def verify_raw_files(
         path = raw_path(source, raw_dir)
         if not path.is_file():
             continue
-        actual = sha256_of(path)
+        actual = digest(path)
         verified += 1
         sidecar = path.with_name(path.name + ".provenance.json")
         recorded = _recorded_sha256(sidecar)

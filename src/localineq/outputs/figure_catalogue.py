@@ -173,7 +173,8 @@ def _indicator_words(
 def figure_captions() -> dict[str, Any]:
     """The captions file, ``localineq/outputs/figure_captions.yaml`` (package data)."""
     text = resources.files("localineq.outputs").joinpath(CAPTIONS_FILE).read_text("utf-8")
-    return yaml.safe_load(text)
+    # libyaml when present: every invocation's parse of the rule files reads this file.
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def figure_stems(headline: Sequence[str]) -> list[str]:
