@@ -215,7 +215,7 @@ def one_indicator_rebuild(
 ) -> tuple[float, int, str]:
     """Wall seconds and job count of the run after one indicator's title is edited (the whole
     config with that title changed, passed as ``--configfile``, the way tests/test_pipeline.py
-    edits it: a partial overlay would also reorder the indicators)."""
+    edits it)."""
     import yaml
 
     with open(clone / "config" / "config.yaml", encoding="utf-8") as handle:

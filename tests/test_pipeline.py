@@ -55,9 +55,10 @@ def _dry_run_jobs(output: str) -> list[tuple[str, str | None]]:
 def edited_config(root, tmp_path, indicator: str, **changes) -> object:
     """The whole config with one indicator's settings changed, as a user edits the file.
 
-    Not a partial overlay: Snakemake merges a ``--configfile`` holding only
-    ``indicators: {key: ...}`` by putting that key first, which reorders the indicators (and
-    with them the rows of every stacked table), an edit of its own.
+    The whole file, not a partial overlay: Snakemake's own ``configfile:`` merged an overlay
+    holding only ``indicators: {key: ...}`` by putting that key first, reordering the
+    indicators. ``load_workflow_config`` (which replaced it) keeps the file's order, but the
+    test edits what a user edits.
     """
     with open(root / "config" / "config.yaml", encoding="utf-8") as handle:
         config = yaml.safe_load(handle)
