@@ -8,7 +8,9 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from localineq.config.startup_memo import DigestCache, identity_key, remembered
+import localineq.config.yamlfile
+import localineq.data.catalogue
+from localineq.config.startup_memo import DigestCache, content_key, identity_key, remembered
 from localineq.data.fetch import (
     fetch_failure_summary,
     load_catalogue,
@@ -25,8 +27,16 @@ RUN_STARTED = time.time()
 # --use-conda; pip users have it already after `pip install -e .`. Relative to workflow/rules/.
 CONDA_ENV = "../../environment.yml"
 
-# The configuration's names were checked against this catalogue in the Snakefile.
-SOURCES = load_catalogue(config["sources"])
+# The configuration's names were checked against this catalogue in the Snakefile. Parsed
+# once per content of the catalogue and of its reader (localineq.config.startup_memo).
+SOURCES = remembered(
+    "catalogue",
+    content_key(
+        Path(p).read_bytes()
+        for p in (config["sources"], localineq.data.catalogue.__file__, localineq.config.yamlfile.__file__)
+    ),
+    lambda: (load_catalogue(config["sources"]), []),
+)
 INDICATORS = list(config["indicators"])
 
 # Shared by the output stages (tables, maps, figures, report): the headline indicators, figure
