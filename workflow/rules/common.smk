@@ -1,6 +1,7 @@
 # Helpers shared by all rule files (source catalogue, paths derived from config).
 import atexit
 import functools
+import os
 import re
 import sys
 import time
@@ -157,7 +158,12 @@ def _import_graph():
     """Every localineq module's direct localineq imports, by dotted name, read from the
     sources with _IMPORT. Remembered under the files' names and identities (inode, size,
     times; localineq.config.startup_memo), so that a no-op run reads no source file."""
-    files = sorted(Path("src/localineq").rglob("*.py"))
+    files = sorted(
+        Path(folder, name)
+        for folder, _, names in os.walk("src/localineq")
+        for name in names
+        if name.endswith(".py")
+    )
     modules = {".".join(f.relative_to("src/localineq").with_suffix("").parts): f for f in files}
 
     def read_all():
@@ -244,4 +250,14 @@ def result_tables(wildcards):
         for path in other.output
         if re.fullmatch(r"results/tables/[^/{}]+\.csv", str(path))
     }
-    return sorted(written | set(table_paths(load_codebook(CODEBOOK_FILE, horizon=config["targets"]["default"]["horizon"]))))
+    horizon = config["targets"]["default"]["horizon"]
+
+    def defined_tables():
+        from localineq.outputs.codebook import load_codebook, table_paths
+
+        return table_paths(load_codebook(CODEBOOK_FILE, horizon=horizon)), []
+
+    # The codebook's tables, remembered by the content of the codebook and its reader.
+    reader = Path(CODEBOOK_FILE).with_name("codebook.py")
+    key = content_key([Path(CODEBOOK_FILE).read_bytes(), reader.read_bytes(), str(horizon)])
+    return sorted(written | set(remembered("codebook_tables", key, defined_tables)))

@@ -1,7 +1,5 @@
 # The result tables as a Frictionless Data Package with its codebook (issue 24), both generated
 # from localineq/outputs/codebook.yaml; `frictionless validate` checks the package in CI.
-from localineq.outputs.codebook import load_codebook, table_paths
-
 CODEBOOK_FILE = "src/localineq/outputs/codebook.yaml"
 DATAPACKAGE = {
     "descriptor": "results/tables/datapackage.json",
