@@ -35,6 +35,8 @@ rule fetch:
         provenance="data/raw/{source}/{filename}.provenance.json",
     wildcard_constraints:
         filename=r"[^/]+?",
+        # Only what is missing (common.smk).
+        source=TO_FETCH_PATTERN,
     benchmark:
         "benchmarks/results/fetch/{source}/{filename}.tsv"
     log:
