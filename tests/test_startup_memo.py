@@ -221,3 +221,14 @@ def test_a_dry_run_after_a_successful_one_still_refuses_a_mistake(
     assert second.returncode != 0
     assert "figures.map_schem: unknown key 'map_schem'" in second.stdout + second.stderr
     assert f"line {number + 1}" in second.stdout + second.stderr
+
+
+def test_replace_workflow_config_ignores_the_file(config_copy):
+    """--replace-workflow-config: the command line's config alone (checked, defaults filled)."""
+    shipped = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
+    elsewhere = yaml.safe_dump({k: v for k, v in shipped.items() if k != "indicators"})
+    dropped = next(k for k in reversed(list(shipped["indicators"])) if k not in elsewhere)
+    given = copy.deepcopy(shipped)
+    del given["indicators"][dropped]
+    assert dropped not in _load(given, replace=True)["indicators"]
+    assert dropped in _load(given)["indicators"]  # without the flag, the file's is kept
