@@ -100,33 +100,6 @@ rule indicator_exports:
         "../scripts/indicator_exports.py"
 
 
-rule lsoa_profile_table:
-    """Inequality between English LSOAs split over ITL1 → ITL2 → ITL3 → LA → LSOA (IoD2019)."""
-    input:
-        lsoa="data/processed/lsoa_deprivation.parquet",
-        code=package("analysis.profile_tables", "data.neighbourhoods"),
-    output:
-        report(
-            "results/tables/lsoa_profile.csv",
-            caption="../report/lsoa_profile_table.rst",
-            category="Tables",
-        ),
-    params:
-        measures=["theil_t", "theil_l", "variance"],
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/lsoa_profile_table.tsv"
-    log:
-        "logs/analyse/lsoa_profile_table.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/table_lsoa_profile.py"
-
-
 # Spatial structure (issue 13): weights, Moran's I, LISA clusters. Upper-tier indicators
 # (healthy life expectancy) use their own units' weights.
 SPATIAL = config["spatial"]
@@ -256,8 +229,13 @@ rule la_targets:
         "../scripts/table_targets.py"
 
 
-# Neighbourhoods inside local authorities (issue 26): profile, each LA's internal spread and
-# the widest internal gaps, for deprivation, income, health and class, in one job.
+# Neighbourhoods inside local authorities (issue 26): English LSOAs' deprivation and the
+# neighbourhood indicators of config `neighbourhoods`, prepared and tabulated in one job.
+NEIGHBOURHOODS = config["neighbourhoods"]
+NEIGHBOURHOOD_SOURCES = sorted(
+    {spec["source"] for spec in NEIGHBOURHOODS["indicators"].values()}
+    | {NEIGHBOURHOODS[k] for k in ("lsoa_lookup", "msoa_lookup", "residents_source")}
+)
 NEIGHBOURHOOD_TABLES = {
     "profile": "results/tables/neighbourhood_profile.csv",
     "spread": "results/tables/neighbourhood_spread.csv",
@@ -266,15 +244,43 @@ NEIGHBOURHOOD_TABLES = {
 }
 
 
-rule neighbourhood_tables:
-    """Inequality between neighbourhoods over ITL1 → ITL2 → ITL3 → LA → neighbourhood, each
-    authority's spread between its own neighbourhoods, and the widest internal gaps."""
+rule neighbourhoods:
+    """English LSOAs (2011) with mid-2015 population, IMD score and income-deprivation rate
+    (IoD2019), and MSOA income (FYE 2020) and Census 2021 LSOA shares, each small area in one
+    LAD23 → ITL3/2/1; then inequality between them over ITL1 → ITL2 → ITL3 → LA → small area,
+    each authority's spread between its own neighbourhoods and the widest internal gaps.
+
+    One job for the former prepare_lsoa_deprivation, prepare_neighbourhoods,
+    lsoa_profile_table and neighbourhood_tables (a strict chain from the same lookups, which
+    nothing else reads early). Rerun boundary kept: the figures (neighbourhood_figures) stay
+    apart, so a drawing edit reruns neither the preparation nor the tables (whose files
+    datapackage and profiles read). Given up: a table-code or `measures` edit also reprepares
+    the small areas (about 5 s), and an IoD edit reruns the neighbourhood preparation."""
     input:
-        neighbourhoods="data/processed/neighbourhoods.parquet",
-        lsoa="data/processed/lsoa_deprivation.parquet",
+        scores=raw("imd2019_scores_mysociety"),
+        file1=raw("imd2019_file1"),
+        file6=raw("imd2019_file6"),
+        sources=[raw(key) for key in NEIGHBOURHOOD_SOURCES],
+        changes=raw(config["harmonisation"]["changes"]),
         hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("analysis.neighbourhood_tables", "data.small_areas"),
+        code=package(
+            "data.readers",
+            "data.lookups",
+            "data.codes",
+            "data.neighbourhoods",
+            "data.geography",
+            "data.small_areas",
+            "analysis.profile_tables",
+            "analysis.neighbourhood_tables",
+        ),
     output:
+        lsoa="data/processed/lsoa_deprivation.parquet",
+        neighbourhoods="data/processed/neighbourhoods.parquet",
+        lsoa_profile=report(
+            "results/tables/lsoa_profile.csv",
+            caption="../report/lsoa_profile_table.rst",
+            category="Tables",
+        ),
         profile=report(
             NEIGHBOURHOOD_TABLES["profile"],
             caption="../report/neighbourhood_profile_table.rst",
@@ -288,24 +294,35 @@ rule neighbourhood_tables:
             category="Tables",
         ),
     params:
+        # The IoD files' declared columns, by input name (scores, file1, file6, changes).
+        columns=raw_columns,
+        target_year=config["harmonisation"]["target_year"],
+        source_keys=NEIGHBOURHOOD_SOURCES,
+        specs={k: dict(v) for k, v in NEIGHBOURHOODS["indicators"].items()},
+        recodes=dict(config["harmonisation"]["recodes"]),
+        residents_source=NEIGHBOURHOODS["residents_source"],
+        msoa_lookup=NEIGHBOURHOODS["msoa_lookup"],
+        lsoa_lookup=NEIGHBOURHOODS["lsoa_lookup"],
+        # The columns each neighbourhood source declares (sources.yaml), by source key.
+        source_columns={key: list(SOURCES[key].columns) for key in NEIGHBOURHOOD_SOURCES},
         measures=["theil_t", "theil_l", "variance"],
         deprivation=["imd_score", "income_rate"],
         weight_basis={
             "imd_score": "population (mid-2015)",
             "income_rate": "population (mid-2015)",
-            **{k: v["weight"] for k, v in config["neighbourhoods"]["indicators"].items()},
+            **{k: v["weight"] for k, v in NEIGHBOURHOODS["indicators"].items()},
         },
-        widest=config["neighbourhoods"]["widest_gaps"],
+        widest=NEIGHBOURHOODS["widest_gaps"],
         seed=config["figures"]["uncertainty"]["seed"],
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
     benchmark:
-        "benchmarks/results/neighbourhood_tables.tsv"
+        "benchmarks/results/neighbourhoods.tsv"
     log:
-        "logs/analyse/neighbourhood_tables.log",
+        "logs/analyse/neighbourhoods.log",
     conda:
         CONDA_ENV
     script:
-        "../scripts/table_neighbourhoods.py"
+        "../scripts/neighbourhoods.py"

@@ -23,28 +23,56 @@ rule prepare_hierarchy:
         "../scripts/prepare_hierarchy.py"
 
 
-rule prepare_population:
-    """Total resident population by LA and year (Table 6 of the regional GDP workbook)."""
+rule prepare_lookups:
+    """The lookups every indicator job reads besides the hierarchy: total resident population
+    by LA and year (Table 6 of the regional GDP workbook); mid-2015 population of LAs on 2019
+    codes (weights old areas when merging onto LAD23); LAD23 → upper-tier LA (county for
+    English districts, itself otherwise); weight-basis populations (all residents, 16-64,
+    0-15, …) by LAD23 and year.
+
+    One job for the former prepare_population, prepare_old_area_population,
+    prepare_upper_tier and prepare_weight_bases (each under two seconds, about half a second
+    of it process start-up). No rerun boundary is lost that mattered: every indicator job
+    reads all four files, so an edit to any of them reran every indicator and all that
+    follows before too; the hierarchy, which the neighbourhood, boundary and region jobs wait
+    for, stays a job of its own so they can start before this one ends."""
     input:
         workbook=raw("regional_gdp_la_workbook"),
-        code=package("data.readers", "data.lookups", "data.codes"),
+        file6=raw(config["harmonisation"]["old_area_population"]),
+        # districts merged into 2019 codes are weighted through their LSOAs' names
+        changes=raw(config["harmonisation"]["changes"]),
+        ltla_lookup=raw("ltla_lookup_2014"),
+        mye2=raw("mid2022_population_by_age"),
+        hierarchy="data/processed/lad23_hierarchy.parquet",
+        code=package(
+            "data.readers",
+            "data.lookups",
+            "data.codes",
+            "data.geography",
+            "data.weights",
+            "data.validation",
+        ),
     output:
-        "data/processed/population.parquet",
-    benchmark:
-        "benchmarks/results/prepare_population.tsv"
+        population="data/processed/population.parquet",
+        old_population="data/processed/old_area_population.parquet",
+        upper_tier="data/processed/lad23_upper_tier.parquet",
+        weight_bases="data/processed/weight_bases.parquet",
     params:
         columns=raw_columns,
-    log:
-        "logs/prepare/population.log",
-    conda:
-        CONDA_ENV
+        bases={k: v["ages"] for k, v in config["weight_bases"].items()},
     priority: CRITICAL_PATH
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
+    benchmark:
+        "benchmarks/results/prepare_lookups.tsv"
+    log:
+        "logs/prepare/lookups.log",
+    conda:
+        CONDA_ENV
     script:
-        "../scripts/prepare_population.py"
+        "../scripts/prepare_lookups.py"
 
 
 rule prepare_boundaries:
@@ -92,85 +120,6 @@ rule prepare_map_boundaries:
         runtime=10,
     script:
         "../scripts/prepare_map_boundaries.py"
-
-
-rule prepare_old_area_population:
-    """Mid-2015 population of LAs on 2019 codes (weights old areas when merging onto LAD23)."""
-    input:
-        file6=raw(config["harmonisation"]["old_area_population"]),
-        # districts merged into 2019 codes are weighted through their LSOAs' names
-        changes=raw(config["harmonisation"]["changes"]),
-        code=package("data.readers", "data.lookups", "data.codes"),
-    output:
-        "data/processed/old_area_population.parquet",
-    priority: CRITICAL_PATH
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/prepare_old_area_population.tsv"
-    params:
-        columns=raw_columns,
-    log:
-        "logs/prepare/old_area_population.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/prepare_old_area_population.py"
-
-
-rule prepare_upper_tier:
-    """LAD23 → upper-tier LA (county for English districts, itself otherwise)."""
-    input:
-        hierarchy="data/processed/lad23_hierarchy.parquet",
-        ltla_lookup=raw("ltla_lookup_2014"),
-        changes=raw(config["harmonisation"]["changes"]),
-        code=package("data.readers", "data.lookups", "data.codes", "data.geography"),
-    output:
-        "data/processed/lad23_upper_tier.parquet",
-    priority: CRITICAL_PATH
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    benchmark:
-        "benchmarks/results/prepare_upper_tier.tsv"
-    params:
-        columns=raw_columns,
-    log:
-        "logs/prepare/upper_tier.log",
-    conda:
-        CONDA_ENV
-    script:
-        "../scripts/prepare_upper_tier.py"
-
-
-rule prepare_weight_bases:
-    """Weight-basis populations (all residents, 16-64, 0-15, …) by LAD23 and year."""
-    input:
-        population="data/processed/population.parquet",
-        mye2=raw("mid2022_population_by_age"),
-        hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("data.readers", "data.lookups", "data.codes", "data.weights", "data.validation"),
-    output:
-        "data/processed/weight_bases.parquet",
-    params:
-        columns=raw_columns,
-        bases={k: v["ages"] for k, v in config["weight_bases"].items()},
-    benchmark:
-        "benchmarks/results/prepare_weight_bases.tsv"
-    log:
-        "logs/prepare/weight_bases.log",
-    conda:
-        CONDA_ENV
-    priority: CRITICAL_PATH
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    script:
-        "../scripts/prepare_weight_bases.py"
 
 
 rule indicator:
@@ -226,73 +175,5 @@ rule indicator:
         "../scripts/indicator.py"
 
 
-rule prepare_lsoa_deprivation:
-    """English LSOAs (2011) → LAD23 → ITL3/2/1 with mid-2015 population, IMD score and
-    income-deprivation rate (IoD2019)."""
-    input:
-        scores=raw("imd2019_scores_mysociety"),
-        file1=raw("imd2019_file1"),
-        file6=raw("imd2019_file6"),
-        changes=raw(config["harmonisation"]["changes"]),
-        hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("data.readers", "data.lookups", "data.codes", "data.neighbourhoods", "data.geography"),
-    output:
-        "data/processed/lsoa_deprivation.parquet",
-    params:
-        columns=raw_columns,
-        target_year=config["harmonisation"]["target_year"],
-    benchmark:
-        "benchmarks/results/prepare_lsoa_deprivation.tsv"
-    log:
-        "logs/prepare/lsoa_deprivation.log",
-    conda:
-        CONDA_ENV
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    script:
-        "../scripts/prepare_lsoa_deprivation.py"
-
-
-# Neighbourhoods of England and Wales (issue 26): every indicator of config `neighbourhoods` in
-# one job, since all of them share the lookups and take seconds.
-NEIGHBOURHOODS = config["neighbourhoods"]
-NEIGHBOURHOOD_SOURCES = sorted(
-    {spec["source"] for spec in NEIGHBOURHOODS["indicators"].values()}
-    | {NEIGHBOURHOODS[k] for k in ("lsoa_lookup", "msoa_lookup", "residents_source")}
-)
-
-
-rule prepare_neighbourhoods:
-    """MSOA income (FYE 2020) and Census 2021 LSOA shares, each neighbourhood in one LAD23 →
-    ITL3/2/1, with its weight and (income) published 95% limits."""
-    input:
-        sources=[raw(key) for key in NEIGHBOURHOOD_SOURCES],
-        changes=raw(config["harmonisation"]["changes"]),
-        hierarchy="data/processed/lad23_hierarchy.parquet",
-        code=package("data.small_areas", "data.lookups"),
-    output:
-        "data/processed/neighbourhoods.parquet",
-    params:
-        source_keys=NEIGHBOURHOOD_SOURCES,
-        specs={k: dict(v) for k, v in NEIGHBOURHOODS["indicators"].items()},
-        recodes=dict(config["harmonisation"]["recodes"]),
-        target_year=config["harmonisation"]["target_year"],
-        residents_source=NEIGHBOURHOODS["residents_source"],
-        msoa_lookup=NEIGHBOURHOODS["msoa_lookup"],
-        lsoa_lookup=NEIGHBOURHOODS["lsoa_lookup"],
-        # The columns each source declares (sources.yaml); the readers refuse a file lacking one.
-        columns={key: list(SOURCES[key].columns) for key in NEIGHBOURHOOD_SOURCES},
-    benchmark:
-        "benchmarks/results/prepare_neighbourhoods.tsv"
-    log:
-        "logs/prepare/neighbourhoods.log",
-    conda:
-        CONDA_ENV
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    script:
-        "../scripts/prepare_neighbourhoods.py"
+# The neighbourhood data (LSOA deprivation, MSOA income, Census 2021 shares) are prepared by
+# rule `neighbourhoods` (analyse.smk) together with their tables.
