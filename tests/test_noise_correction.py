@@ -10,6 +10,8 @@ to signal variance 0.25-0.6, the range of the survey indicators' latest periods:
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -47,6 +49,22 @@ def test_standard_errors_from_symmetric_interval():
     assert np.isnan(se[1]) and np.isnan(se[2])
     assert se[3] == 0.0
     assert nc.standard_errors([0.0], [2.0], level=0.9)[0] == pytest.approx(1 / 1.6448536269514722)
+
+
+def test_standard_errors_without_any_interval_need_no_scipy():
+    """No area with both bounds: all NaN, the same array as before, and scipy.special (0.1 s
+    to import) stays unimported; one published interval brings ndtri's z back."""
+    code = (
+        "import sys, numpy as np\n"
+        "from localineq.stats.noise_correction import standard_errors\n"
+        "se = standard_errors([np.nan, 1.0, np.nan], [np.nan, np.nan, 2.0])\n"
+        "assert se.dtype == np.float64 and se.shape == (3,) and np.isnan(se).all()\n"
+        "assert 'scipy.special' not in sys.modules\n"
+        "from scipy.special import ndtri\n"
+        "assert standard_errors([1.0], [3.0], level=0.9)[0] == 2 / (2 * float(ndtri(0.95)))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert nc.standard_errors([], []).shape == (0,)
 
 
 @pytest.mark.parametrize(
