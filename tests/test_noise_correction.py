@@ -240,3 +240,25 @@ def test_reliability_adjusted_icc_recovers_signal_icc():
     assert np.mean(naive) < 0.25 * (1 + 3) / (1 + 3 + 2) + 0.03  # ~1/6: noise dilutes it
     assert abs(np.mean(adjusted) - 0.25) < 0.03
     assert abs(np.mean(adjusted) - 0.25) < abs(np.mean(naive) - 0.25) / 3
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_noise_correction_point_split_is_the_standalone_estimator(panel, measure):
+    """noise_correction sorts its inputs once for the point estimate and the bootstrap; its
+    split stays exactly corrected_variance's / simex's with the point seed it spawns."""
+    _, y, se, g, w = panel
+    got = nc.noise_correction(y, se, g, w, measure, replicates=6, bootstrap=3, seed=11).split
+    point_seed, _ = np.random.SeedSequence(11).spawn(2)
+    rng = np.random.default_rng(point_seed)
+    alone = (
+        nc.corrected_variance(y, se, g, w)
+        if measure == "variance"
+        else nc.simex(y, se, g, w, measure, replicates=6, seed=rng)
+    )
+    assert got.simex_path is None or np.array_equal(got.simex_path, alone.simex_path)
+    assert (got.total, got.between, got.redrawn) == (alone.total, alone.between, alone.redrawn)
+
+
+def test_noise_correction_checks_simex_settings_before_the_data():
+    with pytest.raises(ValueError, match="replicates must be >= 1"):
+        nc.noise_correction([1.0, -2.0], [0.1, 0.1], [0, 1], replicates=0)

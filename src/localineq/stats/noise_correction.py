@@ -76,9 +76,8 @@ def standard_errors(lower: npt.ArrayLike, upper: npt.ArrayLike, level: float = 0
         )
     if not both.any():
         return np.full(lo.size, np.nan)
-    # Imported here: scipy.special takes about 0.1 s to import, in every indicator job, and
-    # most indicators publish no interval. statistics.NormalDist().inv_cdf is no substitute:
-    # at 0.975 it gives 1.9599639845400536, ndtri 1.959963984540054 (one ulp apart).
+    # Imported here: scipy.special takes 0.1 s to import and most indicators publish no
+    # interval. statistics.NormalDist().inv_cdf is no substitute: one ulp off ndtri at 0.975.
     from scipy.special import ndtri
 
     z = float(ndtri(0.5 + level / 2))
@@ -418,7 +417,10 @@ def corrected_variance(
     >>> r.observed_within, r.within, r.observed_between, r.between
     (1.0, 0.5, 4.0, 3.75)
     """
-    s = _sorted_inputs(values, se, groups, weights, "variance")
+    return _variance_split(_sorted_inputs(values, se, groups, weights, "variance"))
+
+
+def _variance_split(s: _Sorted) -> SignalSplit:
     observed = _components(s.y, s.w, s.starts, "variance")
     return _split("variance", "closed_form", observed, _closed_form(s.y, s.se, s.w, s.starts))
 
@@ -458,12 +460,22 @@ def simex(
     >>> bool(r.observed_share < r.between_share < 1), r.simex_path.shape
     (True, (5, 3))
     """
+    _check_simex(lambdas, replicates)
+    s = _sorted_inputs(values, se, groups, weights, measure)
+    return _simex_split(s, measure, lambdas, replicates, np.random.default_rng(seed))
+
+
+def _check_simex(lambdas: Sequence[float], replicates: int) -> None:
     if replicates < 1:
         raise ValueError(f"replicates must be >= 1, got {replicates}")
     if len(lambdas) < 2 or min(lambdas) <= 0:
         raise ValueError(f"lambdas must be at least two values > 0, got {list(lambdas)}")
-    s = _sorted_inputs(values, se, groups, weights, measure)
-    rng = np.random.default_rng(seed)
+
+
+def _simex_split(
+    s: _Sorted, measure: str, lambdas: Sequence[float], replicates: int, rng: np.random.Generator
+) -> SignalSplit:
+    """:func:`simex` of inputs already checked and sorted by group."""
     means, signal, redrawn = _simex_rows(
         s.y, s.se, s.w, s.starts, measure, lambdas, replicates, rng
     )
@@ -520,20 +532,13 @@ def noise_correction(
         raise ValueError(f"level must be in (0, 1), got {level}")
     root = np.random.SeedSequence(seed)
     point_seed, boot_seed = root.spawn(2)
+    if measure != "variance":
+        _check_simex(lambdas, replicates)
+    s = _sorted_inputs(values, se, groups, weights, measure)  # once, for point and bootstrap
     if measure == "variance":
-        split = corrected_variance(values, se, groups, weights)
+        split = _variance_split(s)
     else:
-        split = simex(
-            values,
-            se,
-            groups,
-            weights,
-            measure,
-            lambdas,
-            replicates,
-            np.random.default_rng(point_seed),
-        )
-    s = _sorted_inputs(values, se, groups, weights, measure)
+        split = _simex_split(s, measure, lambdas, replicates, np.random.default_rng(point_seed))
     rng = np.random.default_rng(boot_seed)
     idx = np.concatenate(
         [
