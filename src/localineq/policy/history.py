@@ -191,12 +191,14 @@ def _backtest_rows(
     rows: list[dict[str, Any]] = []
     periods = _periods_with_data(panel)
     base = baseline_period(periods, baseline_rule_for(missions_cfg, mission, ind))
+    lenses: dict[str, pd.DataFrame] | None = None  # both lenses, built once for all tests
     for test in mission_tests_for(mission, ind):
         if test["test"] not in ("rise_everywhere", "gap_narrows"):
             continue
         params = _test_params(missions_cfg, test, ind, decimals)
         window = horizon - period_bounds(base)[0].year if base else 0
-        for lens, lp in lens_panels(panel, published).items():
+        lenses = lens_panels(panel, published) if lenses is None else lenses
+        for lens, lp in lenses.items():
             row: dict[str, Any] = {
                 "mission": int(mission["number"]),
                 "indicator": ind,

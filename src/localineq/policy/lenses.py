@@ -26,6 +26,7 @@ from localineq.policy.missions import (
     trajectory_on_course,
     worst_improve_by,
 )
+from localineq.policy.panel_rows import PanelRows, panel_rows, period_column
 from localineq.policy.periods import period_bounds, period_midyear
 
 __all__ = [
@@ -214,15 +215,22 @@ def _usable_floats(column: pd.Series, usable: np.ndarray) -> np.ndarray:
     return out
 
 
-def _ends(panel: pd.DataFrame, baseline: str, latest: str) -> pd.DataFrame:
-    """Wide frame: one row per area with values, se, weight and population at both ends."""
+def _ends(
+    panel: pd.DataFrame, baseline: str, latest: str, rows: PanelRows | None = None
+) -> pd.DataFrame:
+    """Wide frame: one row per area with values, se, weight and population at both ends.
+
+    Each end is the period's first row of each area (``rows``: the panel's
+    :func:`~localineq.policy.panel_rows.panel_rows`, built here when not given).
+    """
+    rows = panel_rows(panel) if rows is None else rows
     cols = [c for c in ("value", "se", "weight", "population") if c in panel.columns]
-    areas = pd.Index(sorted(panel["area_code"].unique()), name="area_code")
-    wide = pd.DataFrame(index=areas)
-    for tag, per in (("b", baseline), ("l", latest)):
-        part = panel[panel["period"] == per].drop_duplicates("area_code").set_index("area_code")
-        for c in cols:
-            wide[f"{c}_{tag}"] = part[c].reindex(areas)
+    data = {
+        f"{c}_{tag}": period_column(panel, rows, c, per)
+        for tag, per in (("b", baseline), ("l", latest))
+        for c in cols
+    }
+    wide = pd.DataFrame(data, index=rows.areas)
     for c in ("se", "weight", "population"):
         for tag in ("b", "l"):
             if f"{c}_{tag}" not in wide:
@@ -241,6 +249,7 @@ def evaluate_test(
     higher_is_better: bool,
     params: dict[str, Any] | None = None,
     level: float = 0.95,
+    rows: PanelRows | None = None,
 ) -> TestResult:
     """Run one named test on a long panel of one indicator at one lens.
 
@@ -260,6 +269,9 @@ def evaluate_test(
         (gap_narrows); ``target`` (level_reached); ``factor``, ``share``, ``criterion``
         (worst_improve_by); ``target_change``, ``target_year``, ``min_periods``
         (trajectory).
+    rows : PanelRows, optional
+        :func:`~localineq.policy.panel_rows.panel_rows` of ``panel``, for a caller that runs
+        many tests on one panel (built here when not given).
 
     Returns
     -------
@@ -270,7 +282,7 @@ def evaluate_test(
         raise ValueError(f"unknown test {test!r}; choose one of {TESTS}")
     if latest is None or (baseline is None and test != "level_reached"):
         return _no_data_result(panel, test, params)
-    ends = _ends(panel, baseline if baseline is not None else latest, latest)
+    ends = _ends(panel, baseline if baseline is not None else latest, latest, rows)
     return _RUNNERS[test](
         panel,
         ends,
@@ -472,6 +484,9 @@ def ambition_backtest(
         Typically ``"rise_everywhere"`` or ``"gap_narrows"``.
     window_years : int
         Target window length in years (> 0).
+    evaluate : callable
+        Judges one window; called with :func:`evaluate_test`'s arguments, ``rows`` (the
+        panel's :func:`~localineq.policy.panel_rows.panel_rows`) included.
 
     Returns
     -------
@@ -499,6 +514,8 @@ def ambition_backtest(
     span = max(year.values()) - min(year.values())
     used = window_years if span >= window_years else span
     rows = []
+    # Every window reads the same panel: its periods are grouped once, not once per window.
+    index = panel_rows(panel) if used > 0 else None
     if used > 0:
         for p0 in periods:
             for p1 in periods:
@@ -511,6 +528,7 @@ def ambition_backtest(
                     latest=p1,
                     higher_is_better=higher_is_better,
                     params=params,
+                    rows=index,
                 )
                 rows.append(
                     {

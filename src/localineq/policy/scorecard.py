@@ -38,6 +38,7 @@ from localineq.data.prices import price_basis_words
 from localineq.policy.compare import rows_decimals, se_from_interval
 from localineq.policy.lenses import evaluate_test, published_lens, regional_panel
 from localineq.policy.missions import MET, NO_DATA
+from localineq.policy.panel_rows import panel_rows
 from localineq.policy.periods import (
     BaselineRule,
     baseline_period,
@@ -393,9 +394,16 @@ def _scorecard_rows(
         note.append("nominal values (not adjusted for inflation)")
     hib = bool(spec["higher_is_better"])
     intervals = bool(panel["se"].notna().any())
-    for test in mission_tests_for(mission, ind):
+    tests = mission_tests_for(mission, ind)
+    # Both lenses, and where each period's rows sit in them, once for all the tests.
+    lenses = (
+        {lens: (lp, panel_rows(lp)) for lens, lp in lens_panels(panel, published).items()}
+        if tests
+        else {}
+    )
+    for test in tests:
         params = _test_params(missions_cfg, test, ind, decimals)
-        for lens, lp in lens_panels(panel, published).items():
+        for lens, (lp, index) in lenses.items():
             res = evaluate_test(
                 lp,
                 test["test"],
@@ -403,10 +411,11 @@ def _scorecard_rows(
                 latest=late,
                 higher_is_better=hib,
                 params=params,
+                rows=index,
             )
             row = res.as_row()
             course = course_columns(missions_cfg, test, lp, test["test"], base, late, hib,
-                                     params, row["verdict"], periods)  # fmt: skip
+                                     params, row["verdict"], periods, index)  # fmt: skip
             if why_no_change and course.get("verdict") == "no_data":
                 course["verdict_reason"] = why_no_change
             rows.append(
