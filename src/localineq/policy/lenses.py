@@ -467,6 +467,7 @@ def ambition_backtest(
     higher_is_better: bool,
     params: dict[str, Any] | None = None,
     evaluate: Callable[..., TestResult] = evaluate_test,
+    index: PanelRows | None = None,
 ) -> pd.DataFrame:
     r"""How often a test would have been met over every historical window of a given length.
 
@@ -487,6 +488,8 @@ def ambition_backtest(
     evaluate : callable
         Judges one window; called with :func:`evaluate_test`'s arguments, ``rows`` (the
         panel's :func:`~localineq.policy.panel_rows.panel_rows`) included.
+    index : PanelRows, optional
+        That :func:`~localineq.policy.panel_rows.panel_rows`, if the caller has it.
 
     Returns
     -------
@@ -515,7 +518,8 @@ def ambition_backtest(
     used = window_years if span >= window_years else span
     rows = []
     # Every window reads the same panel: its periods are grouped once, not once per window.
-    index = panel_rows(panel) if used > 0 else None
+    if used > 0 and index is None:
+        index = panel_rows(panel)
     if used > 0:
         for p0 in periods:
             for p1 in periods:
