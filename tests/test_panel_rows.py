@@ -112,3 +112,20 @@ def test_backtest_windows_match_a_test_per_window(rows, test):
             panel, test, baseline=r.window_start, latest=r.window_end, higher_is_better=True
         )
         assert (r.verdict, r.n_met, r.n_failed) == (alone.verdict, alone.n_met, alone.n_failed)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    cells=st.lists(
+        st.tuples(st.sampled_from(["R1", "R2", "R3"]), _positive), min_size=1, max_size=25
+    ),
+    text=st.booleans(),
+)
+def test_grouped_fills_match_the_per_group_lambda(cells, text):
+    from localineq.policy.lenses import _fill_within
+
+    frame = pd.DataFrame(cells, columns=["area_code", "weight"]).astype({"weight": float})
+    if text:
+        frame["area_code"] = frame["area_code"].astype("string[pyarrow]")
+    expected = frame.groupby("area_code")["weight"].transform(lambda c: c.ffill().bfill())
+    pd.testing.assert_series_equal(_fill_within(frame["area_code"], frame["weight"]), expected)

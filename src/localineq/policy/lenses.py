@@ -185,7 +185,7 @@ def published_lens(aggregate: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
     out["area_name"] = out["area_code"].map(names)
     for col in ("weight", "population"):
         if col in out:
-            out[col] = out.groupby("area_code")[col].transform(lambda c: c.ffill().bfill())
+            out[col] = _fill_within(out["area_code"], out[col])
     has_pub = out["pub_value"].notna()
     out["aggregate_value"] = out["value"]
     out["aggregate_minus_published"] = out["value"] - out["pub_value"]
@@ -193,6 +193,16 @@ def published_lens(aggregate: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
     out["se"] = out["pub_se"].where(has_pub, out["se"])
     out["regional_source"] = np.where(has_pub, PUBLISHED, AGGREGATE)
     return out.drop(columns=["pub_value", "pub_se"])
+
+
+def _fill_within(groups: pd.Series, column: pd.Series) -> pd.Series:
+    """``column`` filled forward, then backward, within each group of ``groups``.
+
+    The same as ``column.groupby(groups).transform(lambda c: c.ffill().bfill())`` with
+    pandas' grouped fills instead of one Python call per group.
+    """
+    forward = column.groupby(groups).ffill()
+    return forward.groupby(groups).bfill()
 
 
 def _slice_sums(column: pd.Series, bounds: np.ndarray) -> np.ndarray:
