@@ -20,7 +20,13 @@ import pandas as pd
 
 from localineq.policy.lenses import ambition_backtest
 from localineq.policy.missions import FAILED, MET, NO_DATA
-from localineq.policy.panels import BasisPanels, IndicatorPanels, mission_panels
+from localineq.policy.panels import (
+    BasisPanels,
+    IndicatorPanels,
+    indicator_rows,
+    mission_panels,
+    price_panels_of,
+)
 from localineq.policy.periods import baseline_period, period_bounds, period_midyear
 from localineq.policy.scorecard import (
     _periods_with_data,
@@ -28,7 +34,6 @@ from localineq.policy.scorecard import (
     baseline_rule_for,
     lens_panels,
     mission_tests_for,
-    price_panels,
     tier_populations,
 )
 from localineq.stats.convergence import beta_convergence, sigma_convergence
@@ -37,13 +42,15 @@ __all__ = ["backtest_table", "convergence_table"]
 
 
 def _indicator_tiers(
-    frames: Mapping[str, pd.DataFrame], indicators_cfg: Mapping[str, Mapping[str, Any]]
+    split: Mapping[str, Mapping[str, pd.DataFrame]],
+    indicators_cfg: Mapping[str, Mapping[str, Any]],
 ) -> list[tuple[str, str]]:
-    """(indicator, key of its frame) of every configured indicator with rows."""
+    """(indicator, key of its frame) of every configured indicator with rows (``split``:
+    :func:`~localineq.policy.panels.indicator_rows` of each frame)."""
     out = []
     for ind, spec in indicators_cfg.items():
         key = "upper" if spec.get("tier", "lad") == "upper" else "lad"
-        if (frames[key]["indicator"] == ind).any():
+        if ind in split[key]:
             out.append((ind, key))
     return out
 
@@ -79,8 +86,10 @@ def convergence_table(
     """
     rows = []
     pops = tier_populations(frames)
-    for ind, key in _indicator_tiers(frames, indicators_cfg):
-        for basis, panel in price_panels(frames[key], ind, pops[key]):
+    # Each tier's frame split by indicator once, not masked once per indicator.
+    split = {key: indicator_rows(frames[key]) for key in ("lad", "upper") if key in frames}
+    for ind, key in _indicator_tiers(split, indicators_cfg):
+        for basis, panel in price_panels_of(split[key][ind], pops[key]):
             rows.extend(_convergence_rows(ind, basis, panel, min_periods, measure, level))
     return pd.DataFrame(rows)
 

@@ -27,7 +27,9 @@ __all__ = [
     "indicator_panel",
     "lens_panels",
     "mission_panels",
+    "indicator_rows",
     "price_panels",
+    "price_panels_of",
     "tier_key",
     "tier_populations",
 ]
@@ -105,11 +107,12 @@ def price_panels(
         raise ValueError(f"indicator {indicator!r} has no rows")
     # One population table for both bases: it is a pass over the whole frame.
     pop = area_population(frame) if population is None else population
-    return _price_panels(rows, pop)
+    return price_panels_of(rows, pop)
 
 
-def _price_panels(rows: pd.DataFrame, pop: pd.Series) -> list[tuple[str, pd.DataFrame]]:
-    """:func:`price_panels` of one indicator's rows, given the population by area."""
+def price_panels_of(rows: pd.DataFrame, pop: pd.Series) -> list[tuple[str, pd.DataFrame]]:
+    """:func:`price_panels` of one indicator's rows (one value of :func:`indicator_rows`),
+    given the population by area (:func:`tier_populations`)."""
     nominal = _panel(rows, pop)
     if "value_real" not in rows or not rows["value_real"].notna().any():
         return [("", nominal)]
@@ -129,6 +132,15 @@ def lens_panels(
     elsewhere (:func:`~localineq.policy.lenses.published_lens`).
     """
     return {"regional": published_lens(regional_panel(panel), published), "local": panel}
+
+
+def indicator_rows(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each indicator's rows of ``frame``, split in one pass.
+
+    Each value holds the rows (index and order included) that
+    ``frame[frame["indicator"] == ind]`` selects; an indicator without rows has no key.
+    """
+    return dict(iter(frame.groupby("indicator", sort=False)))
 
 
 def tier_key(spec: Mapping[str, Any]) -> str:
@@ -182,14 +194,12 @@ def mission_panels(
     for ind in sorted(wanted):
         key = tier_key(indicators_cfg[ind])
         if key not in split:
-            # One pass over the frame: each group holds the rows (and index) a boolean mask
-            # on ``indicator`` would select, in the same order.
-            split[key] = dict(iter(frames[key].groupby("indicator", sort=False)))
+            split[key] = indicator_rows(frames[key])
         rows = split[key].get(ind)
         if rows is None or rows.empty:
             raise ValueError(f"indicator {ind!r} has no rows")
         bases = []
-        for basis, panel in _price_panels(rows, pops[key]):
+        for basis, panel in price_panels_of(rows, pops[key]):
             pub = published_panel(frames.get("region"), ind, basis)
             lenses = lens_panels(panel, pub)
             rows_of = {lens: panel_rows(lp) for lens, lp in lenses.items()}
