@@ -201,3 +201,62 @@ def test_a_gap_projection_carries_its_interval_and_a_series_that_widens_falls_sh
     assert res["verdict"] == "off_course"
     assert res["projection_lower_95"] == pytest.approx(res["projected_at_deadline"])
     assert res["interval_vs_target"] == "falls_short"
+
+
+def _area_by_area(p, test, target, hib, decimals):
+    """(areas short, areas judged, intervals clear, intervals short) one area at a time, as
+    deadline_verdict counted them before comparing every area in one call."""
+    from localineq.policy.compare import compare_at_precision, orient
+    from localineq.policy.deadlines import (
+        CLEARS,
+        FALLS_SHORT,
+        interval_position,
+        projection_interval,
+    )
+    from localineq.policy.periods import period_midyear
+
+    start = f"{YEARS[0]}-01-01/P1Y"
+    short = judged = clear = fall = 0
+    for _, rows in p[p["value"].notna()].groupby("area_code", sort=True):
+        if rows["period"].nunique() < 3:
+            continue
+        years = rows["period"].map(period_midyear).to_numpy(float)
+        proj, lo, hi = projection_interval(years, rows["value"].to_numpy(float), 2030.5)
+        if test == "level_reached":
+            goal = target
+        else:
+            base = rows.loc[rows["period"] == start, "value"]
+            if base.empty:
+                continue
+            goal = float(base.iloc[0])
+        judged += 1
+        sign = compare_at_precision(orient([proj], hib), orient([goal], hib), decimals)[0]
+        short += int(not (sign >= 0 if test == "level_reached" else sign > 0))
+        where = interval_position(lo, hi, goal, hib, strict=test != "level_reached")
+        clear += int(where == CLEARS)
+        fall += int(where == FALLS_SHORT)
+    return short, judged, clear, fall
+
+
+@given(
+    values=st.lists(
+        st.lists(st.one_of(st.none(), st.floats(0, 100, allow_nan=False)), min_size=7, max_size=7),
+        min_size=1,
+        max_size=6,
+    ),
+    test=st.sampled_from(["level_reached", "rise_everywhere"]),
+    hib=st.booleans(),
+    decimals=st.integers(0, 2),
+)
+def test_one_comparison_for_all_areas_counts_as_one_per_area(values, test, hib, decimals):
+    series = {f"a{i}": [np.nan if v is None else v for v in vals] for i, vals in enumerate(values)}
+    p = panel(series)
+    res = judge(p, test, target=50.0, hib=hib, decimals=decimals, so_far="failed")
+    short, judged, clear, fall = _area_by_area(p, test, 50.0, hib, decimals)
+    if judged == 0:
+        assert res["verdict"] == "no_data"
+        return
+    assert res["projected_at_deadline"] == short
+    assert res["verdict"] == ("on_course" if short == 0 else "off_course")
+    assert res["verdict_reason"].startswith(f"{short} of {judged} areas")
+    assert f"{clear} clear it, {fall} fall wholly short" in res["verdict_reason"]

@@ -265,3 +265,35 @@ def test_report_section_quotes_each_mission_near_the_top(frames):
     assert "Mission 9 (Level)" in section
     assert "results/figures/mission_scorecard.png" in section
     assert "Ambition back-test" in section
+
+
+def test_shared_mission_panels_are_the_per_table_panels(frames):
+    # mission_panels builds once what the scorecard, back-test and ambition table each built
+    # for themselves: the same panels, lenses and decimals as the straightforward calls.
+    from localineq.policy.compare import rows_decimals
+    from localineq.policy.panels import lens_panels, mission_panels, price_panels
+    from localineq.policy.scorecard_columns import published_panel
+
+    built = mission_panels(frames, MISSIONS, SPECS)
+    assert set(built) == {"pay", "claims"}
+    lad = frames["lad"]
+    for ind, found in built.items():
+        rows = lad[lad["indicator"] == ind]
+        assert found.decimals == rows_decimals(rows)
+        assert found.unit == str(rows["unit_of_analysis"].iloc[0])
+        expected = price_panels(lad, ind, area_population(lad))
+        assert [b.basis for b in found.bases] == [basis for basis, _ in expected]
+        for one, (_, panel) in zip(found.bases, expected, strict=True):
+            pd.testing.assert_frame_equal(one.panel, panel)
+            lenses = lens_panels(panel, published_panel(frames.get("region"), ind, one.basis))
+            assert list(one.lenses) == list(lenses)
+            for lens, lp in lenses.items():
+                pd.testing.assert_frame_equal(one.lenses[lens], lp)
+                assert one.rows[lens].n_rows == len(lp)
+    # and the tables read from it are the tables built without it
+    pd.testing.assert_frame_equal(
+        scorecard(frames, MISSIONS, SPECS, panels=built), scorecard(frames, MISSIONS, SPECS)
+    )
+    pd.testing.assert_frame_equal(
+        backtest_table(frames, MISSIONS, SPECS, built), backtest_table(frames, MISSIONS, SPECS)
+    )

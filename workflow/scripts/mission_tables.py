@@ -10,6 +10,7 @@ from localineq.data.prices import read_cpi
 from localineq.policy.ambition import ambition_table
 from localineq.policy.geo_missions import own_geography_ambition, own_geography_rows
 from localineq.policy.history import backtest_table, convergence_table
+from localineq.policy.panels import mission_panels
 from localineq.policy.scorecard import area_population, scorecard
 
 CSV = {"index": False, "float_format": "%.10g", "lineterminator": "\n", "encoding": "utf-8"}
@@ -31,17 +32,19 @@ def main(smk) -> None:
         lad[["area_code", "itl1_name"]],
         area_population(lad),
     )
-    table = scorecard(frames, missions, specs, extra_rows=own_geography_rows(missions, own))
+    # The scorecard, back-test and ambition tables judge the same panels: built once.
+    panels = mission_panels(frames, missions, specs)
+    table = scorecard(frames, missions, specs, own_geography_rows(missions, own), panels)
     to_csv(table, smk.output.scorecard, **CSV)
     logging.info("scorecard: %d rows\n%s", len(table), table.to_string())
     conv = convergence_table(frames, specs, min_periods=smk.params.min_periods)
     to_csv(conv, smk.output.convergence, **CSV)
     logging.info("convergence: %d rows", len(conv))
-    backtest = backtest_table(frames, missions, specs)
+    backtest = backtest_table(frames, missions, specs, panels)
     to_csv(backtest, smk.output.backtest, **CSV)
     logging.info("ambition back-test: %d rows", len(backtest))
     extra = own_geography_ambition(table, missions, own)
-    ambition = ambition_table(table, backtest, frames, missions, specs, extra=extra)
+    ambition = ambition_table(table, backtest, frames, missions, specs, extra, panels)
     to_csv(ambition, smk.output.ambition, **CSV)
     logging.info("ambition: %s", ambition["ambition"].value_counts().to_dict())
 

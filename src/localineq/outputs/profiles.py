@@ -214,16 +214,20 @@ def inside_rows(
     rows = []
     units = {"msoa11": "MSOAs (2011)", "lsoa21": "LSOAs (2021)"}
     scales = neighbourhood_scales(neighbourhoods) if scales is None else scales
+    # Rows picked on numpy copies of the key columns: masking the frames (pyarrow text) for
+    # every indicator of every page cost most of the profiles job.
+    here = neighbourhoods["lad23_code"].to_numpy() == code
+    of_indicator = neighbourhoods["indicator"].to_numpy()
+    spread_here = spread["lad23_code"].to_numpy() == code
+    spread_indicator = spread["indicator"].to_numpy()
     for key, spec in specs.items():
         if key not in scales:
             continue
-        own = neighbourhoods[
-            (neighbourhoods["indicator"] == key) & (neighbourhoods["lad23_code"] == code)
-        ]
-        hit = spread[(spread["indicator"] == key) & (spread["lad23_code"] == code)]
-        if own.empty or hit.empty:
+        own = neighbourhoods["value"][(of_indicator == key) & here]
+        hit = np.flatnonzero((spread_indicator == key) & spread_here)
+        if own.empty or hit.size == 0:
             continue
-        r = hit.iloc[0]
+        r = spread.iloc[hit[0]]
         label = str(spec["unit_label"])
         lo, hi = scales[key]
         ranked = bool(np.isfinite(r["rank"]))
@@ -242,13 +246,13 @@ def inside_rows(
                 if ranked
                 else "not ranked (fewer than 5)",
                 "strip": dot_strip_svg(
-                    own["value"].to_numpy(dtype=float),
+                    own.to_numpy(dtype=float),
                     lo,
                     hi,
                     label=(
                         f"{spec['short']}: {len(own)} neighbourhoods between "
-                        f"{_share_or_money(float(own['value'].min()), label)} and "
-                        f"{_share_or_money(float(own['value'].max()), label)}; scale "
+                        f"{_share_or_money(float(own.min()), label)} and "
+                        f"{_share_or_money(float(own.max()), label)}; scale "
                         f"{_share_or_money(lo, label)} to {_share_or_money(hi, label)} "
                         "(all of England and Wales)"
                     ),

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from localineq.policy.compare import orient
+from localineq.policy.panels import IndicatorPanels
 from localineq.policy.periods import period_midyear
 from localineq.policy.scorecard import (
     default_basis,
@@ -240,6 +241,7 @@ def ambition_table(
     missions_cfg: Mapping[str, Any],
     indicators_cfg: Mapping[str, Mapping[str, Any]],
     extra: list[dict[str, Any]] | None = None,
+    built: Mapping[str, IndicatorPanels] | None = None,
 ) -> pd.DataFrame:
     """:func:`ambition_row` for every default-basis scorecard row (real terms for money).
 
@@ -255,6 +257,9 @@ def ambition_table(
         Ambition rows judged elsewhere (:func:`localineq.policy.geo_missions.rd_ambition`);
         they replace this function's row of the same mission, indicator, test and lens,
         unless the mission is flagged ``undefined``.
+    built : mapping, optional
+        :func:`~localineq.policy.panels.mission_panels` of the same frames and config, if
+        the caller has it: an indicator found there is not built again.
     """
     rules = dict(missions_cfg.get("ambition", {}) or {})
     key = ["mission", "indicator", "test", "lens", "price_basis"]
@@ -284,6 +289,10 @@ def ambition_table(
             continue
         panel = None
         if ind and ind in indicators_cfg:
+            if (ind, basis, row["lens"]) not in panels and built and ind in built:
+                for one in built[ind].bases:
+                    for lens, lp in one.lenses.items():
+                        panels[(ind, one.basis, lens)] = lp
             if (ind, basis, row["lens"]) not in panels:
                 spec = indicators_cfg[ind]
                 key = "upper" if spec.get("tier", "lad") == "upper" else "lad"

@@ -287,7 +287,6 @@ def deadline_verdict(
         return _gap_course(part, at, higher_is_better, params, start, n_periods)
     if test == "worst_improve_by":
         return _worst_course(part, at, higher_is_better, params, start, n_periods, decimals)
-    short, judged, i_clear, i_short = 0, 0, 0, 0
     # One area at a time, on plain arrays (rows keep their order within an area, as a
     # groupby would): a pandas groupby here cost seconds per test over 361 areas.
     ordered = part.sort_values("area_code", kind="stable")
@@ -296,29 +295,34 @@ def deadline_verdict(
     values = ordered["value"].to_numpy(float)
     periods = ordered["period"].to_numpy()
     cuts = np.flatnonzero(areas[1:] != areas[:-1]) + 1
+    projected: list[tuple[float, float, float, float]] = []  # (projection, lo, hi, goal)
     for lo_i, hi_i in zip(np.r_[0, cuts], np.r_[cuts, len(areas)], strict=True):
         if len(set(periods[lo_i:hi_i])) < min_periods:
             continue
-        judged += 1
-        proj, lo, hi = projection_interval(years[lo_i:hi_i], values[lo_i:hi_i], at)
         if test == "level_reached":
             goal = float(params["target"])
         else:  # rise_everywhere: above its own baseline value
             at_start = np.flatnonzero(periods[lo_i:hi_i] == start)
             if at_start.size == 0:
-                judged -= 1
                 continue
             goal = float(values[lo_i + at_start[0]])
+        projected.append((*projection_interval(years[lo_i:hi_i], values[lo_i:hi_i], at), goal))
+    judged = len(projected)
+    short, i_clear, i_short = 0, 0, 0
+    if judged:
+        proj, lo, hi, goal = (np.array(c, dtype=float) for c in zip(*projected, strict=True))
+        # compare_at_precision is elementwise: one call for every area, not one per area.
         sign = compare_at_precision(
-            orient(np.array([proj]), higher_is_better),
-            orient(np.array([goal]), higher_is_better),
-            decimals,
-        )[0]
+            orient(proj, higher_is_better), orient(goal, higher_is_better), decimals
+        )
         ok = sign >= 0 if test == "level_reached" else sign > 0
-        short += int(not ok)
-        where = interval_position(lo, hi, goal, higher_is_better, strict=test != "level_reached")
-        i_clear += int(where == CLEARS)
-        i_short += int(where == FALLS_SHORT)
+        short = int((~ok).sum())
+        for low, high, g in zip(lo, hi, goal, strict=True):
+            where = interval_position(
+                float(low), float(high), float(g), higher_is_better, strict=test != "level_reached"
+            )
+            i_clear += int(where == CLEARS)
+            i_short += int(where == FALLS_SHORT)
     if judged == 0:
         return _result(NO_DATA, f"no area has {min_periods} periods", n_periods)
     verdict = ON_COURSE if short == 0 else OFF_COURSE

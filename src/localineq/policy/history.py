@@ -18,9 +18,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from localineq.policy.compare import rows_decimals
 from localineq.policy.lenses import ambition_backtest
 from localineq.policy.missions import FAILED, MET, NO_DATA
+from localineq.policy.panels import (
+    BasisPanels,
+    IndicatorPanels,
+    indicator_rows,
+    mission_panels,
+    price_panels_of,
+)
 from localineq.policy.periods import baseline_period, period_bounds, period_midyear
 from localineq.policy.scorecard import (
     _periods_with_data,
@@ -28,8 +34,6 @@ from localineq.policy.scorecard import (
     baseline_rule_for,
     lens_panels,
     mission_tests_for,
-    price_panels,
-    published_panel,
     tier_populations,
 )
 from localineq.stats.convergence import beta_convergence, sigma_convergence
@@ -38,13 +42,15 @@ __all__ = ["backtest_table", "convergence_table"]
 
 
 def _indicator_tiers(
-    frames: Mapping[str, pd.DataFrame], indicators_cfg: Mapping[str, Mapping[str, Any]]
+    split: Mapping[str, Mapping[str, pd.DataFrame]],
+    indicators_cfg: Mapping[str, Mapping[str, Any]],
 ) -> list[tuple[str, str]]:
-    """(indicator, key of its frame) of every configured indicator with rows."""
+    """(indicator, key of its frame) of every configured indicator with rows (``split``:
+    :func:`~localineq.policy.panels.indicator_rows` of each frame)."""
     out = []
     for ind, spec in indicators_cfg.items():
         key = "upper" if spec.get("tier", "lad") == "upper" else "lad"
-        if (frames[key]["indicator"] == ind).any():
+        if ind in split[key]:
             out.append((ind, key))
     return out
 
@@ -80,8 +86,10 @@ def convergence_table(
     """
     rows = []
     pops = tier_populations(frames)
-    for ind, key in _indicator_tiers(frames, indicators_cfg):
-        for basis, panel in price_panels(frames[key], ind, pops[key]):
+    # Each tier's frame split by indicator once, not masked once per indicator.
+    split = {key: indicator_rows(frames[key]) for key in ("lad", "upper") if key in frames}
+    for ind, key in _indicator_tiers(split, indicators_cfg):
+        for basis, panel in price_panels_of(split[key][ind], pops[key]):
             rows.extend(_convergence_rows(ind, basis, panel, min_periods, measure, level))
     return pd.DataFrame(rows)
 
@@ -144,13 +152,16 @@ def backtest_table(
     frames: Mapping[str, pd.DataFrame],
     missions_cfg: Mapping[str, Any],
     indicators_cfg: Mapping[str, Mapping[str, Any]],
+    panels: Mapping[str, IndicatorPanels] | None = None,
 ) -> pd.DataFrame:
     """Ambition back-test of every ``rise_everywhere`` and ``gap_narrows`` mission test.
 
     The window is ``horizon - year(baseline start)`` years (e.g. 2030 - 2021 = 9 for pay);
     every pair of periods that far apart is judged at both lenses
     (:func:`~localineq.policy.lenses.ambition_backtest`). Where the data span fewer years
-    the longest available span is used and ``window_years_used`` says so.
+    the longest available span is used and ``window_years_used`` says so. ``panels`` is
+    :func:`~localineq.policy.panels.mission_panels` of the same arguments, if the caller has
+    built it.
 
     Returns
     -------
@@ -162,17 +173,13 @@ def backtest_table(
     horizon = int(missions_cfg["horizon"])
     nominal = set(missions_cfg.get("nominal", []))
     rows = []
-    pops = tier_populations(frames)
+    panels = mission_panels(frames, missions_cfg, indicators_cfg) if panels is None else panels
     for mission in missions_cfg["declared"]:
         for ind in mission["indicators"]:
-            spec = indicators_cfg[ind]
-            key = "upper" if spec.get("tier", "lad") == "upper" else "lad"
-            frame = frames[key]
-            decimals = rows_decimals(frame[frame["indicator"] == ind])
-            for basis, panel in price_panels(frame, ind, pops[key]):
-                pub = published_panel(frames.get("region"), ind, basis)
-                rows.extend(_backtest_rows(missions_cfg, mission, ind, spec, panel, basis,
-                                           ind in nominal, horizon, decimals, pub))  # fmt: skip
+            found = panels[ind]
+            for one in found.bases:
+                rows.extend(_backtest_rows(missions_cfg, mission, ind, indicators_cfg[ind], one,
+                                           ind in nominal, horizon, found.decimals))  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -181,22 +188,21 @@ def _backtest_rows(
     mission: Mapping[str, Any],
     ind: str,
     spec: Mapping[str, Any],
-    panel: pd.DataFrame,
-    basis: str,
+    one: BasisPanels,
     declared_nominal: bool,
     horizon: int,
     decimals: int,
-    published: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    periods = _periods_with_data(panel)
+    basis = one.basis
+    periods = _periods_with_data(one.panel)
     base = baseline_period(periods, baseline_rule_for(missions_cfg, mission, ind))
     for test in mission_tests_for(mission, ind):
         if test["test"] not in ("rise_everywhere", "gap_narrows"):
             continue
         params = _test_params(missions_cfg, test, ind, decimals)
         window = horizon - period_bounds(base)[0].year if base else 0
-        for lens, lp in lens_panels(panel, published).items():
+        for lens, lp in one.lenses.items():
             row: dict[str, Any] = {
                 "mission": int(mission["number"]),
                 "indicator": ind,
@@ -213,6 +219,7 @@ def _backtest_rows(
                     window_years=window,
                     higher_is_better=bool(spec["higher_is_better"]),
                     params=params,
+                    index=one.rows[lens],
                 )
                 if window > 0
                 else pd.DataFrame()

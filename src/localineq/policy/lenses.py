@@ -26,6 +26,7 @@ from localineq.policy.missions import (
     trajectory_on_course,
     worst_improve_by,
 )
+from localineq.policy.panel_rows import PanelRows, panel_rows, period_column
 from localineq.policy.periods import period_bounds, period_midyear
 
 __all__ = [
@@ -184,7 +185,7 @@ def published_lens(aggregate: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
     out["area_name"] = out["area_code"].map(names)
     for col in ("weight", "population"):
         if col in out:
-            out[col] = out.groupby("area_code")[col].transform(lambda c: c.ffill().bfill())
+            out[col] = _fill_within(out["area_code"], out[col])
     has_pub = out["pub_value"].notna()
     out["aggregate_value"] = out["value"]
     out["aggregate_minus_published"] = out["value"] - out["pub_value"]
@@ -192,6 +193,16 @@ def published_lens(aggregate: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
     out["se"] = out["pub_se"].where(has_pub, out["se"])
     out["regional_source"] = np.where(has_pub, PUBLISHED, AGGREGATE)
     return out.drop(columns=["pub_value", "pub_se"])
+
+
+def _fill_within(groups: pd.Series, column: pd.Series) -> pd.Series:
+    """``column`` filled forward, then backward, within each group of ``groups``.
+
+    The same as ``column.groupby(groups).transform(lambda c: c.ffill().bfill())`` with
+    pandas' grouped fills instead of one Python call per group.
+    """
+    forward = column.groupby(groups).ffill()
+    return forward.groupby(groups).bfill()
 
 
 def _slice_sums(column: pd.Series, bounds: np.ndarray) -> np.ndarray:
@@ -214,15 +225,22 @@ def _usable_floats(column: pd.Series, usable: np.ndarray) -> np.ndarray:
     return out
 
 
-def _ends(panel: pd.DataFrame, baseline: str, latest: str) -> pd.DataFrame:
-    """Wide frame: one row per area with values, se, weight and population at both ends."""
+def _ends(
+    panel: pd.DataFrame, baseline: str, latest: str, rows: PanelRows | None = None
+) -> pd.DataFrame:
+    """Wide frame: one row per area with values, se, weight and population at both ends.
+
+    Each end is the period's first row of each area (``rows``: the panel's
+    :func:`~localineq.policy.panel_rows.panel_rows`, built here when not given).
+    """
+    rows = panel_rows(panel) if rows is None else rows
     cols = [c for c in ("value", "se", "weight", "population") if c in panel.columns]
-    areas = pd.Index(sorted(panel["area_code"].unique()), name="area_code")
-    wide = pd.DataFrame(index=areas)
-    for tag, per in (("b", baseline), ("l", latest)):
-        part = panel[panel["period"] == per].drop_duplicates("area_code").set_index("area_code")
-        for c in cols:
-            wide[f"{c}_{tag}"] = part[c].reindex(areas)
+    data = {
+        f"{c}_{tag}": period_column(panel, rows, c, per)
+        for tag, per in (("b", baseline), ("l", latest))
+        for c in cols
+    }
+    wide = pd.DataFrame(data, index=rows.areas)
     for c in ("se", "weight", "population"):
         for tag in ("b", "l"):
             if f"{c}_{tag}" not in wide:
@@ -241,6 +259,7 @@ def evaluate_test(
     higher_is_better: bool,
     params: dict[str, Any] | None = None,
     level: float = 0.95,
+    rows: PanelRows | None = None,
 ) -> TestResult:
     """Run one named test on a long panel of one indicator at one lens.
 
@@ -260,6 +279,9 @@ def evaluate_test(
         (gap_narrows); ``target`` (level_reached); ``factor``, ``share``, ``criterion``
         (worst_improve_by); ``target_change``, ``target_year``, ``min_periods``
         (trajectory).
+    rows : PanelRows, optional
+        :func:`~localineq.policy.panel_rows.panel_rows` of ``panel``, for a caller that runs
+        many tests on one panel (built here when not given).
 
     Returns
     -------
@@ -270,7 +292,7 @@ def evaluate_test(
         raise ValueError(f"unknown test {test!r}; choose one of {TESTS}")
     if latest is None or (baseline is None and test != "level_reached"):
         return _no_data_result(panel, test, params)
-    ends = _ends(panel, baseline if baseline is not None else latest, latest)
+    ends = _ends(panel, baseline if baseline is not None else latest, latest, rows)
     return _RUNNERS[test](
         panel,
         ends,
@@ -455,6 +477,7 @@ def ambition_backtest(
     higher_is_better: bool,
     params: dict[str, Any] | None = None,
     evaluate: Callable[..., TestResult] = evaluate_test,
+    index: PanelRows | None = None,
 ) -> pd.DataFrame:
     r"""How often a test would have been met over every historical window of a given length.
 
@@ -472,6 +495,11 @@ def ambition_backtest(
         Typically ``"rise_everywhere"`` or ``"gap_narrows"``.
     window_years : int
         Target window length in years (> 0).
+    evaluate : callable
+        Judges one window; called with :func:`evaluate_test`'s arguments, ``rows`` (the
+        panel's :func:`~localineq.policy.panel_rows.panel_rows`) included.
+    index : PanelRows, optional
+        That :func:`~localineq.policy.panel_rows.panel_rows`, if the caller has it.
 
     Returns
     -------
@@ -499,6 +527,9 @@ def ambition_backtest(
     span = max(year.values()) - min(year.values())
     used = window_years if span >= window_years else span
     rows = []
+    # Every window reads the same panel: its periods are grouped once, not once per window.
+    if used > 0 and index is None:
+        index = panel_rows(panel)
     if used > 0:
         for p0 in periods:
             for p1 in periods:
@@ -511,6 +542,7 @@ def ambition_backtest(
                     latest=p1,
                     higher_is_better=higher_is_better,
                     params=params,
+                    rows=index,
                 )
                 rows.append(
                     {

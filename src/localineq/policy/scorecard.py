@@ -35,9 +35,18 @@ from typing import Any
 import pandas as pd
 
 from localineq.data.prices import price_basis_words
-from localineq.policy.compare import rows_decimals, se_from_interval
-from localineq.policy.lenses import evaluate_test, published_lens, regional_panel
+from localineq.policy.lenses import evaluate_test
 from localineq.policy.missions import MET, NO_DATA
+from localineq.policy.panels import (
+    BasisPanels,
+    IndicatorPanels,
+    area_population,
+    indicator_panel,
+    lens_panels,
+    mission_panels,
+    price_panels,
+    tier_populations,
+)
 from localineq.policy.periods import (
     BaselineRule,
     baseline_period,
@@ -130,99 +139,6 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
 )
 
 
-def area_population(frame: pd.DataFrame) -> pd.Series:
-    """Total residents of each area: its latest population-basis weight in ``frame``.
-
-    Rows whose ``weight_basis`` is ``population`` carry the area's total population in
-    ``weight_year``; the latest year per area is taken.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"area_code": ["a", "a", "b"], "weight_basis": "population",
-    ...                   "weight_year": [2020, 2023, 2023], "weight": [1.0, 2.0, 5.0]})
-    >>> area_population(f).to_dict()
-    {'a': 2.0, 'b': 5.0}
-    """
-    pop = frame[frame["weight_basis"].eq("population") & frame["weight"].notna()]
-    pop = pop.sort_values(["area_code", "weight_year"], kind="stable")
-    return pop.drop_duplicates("area_code", keep="last").set_index("area_code")["weight"]
-
-
-def tier_populations(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.Series]:
-    """:func:`area_population` of the ``"lad"`` and ``"upper"`` frames, each computed once
-    (a pass over the whole frame) for all the indicators read from it."""
-    return {key: area_population(frames[key]) for key in ("lad", "upper") if key in frames}
-
-
-def indicator_panel(
-    frame: pd.DataFrame, indicator: str, population: pd.Series | None = None
-) -> pd.DataFrame:
-    """Long panel of one indicator at the local lens, with ``se`` and ``population``.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Rows of ``la_indicators`` or ``upper_tier_indicators``.
-    indicator : str
-    population : pandas.Series, optional
-        Total population by area code (defaults to :func:`area_population` of ``frame``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``area_code, area_name, itl1_code, itl1_name, period, value, se, weight,
-        population``; ``se`` from the published 95% bounds (NaN where none).
-    """
-    rows = frame[frame["indicator"] == indicator]
-    if rows.empty:
-        raise ValueError(f"indicator {indicator!r} has no rows")
-    return _panel(rows, area_population(frame) if population is None else population)
-
-
-def _panel(rows: pd.DataFrame, pop: pd.Series) -> pd.DataFrame:
-    """:func:`indicator_panel` of one indicator's rows, given the population by area."""
-    out = rows[["area_code", "area_name", "itl1_code", "itl1_name", "period", "value", "weight"]]
-    out = out.copy()
-    out["se"] = se_from_interval(rows["lci_95"], rows["uci_95"])
-    out["population"] = out["area_code"].map(pop)
-    return out.reset_index(drop=True)
-
-
-def price_panels(
-    frame: pd.DataFrame, indicator: str, population: pd.Series | None = None
-) -> list[tuple[str, pd.DataFrame]]:
-    """The indicator's panel in each price basis, the default first.
-
-    Money (rows with ``value_real``): ``[(real basis, real panel), ("nominal", nominal
-    panel)]``; anything else: ``[("", panel)]``. The real panel is :func:`indicator_panel`
-    of the frame with ``value``/``lci_95``/``uci_95`` replaced by their ``*_real`` columns.
-    """
-    rows = frame[frame["indicator"] == indicator]
-    if rows.empty:
-        raise ValueError(f"indicator {indicator!r} has no rows")
-    # One population table for both bases: it is a pass over the whole frame.
-    pop = area_population(frame) if population is None else population
-    nominal = _panel(rows, pop)
-    if "value_real" not in rows or not rows["value_real"].notna().any():
-        return [("", nominal)]
-    basis = str(rows.loc[rows["value_real"].notna(), "real_price_basis"].iloc[0])
-    real_rows = rows.assign(
-        value=rows["value_real"], lci_95=rows["lci_95_real"], uci_95=rows["uci_95_real"]
-    )
-    return [(basis, _panel(real_rows, pop)), (NOMINAL, nominal)]
-
-
-def lens_panels(
-    panel: pd.DataFrame, published: pd.DataFrame | None = None
-) -> dict[str, pd.DataFrame]:
-    """The same indicator at both lenses.
-
-    The regional lens is ONS's published ITL1 rows where they exist, the LA aggregate
-    elsewhere (:func:`~localineq.policy.lenses.published_lens`).
-    """
-    return {"regional": published_lens(regional_panel(panel), published), "local": panel}
-
-
 def baseline_rule_for(
     missions_cfg: Mapping[str, Any], mission: Mapping[str, Any], indicator: str
 ) -> BaselineRule:
@@ -302,6 +218,7 @@ def scorecard(
     missions_cfg: Mapping[str, Any],
     indicators_cfg: Mapping[str, Mapping[str, Any]],
     extra_rows: list[dict[str, Any]] | None = None,
+    panels: Mapping[str, IndicatorPanels] | None = None,
 ) -> pd.DataFrame:
     """Every declared mission test at both lenses: the mission scorecard.
 
@@ -319,6 +236,9 @@ def scorecard(
         The ``indicators:`` block (polarity, tier; labels are not read).
     extra_rows : list of dict, optional
         Rows of missions tested on their own geography (:mod:`localineq.policy.geo_missions`).
+    panels : mapping, optional
+        :func:`~localineq.policy.panels.mission_panels` of the same arguments, if the caller
+        has built it (built here otherwise).
 
     Returns
     -------
@@ -327,17 +247,13 @@ def scorecard(
     """
     nominal = set(missions_cfg.get("nominal", []))
     rows = []
-    pops = tier_populations(frames)
+    panels = mission_panels(frames, missions_cfg, indicators_cfg) if panels is None else panels
     for mission in missions_cfg["declared"]:
         for ind in mission["indicators"]:
-            spec = indicators_cfg[ind]
-            tier = spec.get("tier", "lad")
-            key = "upper" if tier == "upper" else "lad"
-            frame = frames[key]
-            for basis, panel in price_panels(frame, ind, pops[key]):
-                pub = published_panel(frames.get("region"), ind, basis)
-                rows.extend(_scorecard_rows(missions_cfg, mission, ind, spec, frame, panel,
-                                            basis, ind in nominal, pub))  # fmt: skip
+            spec, found = indicators_cfg[ind], panels[ind]
+            for one in found.bases:
+                rows.extend(_scorecard_rows(missions_cfg, mission, ind, spec, found, one,
+                                            ind in nominal))  # fmt: skip
     rows.extend(extra_rows or [])
     rows.extend(untested_rows(missions_cfg))
     out = pd.DataFrame(rows).sort_values("mission", kind="stable").reset_index(drop=True)
@@ -353,16 +269,13 @@ def _scorecard_rows(
     mission: Mapping[str, Any],
     ind: str,
     spec: Mapping[str, Any],
-    frame: pd.DataFrame,
-    panel: pd.DataFrame,
-    basis: str,
+    found: IndicatorPanels,
+    one: BasisPanels,
     declared_nominal: bool,
-    published: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """The scorecard rows of one mission indicator in one price basis (both lenses)."""
     rows = []
-    decimals = rows_decimals(frame[frame["indicator"] == ind])
-    unit = str(frame.loc[frame["indicator"] == ind, "unit_of_analysis"].iloc[0])
+    decimals, unit, panel, basis = found.decimals, found.unit, one.panel, one.basis
     rule = baseline_rule_for(missions_cfg, mission, ind)
     periods = _periods_with_data(panel)
     base, late = baseline_period(periods, rule), latest_period(periods)
@@ -395,7 +308,8 @@ def _scorecard_rows(
     intervals = bool(panel["se"].notna().any())
     for test in mission_tests_for(mission, ind):
         params = _test_params(missions_cfg, test, ind, decimals)
-        for lens, lp in lens_panels(panel, published).items():
+        for lens, lp in one.lenses.items():
+            index = one.rows[lens]
             res = evaluate_test(
                 lp,
                 test["test"],
@@ -403,10 +317,11 @@ def _scorecard_rows(
                 latest=late,
                 higher_is_better=hib,
                 params=params,
+                rows=index,
             )
             row = res.as_row()
             course = course_columns(missions_cfg, test, lp, test["test"], base, late, hib,
-                                     params, row["verdict"], periods)  # fmt: skip
+                                     params, row["verdict"], periods, index)  # fmt: skip
             if why_no_change and course.get("verdict") == "no_data":
                 course["verdict_reason"] = why_no_change
             rows.append(

@@ -23,6 +23,7 @@ from localineq.policy.deadlines import (
 )
 from localineq.policy.lenses import AGGREGATE, PUBLISHED, evaluate_test
 from localineq.policy.missions import NO_DATA
+from localineq.policy.panel_rows import PanelRows
 
 __all__ = [
     "NOMINAL",
@@ -98,8 +99,12 @@ def course_columns(
     params: Mapping[str, Any],
     so_far: str,
     periods: list[str],
+    rows: PanelRows | None = None,
 ) -> dict[str, Any]:
-    """Deadline verdict, met-so-far and the pre-COVID baseline sensitivity of one test."""
+    """Deadline verdict, met-so-far and the pre-COVID baseline sensitivity of one test.
+
+    ``rows`` is ``lp``'s :func:`~localineq.policy.panel_rows.panel_rows`, if the caller has it.
+    """
     deadline = int(test.get("target_year", missions_cfg["horizon"]))
     min_periods = int(missions_cfg["trend_min_periods"])
     kw = {"deadline": deadline, "higher_is_better": hib, "params": params}
@@ -109,7 +114,7 @@ def course_columns(
     pre = pre_covid_baseline(periods, covid_year)
     if pre is not None and late is not None:
         pre_res = evaluate_test(lp, name, baseline=pre, latest=late, higher_is_better=hib,
-                                params=dict(params))  # fmt: skip
+                                params=dict(params), rows=rows)  # fmt: skip
         pre_so_far = pre_res.verdict
         pre_v = deadline_verdict(lp, name, baseline=pre, latest=late, so_far=pre_so_far,
                                  min_periods=min_periods, **kw)["verdict"]  # fmt: skip

@@ -278,7 +278,11 @@ def classify(
 def _ends(panel: pd.DataFrame, period: str | None, suffix: str) -> pd.DataFrame:
     if period is None:
         return pd.DataFrame(columns=[f"value_{suffix}", f"se_{suffix}", f"weight_{suffix}"])
-    rows = panel[panel["period"] == period].drop_duplicates("area_code").set_index("area_code")
+    # Only the columns read below are taken: the panel's other columns are pyarrow text,
+    # slow to take row by row, and this runs once per period of every indicator.
+    cols = ["area_code", "value", "lci_95", "uci_95", "weight"]
+    rows = panel[cols][(panel["period"] == period).to_numpy()]
+    rows = rows.drop_duplicates("area_code").set_index("area_code")
     return pd.DataFrame(
         {
             f"value_{suffix}": rows["value"],
@@ -534,9 +538,10 @@ def targets_table(
     all_lads = all_lads[["area_name", "itl1_code", "itl1_name"]].sort_index()
     horizon = TargetRule.from_config(targets_cfg, "", missions_cfg).horizon
     parts = []
+    by_indicator = dict(iter(frame.groupby("indicator", sort=False)))  # one pass, not a mask each
     for key in indicators_cfg:
-        panel = frame[frame["indicator"] == key]
-        if panel.empty:
+        panel = by_indicator.get(key)
+        if panel is None:
             continue
         # one horizon for every rule (one target column): checked at start-up by
         # localineq.config.policy_checks
