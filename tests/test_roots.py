@@ -40,6 +40,17 @@ def test_equals_scipy_on_generated_functions(c, a, b, tolerances):
     _same(f, a, b, *tolerances)
 
 
+def test_a_zero_denominator_bisects_as_in_c():
+    """Found by hypothesis: with tiny coefficients the extrapolation's denominator underflows
+    to zero; C divides to an infinity and bisects, where a Python division would raise."""
+    c = [8.39595559807004e-117, 0.0, -3.190865147459244e-112, 0.0, 0.0]
+
+    def f(x):
+        return c[0] + c[1] * x + c[2] * x**3 + c[3] * math.sin(c[4] * x)
+
+    _same(f, 0.0, 1.0, 2e-12, 8.881784197001252e-16)
+
+
 def test_equals_scipy_when_an_end_is_a_root_and_when_iterations_run_out():
     # An end that is a root returns at once (scipy leaves its iteration count unset there).
     root, info = scipy_brentq(lambda x: x - 1.0, 1.0, 3.0, full_output=True, disp=False)

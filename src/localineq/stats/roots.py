@@ -27,6 +27,22 @@ class RootResult:
     function_calls: int
 
 
+def _c_div(numerator: float, denominator: float) -> float:
+    """``numerator / denominator`` as C computes it for doubles (IEEE 754): a zero denominator
+    gives a signed infinity, or NaN for 0/0 and NaN/0, where Python raises ZeroDivisionError.
+    The C routine then rejects the step (no comparison with an infinity or NaN holds) and
+    bisects.
+
+    >>> _c_div(1.0, -0.0), _c_div(-2.0, 0.0), _c_div(0.0, 0.0)
+    (-inf, -inf, nan)
+    """
+    if denominator != 0.0:
+        return numerator / denominator
+    if numerator == 0.0 or math.isnan(numerator):
+        return math.nan
+    return math.copysign(math.inf, numerator) * math.copysign(1.0, denominator)
+
+
 def brentq(
     f: Callable[[float], float],
     a: float,
@@ -84,11 +100,11 @@ def brentq(
             return RootResult(xcur, True, iterations, calls)
         if abs(spre) > delta and abs(fcur) < abs(fpre):
             if xpre == xblk:  # interpolate
-                stry = -fcur * (xcur - xpre) / (fcur - fpre)
+                stry = _c_div(-fcur * (xcur - xpre), fcur - fpre)
             else:  # extrapolate
-                dpre = (fpre - fcur) / (xpre - xcur)
-                dblk = (fblk - fcur) / (xblk - xcur)
-                stry = -fcur * (fblk * dblk - fpre * dpre) / (dblk * dpre * (fblk - fpre))
+                dpre = _c_div(fpre - fcur, xpre - xcur)
+                dblk = _c_div(fblk - fcur, xblk - xcur)
+                stry = _c_div(-fcur * (fblk * dblk - fpre * dpre), dblk * dpre * (fblk - fpre))
             if 2 * abs(stry) < min(abs(spre), 3 * abs(sbis) - delta):  # good short step
                 spre, scur = scur, stry
             else:  # bisect
