@@ -200,12 +200,18 @@ def raw_columns(wildcards, input):
     """Columns each raw file among a job's named inputs must have (`columns:` in sources.yaml),
     by input name: the readers refuse a file lacking one. A params function, so that
     changing a declaration reruns the jobs reading that file."""
-    declared = {raw(key): list(src.columns) for key, src in SOURCES.items()}
+    declared = _declared_columns()
     return {
         name: declared[path]
         for name, path in input.items()
         if isinstance(path, str) and path in declared
     }
+
+
+@functools.cache
+def _declared_columns():
+    """Raw file path → its declared columns (sources.yaml), built once per invocation."""
+    return {raw(key): list(src.columns) for key, src in SOURCES.items()}
 
 
 def indicator_source(wildcards):
