@@ -9,6 +9,7 @@ memo) and checks that the work is done again, and that a mistake is still refuse
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import shutil
 import time
@@ -19,10 +20,16 @@ import yaml
 
 from localineq.config import check
 from localineq.config.check import load_workflow_config, merge_overrides
-from localineq.config.startup_memo import DigestCache, identity_key, remembered, sha256_file
+from localineq.config.startup_memo import DigestCache, identity_key, remembered
 from localineq.config.yamlfile import ConfigError
 
 SCHEMA = "workflow/schemas/config.schema.yaml"
+
+
+def sha256_file(path: Path) -> str:
+    """The truth the memo must agree with: hashlib over the file's bytes, read now."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
 
 # File times advance in clock ticks (a few ms); a test that edits a file right after hashing
 # it waits longer than a tick, as any real edit does.

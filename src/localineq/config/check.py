@@ -288,6 +288,15 @@ def _known(config: Mapping[str, Any], source_keys: list[str], message: str) -> s
     )
 
 
+def catalogue_keys(catalogue: Any) -> list[str]:
+    """Source names of the catalogue file ``catalogue`` (a config's ``sources:``); none when
+    it names no readable file, so that every ``source:`` is then reported as unknown."""
+    if not (isinstance(catalogue, str) and os.path.isfile(catalogue)):
+        return []
+    entries, _ = load_yaml_with_lines(catalogue)
+    return list((entries or {}).get("sources") or {})
+
+
 def check_config_file(
     config_path: str | os.PathLike,
     schema_path: str | os.PathLike,
@@ -310,11 +319,7 @@ def check_config_file(
     if not isinstance(config, Mapping):
         raise ConfigError(_message(os.fspath(config_path), problems, lines))
     if source_keys is None:
-        catalogue = config.get("sources")
-        source_keys = []
-        if isinstance(catalogue, str) and os.path.isfile(catalogue):
-            entries, _ = load_yaml_with_lines(catalogue)
-            source_keys = list((entries or {}).get("sources") or {})
+        source_keys = catalogue_keys(config.get("sources"))
     source_keys = sorted(source_keys)
     problems += reference_problems(config, source_keys)
     if problems:
@@ -440,12 +445,8 @@ def load_workflow_config(
         merged = {} if replace else check_config_file(config_path, schema_path)
         merge_overrides(merged, overrides)
         validate_merged_config(merged, schema_path)
-        catalogue = merged.get("sources")
-        source_keys: list[str] = []
-        if isinstance(catalogue, str) and os.path.isfile(catalogue):
-            entries, _ = load_yaml_with_lines(catalogue)
-            source_keys = list((entries or {}).get("sources") or {})
+        source_keys = catalogue_keys(merged.get("sources"))
         check_config(merged, source_keys, config_path=os.fspath(config_path))
-        return merged, [catalogue] if source_keys else []
+        return merged, [merged["sources"]] if source_keys else []
 
     return remembered("config", key, compute, memo_dir)

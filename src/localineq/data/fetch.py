@@ -40,6 +40,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+# One sha256 of a file for the fetch and the start-up check (and its digest memo).
+from localineq.config.startup_memo import sha256_file as sha256_of
+
 # Source, load_catalogue, raw_path, … lived here before the catalogue got its own module;
 # they are still importable from here.
 from localineq.data.catalogue import (  # noqa: F401
@@ -58,7 +61,6 @@ if TYPE_CHECKING:
     import ssl
     import urllib.request
 
-HASH_CHUNK_BYTES = 1 << 20
 #: Largest single read while downloading; the deadline is checked between reads.
 CHUNK_BYTES = 1 << 16
 #: Bytes allowed beyond the pinned size. Zero, because the sha256 pin fixes the size exactly.
@@ -82,15 +84,6 @@ class PermanentFetchError(FetchError):
 
 class _TransientFetchError(FetchError):
     """A download attempt failed in a way that a retry may fix (truncated body)."""
-
-
-def sha256_of(path: str | os.PathLike) -> str:
-    """Hex sha256 digest of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(HASH_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def find_in_mirror(source: Source, mirror: str | os.PathLike) -> Path | None:
