@@ -21,14 +21,6 @@ from localineq.data.validation import validate, weights_schema
 from localineq.data.weights import basis_population
 
 
-def _changes(smk) -> pd.DataFrame:
-    return read_code_changes(
-        smk.input.changes,
-        smk.config["harmonisation"]["changes"],
-        smk.params.columns["changes"],
-    )
-
-
 def population(smk) -> None:
     """Population by LA and year from Table 6."""
     table = read_population_table6(
@@ -40,19 +32,19 @@ def population(smk) -> None:
     to_parquet(table, smk.output.population, index=False)
 
 
-def old_area_population(smk) -> None:
+def old_area_population(smk, changes: pd.DataFrame) -> None:
     """Mid-2015 population of LAs on 2019 codes (IoD2019 File 6)."""
     table = read_iod_population(
         smk.input.file6,
         smk.config["harmonisation"]["old_area_population"],
         smk.params.columns["file6"],
-        changes=_changes(smk),
+        changes=changes,
     )
     logging.info("old areas: %d LAs (2019 codes and the districts merged into them)", len(table))
     to_parquet(table, smk.output.old_population, index=False)
 
 
-def upper_tier(smk) -> None:
+def upper_tier(smk, changes: pd.DataFrame) -> None:
     """LAD23 → upper-tier LA."""
     members = lad23_to_upper_tier(
         read_parquet(smk.input.hierarchy),
@@ -61,7 +53,7 @@ def upper_tier(smk) -> None:
             "ltla_lookup_2014",
             smk.params.columns["ltla_lookup"],
         ),
-        _changes(smk),
+        changes,
     )
     counties = members[members["unit_code"].str.startswith("E10")]
     logging.info(
@@ -99,9 +91,15 @@ def weight_bases(smk) -> None:
 
 
 def main(smk) -> None:
+    # The LA code changes, read once for the two steps that need them (neither modifies them).
+    changes = read_code_changes(
+        smk.input.changes,
+        smk.config["harmonisation"]["changes"],
+        smk.params.columns["changes"],
+    )
     population(smk)
-    old_area_population(smk)
-    upper_tier(smk)
+    old_area_population(smk, changes)
+    upper_tier(smk, changes)
     weight_bases(smk)
 
 
